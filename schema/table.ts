@@ -1,0 +1,306 @@
+// The scoring-table format (YAML in scoring/tables, stored as JSON once published), validated here.
+import { z } from 'zod'
+import { DateStringSchema, JurisdictionSchema } from './common.ts'
+
+/** Points are decimals with at most 4 places so that the engine can add them exactly (see scoring/exact.ts). */
+export const PointsSchema = z
+  .number()
+  .min(0)
+  .max(10_000)
+  .refine((n) => Math.abs(Math.round(n * 10_000) / 10_000 - n) < 1e-12, { message: 'at most 4 decimal places' })
+
+/** A value a fact is compared with: a number, a boolean, or an enum name of that fact (e.g. `bachelor`). */
+const ConditionValueSchema = z.union([z.number(), z.boolean(), z.string()])
+
+/** A condition on derived facts. Fact names are listed in scoring/facts.ts (FACT_CATALOGUE). */
+export type Condition =
+  | {
+      fact: string
+      gte?: z.infer<typeof ConditionValueSchema>
+      gt?: z.infer<typeof ConditionValueSchema>
+      lte?: z.infer<typeof ConditionValueSchema>
+      lt?: z.infer<typeof ConditionValueSchema>
+      eq?: z.infer<typeof ConditionValueSchema>
+      ne?: z.infer<typeof ConditionValueSchema>
+      in?: z.infer<typeof ConditionValueSchema>[]
+      /** evaluate this fact as of a named date of the table instead of the as-of date */
+      at?: string
+    }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  /** household tables: true when some / every member (parent) satisfies the inner condition */
+  | { anyMember: Condition }
+  | { allMembers: Condition }
+
+export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z
+      .object({
+        fact: z.string().min(1),
+        gte: ConditionValueSchema.optional(),
+        gt: ConditionValueSchema.optional(),
+        lte: ConditionValueSchema.optional(),
+        lt: ConditionValueSchema.optional(),
+        eq: ConditionValueSchema.optional(),
+        ne: ConditionValueSchema.optional(),
+        in: z.array(ConditionValueSchema).min(1).optional(),
+        at: z.string().optional(),
+      })
+      .strict()
+      .refine(
+        (c) => ['gte', 'gt', 'lte', 'lt', 'eq', 'ne', 'in'].some((k) => (c as Record<string, unknown>)[k] !== undefined),
+        { message: 'a fact condition needs one of gte, gt, lte, lt, eq, ne, in' },
+      ),
+    z.object({ all: z.array(ConditionSchema).min(1) }).strict(),
+    z.object({ any: z.array(ConditionSchema).min(1) }).strict(),
+    z.object({ not: ConditionSchema }).strict(),
+    z.object({ anyMember: ConditionSchema }).strict(),
+    z.object({ allMembers: ConditionSchema }).strict(),
+  ]),
+)
+
+/** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
+const rowBase = {
+  id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'ids are lower_snake_case'),
+  label: z.string().min(1),
+  ref: z.string().min(1).meta({ description: 'legal reference shown beside the row' }),
+  provisional: z.boolean().default(false),
+  note: z.string().optional(),
+}
+
+const itemBase = {
+  ...rowBase,
+  layer: z.string().min(1),
+  cap: PointsSchema.optional(),
+  /** items sharing a group: only the highest-scoring one counts (highest-only across items) */
+  highestOfGroup: z.string().optional(),
+  /** the item scores only when this holds (e.g. residence months count only for residence in Zhejiang) */
+  when: ConditionSchema.optional(),
+}
+
+export const StepSchema = z
+  .object({ atLeast: z.number().min(0), bonus: PointsSchema, provisional: z.boolean().default(false) })
+  .strict()
+
+export const TermSchema = z
+  .object({
+    fact: z.string().min(1),
+    points: PointsSchema.meta({ description: 'points for every `per` units of the fact' }),
+    per: z.number().positive().default(1),
+  })
+  .strict()
+
+export const PerUnitItemSchema = z
+  .object({
+    ...itemBase,
+    kind: z.literal('per_unit'),
+    terms: z.array(TermSchema).min(1),
+    rounding: z
+      .enum(['whole', 'prorated'])
+      .default('whole')
+      .meta({ description: 'whole: only complete `per` blocks count; prorated: each unit counts points/per' }),
+    steps: z
+      .object({ mode: z.enum(['stacking', 'highest']), fact: z.string().min(1), at: z.array(StepSchema).min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict()
+
+export const BandSchema = z
+  .object({
+    from: z.number(),
+    to: z.number().optional(),
+    points: PointsSchema.meta({ description: 'points at `from`' }),
+    perUnit: z
+      .number()
+      .min(-10_000)
+      .max(10_000)
+      .default(0)
+      .meta({ description: 'change in points per unit above `from` (negative: reverse-linear)' }),
+    provisional: z.boolean().default(false),
+    label: z.string().optional(),
+  })
+  .strict()
+
+export const BandsItemSchema = z
+  .object({ ...itemBase, kind: z.literal('bands'), fact: z.string().min(1), bands: z.array(BandSchema).min(1) })
+  .strict()
+
+export const TierSchema = z
+  .object({
+    label: z.string().min(1),
+    when: ConditionSchema,
+    points: PointsSchema,
+    provisional: z.boolean().default(false),
+  })
+  .strict()
+
+export const TiersItemSchema = z
+  .object({ ...itemBase, kind: z.literal('tiers'), tiers: z.array(TierSchema).min(1) })
+  .strict()
+
+export const BinaryItemSchema = z
+  .object({ ...itemBase, kind: z.literal('binary'), when: ConditionSchema, points: PointsSchema })
+  .meta({ description: 'all-or-nothing: `points` when `when` holds' })
+  .strict()
+
+export const CategorySchema = z
+  .object({
+    values: z.array(z.string()).min(1),
+    points: PointsSchema,
+    provisional: z.boolean().default(false),
+    label: z.string().optional(),
+  })
+  .strict()
+
+export const CategoryItemSchema = z
+  .object({
+    ...itemBase,
+    kind: z.literal('category'),
+    fact: z.string().min(1),
+    categories: z.array(CategorySchema).min(1),
+  })
+  .strict()
+
+export const ItemSchema = z.discriminatedUnion('kind', [
+  PerUnitItemSchema,
+  BandsItemSchema,
+  TiersItemSchema,
+  BinaryItemSchema,
+  CategoryItemSchema,
+])
+export type Item = z.output<typeof ItemSchema>
+
+export const LayerSchema = z
+  .object({ id: z.string().min(1), label: z.string().min(1), cap: PointsSchema, ref: z.string().optional() })
+  .strict()
+
+export const DeductionSchema = z
+  .object({
+    ...rowBase,
+    record: z.enum(['dishonesty', 'crime']),
+    points: PointsSchema.meta({ description: 'points deducted per record' }),
+    freezeMonths: z.number().int().min(0).max(600).default(0),
+  })
+  .strict()
+
+export const VetoSchema = z.object({ ...rowBase, record: z.enum(['dishonesty', 'crime', 'veto']) }).strict()
+
+export const GateSchema = z
+  .object({
+    ...rowBase,
+    when: ConditionSchema,
+    /** shown when the gate fails; the engine adds the facts it compared */
+    failReason: z.string().optional(),
+  })
+  .strict()
+export type Gate = z.output<typeof GateSchema>
+
+export const NamedDateSchema = z.union([
+  z.object({ date: DateStringSchema }).strict(),
+  z
+    .object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) })
+    .strict()
+    .meta({ description: 'that month and day in the as-of date’s year' }),
+  z.object({ context: z.string().min(1) }).strict().meta({ description: 'a date the caller supplies by name' }),
+])
+
+export const RouteSchema = z
+  .object({
+    ...rowBase,
+    gates: z.array(GateSchema).default([]),
+    unavailable: z.string().optional().meta({ description: 'the route does not exist in this period; why' }),
+  })
+  .strict()
+
+export const EntitlementSchema = z
+  .object({
+    ...rowBase,
+    kind: z.enum(['basic_service', 'convenience', 'conditional']),
+    when: ConditionSchema.optional(),
+  })
+  .strict()
+
+export const PriorityTierSchema = z
+  .object({ ...rowBase, rank: z.number().int().min(1), when: ConditionSchema })
+  .strict()
+
+export const PointsSettlementSchema = z
+  .object({
+    ...rowBase,
+    threshold: PointsSchema,
+    yearlyQuota: z.number().int().min(0),
+    gates: z.array(GateSchema).default([]),
+  })
+  .strict()
+
+export const PatchSchema = z
+  .object({
+    add: z.array(ItemSchema).default([]),
+    reweight: z
+      .array(z.object({ id: z.string() }).catchall(z.unknown()))
+      .default([])
+      .meta({ description: 'fields that replace those of a base item with this id' }),
+    layers: z.array(LayerSchema).default([]),
+  })
+  .strict()
+
+export const SCHEMES = ['points', 'residence-permit', 'settlement', 'admission'] as const
+export const SchemeSchema = z.enum(SCHEMES)
+export type Scheme = z.infer<typeof SchemeSchema>
+
+const tableFields = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,80}$/, 'table ids are kebab-case'),
+  version: z.number().int().min(1),
+  scheme: SchemeSchema,
+  jurisdiction: JurisdictionSchema,
+  title: z.string().min(1),
+  validFrom: DateStringSchema,
+  validTo: DateStringSchema.nullable().default(null),
+  ref: z.string().min(1),
+  provisional: z.boolean().default(false).meta({ description: 'the table as a whole has provisional parts' }),
+  notes: z.string().optional(),
+  dates: z.record(z.string(), NamedDateSchema).default({}),
+  layers: z.array(LayerSchema).default([]),
+  items: z.array(ItemSchema).default([]),
+  deductions: z.array(DeductionSchema).default([]),
+  vetoes: z.array(VetoSchema).default([]),
+  gates: z.array(GateSchema).default([]),
+  routes: z.array(RouteSchema).default([]),
+  entitlements: z.array(EntitlementSchema).default([]),
+  priorityTiers: z.array(PriorityTierSchema).default([]),
+  pointsSettlement: PointsSettlementSchema.nullable().default(null),
+  household: z
+    .object({ aggregate: z.literal('max'), entryGrades: z.array(z.enum(['P1', 'J1'])).min(1) })
+    .strict()
+    .nullable()
+    .default(null),
+  districtFacts: z
+    .array(z.object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), label: z.string(), type: z.enum(['number', 'boolean']) }))
+    .default([])
+    .meta({ description: 'facts callers send in applicant.districtItems for this table' }),
+}
+
+/** A table as written in YAML: either complete, or `extends` another table with a patch. */
+export const TableSourceSchema = z
+  .object({
+    ...tableFields,
+    extends: z.string().optional().meta({ description: 'id of the table this one patches' }),
+    patch: PatchSchema.optional(),
+  })
+  .strict()
+  .refine((t) => t.validTo === null || t.validTo >= t.validFrom, { message: 'validTo before validFrom', path: ['validTo'] })
+  .refine((t) => (t.patch === undefined) === (t.extends === undefined), {
+    message: '`patch` and `extends` go together',
+    path: ['patch'],
+  })
+export type TableSource = z.output<typeof TableSourceSchema>
+export type TableSourceInput = z.input<typeof TableSourceSchema>
+
+/** A resolved table: any patch applied. This is what is hashed, stored and compiled. */
+export const TableSchema = z
+  .object({ ...tableFields, extends: z.string().optional() })
+  .strict()
+  .meta({ id: 'Table' })
+export type Table = z.output<typeof TableSchema>

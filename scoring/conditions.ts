@@ -1,0 +1,140 @@
+// Compiles table conditions into closures over derived fact vectors, each able to explain itself.
+import type { Condition } from '../schema/table.ts'
+import type { FactDef } from './facts.ts'
+
+/** What a compiled condition reads: facts as of the evaluation date, as of named dates, and household members. */
+export interface Env {
+  facts: Float64Array
+  /** facts as of a named date of the table (computed once per evaluation, then cached) */
+  factsAt(dateName: string): Float64Array
+  /** household tables: one environment per member (parent) */
+  members: readonly Env[] | null
+}
+
+export interface CompiledCondition {
+  test(env: Env): boolean
+  /** the facts compared and their outcome, in words: "宁波市内社保缴费月数 30（需 ≥ 36）" */
+  explain(env: Env): string
+}
+
+/** The fact catalogue a condition is compiled against. */
+export interface FactScope {
+  defs: readonly FactDef[]
+  index: ReadonlyMap<string, number>
+  /** the scope inside anyMember / allMembers, when this is a household scope */
+  member: FactScope | null
+  dateNames: ReadonlySet<string>
+}
+
+export class TableCompileError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`)
+  }
+}
+
+const OPS = {
+  gte: { sign: '≥', test: (a: number, b: number) => a >= b },
+  gt: { sign: '>', test: (a: number, b: number) => a > b },
+  lte: { sign: '≤', test: (a: number, b: number) => a <= b },
+  lt: { sign: '<', test: (a: number, b: number) => a < b },
+  eq: { sign: '=', test: (a: number, b: number) => a === b },
+  ne: { sign: '≠', test: (a: number, b: number) => a !== b },
+} as const
+type Op = keyof typeof OPS
+
+export function formatFact(def: FactDef, v: number): string {
+  if (Number.isNaN(v)) return '无'
+  if (def.type === 'boolean') return v === 1 ? '是' : '否'
+  if (def.type === 'enum') return def.values?.[v] ?? String(v)
+  return String(v)
+}
+
+/** Turns a condition's target (number, boolean or enum name) into the number the fact vector holds. */
+export function encodeValue(def: FactDef, raw: number | boolean | string, path: string): number {
+  if (def.type === 'boolean') {
+    if (typeof raw !== 'boolean') throw new TableCompileError(path, `${def.name} is yes/no; compare it with true or false`)
+    return raw ? 1 : 0
+  }
+  if (def.type === 'enum') {
+    const i = typeof raw === 'string' ? (def.values ?? []).indexOf(raw) : -1
+    if (i < 0) throw new TableCompileError(path, `${def.name} takes one of ${(def.values ?? []).join(', ')}; got ${raw}`)
+    return i
+  }
+  if (typeof raw !== 'number') throw new TableCompileError(path, `${def.name} is a number; got ${JSON.stringify(raw)}`)
+  return raw
+}
+
+export function resolveFact(scope: FactScope, name: string, path: string): { def: FactDef; index: number } {
+  const index = scope.index.get(name)
+  if (index === undefined) throw new TableCompileError(path, `unknown fact "${name}"`)
+  return { def: scope.defs[index], index }
+}
+
+export function compileCondition(cond: Condition, scope: FactScope, path: string): CompiledCondition {
+  if ('all' in cond) {
+    const parts = cond.all.map((c, i) => compileCondition(c, scope, `${path}.all[${i}]`))
+    return {
+      test: (env) => parts.every((p) => p.test(env)),
+      explain: (env) => parts.map((p) => p.explain(env)).join('；'),
+    }
+  }
+  if ('any' in cond) {
+    const parts = cond.any.map((c, i) => compileCondition(c, scope, `${path}.any[${i}]`))
+    return {
+      test: (env) => parts.some((p) => p.test(env)),
+      explain: (env) => `以下之一：${parts.map((p) => p.explain(env)).join(' 或 ')}`,
+    }
+  }
+  if ('not' in cond) {
+    const inner = compileCondition(cond.not, scope, `${path}.not`)
+    return { test: (env) => !inner.test(env), explain: (env) => `并非（${inner.explain(env)}）` }
+  }
+  if ('anyMember' in cond || 'allMembers' in cond) {
+    const any = 'anyMember' in cond
+    if (scope.member === null) throw new TableCompileError(path, 'anyMember/allMembers only apply to household tables')
+    const inner = compileCondition(any ? cond.anyMember : (cond as { allMembers: Condition }).allMembers, scope.member, path)
+    const word = any ? '至少一位家长' : '每位家长'
+    return {
+      test: (env) => {
+        const ms = env.members ?? []
+        return any ? ms.some((m) => inner.test(m)) : ms.length > 0 && ms.every((m) => inner.test(m))
+      },
+      explain: (env) =>
+        `${word}：${(env.members ?? []).map((m, i) => `家长${i + 1} ${inner.explain(m)}`).join('；') || '无家长'}`,
+    }
+  }
+  const { def, index } = resolveFact(scope, cond.fact, path)
+  const at = cond.at
+  if (at !== undefined && !scope.dateNames.has(at)) throw new TableCompileError(path, `unknown named date "${at}"`)
+  const checks: { op: Op | 'in'; target: number[]; shown: string }[] = []
+  for (const op of Object.keys(OPS) as Op[]) {
+    const raw = cond[op]
+    if (raw !== undefined) checks.push({ op, target: [encodeValue(def, raw, `${path}.${op}`)], shown: String(raw) })
+  }
+  if (cond.in !== undefined) {
+    checks.push({
+      op: 'in',
+      target: cond.in.map((v, i) => encodeValue(def, v, `${path}.in[${i}]`)),
+      shown: cond.in.map(String).join('、'),
+    })
+  }
+  const read = at === undefined ? (env: Env) => env.facts[index] : (env: Env) => env.factsAt(at)[index]
+  // An unknown fact (NaN) satisfies no comparison, not even ≠.
+  const test = (env: Env): boolean => {
+    const v = read(env)
+    if (Number.isNaN(v)) return false
+    for (const c of checks) {
+      if (c.op === 'in' ? !c.target.includes(v) : !OPS[c.op].test(v, c.target[0])) return false
+    }
+    return true
+  }
+  const needs = checks.map((c) => (c.op === 'in' ? `属于 ${c.shown}` : `${OPS[c.op].sign} ${c.shown}`)).join(' 且 ')
+  const when = at === undefined ? '' : `（${at}）`
+  return {
+    test,
+    explain: (env) => `${def.label}${when} ${formatFact(def, read(env))}（需 ${needs}）${test(env) ? '✓' : '✗'}`,
+  }
+}
