@@ -129,7 +129,9 @@ export const ApplicantSchema = z
       .string()
       .regex(/^\d{17}[\dX]$/, 'expected an 18-character ID number')
       .refine((id) => idNumberProblem(id) !== 'checksum', { message: 'ID number checksum does not match' })
-      .refine((id) => idNumberProblem(id) !== 'birth_date', { message: 'ID number holds no valid birth date' })
+      .refine((id) => idNumberProblem(id) !== 'birth_date', {
+        message: 'ID number holds no valid birth date',
+      })
       .optional()
       .meta({ description: 'GB 11643 citizen ID number (18 characters, checksum validated)' }),
     birthDate: DateStringSchema,

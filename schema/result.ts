@@ -15,7 +15,13 @@ export const RulesetRefSchema = z
   .meta({ id: 'RulesetRef' })
 export type RulesetRef = z.infer<typeof RulesetRefSchema>
 
-const FactValueSchema = z.union([z.number(), z.string(), z.boolean(), z.null(), z.record(z.string(), z.unknown())])
+const FactValueSchema = z.union([
+  z.number(),
+  z.string(),
+  z.boolean(),
+  z.null(),
+  z.record(z.string(), z.unknown()),
+])
 
 export const ItemResultSchema = z
   .object({
@@ -34,7 +40,13 @@ export const ItemResultSchema = z
 export type ItemResult = z.infer<typeof ItemResultSchema>
 
 export const LayerResultSchema = z
-  .object({ id: z.string(), label: z.string(), pointsBeforeCap: z.number(), points: z.number(), cap: z.number() })
+  .object({
+    id: z.string(),
+    label: z.string(),
+    pointsBeforeCap: z.number(),
+    points: z.number(),
+    cap: z.number(),
+  })
   .meta({ id: 'LayerResult' })
 export type LayerResult = z.infer<typeof LayerResultSchema>
 
@@ -44,7 +56,9 @@ export const DeductionResultSchema = z
     label: z.string(),
     recordDate: DateStringSchema,
     points: z.number().meta({ description: 'points deducted (positive)' }),
-    frozenUntil: DateStringSchema.nullable().meta({ description: 'last day of the freeze this record causes' }),
+    frozenUntil: DateStringSchema.nullable().meta({
+      description: 'last day of the freeze this record causes',
+    }),
     ref: z.string(),
     provisional: z.boolean(),
   })
@@ -73,13 +87,148 @@ export const PointsResultSchema = z
     layers: z.array(LayerResultSchema),
     items: z.array(ItemResultSchema),
     deductions: z.array(DeductionResultSchema),
-    frozenUntil: DateStringSchema.nullable().meta({ description: 'last day of a freeze in force on the as-of date' }),
+    frozenUntil: DateStringSchema.nullable().meta({
+      description: 'last day of a freeze in force on the as-of date',
+    }),
     eligible: z.boolean().meta({ description: 'the score may be used for a rationed benefit' }),
     gates: z.array(GateResultSchema),
     provisional: z.boolean().meta({ description: 'some row that contributed is provisional' }),
-    provisionalRows: z.array(z.string()).meta({ description: 'ids of the provisional rows this result used' }),
+    provisionalRows: z
+      .array(z.string())
+      .meta({ description: 'ids of the provisional rows this result used' }),
     ruleset: RulesetRefSchema,
     factsSha256: z.string(),
   })
   .meta({ id: 'PointsResult' })
 export type PointsResult = z.infer<typeof PointsResultSchema>
+
+const resultBase = {
+  jurisdiction: JurisdictionSchema,
+  asOf: DateStringSchema,
+  provisional: z.boolean(),
+  provisionalRows: z.array(z.string()),
+  ruleset: RulesetRefSchema,
+}
+
+export const EntitlementResultSchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    kind: z.enum(['basic_service', 'convenience', 'conditional']),
+    granted: z.boolean(),
+    reason: z.string(),
+    ref: z.string(),
+    provisional: z.boolean(),
+  })
+  .meta({ id: 'EntitlementResult' })
+export type EntitlementResult = z.infer<typeof EntitlementResultSchema>
+
+export const PermitStatusSchema = z
+  .object({
+    held: z.boolean(),
+    valid: z.boolean(),
+    validSince: DateStringSchema.nullable(),
+    lateEndorsements: z.number().int(),
+  })
+  .meta({ id: 'PermitStatus' })
+
+export const PermitResultSchema = z
+  .object({
+    scheme: z.literal('residence-permit'),
+    ...resultBase,
+    eligible: z.boolean().meta({ description: 'the applicant meets the gate for a residence permit' }),
+    gates: z.array(GateResultSchema),
+    permit: PermitStatusSchema,
+    entitlements: z.array(EntitlementResultSchema),
+    factsSha256: z.string(),
+  })
+  .meta({ id: 'PermitResult' })
+export type PermitResult = z.infer<typeof PermitResultSchema>
+
+export const RouteResultSchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    available: z.boolean().meta({ description: 'the route exists in the period of the as-of date' }),
+    passed: z.boolean(),
+    reason: z.string(),
+    gates: z.array(GateResultSchema),
+    ref: z.string(),
+    provisional: z.boolean(),
+  })
+  .meta({ id: 'RouteResult' })
+export type RouteResult = z.infer<typeof RouteResultSchema>
+
+export const PointsSettlementResultSchema = z
+  .object({
+    threshold: z.number(),
+    yearlyQuota: z.number().int(),
+    points: z.number().nullable(),
+    passed: z
+      .boolean()
+      .meta({
+        description: 'over the threshold and every gate passed: may apply; the quota is filled by rank',
+      }),
+    reason: z.string(),
+    gates: z.array(GateResultSchema),
+    pointsRuleset: RulesetRefSchema.nullable(),
+    ref: z.string(),
+    provisional: z.boolean(),
+  })
+  .meta({ id: 'PointsSettlementResult' })
+
+export const SettlementResultSchema = z
+  .object({
+    scheme: z.literal('settlement'),
+    ...resultBase,
+    eligible: z.boolean().meta({ description: 'at least one route passes' }),
+    routes: z.array(RouteResultSchema),
+    pointsSettlement: PointsSettlementResultSchema.nullable(),
+    factsSha256: z.string(),
+  })
+  .meta({ id: 'SettlementResult' })
+export type SettlementResult = z.infer<typeof SettlementResultSchema>
+
+export const AdmissionResultSchema = z
+  .object({
+    scheme: z.literal('admission'),
+    ...resultBase,
+    eligible: z.boolean().meta({ description: 'every admission gate passed' }),
+    gates: z.array(GateResultSchema),
+    priorityTier: z
+      .object({
+        id: z.string(),
+        label: z.string(),
+        rank: z.number().int(),
+        ref: z.string(),
+        provisional: z.boolean(),
+      })
+      .nullable()
+      .meta({ description: 'the priority tier the child is placed in first, or null: ranked by points' }),
+    points: z
+      .number()
+      .nullable()
+      .meta({ description: 'household points: the higher-scoring parent whose score may be used' }),
+    scoringParent: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'index in parents[] of the parent whose points count' }),
+    parents: z.array(
+      z.object({
+        total: z.number(),
+        eligible: z.boolean(),
+        frozenUntil: DateStringSchema.nullable(),
+        ruleset: RulesetRefSchema,
+      }),
+    ),
+    insuranceMonths: z
+      .number()
+      .meta({ description: 'social-insurance months of the scoring parent (a default tie-break)' }),
+    residenceMonths: z
+      .number()
+      .meta({ description: 'residence months of the scoring parent (a default tie-break)' }),
+    factsSha256: z.string(),
+  })
+  .meta({ id: 'AdmissionResult' })
+export type AdmissionResult = z.infer<typeof AdmissionResultSchema>

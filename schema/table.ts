@@ -7,7 +7,9 @@ export const PointsSchema = z
   .number()
   .min(0)
   .max(10_000)
-  .refine((n) => Math.abs(Math.round(n * 10_000) / 10_000 - n) < 1e-12, { message: 'at most 4 decimal places' })
+  .refine((n) => Math.abs(Math.round(n * 10_000) / 10_000 - n) < 1e-12, {
+    message: 'at most 4 decimal places',
+  })
 
 /** A value a fact is compared with: a number, a boolean, or an enum name of that fact (e.g. `bachelor`). */
 const ConditionValueSchema = z.union([z.number(), z.boolean(), z.string()])
@@ -49,7 +51,10 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       })
       .strict()
       .refine(
-        (c) => ['gte', 'gt', 'lte', 'lt', 'eq', 'ne', 'in'].some((k) => (c as Record<string, unknown>)[k] !== undefined),
+        (c) =>
+          ['gte', 'gt', 'lte', 'lt', 'eq', 'ne', 'in'].some(
+            (k) => (c as Record<string, unknown>)[k] !== undefined,
+          ),
         { message: 'a fact condition needs one of gte, gt, lte, lt, eq, ne, in' },
       ),
     z.object({ all: z.array(ConditionSchema).min(1) }).strict(),
@@ -99,9 +104,15 @@ export const PerUnitItemSchema = z
     rounding: z
       .enum(['whole', 'prorated'])
       .default('whole')
-      .meta({ description: 'whole: only complete `per` blocks count; prorated: each unit counts points/per' }),
+      .meta({
+        description: 'whole: only complete `per` blocks count; prorated: each unit counts points/per',
+      }),
     steps: z
-      .object({ mode: z.enum(['stacking', 'highest']), fact: z.string().min(1), at: z.array(StepSchema).min(1) })
+      .object({
+        mode: z.enum(['stacking', 'highest']),
+        fact: z.string().min(1),
+        at: z.array(StepSchema).min(1),
+      })
       .strict()
       .optional(),
   })
@@ -124,7 +135,12 @@ export const BandSchema = z
   .strict()
 
 export const BandsItemSchema = z
-  .object({ ...itemBase, kind: z.literal('bands'), fact: z.string().min(1), bands: z.array(BandSchema).min(1) })
+  .object({
+    ...itemBase,
+    kind: z.literal('bands'),
+    fact: z.string().min(1),
+    bands: z.array(BandSchema).min(1),
+  })
   .strict()
 
 export const TierSchema = z
@@ -203,7 +219,10 @@ export const NamedDateSchema = z.union([
     .object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) })
     .strict()
     .meta({ description: 'that month and day in the as-of date’s year' }),
-  z.object({ context: z.string().min(1) }).strict().meta({ description: 'a date the caller supplies by name' }),
+  z
+    .object({ context: z.string().min(1) })
+    .strict()
+    .meta({ description: 'a date the caller supplies by name' }),
 ])
 
 export const RouteSchema = z
@@ -277,7 +296,13 @@ const tableFields = {
     .nullable()
     .default(null),
   districtFacts: z
-    .array(z.object({ id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), label: z.string(), type: z.enum(['number', 'boolean']) }))
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
+        label: z.string(),
+        type: z.enum(['number', 'boolean']),
+      }),
+    )
     .default([])
     .meta({ description: 'facts callers send in applicant.districtItems for this table' }),
 }
@@ -290,7 +315,10 @@ export const TableSourceSchema = z
     patch: PatchSchema.optional(),
   })
   .strict()
-  .refine((t) => t.validTo === null || t.validTo >= t.validFrom, { message: 'validTo before validFrom', path: ['validTo'] })
+  .refine((t) => t.validTo === null || t.validTo >= t.validFrom, {
+    message: 'validTo before validFrom',
+    path: ['validTo'],
+  })
   .refine((t) => (t.patch === undefined) === (t.extends === undefined), {
     message: '`patch` and `extends` go together',
     path: ['patch'],

@@ -9,7 +9,7 @@ import type {
   RulesetRef,
 } from '../schema/result.ts'
 import type { Gate, Item, Table } from '../schema/table.ts'
-import { dayParts, type DayNumber, fromDay, toDay } from './calendar.ts'
+import { type DayNumber, dayParts, fromDay, toDay } from './calendar.ts'
 import {
   type CompiledCondition,
   compileCondition,
@@ -97,7 +97,8 @@ export function namedDay(table: Table, name: string, asOf: DayNumber, ctx: EvalC
     return Date.UTC(year, d.month - 1, d.day) / 86_400_000
   }
   const given = ctx.dates?.[d.context]
-  if (given === undefined) throw new EvaluationError(`dates.${d.context}`, `this table needs the date "${d.context}"`)
+  if (given === undefined)
+    throw new EvaluationError(`dates.${d.context}`, `this table needs the date "${d.context}"`)
   return toDay(given)
 }
 
@@ -176,7 +177,11 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
         ? {
             mode: item.steps.mode,
             ...resolveFact(scope, item.steps.fact, `${path}.steps.fact`),
-            at: item.steps.at.map((s) => ({ atLeast: s.atLeast, bonus: toScaled(s.bonus), provisional: s.provisional })),
+            at: item.steps.at.map((s) => ({
+              atLeast: s.atLeast,
+              bonus: toScaled(s.bonus),
+              provisional: s.provisional,
+            })),
           }
         : null
       score = (env) => {
@@ -189,7 +194,9 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
           values[t.def.name] = Number.isNaN(v) ? null : v
           const pts = perUnitScaled(n, t.points, t.per, prorated)
           before += pts
-          parts.push(`${t.def.label} ${n} × ${fromScaled(t.points)}${t.per === 1 ? '' : `/${t.per}`} = ${fromScaled(pts)}`)
+          parts.push(
+            `${t.def.label} ${n} × ${fromScaled(t.points)}${t.per === 1 ? '' : `/${t.per}`} = ${fromScaled(pts)}`,
+          )
         }
         let provisional = item.provisional
         if (steps) {
@@ -222,10 +229,19 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
         const v = env.facts[f.index]
         const shown = formatFact(f.def, v)
         const band = Number.isNaN(v) ? undefined : bands.find((b) => v >= b.from && v <= b.to)
-        if (!band) return { value: Number.isNaN(v) ? null : v, before: 0, provisional: item.provisional, detail: `${f.def.label} ${shown}：不在计分区间` }
+        if (!band)
+          return {
+            value: Number.isNaN(v) ? null : v,
+            before: 0,
+            provisional: item.provisional,
+            detail: `${f.def.label} ${shown}：不在计分区间`,
+          }
         const before = Math.max(0, band.pts + band.slope * (v - band.from))
         const range = band.to === Number.POSITIVE_INFINITY ? `≥ ${band.from}` : `${band.from}–${band.to}`
-        const slope = band.slope === 0 ? '' : `，每增加 1 ${band.slope > 0 ? '加' : '减'} ${Math.abs(fromScaled(band.slope))}`
+        const slope =
+          band.slope === 0
+            ? ''
+            : `，每增加 1 ${band.slope > 0 ? '加' : '减'} ${Math.abs(fromScaled(band.slope))}`
         return {
           value: v,
           before,
@@ -236,11 +252,16 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
       break
     }
     case 'tiers': {
-      const tiers = item.tiers.map((t, i) => ({ ...t, pts: toScaled(t.points), cond: compileCondition(t.when, scope, `${path}.tiers[${i}].when`) }))
+      const tiers = item.tiers.map((t, i) => ({
+        ...t,
+        pts: toScaled(t.points),
+        cond: compileCondition(t.when, scope, `${path}.tiers[${i}].when`),
+      }))
       score = (env) => {
         let best: (typeof tiers)[number] | null = null
         for (const t of tiers) if (t.cond.test(env) && (best === null || t.pts > best.pts)) best = t
-        if (best === null) return { value: null, before: 0, provisional: item.provisional, detail: '未达到任何档次' }
+        if (best === null)
+          return { value: null, before: 0, provisional: item.provisional, detail: '未达到任何档次' }
         return {
           value: best.label,
           before: best.pts,
@@ -255,19 +276,30 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
       const pts = toScaled(item.points)
       score = (env) => {
         const ok = cond.test(env)
-        return { value: ok, before: ok ? pts : 0, provisional: item.provisional, detail: `${cond.explain(env)} → ${ok ? fromScaled(pts) : 0}` }
+        return {
+          value: ok,
+          before: ok ? pts : 0,
+          provisional: item.provisional,
+          detail: `${cond.explain(env)} → ${ok ? fromScaled(pts) : 0}`,
+        }
       }
       break
     }
     case 'category': {
       const f = resolveFact(scope, item.fact, `${path}.fact`)
-      if (f.def.type !== 'enum') throw new TableCompileError(`${path}.fact`, `${f.def.name} is not a category fact`)
+      if (f.def.type !== 'enum')
+        throw new TableCompileError(`${path}.fact`, `${f.def.name} is not a category fact`)
       const byValue = new Map<number, { pts: number; provisional: boolean; label: string }>()
       item.categories.forEach((c, i) => {
         for (const v of c.values) {
           const idx = (f.def.values ?? []).indexOf(v)
-          if (idx < 0) throw new TableCompileError(`${path}.categories[${i}]`, `${f.def.name} has no value "${v}"`)
-          if (byValue.has(idx)) throw new TableCompileError(`${path}.categories[${i}]`, `"${v}" is in two categories; categories are mutually exclusive`)
+          if (idx < 0)
+            throw new TableCompileError(`${path}.categories[${i}]`, `${f.def.name} has no value "${v}"`)
+          if (byValue.has(idx))
+            throw new TableCompileError(
+              `${path}.categories[${i}]`,
+              `"${v}" is in two categories; categories are mutually exclusive`,
+            )
           byValue.set(idx, { pts: toScaled(c.points), provisional: c.provisional, label: c.label ?? v })
         }
       })
@@ -275,8 +307,19 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
         const v = env.facts[f.index]
         const shown = formatFact(f.def, v)
         const c = byValue.get(v)
-        if (!c) return { value: shown, before: 0, provisional: item.provisional, detail: `${f.def.label} ${shown}：不计分` }
-        return { value: shown, before: c.pts, provisional: item.provisional || c.provisional, detail: `${f.def.label} ${c.label} → ${fromScaled(c.pts)}` }
+        if (!c)
+          return {
+            value: shown,
+            before: 0,
+            provisional: item.provisional,
+            detail: `${f.def.label} ${shown}：不计分`,
+          }
+        return {
+          value: shown,
+          before: c.pts,
+          provisional: item.provisional || c.provisional,
+          detail: `${f.def.label} ${c.label} → ${fromScaled(c.pts)}`,
+        }
       }
       break
     }
@@ -285,7 +328,12 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
     ? (env: Env): ItemOutcome => {
         if (when.test(env)) return score(env)
         const o = score(env)
-        return { value: o.value, before: 0, provisional: o.provisional, detail: `不计分：${when.explain(env)}` }
+        return {
+          value: o.value,
+          before: 0,
+          provisional: o.provisional,
+          detail: `不计分：${when.explain(env)}`,
+        }
       }
     : score
   return { item, layerIndex, cap, run }
@@ -298,8 +346,18 @@ export function compileGate(gate: Gate, scope: FactScope, path: string): Compile
     run(env, at) {
       const passed = cond.test(env)
       const facts = cond.explain(env)
-      const reason = passed ? `满足：${facts}` : `${gate.failReason ? `${gate.failReason}：` : '不满足：'}${facts}`
-      return { id: gate.id, label: gate.label, passed, reason, ref: gate.ref, provisional: gate.provisional, at }
+      const reason = passed
+        ? `满足：${facts}`
+        : `${gate.failReason ? `${gate.failReason}：` : '不满足：'}${facts}`
+      return {
+        id: gate.id,
+        label: gate.label,
+        passed,
+        reason,
+        ref: gate.ref,
+        provisional: gate.provisional,
+        at,
+      }
     },
   }
 }
@@ -310,6 +368,14 @@ export interface TableProblems {
   warnings: { path: string; message: string }[]
 }
 
+/** Compiled non-item parts: permit entitlements, settlement routes, admission priority tiers. */
+export interface SchemeParts {
+  entitlements: { e: Table['entitlements'][number]; cond: CompiledCondition | null }[]
+  routes: { r: Table['routes'][number]; gates: CompiledGate[] }[]
+  pointsSettlementGates: CompiledGate[]
+  tiers: { t: Table['priorityTiers'][number]; cond: CompiledCondition }[]
+}
+
 /** A table compiled once: its identity, its hash and its evaluators. */
 export interface CompiledTable {
   table: Table
@@ -318,6 +384,7 @@ export interface CompiledTable {
   scope: FactScope
   items: readonly CompiledItem[]
   gates: readonly CompiledGate[]
+  parts: SchemeParts
   warnings: TableProblems['warnings']
   /** Points of one person: the per-item breakdown, layers, deductions, gates (points tables only). */
   evaluatePoints(applicant: Applicant, ctx: EvalContext): PointsResult
@@ -343,17 +410,44 @@ export function compileTable(table: Table): CompiledTable {
     if (layerIndex < 0) throw new TableCompileError(`items[${i}].layer`, `unknown layer "${item.layer}"`)
     const compiled = compileItem(item, person, layerIndex, `items[${i}]`)
     if (item.cap !== undefined && maxPoints(item) < toScaled(item.cap)) {
-      throw new TableCompileError(`items[${i}].cap`, `cap ${item.cap} cannot be reached: the item gives at most ${fromScaled(maxPoints(item))}`)
+      throw new TableCompileError(
+        `items[${i}].cap`,
+        `cap ${item.cap} cannot be reached: the item gives at most ${fromScaled(maxPoints(item))}`,
+      )
     }
     return compiled
   })
   table.layers.forEach((layer, i) => {
-    const reachable = items.filter((c) => c.layerIndex === i).reduce((s, c) => s + Math.min(c.cap, maxPoints(c.item)), 0)
+    const reachable = items
+      .filter((c) => c.layerIndex === i)
+      .reduce((s, c) => s + Math.min(c.cap, maxPoints(c.item)), 0)
     if (reachable < toScaled(layer.cap)) {
-      warnings.push({ path: `layers[${i}].cap`, message: `layer ${layer.id} cap ${layer.cap} cannot be reached by its items (at most ${fromScaled(reachable)})` })
+      warnings.push({
+        path: `layers[${i}].cap`,
+        message: `layer ${layer.id} cap ${layer.cap} cannot be reached by its items (at most ${fromScaled(reachable)})`,
+      })
     }
   })
   const gates = table.gates.map((g, i) => compileGate(g, scope, `gates[${i}]`))
+  checkIds(table.routes, 'routes')
+  checkIds(table.entitlements, 'entitlements')
+  const parts: SchemeParts = {
+    entitlements: table.entitlements.map((e, i) => ({
+      e,
+      cond: e.when ? compileCondition(e.when, scope, `entitlements[${i}].when`) : null,
+    })),
+    routes: table.routes.map((r, i) => ({
+      r,
+      gates: r.gates.map((g, j) => compileGate(g, scope, `routes[${i}].gates[${j}]`)),
+    })),
+    pointsSettlementGates: (table.pointsSettlement?.gates ?? []).map((g, i) =>
+      compileGate(g, scope, `pointsSettlement.gates[${i}]`),
+    ),
+    tiers: table.priorityTiers.map((t, i) => ({
+      t,
+      cond: compileCondition(t.when, scope, `priorityTiers[${i}].when`),
+    })),
+  }
   const sha256 = contentSha256(table)
   const ref: RulesetRef = {
     id: table.id,
@@ -455,7 +549,8 @@ export function compileTable(table: Table): CompiledTable {
         id: v.id,
         label: v.label,
         passed: hits.length === 0,
-        reason: hits.length === 0 ? '无一票否决记录' : `一票否决：${hits.map((h) => h.date).join('、')} 的记录`,
+        reason:
+          hits.length === 0 ? '无一票否决记录' : `一票否决：${hits.map((h) => h.date).join('、')} 的记录`,
         ref: v.ref,
         provisional: v.provisional,
         at,
@@ -466,7 +561,10 @@ export function compileTable(table: Table): CompiledTable {
         id: 'not_frozen',
         label: '积分未被冻结',
         passed: frozenUntil === null,
-        reason: frozenUntil === null ? '计算日无冻结' : `积分冻结至 ${fromDay(frozenUntil)}（含），冻结期间不得用于申请`,
+        reason:
+          frozenUntil === null
+            ? '计算日无冻结'
+            : `积分冻结至 ${fromDay(frozenUntil)}（含），冻结期间不得用于申请`,
         ref: table.deductions.find((d) => d.freezeMonths > 0)?.ref ?? table.ref,
         provisional: table.deductions.some((d) => d.freezeMonths > 0 && d.provisional),
         at,
@@ -492,5 +590,5 @@ export function compileTable(table: Table): CompiledTable {
     }
   }
 
-  return { table, sha256, ref, scope, items, gates, warnings, evaluatePoints }
+  return { table, sha256, ref, scope, items, gates, parts, warnings, evaluatePoints }
 }

@@ -55,15 +55,21 @@ export function formatFact(def: FactDef, v: number): string {
 /** Turns a condition's target (number, boolean or enum name) into the number the fact vector holds. */
 export function encodeValue(def: FactDef, raw: number | boolean | string, path: string): number {
   if (def.type === 'boolean') {
-    if (typeof raw !== 'boolean') throw new TableCompileError(path, `${def.name} is yes/no; compare it with true or false`)
+    if (typeof raw !== 'boolean')
+      throw new TableCompileError(path, `${def.name} is yes/no; compare it with true or false`)
     return raw ? 1 : 0
   }
   if (def.type === 'enum') {
     const i = typeof raw === 'string' ? (def.values ?? []).indexOf(raw) : -1
-    if (i < 0) throw new TableCompileError(path, `${def.name} takes one of ${(def.values ?? []).join(', ')}; got ${raw}`)
+    if (i < 0)
+      throw new TableCompileError(
+        path,
+        `${def.name} takes one of ${(def.values ?? []).join(', ')}; got ${raw}`,
+      )
     return i
   }
-  if (typeof raw !== 'number') throw new TableCompileError(path, `${def.name} is a number; got ${JSON.stringify(raw)}`)
+  if (typeof raw !== 'number')
+    throw new TableCompileError(path, `${def.name} is a number; got ${JSON.stringify(raw)}`)
   return raw
 }
 
@@ -94,8 +100,13 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   }
   if ('anyMember' in cond || 'allMembers' in cond) {
     const any = 'anyMember' in cond
-    if (scope.member === null) throw new TableCompileError(path, 'anyMember/allMembers only apply to household tables')
-    const inner = compileCondition(any ? cond.anyMember : (cond as { allMembers: Condition }).allMembers, scope.member, path)
+    if (scope.member === null)
+      throw new TableCompileError(path, 'anyMember/allMembers only apply to household tables')
+    const inner = compileCondition(
+      any ? cond.anyMember : (cond as { allMembers: Condition }).allMembers,
+      scope.member,
+      path,
+    )
     const word = any ? '至少一位家长' : '每位家长'
     return {
       test: (env) => {
@@ -108,11 +119,13 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   }
   const { def, index } = resolveFact(scope, cond.fact, path)
   const at = cond.at
-  if (at !== undefined && !scope.dateNames.has(at)) throw new TableCompileError(path, `unknown named date "${at}"`)
+  if (at !== undefined && !scope.dateNames.has(at))
+    throw new TableCompileError(path, `unknown named date "${at}"`)
   const checks: { op: Op | 'in'; target: number[]; shown: string }[] = []
   for (const op of Object.keys(OPS) as Op[]) {
     const raw = cond[op]
-    if (raw !== undefined) checks.push({ op, target: [encodeValue(def, raw, `${path}.${op}`)], shown: String(raw) })
+    if (raw !== undefined)
+      checks.push({ op, target: [encodeValue(def, raw, `${path}.${op}`)], shown: String(raw) })
   }
   if (cond.in !== undefined) {
     checks.push({
@@ -131,10 +144,13 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
     }
     return true
   }
-  const needs = checks.map((c) => (c.op === 'in' ? `属于 ${c.shown}` : `${OPS[c.op].sign} ${c.shown}`)).join(' 且 ')
+  const needs = checks
+    .map((c) => (c.op === 'in' ? `属于 ${c.shown}` : `${OPS[c.op].sign} ${c.shown}`))
+    .join(' 且 ')
   const when = at === undefined ? '' : `（${at}）`
   return {
     test,
-    explain: (env) => `${def.label}${when} ${formatFact(def, read(env))}（需 ${needs}）${test(env) ? '✓' : '✗'}`,
+    explain: (env) =>
+      `${def.label}${when} ${formatFact(def, read(env))}（需 ${needs}）${test(env) ? '✓' : '✗'}`,
   }
 }

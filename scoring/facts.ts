@@ -233,8 +233,17 @@ export interface PermitStatus {
  * is valid again for one year from that day, and the count of residence years restarts from it.
  * A second endorsement within the same validity year extends nothing.
  */
-export function permitStatus(permit: { issuedOn: string; endorsements: string[] } | null, at: DayNumber): PermitStatus {
-  const none: PermitStatus = { held: false, valid: false, validSince: null, lateEndorsements: 0, lastLateEndorsement: null }
+export function permitStatus(
+  permit: { issuedOn: string; endorsements: string[] } | null,
+  at: DayNumber,
+): PermitStatus {
+  const none: PermitStatus = {
+    held: false,
+    valid: false,
+    validSince: null,
+    lateEndorsements: 0,
+    lastLateEndorsement: null,
+  }
   if (permit === null) return none
   const issued = toDay(permit.issuedOn)
   if (issued > at) return none
@@ -318,7 +327,8 @@ export function derivePersonFacts(a: Applicant, at: DayNumber, jurisdiction: str
   }
   f[P('permit.held')] = b(permit.held)
   f[P('permit.valid')] = b(permit.valid)
-  f[P('permit.validMonths')] = permit.valid && permit.validSince !== null ? fullMonthsBetween(permit.validSince, at) : 0
+  f[P('permit.validMonths')] =
+    permit.valid && permit.validSince !== null ? fullMonthsBetween(permit.validSince, at) : 0
   f[P('permit.lateEndorsements')] = permit.lateEndorsements
 
   const ningboRuns = dayRuns(a.employment, (p) => isWithin(p.region, NINGBO), at)
@@ -331,10 +341,14 @@ export function derivePersonFacts(a: Applicant, at: DayNumber, jurisdiction: str
       (s) => s[1] === at,
     ),
   )
-  const districtCurrent = dayRuns(a.employment, (p) => isWithin(p.region, jurisdiction), at).find((s) => s[1] === at)
+  const districtCurrent = dayRuns(a.employment, (p) => isWithin(p.region, jurisdiction), at).find(
+    (s) => s[1] === at,
+  )
   f[P('employment.district.active')] = b(districtCurrent !== undefined)
   f[P('employment.district.currentRunMonths')] = districtCurrent ? runMonths(districtCurrent) : 0
-  f[P('study.ningbo.active')] = b(dayRuns(a.study, (p) => isWithin(p.region, NINGBO), at).some((s) => s[1] === at))
+  f[P('study.ningbo.active')] = b(
+    dayRuns(a.study, (p) => isWithin(p.region, NINGBO), at).some((s) => s[1] === at),
+  )
 
   const h = a.housing
   f[P('housing.kind')] = HOUSING_KINDS.indexOf(h?.kind ?? 'none')

@@ -12,7 +12,8 @@ export function resolveTable(source: TableSource, findBase: (id: string) => Tabl
   if (!patch || !baseId) return TableSchema.parse({ ...own })
   const base = findBase(baseId)
   if (!base) throw new TableCompileError('extends', `base table "${baseId}" not found`)
-  if (base.scheme !== source.scheme) throw new TableCompileError('extends', `base table "${baseId}" is a ${base.scheme} table`)
+  if (base.scheme !== source.scheme)
+    throw new TableCompileError('extends', `base table "${baseId}" is a ${base.scheme} table`)
   const items = base.items.map((item) => {
     const rw = patch.reweight.find((r) => r.id === item.id)
     return rw ? ItemSchema.parse({ ...item, ...rw }) : item

@@ -1,0 +1,38 @@
+// An admission application's household: parents (applicants), the child, homes owned, preferences.
+import { z } from 'zod'
+import { ApplicantSchema, PermitSchema } from './applicant.ts'
+import { DateStringSchema, RegionCodeSchema } from './common.ts'
+import { idBirthDate, idNumberProblem } from './id-number.ts'
+
+export const ChildSchema = z
+  .object({
+    idNumber: z
+      .string()
+      .regex(/^\d{17}[\dX]$/, 'expected an 18-character ID number')
+      .refine((id) => idNumberProblem(id) === null, {
+        message: 'ID number checksum or birth date is not valid',
+      })
+      .optional(),
+    birthDate: DateStringSchema,
+    hukou: RegionCodeSchema.nullable(),
+    entryGrade: z.enum(['P1', 'J1']),
+    permit: PermitSchema.nullable().default(null),
+  })
+  .strict()
+  .refine((c) => c.idNumber === undefined || idBirthDate(c.idNumber) === c.birthDate, {
+    message: 'birthDate differs from the birth date in the ID number',
+    path: ['birthDate'],
+  })
+  .meta({ id: 'Child' })
+
+export const HouseholdSchema = z
+  .object({
+    parents: z.array(ApplicantSchema).min(1).max(2),
+    child: ChildSchema,
+    ownsHomeIn: z.array(RegionCodeSchema).max(20).default([]),
+    preferences: z.array(z.string().min(1).max(64)).max(20).default([]),
+    appliedAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .meta({ id: 'Household' })
+export type Household = z.output<typeof HouseholdSchema>

@@ -1,0 +1,187 @@
+// Hand-computed table cases (the *.cases.yaml beside each table): evaluate one and list its checks.
+import { ApplicantSchema } from '../schema/applicant.ts'
+import { HouseholdSchema } from '../schema/household.ts'
+import type { PointsResult } from '../schema/result.ts'
+import type { Scheme } from '../schema/table.ts'
+import type { EvalContext } from './compile.ts'
+import { NoTableInForceError, type TableRegistry } from './registry.ts'
+import { evaluateAdmission, evaluatePermit, evaluateSettlement } from './schemes.ts'
+
+export interface TableCase {
+  name: string
+  /** a known gap: the case documents what policy says and why the engine does not yet do it */
+  todo?: string
+  jurisdiction: string
+  asOf: string
+  dates?: Record<string, string>
+  applicant?: unknown
+  household?: unknown
+  expect: {
+    table?: string
+    error?: string
+    total?: number
+    items?: Record<string, number>
+    layers?: Record<string, number>
+    eligible?: boolean
+    frozenUntil?: string | null
+    gates?: Record<string, boolean>
+    provisionalRows?: string[]
+    entitlements?: Record<string, boolean>
+    routes?: Record<string, boolean>
+    pointsSettlement?: boolean
+    priorityTier?: string | null
+    points?: number | null
+    scoringParent?: number | null
+  }
+}
+
+export interface CaseCheck {
+  what: string
+  expected: unknown
+  actual: unknown
+}
+
+type AnyResult = Record<string, unknown> & {
+  ruleset: { id: string }
+  gates?: { id: string; passed: boolean }[]
+}
+
+function pick<T>(
+  rows: readonly T[],
+  key: (r: T) => string,
+  value: (r: T) => unknown,
+  wanted: Record<string, unknown>,
+) {
+  const out: Record<string, unknown> = {}
+  for (const id of Object.keys(wanted)) {
+    const row = rows.find((r) => key(r) === id)
+    out[id] = row === undefined ? '(no such row)' : value(row)
+  }
+  return out
+}
+
+function run(registry: TableRegistry, scheme: Scheme, c: TableCase): AnyResult {
+  const ctx: EvalContext = { asOf: c.asOf, jurisdiction: c.jurisdiction, dates: c.dates }
+  const table = registry.find(scheme, c.jurisdiction, c.asOf)
+  const pointsOf = (a: ReturnType<typeof ApplicantSchema.parse>): PointsResult =>
+    registry.find('points', c.jurisdiction, c.asOf).evaluatePoints(a, ctx)
+  switch (scheme) {
+    case 'points':
+      return table.evaluatePoints(ApplicantSchema.parse(c.applicant), ctx) as unknown as AnyResult
+    case 'residence-permit':
+      return evaluatePermit(table, ApplicantSchema.parse(c.applicant), ctx) as unknown as AnyResult
+    case 'settlement': {
+      const a = ApplicantSchema.parse(c.applicant)
+      let points: PointsResult | null = null
+      try {
+        points = pointsOf(a)
+      } catch (e) {
+        if (!(e instanceof NoTableInForceError)) throw e
+      }
+      return evaluateSettlement(table, a, ctx, { points }) as unknown as AnyResult
+    }
+    case 'admission':
+      return evaluateAdmission(
+        table,
+        HouseholdSchema.parse(c.household),
+        ctx,
+        pointsOf,
+      ) as unknown as AnyResult
+  }
+}
+
+/** Evaluates a case and returns each expectation beside what the engine produced. */
+export function evaluateCase(registry: TableRegistry, scheme: Scheme, c: TableCase): { checks: CaseCheck[] } {
+  const e = c.expect
+  const checks: CaseCheck[] = []
+  let r: AnyResult
+  try {
+    r = run(registry, scheme, c)
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    if (e.error !== undefined)
+      return {
+        checks: [{ what: 'error message', expected: true, actual: message.includes(e.error) || message }],
+      }
+    return { checks: [{ what: 'evaluation', expected: 'a result', actual: `threw: ${message}` }] }
+  }
+  if (e.error !== undefined) checks.push({ what: 'error', expected: e.error, actual: 'no error' })
+  const add = (what: string, expected: unknown, actual: unknown) => {
+    if (expected !== undefined) checks.push({ what, expected, actual })
+  }
+  add('table', e.table, r.ruleset.id)
+  add('total', e.total, r.total)
+  add('eligible', e.eligible, r.eligible)
+  add('frozenUntil', e.frozenUntil, r.frozenUntil)
+  add('points', e.points, r.points)
+  add('scoringParent', e.scoringParent, r.scoringParent)
+  if (e.items)
+    add(
+      'items',
+      e.items,
+      pick(
+        r.items as { id: string; points: number }[],
+        (x) => x.id,
+        (x) => x.points,
+        e.items,
+      ),
+    )
+  if (e.layers)
+    add(
+      'layers',
+      e.layers,
+      pick(
+        r.layers as { id: string; points: number }[],
+        (x) => x.id,
+        (x) => x.points,
+        e.layers,
+      ),
+    )
+  if (e.gates)
+    add(
+      'gates',
+      e.gates,
+      pick(
+        r.gates ?? [],
+        (x) => x.id,
+        (x) => x.passed,
+        e.gates,
+      ),
+    )
+  if (e.entitlements) {
+    const rows = r.entitlements as { id: string; granted: boolean }[]
+    add(
+      'entitlements',
+      e.entitlements,
+      pick(
+        rows,
+        (x) => x.id,
+        (x) => x.granted,
+        e.entitlements,
+      ),
+    )
+  }
+  if (e.routes)
+    add(
+      'routes',
+      e.routes,
+      pick(
+        r.routes as { id: string; passed: boolean }[],
+        (x) => x.id,
+        (x) => x.passed,
+        e.routes,
+      ),
+    )
+  if (e.pointsSettlement !== undefined) {
+    add(
+      'pointsSettlement',
+      e.pointsSettlement,
+      (r.pointsSettlement as { passed: boolean } | null)?.passed ?? '(none)',
+    )
+  }
+  if (e.priorityTier !== undefined)
+    add('priorityTier', e.priorityTier, (r.priorityTier as { id: string } | null)?.id ?? null)
+  if (e.provisionalRows)
+    add('provisionalRows', [...e.provisionalRows].sort(), [...(r.provisionalRows as string[])].sort())
+  return { checks }
+}

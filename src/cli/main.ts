@@ -1,0 +1,22 @@
+// The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
+import { Command, CommanderError } from 'commander'
+import { registerScore, UsageError } from './score.ts'
+
+const program = new Command()
+  .name('jifen')
+  .description('Ningbo points (积分) service and tools')
+  .showHelpAfterError()
+  .exitOverride()
+
+registerScore(program)
+
+try {
+  await program.parseAsync(process.argv)
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode)
+  if (e instanceof UsageError) {
+    process.stderr.write(`jifen: ${e.message}\n`)
+    process.exit(2)
+  }
+  throw e
+}

@@ -1,0 +1,59 @@
+// Loads the shipped YAML tables from scoring/tables, validates them and resolves district patches.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { parse } from 'yaml'
+import { type Table, type TableSource, TableSourceSchema } from '../../schema/table.ts'
+import { resolveTable } from '../../scoring/resolve.ts'
+import { projectRoot } from '../project-root.ts'
+
+export const SHIPPED_TABLES_DIR = join(projectRoot, 'scoring', 'tables')
+
+/** Every `*.yaml` under a folder except the `*.cases.yaml` test files beside the tables. */
+export function listTableFiles(dir = SHIPPED_TABLES_DIR): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml'))
+    .sort()
+    .map((f) => join(dir, f))
+}
+
+export class TableFileError extends Error {}
+
+/** Parses one YAML table source; errors name the file and the field. */
+export function parseTableSource(text: string, name: string): TableSource {
+  const parsed = TableSourceSchema.safeParse(parse(text))
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+    throw new TableFileError(`${name}: ${issues}`)
+  }
+  return parsed.data
+}
+
+/** Resolves sources in dependency order so that a patch finds its (possibly patched) base. */
+export function resolveAll(sources: readonly TableSource[]): Table[] {
+  const byKey = new Map(sources.map((s) => [`${s.id}@${s.version}`, s]))
+  const latest = (id: string): TableSource | undefined =>
+    sources.filter((s) => s.id === id).sort((a, b) => b.version - a.version)[0]
+  const resolved = new Map<string, Table>()
+  const resolving = new Set<string>()
+  const resolveOne = (s: TableSource): Table => {
+    const key = `${s.id}@${s.version}`
+    const done = resolved.get(key)
+    if (done) return done
+    if (resolving.has(key)) throw new TableFileError(`${key}: patches form a cycle`)
+    resolving.add(key)
+    const table = resolveTable(s, (id) => {
+      const base = latest(id)
+      return base ? resolveOne(base) : undefined
+    })
+    resolved.set(key, table)
+    return table
+  }
+  return [...byKey.values()].map(resolveOne)
+}
+
+export function loadShippedTables(dir = SHIPPED_TABLES_DIR): Table[] {
+  const sources = listTableFiles(dir).map((file) =>
+    parseTableSource(readFileSync(file, 'utf8'), relative(dir, file)),
+  )
+  return resolveAll(sources)
+}
