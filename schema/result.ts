@@ -164,11 +164,9 @@ export const PointsSettlementResultSchema = z
     threshold: z.number(),
     yearlyQuota: z.number().int(),
     points: z.number().nullable(),
-    passed: z
-      .boolean()
-      .meta({
-        description: 'over the threshold and every gate passed: may apply; the quota is filled by rank',
-      }),
+    passed: z.boolean().meta({
+      description: 'over the threshold and every gate passed: may apply; the quota is filled by rank',
+    }),
     reason: z.string(),
     gates: z.array(GateResultSchema),
     pointsRuleset: RulesetRefSchema.nullable(),
