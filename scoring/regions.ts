@@ -14,7 +14,7 @@ export function regionPrefix(code: string): string {
 }
 
 export function isWithin(region: string | null | undefined, scope: string): boolean {
-  return region?.startsWith(regionPrefix(scope))
+  return region?.startsWith(regionPrefix(scope)) === true
 }
 
 /** Yangtze River Delta social insurance: Shanghai 31, Jiangsu 32, Zhejiang 33, Anhui 34. */

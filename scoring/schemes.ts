@@ -118,7 +118,7 @@ export function evaluateSettlement(
     const gates = parts.pointsSettlementGates.map((g) => g.run(env, ctx.asOf))
     const points = deps.points
     const over = points !== null && points.total >= ps.threshold
-    const usable = points?.eligible
+    const usable = points?.eligible === true
     const passed = over && usable && gates.every((g) => g.passed)
     const reasons: string[] = []
     if (points === null) reasons.push('计算日无适用的积分表')
