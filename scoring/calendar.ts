@@ -7,10 +7,15 @@ export type MonthIndex = number
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
 const MONTH_RE = /^(\d{4})-(\d{2})$/
-const MS_PER_DAY = 86_400_000
+
+export function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]
 }
 
 /** True when `s` is a real calendar date written YYYY-MM-DD (2023-02-30 is not). */
@@ -32,27 +37,59 @@ export function isCalendarMonth(s: string): boolean {
   return y >= 1900 && y <= 2200 && mo >= 1 && mo <= 12
 }
 
+/**
+ * Day number of a civil date, by integer arithmetic (H. Hinnant's days_from_civil): evaluation
+ * does this many times per applicant, and Date objects are needlessly slow for it.
+ */
+export function dayOf(year: number, month: number, day: number): DayNumber {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yoe = y - era * 400
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+  return era * 146_097 + doe - 719_468
+}
+
 /** Parses YYYY-MM-DD (already validated) into a day number. */
 export function toDay(s: string): DayNumber {
-  return Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / MS_PER_DAY
+  return dayOf(
+    (s.charCodeAt(0) - 48) * 1000 +
+      (s.charCodeAt(1) - 48) * 100 +
+      (s.charCodeAt(2) - 48) * 10 +
+      (s.charCodeAt(3) - 48),
+    (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48),
+    (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48),
+  )
+}
+
+/** The civil date of a day number (Hinnant's civil_from_days). */
+export function dayParts(dayNumber: DayNumber): { year: number; month: number; day: number } {
+  const z = dayNumber + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  )
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+  const month = mp < 10 ? mp + 3 : mp - 9
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day }
 }
 
 export function fromDay(day: DayNumber): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
-}
-
-export function dayParts(day: DayNumber): { year: number; month: number; day: number } {
-  const d = new Date(day * MS_PER_DAY)
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }
-}
-
-export function dayOf(year: number, month: number, day: number): DayNumber {
-  return Date.UTC(year, month - 1, day) / MS_PER_DAY
+  const p = dayParts(day)
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
 }
 
 /** Parses YYYY-MM (already validated) into a month index. */
 export function toMonth(s: string): MonthIndex {
-  return Number(s.slice(0, 4)) * 12 + Number(s.slice(5, 7)) - 1
+  const year =
+    (s.charCodeAt(0) - 48) * 1000 +
+    (s.charCodeAt(1) - 48) * 100 +
+    (s.charCodeAt(2) - 48) * 10 +
+    (s.charCodeAt(3) - 48)
+  return year * 12 + (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48) - 1
 }
 
 export function monthOfDay(day: DayNumber): MonthIndex {

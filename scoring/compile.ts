@@ -9,7 +9,7 @@ import type {
   RulesetRef,
 } from '../schema/result.ts'
 import type { Gate, Item, Table } from '../schema/table.ts'
-import { type DayNumber, dayParts, fromDay, toDay } from './calendar.ts'
+import { type DayNumber, dayOf, dayParts, daysInMonth, fromDay, toDay } from './calendar.ts'
 import {
   type CompiledCondition,
   compileCondition,
@@ -21,9 +21,11 @@ import {
 } from './conditions.ts'
 import { fromScaled, perUnitScaled, toScaled } from './exact.ts'
 import {
+  ALL_FACT_GROUPS,
   derivePersonFacts,
   type FactDef,
   freezeLastDay,
+  groupsFor,
   HOUSEHOLD_FACTS,
   indexFacts,
   PERSON_FACTS,
@@ -37,6 +39,11 @@ export interface EvalContext {
   jurisdiction?: string
   /** dates the table names with `{ context: name }`, e.g. when online enrolment opens */
   dates?: Readonly<Record<string, string>>
+  /**
+   * factsSha256 of the applicant when the caller already has it (the service hashes each
+   * applicant once, and a population re-score under two tables need not hash twice)
+   */
+  factsSha256?: string
 }
 
 /** A request the engine cannot evaluate (e.g. a named date the caller did not supply): the caller's fault. */
@@ -52,7 +59,10 @@ export class EvaluationError extends Error {
 interface ItemOutcome {
   value: ItemResult['value']
   before: number
+  /** the item or the band/tier/category/step it matched is provisional */
   provisional: boolean
+  /** the matched band/tier/category/step itself is provisional (it decided the points, even a 0) */
+  matchedProvisional?: boolean
   detail: string
 }
 
@@ -94,7 +104,8 @@ export function namedDay(table: Table, name: string, asOf: DayNumber, ctx: EvalC
   if ('date' in d) return toDay(d.date)
   if ('month' in d) {
     const year = dayParts(asOf).year
-    return Date.UTC(year, d.month - 1, d.day) / 86_400_000
+    // 29 February in a common year is its 28th
+    return dayOf(year, d.month, Math.min(d.day, daysInMonth(year, d.month)))
   }
   const given = ctx.dates?.[d.context]
   if (given === undefined)
@@ -110,9 +121,10 @@ export function personEnv(
   asOf: DayNumber,
   jurisdiction: string,
   ctx: EvalContext,
+  groups: number = ALL_FACT_GROUPS,
 ): Env {
   const derive = (day: DayNumber): Float64Array => {
-    const base = derivePersonFacts(applicant, day, jurisdiction)
+    const base = derivePersonFacts(applicant, day, jurisdiction, groups)
     if (table.districtFacts.length === 0) return base
     const f = new Float64Array(scope.defs.length)
     f.set(base)
@@ -198,14 +210,15 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
             `${t.def.label} ${n} × ${fromScaled(t.points)}${t.per === 1 ? '' : `/${t.per}`} = ${fromScaled(pts)}`,
           )
         }
-        let provisional = item.provisional
+        const provisional = item.provisional
+        let matchedProvisional = false
         if (steps) {
           const v = env.facts[steps.index]
           let bonus = 0
           for (const s of steps.at) {
             if (!(v >= s.atLeast)) continue
             bonus = steps.mode === 'stacking' ? bonus + s.bonus : Math.max(bonus, s.bonus)
-            provisional ||= s.provisional
+            matchedProvisional ||= s.provisional
           }
           if (bonus > 0) {
             before += bonus
@@ -213,7 +226,13 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
           }
         }
         const value = terms.length === 1 ? values[terms[0].def.name] : values
-        return { value, before, provisional, detail: parts.join('；') }
+        return {
+          value,
+          before,
+          provisional: provisional || matchedProvisional,
+          matchedProvisional,
+          detail: parts.join('；'),
+        }
       }
       break
     }
@@ -246,6 +265,7 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
           value: v,
           before,
           provisional: item.provisional || band.provisional,
+          matchedProvisional: band.provisional,
           detail: `${f.def.label} ${shown}，区间 ${range}：${fromScaled(band.pts)}${slope} → ${fromScaled(before)}`,
         }
       }
@@ -266,6 +286,7 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
           value: best.label,
           before: best.pts,
           provisional: item.provisional || best.provisional,
+          matchedProvisional: best.provisional,
           detail: `取最高档：${best.label}（${best.cond.explain(env)}）→ ${fromScaled(best.pts)}`,
         }
       }
@@ -318,6 +339,7 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
           value: shown,
           before: c.pts,
           provisional: item.provisional || c.provisional,
+          matchedProvisional: c.provisional,
           detail: `${f.def.label} ${c.label} → ${fromScaled(c.pts)}`,
         }
       }
@@ -362,6 +384,18 @@ export function compileGate(gate: Gate, scope: FactScope, path: string): Compile
   }
 }
 
+/** Every fact name a table's rules mention (under any `fact` key, at any depth). */
+export function factsMentioned(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) factsMentioned(v, out)
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'fact' && typeof v === 'string') out.add(v)
+      else factsMentioned(v, out)
+    }
+  }
+  return out
+}
+
 /** Checks that can be made without an applicant; errors stop publication, warnings are shown. */
 export interface TableProblems {
   errors: { path: string; message: string }[]
@@ -385,6 +419,8 @@ export interface CompiledTable {
   items: readonly CompiledItem[]
   gates: readonly CompiledGate[]
   parts: SchemeParts
+  /** the fact groups this table's rules read: only those are derived per evaluation */
+  factGroups: number
   warnings: TableProblems['warnings']
   /** Points of one person: the per-item breakdown, layers, deductions, gates (points tables only). */
   evaluatePoints(applicant: Applicant, ctx: EvalContext): PointsResult
@@ -459,13 +495,18 @@ export function compileTable(table: Table): CompiledTable {
     validTo: table.validTo,
   }
   const layerCaps = table.layers.map((l) => toScaled(l.cap))
+  // admission results also report the scoring parent's insurance and residence months
+  const factGroups = groupsFor([
+    ...factsMentioned(table),
+    ...(table.scheme === 'admission' ? ['insurance.ningbo.months', 'residence.months'] : []),
+  ])
   const deductions = table.deductions.map((d) => ({ ...d, pts: toScaled(d.points) }))
 
   function evaluatePoints(applicant: Applicant, ctx: EvalContext): PointsResult {
     if (table.scheme !== 'points') throw new Error(`${table.id} is a ${table.scheme} table`)
     const asOf = toDay(ctx.asOf)
     const jurisdiction = ctx.jurisdiction ?? table.jurisdiction
-    const env = personEnv(applicant, table, person, asOf, jurisdiction, ctx)
+    const env = personEnv(applicant, table, person, asOf, jurisdiction, ctx, factGroups)
     const outcomes = items.map((c) => c.run(env))
     const after = outcomes.map((o, i) => Math.min(o.before, items[i].cap))
     const superseded: (string | null)[] = items.map(() => null)
@@ -501,7 +542,8 @@ export function compileTable(table: Table): CompiledTable {
     const provisionalRows: string[] = []
     const itemResults: ItemResult[] = items.map((c, i) => {
       const o = outcomes[i]
-      if (o.provisional && o.before > 0) provisionalRows.push(c.item.id)
+      // listed when a provisional value gave points, or a provisional band/tier/category decided them (even a 0)
+      if ((o.provisional && o.before > 0) || o.matchedProvisional) provisionalRows.push(c.item.id)
       let detail = o.detail
       if (o.before > c.cap) detail += `；封顶 ${c.item.cap}`
       if (superseded[i] !== null) detail += `；同组取最高，计入 ${superseded[i]}`
@@ -586,9 +628,9 @@ export function compileTable(table: Table): CompiledTable {
       provisional: provisionalRows.length > 0,
       provisionalRows: [...new Set(provisionalRows)],
       ruleset: ref,
-      factsSha256: factsSha256(applicant),
+      factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
     }
   }
 
-  return { table, sha256, ref, scope, items, gates, parts, warnings, evaluatePoints }
+  return { table, sha256, ref, scope, items, gates, parts, factGroups, warnings, evaluatePoints }
 }

@@ -271,125 +271,253 @@ export function permitStatus(
 const b = (x: boolean): number => (x ? 1 : 0)
 
 /**
- * Derives every person fact as of `at` for use in `jurisdiction`. District facts (`district.<id>`)
+ * Facts come in groups derived together (all insurance facts of one scope, the permit and
+ * residence facts, …). A compiled table derives only the groups its rules read.
+ */
+export function factGroup(name: string): string {
+  const parts = name.split('.')
+  if (parts[0] === 'insurance' || parts[0] === 'employment') return `${parts[0]}.${parts[1]}`
+  if (parts[0] === 'permit') return 'residence'
+  if (parts[0] === 'skill' || parts[0] === 'title') return 'skills'
+  return parts[0]
+}
+
+const GROUP_NAMES = [...new Set(PERSON_FACTS.map((d) => factGroup(d.name)))]
+/** One bit per fact group; `ALL_FACT_GROUPS` derives everything. */
+export const GROUP_BIT: ReadonlyMap<string, number> = new Map(GROUP_NAMES.map((g, i) => [g, 1 << i]))
+export const ALL_FACT_GROUPS = (1 << GROUP_NAMES.length) - 1
+
+/** The group mask that covers the given fact names (unknown names, e.g. district facts, add nothing). */
+export function groupsFor(factNames: Iterable<string>): number {
+  let mask = 0
+  for (const n of factNames) mask |= GROUP_BIT.get(factGroup(n)) ?? 0
+  return mask
+}
+
+const bit = (group: string): number => GROUP_BIT.get(group)!
+
+// Fact positions resolved once at load, not per evaluation.
+const I = {
+  age: P('age'),
+  education: P('education'),
+  skillLevel: P('skill.level'),
+  titleGrade: P('title.grade'),
+  special: P('skill.specialAbility'),
+  registered: P('residence.registered'),
+  inZhejiang: P('residence.inZhejiang'),
+  inNingbo: P('residence.inNingbo'),
+  inDistrict: P('residence.inDistrict'),
+  registeredMonths: P('residence.registeredMonths'),
+  residenceMonths: P('residence.months'),
+  permitHeld: P('permit.held'),
+  permitValid: P('permit.valid'),
+  permitValidMonths: P('permit.validMonths'),
+  lateEndorsements: P('permit.lateEndorsements'),
+  empActive: P('employment.ningbo.active'),
+  empRun: P('employment.ningbo.currentRunMonths'),
+  empLongest: P('employment.ningbo.longestRunMonths'),
+  empBusiness: P('employment.ningbo.businessActive'),
+  empDistrictActive: P('employment.district.active'),
+  empDistrictRun: P('employment.district.currentRunMonths'),
+  study: P('study.ningbo.active'),
+  housingKind: P('housing.kind'),
+  housingNingbo: P('housing.inNingbo'),
+  housingDistrict: P('housing.inDistrict'),
+  housingUrban: P('housing.inNingboUrban'),
+  housingOwned: P('housing.ownedBySelfOrSpouse'),
+  hukouZhejiang: P('hukou.inZhejiang'),
+  hukouNingbo: P('hukou.inNingbo'),
+  hukouDistrict: P('hukou.inDistrict'),
+  gradLevel: P('graduation.level'),
+  gradFullTime: P('graduation.fullTime'),
+  gradYears: P('graduation.yearsSince'),
+  shortage: P('city.shortageOccupation'),
+  tax: P('city.yearlyTaxYuan'),
+  hired: P('city.insuredEmployeesHired'),
+  inventions: P('city.inventionPatents'),
+  utility: P('city.utilityPatents'),
+  honour: P('city.honour'),
+  welfare: P('city.publicWelfareHours'),
+  blood: P('city.bloodDonations'),
+  organ: P('city.organDonation'),
+  dishonesty: P('records.dishonesty.count'),
+  crime: P('records.crime.count'),
+  veto: P('records.veto.count'),
+}
+const INSURANCE = INSURANCE_SCOPES.map(([scope]) => ({
+  scope,
+  bit: bit(`insurance.${scope}`),
+  months: P(`insurance.${scope}.months`),
+  paid: P(`insurance.${scope}.paidMonths`),
+  backPaid: P(`insurance.${scope}.backPaidMonths`),
+  run: P(`insurance.${scope}.currentRunMonths`),
+}))
+const G = {
+  age: bit('age'),
+  education: bit('education'),
+  skills: bit('skills'),
+  residence: bit('residence'),
+  employmentNingbo: bit('employment.ningbo'),
+  employmentDistrict: bit('employment.district'),
+  study: bit('study'),
+  housing: bit('housing'),
+  hukou: bit('hukou'),
+  graduation: bit('graduation'),
+  city: bit('city'),
+  records: bit('records'),
+}
+
+const inZhejiang = (r: string) => isWithin(r, ZHEJIANG)
+const inNingbo = (r: string) => isWithin(r, NINGBO)
+
+/**
+ * Derives the person facts of the groups in `groups` (default: all) as of `at`, for use in
+ * `jurisdiction`; facts of other groups stay NaN (unknown). District facts (`district.<id>`)
  * are appended by the compiled table, which knows their ids.
  */
-export function derivePersonFacts(a: Applicant, at: DayNumber, jurisdiction: string): Float64Array {
+export function derivePersonFacts(
+  a: Applicant,
+  at: DayNumber,
+  jurisdiction: string,
+  groups: number = ALL_FACT_GROUPS,
+): Float64Array {
   const f = new Float64Array(PERSON_FACTS.length).fill(Number.NaN)
-  const birth = toDay(a.birthDate)
-  f[P('age')] = birth <= at ? fullYearsBetween(birth, at) : Number.NaN
-  f[P('education')] = EDUCATION_LEVELS.indexOf(a.education)
-
-  let bestLevel = Number.NaN
-  let bestTitle = -1
-  let special = false
-  for (const s of a.skills) {
-    if (s.kind === 'skill_level') bestLevel = Number.isNaN(bestLevel) ? s.level : Math.min(bestLevel, s.level)
-    else if (s.kind === 'title') bestTitle = Math.max(bestTitle, TITLE_GRADES.indexOf(s.grade))
-    else special = true
+  if (groups & G.age) {
+    const birth = toDay(a.birthDate)
+    f[I.age] = birth <= at ? fullYearsBetween(birth, at) : Number.NaN
   }
-  f[P('skill.level')] = bestLevel
-  f[P('title.grade')] = bestTitle < 0 ? Number.NaN : bestTitle
-  f[P('skill.specialAbility')] = b(special)
+  if (groups & G.education) f[I.education] = EDUCATION_LEVELS.indexOf(a.education)
+
+  if (groups & G.skills) {
+    let bestLevel = Number.NaN
+    let bestTitle = -1
+    let special = false
+    for (const s of a.skills) {
+      if (s.kind === 'skill_level')
+        bestLevel = Number.isNaN(bestLevel) ? s.level : Math.min(bestLevel, s.level)
+      else if (s.kind === 'title') bestTitle = Math.max(bestTitle, TITLE_GRADES.indexOf(s.grade))
+      else special = true
+    }
+    f[I.skillLevel] = bestLevel
+    f[I.titleGrade] = bestTitle < 0 ? Number.NaN : bestTitle
+    f[I.special] = b(special)
+  }
 
   const lastMonth = monthOfDay(at)
-  const townCode = a.housing?.region?.length === 9 ? a.housing.region : null
-  const scopeTest: Record<InsuranceScope, (r: string) => boolean> = {
-    zhejiang: (r) => isWithin(r, ZHEJIANG),
-    ningbo: (r) => isWithin(r, NINGBO),
-    district: (r) => isWithin(r, jurisdiction),
-    yrd: isYrd,
-    town: (r) => townCode !== null && r === townCode,
-  }
-  for (const [scope] of INSURANCE_SCOPES) {
-    const c = countInsurance(a.socialInsurance, scopeTest[scope], lastMonth)
-    f[P(`insurance.${scope}.months`)] = c.months
-    f[P(`insurance.${scope}.paidMonths`)] = c.paidMonths
-    f[P(`insurance.${scope}.backPaidMonths`)] = c.backPaidMonths
-    f[P(`insurance.${scope}.currentRunMonths`)] = c.currentRunMonths
+  for (const ins of INSURANCE) {
+    if (!(groups & ins.bit)) continue
+    let test: (r: string) => boolean
+    if (ins.scope === 'zhejiang') test = inZhejiang
+    else if (ins.scope === 'ningbo') test = inNingbo
+    else if (ins.scope === 'district') test = (r) => isWithin(r, jurisdiction)
+    else if (ins.scope === 'yrd') test = isYrd
+    else {
+      const town = a.housing?.region?.length === 9 ? a.housing.region : null
+      test = (r) => town !== null && r === town
+    }
+    const c = countInsurance(a.socialInsurance, test, lastMonth)
+    f[ins.months] = c.months
+    f[ins.paid] = c.paidMonths
+    f[ins.backPaid] = c.backPaidMonths
+    f[ins.run] = c.currentRunMonths
   }
 
-  const r = a.residence
-  const permit = permitStatus(r?.permit ?? null, at)
-  const registered = r !== null && toDay(r.registeredSince) <= at
-  f[P('residence.registered')] = b(registered)
-  f[P('residence.inZhejiang')] = b(registered && isWithin(r?.region, ZHEJIANG))
-  f[P('residence.inNingbo')] = b(registered && isWithin(r?.region, NINGBO))
-  f[P('residence.inDistrict')] = b(registered && isWithin(r?.region, jurisdiction))
-  if (registered && r) {
-    const since = toDay(r.registeredSince)
-    f[P('residence.registeredMonths')] = fullMonthsBetween(since, at)
-    const restart = permit.lastLateEndorsement
-    f[P('residence.months')] = fullMonthsBetween(restart !== null && restart > since ? restart : since, at)
-  } else {
-    f[P('residence.registeredMonths')] = 0
-    f[P('residence.months')] = 0
+  if (groups & G.residence) {
+    const r = a.residence
+    const permit = permitStatus(r?.permit ?? null, at)
+    const since = r === null ? Number.NaN : toDay(r.registeredSince)
+    const registered = r !== null && since <= at
+    f[I.registered] = b(registered)
+    f[I.inZhejiang] = b(registered && isWithin(r?.region, ZHEJIANG))
+    f[I.inNingbo] = b(registered && isWithin(r?.region, NINGBO))
+    f[I.inDistrict] = b(registered && isWithin(r?.region, jurisdiction))
+    if (registered) {
+      f[I.registeredMonths] = fullMonthsBetween(since, at)
+      const restart = permit.lastLateEndorsement
+      f[I.residenceMonths] = fullMonthsBetween(restart !== null && restart > since ? restart : since, at)
+    } else {
+      f[I.registeredMonths] = 0
+      f[I.residenceMonths] = 0
+    }
+    f[I.permitHeld] = b(permit.held)
+    f[I.permitValid] = b(permit.valid)
+    f[I.permitValidMonths] =
+      permit.valid && permit.validSince !== null ? fullMonthsBetween(permit.validSince, at) : 0
+    f[I.lateEndorsements] = permit.lateEndorsements
   }
-  f[P('permit.held')] = b(permit.held)
-  f[P('permit.valid')] = b(permit.valid)
-  f[P('permit.validMonths')] =
-    permit.valid && permit.validSince !== null ? fullMonthsBetween(permit.validSince, at) : 0
-  f[P('permit.lateEndorsements')] = permit.lateEndorsements
 
-  const ningboRuns = dayRuns(a.employment, (p) => isWithin(p.region, NINGBO), at)
-  const current = ningboRuns.find((s) => s[1] === at)
-  f[P('employment.ningbo.active')] = b(current !== undefined)
-  f[P('employment.ningbo.currentRunMonths')] = current ? runMonths(current) : 0
-  f[P('employment.ningbo.longestRunMonths')] = ningboRuns.reduce((m, s) => Math.max(m, runMonths(s)), 0)
-  f[P('employment.ningbo.businessActive')] = b(
-    dayRuns(a.employment, (p) => isWithin(p.region, NINGBO) && p.kind === 'business_licence', at).some(
+  if (groups & G.employmentNingbo) {
+    const runs = dayRuns(a.employment, (p) => isWithin(p.region, NINGBO), at)
+    const current = runs.find((s) => s[1] === at)
+    f[I.empActive] = b(current !== undefined)
+    f[I.empRun] = current ? runMonths(current) : 0
+    f[I.empLongest] = runs.reduce((m, s) => Math.max(m, runMonths(s)), 0)
+    f[I.empBusiness] = b(
+      dayRuns(a.employment, (p) => isWithin(p.region, NINGBO) && p.kind === 'business_licence', at).some(
+        (s) => s[1] === at,
+      ),
+    )
+  }
+  if (groups & G.employmentDistrict) {
+    const current = dayRuns(a.employment, (p) => isWithin(p.region, jurisdiction), at).find(
       (s) => s[1] === at,
-    ),
-  )
-  const districtCurrent = dayRuns(a.employment, (p) => isWithin(p.region, jurisdiction), at).find(
-    (s) => s[1] === at,
-  )
-  f[P('employment.district.active')] = b(districtCurrent !== undefined)
-  f[P('employment.district.currentRunMonths')] = districtCurrent ? runMonths(districtCurrent) : 0
-  f[P('study.ningbo.active')] = b(
-    dayRuns(a.study, (p) => isWithin(p.region, NINGBO), at).some((s) => s[1] === at),
-  )
-
-  const h = a.housing
-  f[P('housing.kind')] = HOUSING_KINDS.indexOf(h?.kind ?? 'none')
-  f[P('housing.inNingbo')] = b(h !== null && h.kind !== 'none' && isWithin(h.region, NINGBO))
-  f[P('housing.inDistrict')] = b(h !== null && h.kind !== 'none' && isWithin(h.region, jurisdiction))
-  f[P('housing.inNingboUrban')] = b(h !== null && h.kind !== 'none' && isNingboUrban(h.region))
-  f[P('housing.ownedBySelfOrSpouse')] = b(h?.kind === 'owned' && (h.owner === 'self' || h.owner === 'spouse'))
-  f[P('hukou.inZhejiang')] = b(isWithin(a.hukou, ZHEJIANG))
-  f[P('hukou.inNingbo')] = b(isWithin(a.hukou, NINGBO))
-  f[P('hukou.inDistrict')] = b(isWithin(a.hukou, jurisdiction))
-
-  const g = a.graduation
-  if (g !== null && toDay(g.graduatedOn) <= at) {
-    f[P('graduation.level')] = EDUCATION_LEVELS.indexOf(g.level)
-    f[P('graduation.fullTime')] = b(g.fullTime)
-    f[P('graduation.yearsSince')] = fullYearsBetween(toDay(g.graduatedOn), at)
-  } else f[P('graduation.fullTime')] = 0
-
-  const c = a.cityItems
-  f[P('city.shortageOccupation')] = b(c.shortageOccupation)
-  f[P('city.yearlyTaxYuan')] = c.yearlyTaxYuan
-  f[P('city.insuredEmployeesHired')] = c.insuredEmployeesHired
-  f[P('city.inventionPatents')] = c.inventionPatents
-  f[P('city.utilityPatents')] = c.utilityPatents
-  f[P('city.honour')] = c.honours.reduce((m, x) => Math.max(m, HONOURS.indexOf(x)), 0)
-  f[P('city.publicWelfareHours')] = c.publicWelfareHours
-  f[P('city.bloodDonations')] = c.bloodDonations
-  f[P('city.organDonation')] = ORGAN_DONATION.indexOf(c.organDonation)
-
-  let dishonesty = 0
-  let crime = 0
-  let veto = 0
-  for (const rec of a.records) {
-    if (toDay(rec.date) > at) continue
-    if (rec.kind === 'dishonesty') dishonesty++
-    else if (rec.kind === 'crime') crime++
-    else veto++
+    )
+    f[I.empDistrictActive] = b(current !== undefined)
+    f[I.empDistrictRun] = current ? runMonths(current) : 0
   }
-  f[P('records.dishonesty.count')] = dishonesty
-  f[P('records.crime.count')] = crime
-  f[P('records.veto.count')] = veto
+  if (groups & G.study)
+    f[I.study] = b(dayRuns(a.study, (p) => isWithin(p.region, NINGBO), at).some((s) => s[1] === at))
+
+  if (groups & G.housing) {
+    const h = a.housing
+    const has = h !== null && h.kind !== 'none'
+    f[I.housingKind] = HOUSING_KINDS.indexOf(h?.kind ?? 'none')
+    f[I.housingNingbo] = b(has && isWithin(h.region, NINGBO))
+    f[I.housingDistrict] = b(has && isWithin(h.region, jurisdiction))
+    f[I.housingUrban] = b(has && isNingboUrban(h.region))
+    f[I.housingOwned] = b(h?.kind === 'owned' && (h.owner === 'self' || h.owner === 'spouse'))
+  }
+  if (groups & G.hukou) {
+    f[I.hukouZhejiang] = b(isWithin(a.hukou, ZHEJIANG))
+    f[I.hukouNingbo] = b(isWithin(a.hukou, NINGBO))
+    f[I.hukouDistrict] = b(isWithin(a.hukou, jurisdiction))
+  }
+  if (groups & G.graduation) {
+    const g = a.graduation
+    if (g !== null && toDay(g.graduatedOn) <= at) {
+      f[I.gradLevel] = EDUCATION_LEVELS.indexOf(g.level)
+      f[I.gradFullTime] = b(g.fullTime)
+      f[I.gradYears] = fullYearsBetween(toDay(g.graduatedOn), at)
+    } else f[I.gradFullTime] = 0
+  }
+  if (groups & G.city) {
+    const c = a.cityItems
+    f[I.shortage] = b(c.shortageOccupation)
+    f[I.tax] = c.yearlyTaxYuan
+    f[I.hired] = c.insuredEmployeesHired
+    f[I.inventions] = c.inventionPatents
+    f[I.utility] = c.utilityPatents
+    let honour = 0
+    for (const x of c.honours) honour = Math.max(honour, HONOURS.indexOf(x))
+    f[I.honour] = honour
+    f[I.welfare] = c.publicWelfareHours
+    f[I.blood] = c.bloodDonations
+    f[I.organ] = ORGAN_DONATION.indexOf(c.organDonation)
+  }
+  if (groups & G.records) {
+    let dishonesty = 0
+    let crime = 0
+    let veto = 0
+    for (const rec of a.records) {
+      if (toDay(rec.date) > at) continue
+      if (rec.kind === 'dishonesty') dishonesty++
+      else if (rec.kind === 'crime') crime++
+      else veto++
+    }
+    f[I.dishonesty] = dishonesty
+    f[I.crime] = crime
+    f[I.veto] = veto
+  }
   return f
 }
 

@@ -35,7 +35,7 @@ export function evaluatePermit(c: CompiledTable, applicant: Applicant, ctx: Eval
   expectScheme(c, 'residence-permit')
   const asOf = toDay(ctx.asOf)
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
-  const env = personEnv(applicant, c.table, c.scope, asOf, jurisdiction, ctx)
+  const env = personEnv(applicant, c.table, c.scope, asOf, jurisdiction, ctx, c.factGroups)
   const gates = runGates(c, env, ctx.asOf)
   const status = permitStatus(applicant.residence?.permit ?? null, asOf)
   const entitlements: EntitlementResult[] = c.parts.entitlements.map(({ e, cond }) => {
@@ -84,7 +84,7 @@ export function evaluateSettlement(
   expectScheme(c, 'settlement')
   const asOf = toDay(ctx.asOf)
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
-  const env = personEnv(applicant, c.table, c.scope, asOf, jurisdiction, ctx)
+  const env = personEnv(applicant, c.table, c.scope, asOf, jurisdiction, ctx, c.factGroups)
   const parts = c.parts
   const routes: RouteResult[] = parts.routes.map(({ r, gates }) => {
     if (r.unavailable !== undefined) {
@@ -173,7 +173,9 @@ export function evaluateAdmission(
   const asOf = toDay(ctx.asOf)
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
   const member = c.scope.member as FactScope
-  const members = household.parents.map((p) => personEnv(p, c.table, member, asOf, jurisdiction, ctx))
+  const members = household.parents.map((p) =>
+    personEnv(p, c.table, member, asOf, jurisdiction, ctx, c.factGroups),
+  )
   const householdAt = (day: DayNumber) =>
     deriveHouseholdFacts(household.child, household.ownsHomeIn, day, jurisdiction)
   const cache = new Map<string, Float64Array>()
