@@ -101,12 +101,9 @@ export const PerUnitItemSchema = z
     ...itemBase,
     kind: z.literal('per_unit'),
     terms: z.array(TermSchema).min(1),
-    rounding: z
-      .enum(['whole', 'prorated'])
-      .default('whole')
-      .meta({
-        description: 'whole: only complete `per` blocks count; prorated: each unit counts points/per',
-      }),
+    rounding: z.enum(['whole', 'prorated']).default('whole').meta({
+      description: 'whole: only complete `per` blocks count; prorated: each unit counts points/per',
+    }),
     steps: z
       .object({
         mode: z.enum(['stacking', 'highest']),
@@ -250,6 +247,13 @@ export const PointsSettlementSchema = z
     ...rowBase,
     threshold: PointsSchema,
     yearlyQuota: z.number().int().min(0),
+    pointsTable: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          'id of the points table whose scale the threshold is on; another table in force does not count',
+      }),
     gates: z.array(GateSchema).default([]),
   })
   .strict()

@@ -63,8 +63,15 @@ function pick<T>(
 function run(registry: TableRegistry, scheme: Scheme, c: TableCase): AnyResult {
   const ctx: EvalContext = { asOf: c.asOf, jurisdiction: c.jurisdiction, dates: c.dates }
   const table = registry.find(scheme, c.jurisdiction, c.asOf)
-  const pointsOf = (a: ReturnType<typeof ApplicantSchema.parse>): PointsResult =>
-    registry.find('points', c.jurisdiction, c.asOf).evaluatePoints(a, ctx)
+  /** the points result under the table in force, or null when none is (as the service does) */
+  const pointsOf = (a: ReturnType<typeof ApplicantSchema.parse>): PointsResult | null => {
+    try {
+      return registry.find('points', c.jurisdiction, c.asOf).evaluatePoints(a, ctx)
+    } catch (e) {
+      if (e instanceof NoTableInForceError) return null
+      throw e
+    }
+  }
   switch (scheme) {
     case 'points':
       return table.evaluatePoints(ApplicantSchema.parse(c.applicant), ctx) as unknown as AnyResult
@@ -72,13 +79,7 @@ function run(registry: TableRegistry, scheme: Scheme, c: TableCase): AnyResult {
       return evaluatePermit(table, ApplicantSchema.parse(c.applicant), ctx) as unknown as AnyResult
     case 'settlement': {
       const a = ApplicantSchema.parse(c.applicant)
-      let points: PointsResult | null = null
-      try {
-        points = pointsOf(a)
-      } catch (e) {
-        if (!(e instanceof NoTableInForceError)) throw e
-      }
-      return evaluateSettlement(table, a, ctx, { points }) as unknown as AnyResult
+      return evaluateSettlement(table, a, ctx, { points: pointsOf(a) }) as unknown as AnyResult
     }
     case 'admission':
       return evaluateAdmission(

@@ -493,6 +493,7 @@ export function compileTable(table: Table): CompiledTable {
     jurisdiction: table.jurisdiction,
     validFrom: table.validFrom,
     validTo: table.validTo,
+    provisional: table.provisional,
   }
   const layerCaps = table.layers.map((l) => toScaled(l.cap))
   // admission results also report the scoring parent's insurance and residence months
@@ -625,7 +626,7 @@ export function compileTable(table: Table): CompiledTable {
       frozenUntil: frozenUntil === null ? null : fromDay(frozenUntil),
       eligible: gateResults.every((g) => g.passed),
       gates: gateResults,
-      provisional: provisionalRows.length > 0,
+      provisional: provisionalRows.length > 0 || table.provisional,
       provisionalRows: [...new Set(provisionalRows)],
       ruleset: ref,
       factsSha256: ctx.factsSha256 ?? factsSha256(applicant),

@@ -80,6 +80,7 @@ export const PERSON_FACTS: readonly FactDef[] = [
   num('employment.ningbo.currentRunMonths', '在宁波连续就业满月数（至计算日）'),
   num('employment.ningbo.longestRunMonths', '在宁波最长连续就业满月数'),
   bool('employment.ningbo.businessActive', '在宁波持营业执照经营（至计算日）'),
+  num('employment.ningbo.businessRunMonths', '在宁波持营业执照连续经营满月数（至计算日）'),
   bool('employment.district.active', '在本区（县、市）就业（至计算日）'),
   num('employment.district.currentRunMonths', '在本区（县、市）连续就业满月数（至计算日）'),
   bool('study.ningbo.active', '在宁波连续就学'),
@@ -317,6 +318,7 @@ const I = {
   empRun: P('employment.ningbo.currentRunMonths'),
   empLongest: P('employment.ningbo.longestRunMonths'),
   empBusiness: P('employment.ningbo.businessActive'),
+  empBusinessRun: P('employment.ningbo.businessRunMonths'),
   empDistrictActive: P('employment.district.active'),
   empDistrictRun: P('employment.district.currentRunMonths'),
   study: P('study.ningbo.active'),
@@ -452,11 +454,13 @@ export function derivePersonFacts(
     f[I.empActive] = b(current !== undefined)
     f[I.empRun] = current ? runMonths(current) : 0
     f[I.empLongest] = runs.reduce((m, s) => Math.max(m, runMonths(s)), 0)
-    f[I.empBusiness] = b(
-      dayRuns(a.employment, (p) => isWithin(p.region, NINGBO) && p.kind === 'business_licence', at).some(
-        (s) => s[1] === at,
-      ),
-    )
+    const business = dayRuns(
+      a.employment,
+      (p) => isWithin(p.region, NINGBO) && p.kind === 'business_licence',
+      at,
+    ).find((s) => s[1] === at)
+    f[I.empBusiness] = b(business !== undefined)
+    f[I.empBusinessRun] = business ? runMonths(business) : 0
   }
   if (groups & G.employmentDistrict) {
     const current = dayRuns(a.employment, (p) => isWithin(p.region, jurisdiction), at).find(

@@ -4,7 +4,9 @@ import { TableCompileError } from './conditions.ts'
 
 /**
  * A district table is the city table plus a patch (policy.md §3): `patch.add` appends items,
- * `patch.reweight` replaces fields of base items by id, `patch.layers` adds layers. The result
+ * `patch.reweight` replaces fields of base items by id, `patch.layers` adds layers. Every other
+ * part (deductions, vetoes, gates, routes, entitlements, priority tiers, points settlement,
+ * district facts) is the patching table's own when it declares it, else the base's. The result
  * records the base id in `extends` and is what gets hashed, stored and compiled.
  */
 export function resolveTable(source: TableSource, findBase: (id: string) => Table | undefined): Table {
@@ -33,5 +35,11 @@ export function resolveTable(source: TableSource, findBase: (id: string) => Tabl
     deductions: pick(own.deductions, base.deductions),
     vetoes: pick(own.vetoes, base.vetoes),
     gates: pick(own.gates, base.gates),
+    routes: pick(own.routes, base.routes),
+    entitlements: pick(own.entitlements, base.entitlements),
+    priorityTiers: pick(own.priorityTiers, base.priorityTiers),
+    districtFacts: [...base.districtFacts, ...own.districtFacts],
+    pointsSettlement: own.pointsSettlement ?? base.pointsSettlement,
+    household: own.household ?? base.household,
   })
 }

@@ -63,7 +63,7 @@ export function evaluatePermit(c: CompiledTable, applicant: Applicant, ctx: Eval
       lateEndorsements: status.lateEndorsements,
     },
     entitlements,
-    provisional: provisionalOf([...gates, ...entitlements]).length > 0,
+    provisional: provisionalOf([...gates, ...entitlements]).length > 0 || c.table.provisional,
     provisionalRows: provisionalOf([...gates, ...entitlements]),
     ruleset: c.ref,
     factsSha256: factsSha256(applicant),
@@ -116,12 +116,17 @@ export function evaluateSettlement(
   const ps = c.table.pointsSettlement
   if (ps) {
     const gates = parts.pointsSettlementGates.map((g) => g.run(env, ctx.asOf))
-    const points = deps.points
+    // a threshold is on one table's scale: points from another table in force do not count
+    const wrongScale =
+      deps.points !== null && ps.pointsTable !== undefined && deps.points.ruleset.id !== ps.pointsTable
+    const points = wrongScale ? null : deps.points
     const over = points !== null && points.total >= ps.threshold
     const usable = points?.eligible === true
     const passed = over && usable && gates.every((g) => g.passed)
     const reasons: string[] = []
-    if (points === null) reasons.push('计算日无适用的积分表')
+    if (wrongScale)
+      reasons.push(`门槛按 ${ps.pointsTable} 计分，计算日适用的是 ${deps.points?.ruleset.id}，不可比较`)
+    else if (points === null) reasons.push('计算日无适用的积分表')
     else {
       reasons.push(`积分 ${points.total}，门槛 ${ps.threshold}：${over ? '达到' : '未达到'}`)
       if (!points.eligible) reasons.push('积分当前不可用于申请（冻结或否决）')
@@ -151,7 +156,7 @@ export function evaluateSettlement(
     eligible: routes.some((r) => r.passed) || (pointsSettlement?.passed ?? false),
     routes,
     pointsSettlement,
-    provisional: provisionalOf(rows).length > 0,
+    provisional: provisionalOf(rows).length > 0 || c.table.provisional,
     provisionalRows: provisionalOf(rows),
     ruleset: c.ref,
     factsSha256: factsSha256(applicant),
@@ -161,13 +166,14 @@ export function evaluateSettlement(
 /**
  * School admission of a migrant child (policy.md §5): the district's gates on the household,
  * the priority tier, and household points = the higher-scoring parent whose score may be used
- * (first parent on a tie). `pointsOf` scores one parent under the points table in force.
+ * (first parent on a tie). `pointsOf` scores one parent under the points table in force, or
+ * returns null when none is in force (legacy gate-only rules): the gates still decide eligibility.
  */
 export function evaluateAdmission(
   c: CompiledTable,
   household: Household,
   ctx: EvalContext,
-  pointsOf: (parent: Applicant) => PointsResult,
+  pointsOf: (parent: Applicant) => PointsResult | null,
 ): AdmissionResult {
   expectScheme(c, 'admission')
   const asOf = toDay(ctx.asOf)
@@ -197,7 +203,7 @@ export function evaluateAdmission(
   const parents = household.parents.map(pointsOf)
   let best: number | null = null
   parents.forEach((p, i) => {
-    if (p.eligible && (best === null || p.total > parents[best].total)) best = i
+    if (p?.eligible && (best === null || p.total > (parents[best]?.total ?? 0))) best = i
   })
   const scoring = best === null ? null : members[best]
   const rows = [...gates, ...(tier ? [tier] : [])]
@@ -210,17 +216,16 @@ export function evaluateAdmission(
     priorityTier: tier
       ? { id: tier.id, label: tier.label, rank: tier.rank, ref: tier.ref, provisional: tier.provisional }
       : null,
-    points: best === null ? null : parents[best].total,
+    points: best === null ? null : (parents[best]?.total ?? null),
     scoringParent: best,
-    parents: parents.map((p) => ({
-      total: p.total,
-      eligible: p.eligible,
-      frozenUntil: p.frozenUntil,
-      ruleset: p.ruleset,
-    })),
+    parents: parents.map((p) =>
+      p === null
+        ? { total: null, eligible: false, frozenUntil: null, ruleset: null }
+        : { total: p.total, eligible: p.eligible, frozenUntil: p.frozenUntil, ruleset: p.ruleset },
+    ),
     insuranceMonths: scoring ? scoring.facts[PERSON_INDEX.get('insurance.ningbo.months')!] : 0,
     residenceMonths: scoring ? scoring.facts[PERSON_INDEX.get('residence.months')!] : 0,
-    provisional: provisionalOf(rows).length > 0,
+    provisional: provisionalOf(rows).length > 0 || c.table.provisional,
     provisionalRows: provisionalOf(rows),
     ruleset: c.ref,
     factsSha256: contentSha256({
