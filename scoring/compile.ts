@@ -63,7 +63,8 @@ interface ItemOutcome {
   provisional: boolean
   /** the matched band/tier/category/step itself is provisional (it decided the points, even a 0) */
   matchedProvisional?: boolean
-  detail: string
+  /** how the points were reached, in words; rendered only when a result is read (re-scores never are) */
+  detail: () => string
 }
 
 interface CompiledItem {
@@ -71,6 +72,76 @@ interface CompiledItem {
   layerIndex: number
   cap: number
   run(env: Env): ItemOutcome
+}
+
+/**
+ * One item of a breakdown. Its `detail` (the arithmetic in words) is rendered when read: a result
+ * that is serialised, validated or compared reads it like any field (toJSON includes it), while a
+ * population re-score that only reads totals never pays for the text.
+ */
+export class ItemRow implements ItemResult {
+  readonly id: string
+  readonly label: string
+  readonly layer: string
+  readonly cap: number | null
+  readonly ref: string
+  readonly #explain: () => string
+
+  constructor(
+    item: Item,
+    readonly value: ItemResult['value'],
+    readonly pointsBeforeCap: number,
+    readonly points: number,
+    readonly provisional: boolean,
+    explain: () => string,
+  ) {
+    this.id = item.id
+    this.label = item.label
+    this.layer = item.layer
+    this.cap = item.cap ?? null
+    this.ref = item.ref
+    this.#explain = explain
+  }
+
+  get detail(): string {
+    return this.#explain()
+  }
+
+  toJSON(): ItemResult {
+    const { id, label, layer, value, pointsBeforeCap, points, cap, ref, provisional, detail } = this
+    return { id, label, layer, value, pointsBeforeCap, points, cap, ref, provisional, detail }
+  }
+}
+
+/** One gate's outcome; its `reason` is rendered when read, like an item's detail. */
+export class GateRow implements GateResult {
+  readonly id: string
+  readonly label: string
+  readonly ref: string
+  readonly provisional: boolean
+  readonly #explain: () => string
+
+  constructor(
+    gate: Gate,
+    readonly passed: boolean,
+    readonly at: string,
+    explain: () => string,
+  ) {
+    this.id = gate.id
+    this.label = gate.label
+    this.ref = gate.ref
+    this.provisional = gate.provisional
+    this.#explain = explain
+  }
+
+  get reason(): string {
+    return this.#explain()
+  }
+
+  toJSON(): GateResult {
+    const { id, label, passed, reason, ref, provisional, at } = this
+    return { id, label, passed, reason, ref, provisional, at }
+  }
 }
 
 export interface CompiledGate {
@@ -198,40 +269,48 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
         : null
       score = (env) => {
         let before = 0
-        const parts: string[] = []
-        const values: Record<string, number | null> = {}
-        for (const t of terms) {
-          const v = env.facts[t.index]
-          const n = Number.isNaN(v) ? 0 : v
-          values[t.def.name] = Number.isNaN(v) ? null : v
-          const pts = perUnitScaled(n, t.points, t.per, prorated)
-          before += pts
-          parts.push(
-            `${t.def.label} ${n} × ${fromScaled(t.points)}${t.per === 1 ? '' : `/${t.per}`} = ${fromScaled(pts)}`,
-          )
+        let value: ItemOutcome['value']
+        if (terms.length === 1) {
+          const v = env.facts[terms[0].index]
+          value = Number.isNaN(v) ? null : v
+          before = perUnitScaled(value ?? 0, terms[0].points, terms[0].per, prorated)
+        } else {
+          const values: Record<string, number | null> = {}
+          for (const t of terms) {
+            const v = env.facts[t.index]
+            values[t.def.name] = Number.isNaN(v) ? null : v
+            before += perUnitScaled(Number.isNaN(v) ? 0 : v, t.points, t.per, prorated)
+          }
+          value = values
         }
-        const provisional = item.provisional
         let matchedProvisional = false
+        let bonus = 0
         if (steps) {
           const v = env.facts[steps.index]
-          let bonus = 0
           for (const s of steps.at) {
             if (!(v >= s.atLeast)) continue
             bonus = steps.mode === 'stacking' ? bonus + s.bonus : Math.max(bonus, s.bonus)
             matchedProvisional ||= s.provisional
           }
-          if (bonus > 0) {
-            before += bonus
-            parts.push(`${steps.mode === 'stacking' ? '累加' : '取最高'}阶梯加分 ${fromScaled(bonus)}`)
-          }
+          before += bonus
         }
-        const value = terms.length === 1 ? values[terms[0].def.name] : values
+        const detail = () => {
+          const parts = terms.map((t) => {
+            const v = env.facts[t.index]
+            const n = Number.isNaN(v) ? 0 : v
+            const pts = perUnitScaled(n, t.points, t.per, prorated)
+            return `${t.def.label} ${n} × ${fromScaled(t.points)}${t.per === 1 ? '' : `/${t.per}`} = ${fromScaled(pts)}`
+          })
+          if (bonus > 0)
+            parts.push(`${steps?.mode === 'stacking' ? '累加' : '取最高'}阶梯加分 ${fromScaled(bonus)}`)
+          return parts.join('；')
+        }
         return {
           value,
           before,
-          provisional: provisional || matchedProvisional,
+          provisional: item.provisional || matchedProvisional,
           matchedProvisional,
-          detail: parts.join('；'),
+          detail,
         }
       }
       break
@@ -246,27 +325,29 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
       }))
       score = (env) => {
         const v = env.facts[f.index]
-        const shown = formatFact(f.def, v)
-        const band = Number.isNaN(v) ? undefined : bands.find((b) => v >= b.from && v <= b.to)
+        let band: (typeof bands)[number] | undefined
+        if (!Number.isNaN(v)) for (const b of bands) if (v >= b.from && v <= b.to) band = band ?? b
         if (!band)
           return {
             value: Number.isNaN(v) ? null : v,
             before: 0,
             provisional: item.provisional,
-            detail: `${f.def.label} ${shown}：不在计分区间`,
+            detail: () => `${f.def.label} ${formatFact(f.def, v)}：不在计分区间`,
           }
-        const before = Math.max(0, band.pts + band.slope * (v - band.from))
-        const range = band.to === Number.POSITIVE_INFINITY ? `≥ ${band.from}` : `${band.from}–${band.to}`
-        const slope =
-          band.slope === 0
-            ? ''
-            : `，每增加 1 ${band.slope > 0 ? '加' : '减'} ${Math.abs(fromScaled(band.slope))}`
+        const b = band
+        const before = Math.max(0, b.pts + b.slope * (v - b.from))
+        const detail = () => {
+          const range = b.to === Number.POSITIVE_INFINITY ? `≥ ${b.from}` : `${b.from}–${b.to}`
+          const slope =
+            b.slope === 0 ? '' : `，每增加 1 ${b.slope > 0 ? '加' : '减'} ${Math.abs(fromScaled(b.slope))}`
+          return `${f.def.label} ${formatFact(f.def, v)}，区间 ${range}：${fromScaled(b.pts)}${slope} → ${fromScaled(before)}`
+        }
         return {
           value: v,
           before,
-          provisional: item.provisional || band.provisional,
-          matchedProvisional: band.provisional,
-          detail: `${f.def.label} ${shown}，区间 ${range}：${fromScaled(band.pts)}${slope} → ${fromScaled(before)}`,
+          provisional: item.provisional || b.provisional,
+          matchedProvisional: b.provisional,
+          detail,
         }
       }
       break
@@ -281,13 +362,14 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
         let best: (typeof tiers)[number] | null = null
         for (const t of tiers) if (t.cond.test(env) && (best === null || t.pts > best.pts)) best = t
         if (best === null)
-          return { value: null, before: 0, provisional: item.provisional, detail: '未达到任何档次' }
+          return { value: null, before: 0, provisional: item.provisional, detail: () => '未达到任何档次' }
+        const t = best
         return {
-          value: best.label,
-          before: best.pts,
-          provisional: item.provisional || best.provisional,
-          matchedProvisional: best.provisional,
-          detail: `取最高档：${best.label}（${best.cond.explain(env)}）→ ${fromScaled(best.pts)}`,
+          value: t.label,
+          before: t.pts,
+          provisional: item.provisional || t.provisional,
+          matchedProvisional: t.provisional,
+          detail: () => `取最高档：${t.label}（${t.cond.explain(env)}）→ ${fromScaled(t.pts)}`,
         }
       }
       break
@@ -301,7 +383,7 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
           value: ok,
           before: ok ? pts : 0,
           provisional: item.provisional,
-          detail: `${cond.explain(env)} → ${ok ? fromScaled(pts) : 0}`,
+          detail: () => `${cond.explain(env)} → ${ok ? fromScaled(pts) : 0}`,
         }
       }
       break
@@ -333,14 +415,14 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
             value: shown,
             before: 0,
             provisional: item.provisional,
-            detail: `${f.def.label} ${shown}：不计分`,
+            detail: () => `${f.def.label} ${shown}：不计分`,
           }
         return {
           value: shown,
           before: c.pts,
           provisional: item.provisional || c.provisional,
           matchedProvisional: c.provisional,
-          detail: `${f.def.label} ${c.label} → ${fromScaled(c.pts)}`,
+          detail: () => `${f.def.label} ${c.label} → ${fromScaled(c.pts)}`,
         }
       }
       break
@@ -354,7 +436,7 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
           value: o.value,
           before: 0,
           provisional: o.provisional,
-          detail: `不计分：${when.explain(env)}`,
+          detail: () => `不计分：${when.explain(env)}`,
         }
       }
     : score
@@ -545,21 +627,16 @@ export function compileTable(table: Table): CompiledTable {
       const o = outcomes[i]
       // listed when a provisional value gave points, or a provisional band/tier/category decided them (even a 0)
       if ((o.provisional && o.before > 0) || o.matchedProvisional) provisionalRows.push(c.item.id)
-      let detail = o.detail
-      if (o.before > c.cap) detail += `；封顶 ${c.item.cap}`
-      if (superseded[i] !== null) detail += `；同组取最高，计入 ${superseded[i]}`
-      return {
-        id: c.item.id,
-        label: c.item.label,
-        layer: c.item.layer,
-        value: o.value,
-        pointsBeforeCap: fromScaled(o.before),
-        points: fromScaled(after[i]),
-        cap: c.item.cap ?? null,
-        ref: c.item.ref,
-        provisional: o.provisional,
-        detail,
-      }
+      const supersededBy = superseded[i]
+      const capNote = o.before > c.cap ? `；封顶 ${c.item.cap}` : ''
+      return new ItemRow(
+        c.item,
+        o.value,
+        fromScaled(o.before),
+        fromScaled(after[i]),
+        o.provisional,
+        () => o.detail() + capNote + (supersededBy === null ? '' : `；同组取最高，计入 ${supersededBy}`),
+      )
     })
     const deductionResults: DeductionResult[] = []
     let deducted = 0

@@ -36,12 +36,12 @@ export class TableCompileError extends Error {
 }
 
 const OPS = {
-  gte: { sign: '≥', test: (a: number, b: number) => a >= b },
-  gt: { sign: '>', test: (a: number, b: number) => a > b },
-  lte: { sign: '≤', test: (a: number, b: number) => a <= b },
-  lt: { sign: '<', test: (a: number, b: number) => a < b },
-  eq: { sign: '=', test: (a: number, b: number) => a === b },
-  ne: { sign: '≠', test: (a: number, b: number) => a !== b },
+  gte: { sign: '≥' },
+  gt: { sign: '>' },
+  lte: { sign: '≤' },
+  lt: { sign: '<' },
+  eq: { sign: '=' },
+  ne: { sign: '≠' },
 } as const
 type Op = keyof typeof OPS
 
@@ -83,14 +83,20 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   if ('all' in cond) {
     const parts = cond.all.map((c, i) => compileCondition(c, scope, `${path}.all[${i}]`))
     return {
-      test: (env) => parts.every((p) => p.test(env)),
+      test: (env) => {
+        for (const p of parts) if (!p.test(env)) return false
+        return true
+      },
       explain: (env) => parts.map((p) => p.explain(env)).join('；'),
     }
   }
   if ('any' in cond) {
     const parts = cond.any.map((c, i) => compileCondition(c, scope, `${path}.any[${i}]`))
     return {
-      test: (env) => parts.some((p) => p.test(env)),
+      test: (env) => {
+        for (const p of parts) if (p.test(env)) return true
+        return false
+      },
       explain: (env) => `以下之一：${parts.map((p) => p.explain(env)).join(' 或 ')}`,
     }
   }
@@ -135,15 +141,40 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
     })
   }
   const read = at === undefined ? (env: Env) => env.facts[index] : (env: Env) => env.factsAt(at)[index]
-  // An unknown fact (NaN) satisfies no comparison, not even ≠.
-  const test = (env: Env): boolean => {
-    const v = read(env)
-    if (Number.isNaN(v)) return false
-    for (const c of checks) {
-      if (c.op === 'in' ? !c.target.includes(v) : !OPS[c.op].test(v, c.target[0])) return false
+  // Each comparison becomes its own small closure at compile time. An unknown fact (NaN) satisfies
+  // no comparison: every ordered comparison with NaN is already false; ≠ and `in` check for it.
+  const compiled = checks.map((c): ((v: number) => boolean) => {
+    const t = c.target[0]
+    switch (c.op) {
+      case 'gte':
+        return (v) => v >= t
+      case 'gt':
+        return (v) => v > t
+      case 'lte':
+        return (v) => v <= t
+      case 'lt':
+        return (v) => v < t
+      case 'eq':
+        return (v) => v === t
+      case 'ne':
+        return (v) => v === v && v !== t
+      case 'in': {
+        const targets = c.target
+        return (v) => targets.includes(v)
+      }
     }
-    return true
-  }
+  })
+  const first = compiled[0]
+  const test =
+    compiled.length === 1
+      ? at === undefined
+        ? (env: Env): boolean => first(env.facts[index])
+        : (env: Env): boolean => first(read(env))
+      : (env: Env): boolean => {
+          const v = read(env)
+          for (const check of compiled) if (!check(v)) return false
+          return true
+        }
   const needs = checks
     .map((c) => (c.op === 'in' ? `属于 ${c.shown}` : `${OPS[c.op].sign} ${c.shown}`))
     .join(' 且 ')

@@ -16,9 +16,27 @@ export function fromScaled(scaled: number): number {
   return scaled / SCALE
 }
 
-/** `value` units at `scaledPoints` per `per` units; whole blocks only, or pro-rated (truncated to 1/10,000). */
+/** Decimal to integer 1/10,000s, so that 1.13 hours is 11300 and not 11299.999… */
+function scaleValue(x: number): number {
+  return Math.round(x * SCALE)
+}
+
+/**
+ * `value` units at `scaledPoints` per `per` units, in 1/10,000 points: whole `per` blocks only, or
+ * pro-rated (truncated to 1/10,000). Value and `per` are scaled to integers first, so that 1.13
+ * hours at 1 point per hour is 1.13 and 0.6 hours in 0.2-hour blocks is 3 blocks.
+ */
 export function perUnitScaled(value: number, scaledPoints: number, per: number, prorated: boolean): number {
   if (!(value > 0)) return 0
-  if (!prorated) return Math.floor(value / per) * scaledPoints
-  return Math.floor((value * scaledPoints) / per)
+  const v = scaleValue(value)
+  const q = scaleValue(per)
+  if (!prorated) return Math.floor(v / q) * scaledPoints
+  const product = v * scaledPoints
+  if (Number.isSafeInteger(product)) {
+    // integer division: correct the float quotient when it rounded up across an integer
+    let r = Math.floor(product / q)
+    if (r * q > product) r--
+    return r
+  }
+  return Number((BigInt(v) * BigInt(scaledPoints)) / BigInt(q))
 }
