@@ -205,12 +205,26 @@ export function personEnv(
     })
     return f
   }
-  const facts = derive(asOf)
-  const cache = new Map<string, Float64Array>()
+  return datedEnv(derive, table, asOf, ctx, null)
+}
+
+/**
+ * An environment whose facts are derived as of the as-of date, and as of a named date the first
+ * time a rule asks for it (cached for the rest of the evaluation).
+ */
+export function datedEnv(
+  derive: (day: DayNumber) => Float64Array,
+  table: Table,
+  asOf: DayNumber,
+  ctx: EvalContext,
+  members: readonly Env[] | null,
+): Env {
+  let cache: Map<string, Float64Array> | undefined
   return {
-    facts,
-    members: null,
+    facts: derive(asOf),
+    members,
     factsAt(name) {
+      cache ??= new Map()
       let f = cache.get(name)
       if (!f) {
         f = derive(namedDay(table, name, asOf, ctx))
@@ -218,6 +232,7 @@ export function personEnv(
       }
       return f
     },
+    dateOf: (name) => fromDay(namedDay(table, name, asOf, ctx)),
   }
 }
 
@@ -443,25 +458,32 @@ function compileItem(item: Item, scope: FactScope, layerIndex: number, path: str
   return { item, layerIndex, cap, run }
 }
 
+/** Named dates a condition reads its facts at (`at:` keys, at any depth). */
+function datesMentioned(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) datesMentioned(v, out)
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'at' && typeof v === 'string') out.add(v)
+      else datesMentioned(v, out)
+    }
+  }
+  return out
+}
+
 export function compileGate(gate: Gate, scope: FactScope, path: string): CompiledGate {
   const cond: CompiledCondition = compileCondition(gate.when, scope, `${path}.when`)
+  // a gate read wholly at one named date (e.g. insurance as of 30 April) reports that date
+  const dates = [...datesMentioned(gate.when)]
+  const onlyDate = dates.length === 1 ? dates[0] : null
   return {
     gate,
-    run(env, at) {
+    run(env, asOf) {
       const passed = cond.test(env)
-      const facts = cond.explain(env)
-      const reason = passed
-        ? `满足：${facts}`
-        : `${gate.failReason ? `${gate.failReason}：` : '不满足：'}${facts}`
-      return {
-        id: gate.id,
-        label: gate.label,
-        passed,
-        reason,
-        ref: gate.ref,
-        provisional: gate.provisional,
-        at,
-      }
+      const at = onlyDate === null ? asOf : env.dateOf(onlyDate)
+      return new GateRow(gate, passed, at, () => {
+        const facts = cond.explain(env)
+        return passed ? `满足：${facts}` : `${gate.failReason ? `${gate.failReason}：` : '不满足：'}${facts}`
+      })
     },
   }
 }
@@ -626,7 +648,10 @@ export function compileTable(table: Table): CompiledTable {
     const itemResults: ItemResult[] = items.map((c, i) => {
       const o = outcomes[i]
       // listed when a provisional value gave points, or a provisional band/tier/category decided them (even a 0)
-      if ((o.provisional && o.before > 0) || o.matchedProvisional) provisionalRows.push(c.item.id)
+      // an item superseded by another of its highest-only group used nothing
+      if (superseded[i] === null && ((o.provisional && o.before > 0) || o.matchedProvisional)) {
+        provisionalRows.push(c.item.id)
+      }
       const supersededBy = superseded[i]
       const capNote = o.before > c.cap ? `；封顶 ${c.item.cap}` : ''
       return new ItemRow(

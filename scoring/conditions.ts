@@ -7,6 +7,8 @@ export interface Env {
   facts: Float64Array
   /** facts as of a named date of the table (computed once per evaluation, then cached) */
   factsAt(dateName: string): Float64Array
+  /** the calendar date a named date stands for in this evaluation */
+  dateOf(dateName: string): string
   /** household tables: one environment per member (parent) */
   members: readonly Env[] | null
 }
@@ -79,6 +81,27 @@ export function resolveFact(scope: FactScope, name: string, path: string): { def
   return { def: scope.defs[index], index }
 }
 
+/** One comparison as a closure. An unknown fact (NaN) satisfies none: ordered comparisons with NaN are false anyway. */
+function comparison(op: Op | 'in', target: number[]): (v: number) => boolean {
+  const t = target[0]
+  switch (op) {
+    case 'gte':
+      return (v) => v >= t
+    case 'gt':
+      return (v) => v > t
+    case 'lte':
+      return (v) => v <= t
+    case 'lt':
+      return (v) => v < t
+    case 'eq':
+      return (v) => v === t
+    case 'ne':
+      return (v) => !Number.isNaN(v) && v !== t
+    case 'in':
+      return (v) => target.includes(v)
+  }
+}
+
 export function compileCondition(cond: Condition, scope: FactScope, path: string): CompiledCondition {
   if ('all' in cond) {
     const parts = cond.all.map((c, i) => compileCondition(c, scope, `${path}.all[${i}]`))
@@ -141,29 +164,8 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
     })
   }
   const read = at === undefined ? (env: Env) => env.facts[index] : (env: Env) => env.factsAt(at)[index]
-  // Each comparison becomes its own small closure at compile time. An unknown fact (NaN) satisfies
-  // no comparison: every ordered comparison with NaN is already false; ≠ and `in` check for it.
-  const compiled = checks.map((c): ((v: number) => boolean) => {
-    const t = c.target[0]
-    switch (c.op) {
-      case 'gte':
-        return (v) => v >= t
-      case 'gt':
-        return (v) => v > t
-      case 'lte':
-        return (v) => v <= t
-      case 'lt':
-        return (v) => v < t
-      case 'eq':
-        return (v) => v === t
-      case 'ne':
-        return (v) => v === v && v !== t
-      case 'in': {
-        const targets = c.target
-        return (v) => targets.includes(v)
-      }
-    }
-  })
+  // each comparison becomes its own small closure at compile time
+  const compiled = checks.map((c) => comparison(c.op, c.target))
   const first = compiled[0]
   const test =
     compiled.length === 1

@@ -42,7 +42,6 @@ const INSURANCE_SCOPES = [
   ['yrd', '长三角（沪苏浙皖）'],
   ['town', '住房所在镇（街道）'],
 ] as const
-type InsuranceScope = (typeof INSURANCE_SCOPES)[number][0]
 
 const num = (name: string, label: string): FactDef => ({ name, label, type: 'number' })
 const bool = (name: string, label: string): FactDef => ({ name, label, type: 'boolean' })

@@ -12,7 +12,7 @@ import type {
 } from '../schema/result.ts'
 import type { Table } from '../schema/table.ts'
 import { type DayNumber, fromDay, toDay } from './calendar.ts'
-import { type CompiledTable, type EvalContext, namedDay, personEnv } from './compile.ts'
+import { type CompiledTable, datedEnv, type EvalContext, personEnv } from './compile.ts'
 import type { Env, FactScope } from './conditions.ts'
 import { deriveHouseholdFacts, PERSON_INDEX, permitStatus } from './facts.ts'
 import { contentSha256, factsSha256 } from './hash.ts'
@@ -184,19 +184,7 @@ export function evaluateAdmission(
   )
   const householdAt = (day: DayNumber) =>
     deriveHouseholdFacts(household.child, household.ownsHomeIn, day, jurisdiction)
-  const cache = new Map<string, Float64Array>()
-  const env: Env = {
-    facts: householdAt(asOf),
-    members,
-    factsAt(name) {
-      let f = cache.get(name)
-      if (!f) {
-        f = householdAt(namedDay(c.table, name, asOf, ctx))
-        cache.set(name, f)
-      }
-      return f
-    },
-  }
+  const env = datedEnv(householdAt, c.table, asOf, ctx, members)
   const gates = runGates(c, env, ctx.asOf)
   const tiers = c.parts.tiers.filter(({ cond }) => cond.test(env)).sort((a, b) => a.t.rank - b.t.rank)
   const tier = tiers[0]?.t ?? null

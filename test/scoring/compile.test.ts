@@ -280,6 +280,24 @@ t.test('highest-only across items (highestOfGroup)', async (t) => {
       highestOfGroup: 'g',
     }),
   ])
+  const provisionalGroup = table([
+    item('v', {
+      kind: 'binary',
+      when: { fact: 'city.bloodDonations', gte: 1 },
+      points: 10,
+      highestOfGroup: 'g',
+    }),
+    item('p', {
+      kind: 'binary',
+      when: { fact: 'city.bloodDonations', gte: 1 },
+      points: 4,
+      highestOfGroup: 'g',
+      provisional: true,
+    }),
+  ])
+  const outranked = run(provisionalGroup, { cityItems: { bloodDonations: 1 } })
+  t.same(outranked.provisionalRows, [], 'a provisional item outranked in its group was not used')
+  t.equal(byId(outranked, 'p').provisional, true, 'its row still says provisional')
   const tied = run(tie, { cityItems: { shortageOccupation: true } })
   t.equal(byId(tied, 'first').points, 5, 'on a tie the first counts')
   t.equal(byId(tied, 'second').points, 0)
@@ -530,6 +548,11 @@ t.test('gates evaluated as of named dates', async (t) => {
     t.equal(run(tbl, may, '2026-06-15').gates[0].passed, true)
     t.equal(run(tbl, june, '2026-06-15').gates[0].passed, false)
     t.equal(run(tbl, june, '2026-06-15').eligible, false)
+    t.equal(
+      run(tbl, june, '2026-06-15').gates[0].at,
+      '2026-04-30',
+      'the gate reports the date it was read at',
+    )
   })
   t.test('a fixed date', async (t) => {
     const tbl = gated({ check: { date: '2026-04-30' } })
@@ -738,7 +761,7 @@ t.test('result identity', async (t) => {
   )
 })
 
-t.test('engine: pro-rated points on fractional facts are exact', {}, async (t) => {
+t.test('engine: pro-rated points on fractional facts are exact', async (t) => {
   const tbl = table([
     item('w', {
       kind: 'per_unit',
@@ -759,7 +782,7 @@ t.test('engine: pro-rated points on fractional facts are exact', {}, async (t) =
   t.equal(byId(run(per20, { cityItems: { publicWelfareHours: 1.13 } }), 'w').points, 0.0565)
 })
 
-t.test('engine: whole blocks of a fractional `per` are exact', {}, async (t) => {
+t.test('engine: whole blocks of a fractional `per` are exact', async (t) => {
   const tbl = table([
     item('w', { kind: 'per_unit', terms: [{ fact: 'city.publicWelfareHours', points: 1, per: 0.2 }] }),
   ])

@@ -179,7 +179,7 @@ t.test('errors', async (t) => {
   t.ok(badReweight instanceof Error, 'a re-weight that makes the item invalid is rejected')
 })
 
-t.test('a patch over a table with district facts keeps them', {}, async (t) => {
+t.test('a patch over a table with district facts keeps them', async (t) => {
   const district = TableSchema.parse({
     ...base,
     id: 'district-base',
