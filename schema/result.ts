@@ -95,11 +95,9 @@ export const PointsResultSchema = z
     }),
     eligible: z.boolean().meta({ description: 'the score may be used for a rationed benefit' }),
     gates: z.array(GateResultSchema),
-    provisional: z
-      .boolean()
-      .meta({
-        description: 'some row that contributed is provisional, or the table itself is (e.g. its start date)',
-      }),
+    provisional: z.boolean().meta({
+      description: 'some row that contributed is provisional, or the table itself is (e.g. its start date)',
+    }),
     provisionalRows: z
       .array(z.string())
       .meta({ description: 'ids of the provisional rows this result used' }),
@@ -221,7 +219,10 @@ export const AdmissionResultSchema = z
       .meta({ description: 'index in parents[] of the parent whose points count' }),
     parents: z.array(
       z.object({
-        total: z.number().nullable().meta({ description: 'null: no points table in force on the as-of date' }),
+        total: z
+          .number()
+          .nullable()
+          .meta({ description: 'null: no points table in force on the as-of date' }),
         eligible: z.boolean(),
         frozenUntil: DateStringSchema.nullable(),
         ruleset: RulesetRefSchema.nullable(),

@@ -247,13 +247,10 @@ export const PointsSettlementSchema = z
     ...rowBase,
     threshold: PointsSchema,
     yearlyQuota: z.number().int().min(0),
-    pointsTable: z
-      .string()
-      .optional()
-      .meta({
-        description:
-          'id of the points table whose scale the threshold is on; another table in force does not count',
-      }),
+    pointsTable: z.string().optional().meta({
+      description:
+        'id of the points table whose scale the threshold is on; another table in force does not count',
+    }),
     gates: z.array(GateSchema).default([]),
   })
   .strict()

@@ -1,6 +1,8 @@
 // The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
 import { Command, CommanderError } from 'commander'
+import { registerOpenapi } from './openapi.ts'
 import { registerScore, UsageError } from './score.ts'
+import { registerServe } from './serve.ts'
 
 const program = new Command()
   .name('jifen')
@@ -8,7 +10,9 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride()
 
+registerServe(program)
 registerScore(program)
+registerOpenapi(program)
 
 try {
   await program.parseAsync(process.argv)

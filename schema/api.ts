@@ -1,0 +1,608 @@
+// Request and response bodies of the HTTP API, built from the applicant, result and table shapes; with examples.
+import { z } from 'zod'
+import { ApplicantSchema } from './applicant.ts'
+import { DateStringSchema, JurisdictionSchema } from './common.ts'
+import { FieldErrorSchema } from './errors.ts'
+import { PermitResultSchema, PointsResultSchema, SettlementResultSchema } from './result.ts'
+import {
+  ConditionSchema,
+  GateSchema,
+  ItemSchema,
+  LayerSchema,
+  SchemeSchema,
+  TableSchema,
+  TableSourceSchema,
+} from './table.ts'
+
+// Ids for table parts that schema/table.ts leaves anonymous. The recursive ConditionSchema needs one:
+// without it zod emits a `__shared` $defs block whose $ref fastify-type-provider-zod does not rewrite,
+// so the document's references dangle. The others keep the table shapes from being inlined twice
+// (Table and CreateRulesetRequest). Registered only if absent, so ids set in table.ts later win.
+for (const [schema, id] of [
+  [ConditionSchema, 'Condition'],
+  [ItemSchema, 'TableItem'],
+  [GateSchema, 'TableGate'],
+  [LayerSchema, 'TableLayer'],
+] as const) {
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id })
+}
+
+// ---------------------------------------------------------------- examples (shown in /docs)
+
+export const EXAMPLE_APPLICANT = {
+  birthDate: '1988-03-02',
+  education: 'junior_college',
+  skills: [{ kind: 'skill_level', level: 3 }],
+  socialInsurance: [{ from: '2019-03', to: null, region: '330212', backPaid: false }],
+  residence: {
+    registeredSince: '2019-02-20',
+    region: '330212',
+    permit: {
+      issuedOn: '2019-03-01',
+      endorsements: [
+        '2020-02-20',
+        '2021-02-25',
+        '2022-02-20',
+        '2023-02-20',
+        '2024-02-20',
+        '2025-02-20',
+        '2026-02-20',
+      ],
+    },
+  },
+  employment: [{ kind: 'labour_contract', from: '2019-03-01', to: null, region: '330212' }],
+  housing: { kind: 'registered_rental', region: '330212', owner: null },
+} as const
+
+export const EXAMPLE_POINTS_REQUEST = {
+  jurisdiction: '330212',
+  asOf: '2026-04-30',
+  applicant: EXAMPLE_APPLICANT,
+}
+
+const EXAMPLE_RULESET_REF = {
+  id: 'yinzhou-points-2022',
+  version: 1,
+  sha256: '3f5a0c1e9b7d4a2f8c6e1b0d9a7f5c3e1b9d7f5a3c1e9b7d5f3a1c9e7b5d3f1a',
+  scheme: 'points',
+  jurisdiction: '330212',
+  validFrom: '2022-04-01',
+  validTo: null,
+  provisional: true,
+}
+
+/** Abbreviated: the real breakdown lists every item of the table in force. */
+export const EXAMPLE_POINTS_RESULT = {
+  scheme: 'points',
+  jurisdiction: '330212',
+  asOf: '2026-04-30',
+  total: 107.5,
+  layers: [
+    { id: 'provincial', label: '省级', pointsBeforeCap: 87.5, points: 87.5, cap: 100 },
+    { id: 'city', label: '市级', pointsBeforeCap: 20, points: 20, cap: 150 },
+    { id: 'district', label: '鄞州区', pointsBeforeCap: 0, points: 0, cap: 50 },
+  ],
+  items: [
+    {
+      id: 'age',
+      label: '年龄',
+      layer: 'provincial',
+      value: 38,
+      pointsBeforeCap: 20,
+      points: 20,
+      cap: 20,
+      ref: '甬政办发〔2022〕10号',
+      provisional: false,
+      detail: '年龄（周岁） 38，区间 18–40：20 → 20',
+    },
+    {
+      id: 'social_insurance',
+      label: '社会保险',
+      layer: 'provincial',
+      value: 86,
+      pointsBeforeCap: 43,
+      points: 30,
+      cap: 30,
+      ref: '甬政办发〔2022〕10号',
+      provisional: false,
+      detail: '社保缴费月数（浙江省内） 86 × 0.5 = 43；封顶 30',
+    },
+  ],
+  deductions: [],
+  frozenUntil: null,
+  eligible: true,
+  gates: [
+    {
+      id: 'permit_valid',
+      label: '持有效浙江省居住证',
+      passed: true,
+      reason: '满足：居住证有效 是（需 = true）✓',
+      ref: '甬政办发〔2022〕10号；国务院令第663号《居住证暂行条例》',
+      provisional: false,
+      at: '2026-04-30',
+    },
+  ],
+  provisional: true,
+  provisionalRows: ['veto', 'not_frozen'],
+  ruleset: EXAMPLE_RULESET_REF,
+  factsSha256: '9c1b7e5d3f1a9c7e5b3d1f9a7c5e3b1d9f7a5c3e1b9d7f5a3c1e9b7d5f3a1c9e',
+}
+
+// ---------------------------------------------------------------- points
+
+export const EvaluationRequestSchema = z
+  .object({
+    jurisdiction: JurisdictionSchema.meta({
+      description: 'jurisdiction of use: the district, city or province',
+    }),
+    asOf: DateStringSchema.meta({
+      description: 'the measuring date; the table in force then is used; not after today',
+    }),
+    applicant: ApplicantSchema,
+    dates: z.record(z.string().min(1).max(64), DateStringSchema).optional().meta({
+      description: 'dates a table names for the caller to supply (e.g. when online enrolment opens)',
+    }),
+  })
+  .strict()
+  .meta({ id: 'EvaluationRequest', example: EXAMPLE_POINTS_REQUEST })
+export type EvaluationRequest = z.output<typeof EvaluationRequestSchema>
+
+export const PointsEvaluationSchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string().meta({ description: 'human reference number, JF-<year>-<sequence>' }),
+    createdAt: z.string().meta({ description: 'when the record was made (ISO 8601, UTC)' }),
+    rulesetId: z.string().meta({ description: '`<tableId>@<version>` of the table used' }),
+    idNumberMasked: z
+      .string()
+      .nullable()
+      .meta({ description: 'the ID number as stored: region and check character only' }),
+    result: PointsResultSchema,
+  })
+  .meta({
+    id: 'PointsEvaluation',
+    example: {
+      id: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+      reference: 'JF-2026-000123',
+      createdAt: '2026-04-30T02:15:00.000Z',
+      rulesetId: 'yinzhou-points-2022@1',
+      idNumberMasked: null,
+      result: EXAMPLE_POINTS_RESULT,
+    },
+  })
+export type PointsEvaluation = z.output<typeof PointsEvaluationSchema>
+
+export const ResultDifferenceSchema = z
+  .object({
+    path: z.string().meta({
+      description: 'where the results differ: `total`, `items[age].points`, `gates[permit_valid].passed` …',
+    }),
+    item: z
+      .string()
+      .nullable()
+      .meta({ description: 'the item, gate, layer or deduction id, when the difference is inside one' }),
+    stored: z.unknown(),
+    replayed: z.unknown(),
+  })
+  .meta({ id: 'ResultDifference' })
+export type ResultDifference = z.output<typeof ResultDifferenceSchema>
+
+export const ReplaySchema = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    identical: z.boolean(),
+    differences: z.array(ResultDifferenceSchema),
+    rulesetId: z.string(),
+    replayed: PointsResultSchema,
+  })
+  .meta({
+    id: 'PointsReplay',
+    example: {
+      id: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+      reference: 'JF-2026-000123',
+      identical: true,
+      differences: [],
+      rulesetId: 'yinzhou-points-2022@1',
+      replayed: EXAMPLE_POINTS_RESULT,
+    },
+  })
+export type Replay = z.output<typeof ReplaySchema>
+
+export const AdviceSchema = z
+  .object({
+    item: z.string(),
+    label: z.string(),
+    fact: z.string().meta({ description: 'the fact that would have to grow' }),
+    factLabel: z.string(),
+    more: z
+      .number()
+      .meta({ description: 'how much more of the fact: one scoring unit (e.g. 1 month, 20 hours)' }),
+    points: z.number().meta({ description: 'the item’s points now' }),
+    cap: z.number().nullable(),
+    gain: z.number().meta({ description: 'what `more` adds to the total, after item, group and layer caps' }),
+  })
+  .meta({ id: 'Advice' })
+export type Advice = z.output<typeof AdviceSchema>
+
+export const PreviewSchema = z
+  .object({
+    result: PointsResultSchema,
+    advice: z
+      .array(AdviceSchema)
+      .meta({ description: 'items still below their cap and what one more unit would add' }),
+  })
+  .meta({
+    id: 'PointsPreview',
+    example: {
+      result: EXAMPLE_POINTS_RESULT,
+      advice: [
+        {
+          item: 'residence',
+          label: '居住时间',
+          fact: 'residence.months',
+          factLabel: '居住满月数（逾期签注后重新起算）',
+          more: 1,
+          points: 21.5,
+          cap: 30,
+          gain: 0.25,
+        },
+      ],
+    },
+  })
+export type Preview = z.output<typeof PreviewSchema>
+
+export const EvaluationIdParamsSchema = z.object({
+  id: z.uuid().meta({
+    description: 'the evaluation id returned at creation',
+    example: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+  }),
+})
+
+// ---------------------------------------------------------------- residence permit, settlement
+
+const PERMIT_REF = '国务院令第663号《居住证暂行条例》'
+
+/** The permit result with an example (abbreviated: the real one lists all 14 entitlements). */
+export const PermitEligibilitySchema = PermitResultSchema.meta({
+  id: 'PermitEligibility',
+  example: {
+    scheme: 'residence-permit',
+    jurisdiction: '330212',
+    asOf: '2026-04-30',
+    eligible: true,
+    gates: [
+      {
+        id: 'registered_six_months',
+        label: '居住登记满 6 个月',
+        passed: true,
+        reason: '满足：居住登记满月数 86（需 ≥ 6）✓',
+        ref: `${PERMIT_REF}第二条`,
+        provisional: false,
+        at: '2026-04-30',
+      },
+    ],
+    permit: { held: true, valid: true, validSince: '2019-03-01', lateEndorsements: 0 },
+    entitlements: [
+      {
+        id: 'compulsory_education',
+        label: '义务教育',
+        kind: 'basic_service',
+        granted: true,
+        reason: '满足：居住证有效 是（需 = true）✓',
+        ref: `${PERMIT_REF}第十二条`,
+        provisional: false,
+      },
+    ],
+    provisional: false,
+    provisionalRows: [],
+    ruleset: {
+      ...EXAMPLE_RULESET_REF,
+      id: 'ningbo-residence-permit-2021',
+      scheme: 'residence-permit',
+      jurisdiction: '330200',
+      validFrom: '2021-10-01',
+      provisional: false,
+    },
+    factsSha256: EXAMPLE_POINTS_RESULT.factsSha256,
+  },
+})
+
+/** The settlement result with an example (abbreviated: the real one lists every route of the period). */
+export const SettlementEligibilitySchema = SettlementResultSchema.meta({
+  id: 'SettlementEligibility',
+  example: {
+    scheme: 'settlement',
+    jurisdiction: '330212',
+    asOf: '2026-04-30',
+    eligible: false,
+    routes: [
+      {
+        id: 'investment_business',
+        label: '投资创业落户（不设纳税、社保年限）',
+        available: true,
+        passed: false,
+        reason: '在宁波持营业执照经营：计算日在宁波没有持营业执照经营',
+        gates: [
+          {
+            id: 'business_active',
+            label: '在宁波持营业执照经营',
+            passed: false,
+            reason: '计算日在宁波没有持营业执照经营：在宁波持营业执照经营（至计算日） 否（需 = true）✗',
+            ref: '宁波市第三轮放宽户口迁移政策（2020-09-11 施行）',
+            provisional: false,
+            at: '2026-04-30',
+          },
+        ],
+        ref: '宁波市第三轮放宽户口迁移政策（2020-09-11 施行）',
+        provisional: false,
+      },
+    ],
+    pointsSettlement: null,
+    provisional: false,
+    provisionalRows: [],
+    ruleset: {
+      ...EXAMPLE_RULESET_REF,
+      id: 'ningbo-settlement-2020',
+      scheme: 'settlement',
+      jurisdiction: '330200',
+      validFrom: '2020-09-11',
+      provisional: false,
+    },
+    factsSha256: EXAMPLE_POINTS_RESULT.factsSha256,
+  },
+})
+
+// ---------------------------------------------------------------- rulesets
+
+export const RULESET_STATUSES = ['draft', 'published', 'retired'] as const
+
+export const RulesetSummarySchema = z
+  .object({
+    id: z.string().meta({ description: '`<tableId>@<version>`', example: 'ningbo-points-2022@1' }),
+    tableId: z.string(),
+    version: z.number().int(),
+    scheme: SchemeSchema,
+    jurisdiction: JurisdictionSchema,
+    title: z.string(),
+    validFrom: DateStringSchema,
+    validTo: DateStringSchema.nullable(),
+    status: z.enum(RULESET_STATUSES),
+    sha256: z.string(),
+    ref: z.string().meta({ description: 'the instrument the table implements' }),
+    provisional: z.boolean(),
+    origin: z.enum(['shipped', 'api']),
+    createdAt: z.string(),
+    publishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'RulesetSummary' })
+export type RulesetSummary = z.output<typeof RulesetSummarySchema>
+
+const EXAMPLE_SUMMARY = {
+  id: 'ningbo-points-2022@1',
+  tableId: 'ningbo-points-2022',
+  version: 1,
+  scheme: 'points',
+  jurisdiction: '330200',
+  title: '宁波市流动人口量化积分（省级 + 市级项目）',
+  validFrom: '2022-04-01',
+  validTo: null,
+  status: 'published',
+  sha256: EXAMPLE_RULESET_REF.sha256,
+  ref: '甬政办发〔2022〕10号',
+  provisional: true,
+  origin: 'shipped',
+  createdAt: '2026-04-01T00:00:00.000Z',
+  publishedAt: '2026-04-01T00:00:00.000Z',
+} as const
+
+export const RulesetListSchema = z
+  .object({ rulesets: z.array(RulesetSummarySchema) })
+  .meta({ id: 'RulesetList', example: { rulesets: [EXAMPLE_SUMMARY] } })
+
+export const RulesetListQuerySchema = z
+  .object({
+    scheme: SchemeSchema.optional().meta({ example: 'points' }),
+    jurisdiction: JurisdictionSchema.optional().meta({ example: '330212' }),
+    status: z.enum(RULESET_STATUSES).optional().meta({ example: 'published' }),
+  })
+  .strict()
+
+export const LegalReferenceSchema = z
+  .object({
+    section: z
+      .string()
+      .meta({ description: 'items, layers, deductions, vetoes, gates, routes, entitlements …' }),
+    id: z.string(),
+    label: z.string(),
+    ref: z.string(),
+    provisional: z.boolean(),
+  })
+  .meta({ id: 'LegalReference' })
+
+export const RulesetDetailSchema = z
+  .object({
+    ruleset: RulesetSummarySchema,
+    references: z.array(LegalReferenceSchema).meta({ description: 'every row with its legal reference' }),
+    table: TableSchema,
+  })
+  .meta({
+    id: 'RulesetDetail',
+    example: {
+      ruleset: EXAMPLE_SUMMARY,
+      references: [
+        {
+          section: 'items',
+          id: 'employment',
+          label: '就业',
+          ref: '甬政办发〔2022〕10号',
+          provisional: false,
+        },
+      ],
+      table: {
+        id: 'ningbo-points-2022',
+        version: 1,
+        scheme: 'points',
+        jurisdiction: '330200',
+        title: '宁波市流动人口量化积分（省级 + 市级项目）',
+        validFrom: '2022-04-01',
+        validTo: null,
+        ref: '甬政办发〔2022〕10号',
+        provisional: true,
+        dates: {},
+        layers: [{ id: 'city', label: '市级', cap: 150 }],
+        items: [
+          {
+            id: 'employment',
+            label: '就业',
+            layer: 'city',
+            kind: 'binary',
+            ref: '甬政办发〔2022〕10号',
+            provisional: false,
+            when: { fact: 'employment.ningbo.currentRunMonths', gte: 12 },
+            points: 10,
+            cap: 10,
+          },
+        ],
+        deductions: [],
+        vetoes: [],
+        gates: [],
+        routes: [],
+        entitlements: [],
+        priorityTiers: [],
+        pointsSettlement: null,
+        household: null,
+        districtFacts: [],
+      },
+    },
+  })
+
+export const RulesetIdParamsSchema = z.object({
+  id: z
+    .string()
+    .min(3)
+    .max(100)
+    .meta({ description: '`<tableId>@<version>`', example: 'ningbo-points-2022@1' }),
+})
+
+export const RulesetDiffParamsSchema = z.object({
+  id: z.string().min(3).max(100).meta({ example: 'ningbo-points-2022@1' }),
+  otherId: z.string().min(3).max(100).meta({ example: 'ningbo-points-2022@2' }),
+})
+
+export const FieldChangeSchema = z
+  .object({ path: z.string(), from: z.unknown(), to: z.unknown() })
+  .meta({ id: 'FieldChange' })
+
+export const RowChangeSchema = z
+  .object({
+    section: z.string().meta({ description: '`table` for top-level fields, else items, layers, gates …' }),
+    id: z.string().nullable().meta({ description: 'the row id; null for top-level fields' }),
+    change: z.enum(['added', 'removed', 'changed']),
+    fields: z.array(FieldChangeSchema).meta({ description: 'for `changed`: each field that differs' }),
+  })
+  .meta({ id: 'RowChange' })
+export type RowChange = z.output<typeof RowChangeSchema>
+
+export const RulesetDiffSchema = z
+  .object({
+    from: RulesetSummarySchema,
+    to: RulesetSummarySchema,
+    identical: z.boolean(),
+    changes: z.array(RowChangeSchema),
+  })
+  .meta({
+    id: 'RulesetDiff',
+    example: {
+      from: EXAMPLE_SUMMARY,
+      to: {
+        ...EXAMPLE_SUMMARY,
+        id: 'ningbo-points-2022@2',
+        version: 2,
+        status: 'draft',
+        origin: 'api',
+        publishedAt: null,
+      },
+      identical: false,
+      changes: [
+        {
+          section: 'items',
+          id: 'blood_donation',
+          change: 'changed',
+          fields: [{ path: 'terms[0].points', from: 2, to: 3 }],
+        },
+      ],
+    },
+  })
+
+export const CreateRulesetRequestSchema = z
+  .object({
+    table: TableSourceSchema.meta({
+      description: 'a complete table, or one that `extends` a published table with a `patch`',
+    }),
+  })
+  .strict()
+  .meta({
+    id: 'CreateRulesetRequest',
+    example: {
+      table: {
+        id: 'ningbo-points-2022',
+        version: 2,
+        scheme: 'points',
+        jurisdiction: '330200',
+        title: '宁波市流动人口量化积分（第 2 版）',
+        validFrom: '2026-06-01',
+        ref: '甬政办发〔2022〕10号',
+        extends: 'zhejiang-points-2022',
+        patch: {
+          layers: [{ id: 'city', label: '市级', cap: 150 }],
+          add: [
+            {
+              id: 'blood_donation',
+              label: '无偿献血',
+              layer: 'city',
+              kind: 'per_unit',
+              ref: '甬政办发〔2022〕10号',
+              cap: 10,
+              terms: [{ fact: 'city.bloodDonations', points: 3 }],
+            },
+          ],
+        },
+      },
+    },
+  })
+
+export const RulesetWriteResultSchema = z
+  .object({
+    ruleset: RulesetSummarySchema,
+    warnings: z.array(FieldErrorSchema).meta({
+      description: 'problems that do not stop publication, e.g. a layer cap its items cannot reach',
+    }),
+  })
+  .meta({
+    id: 'RulesetWriteResult',
+    example: {
+      ruleset: { ...EXAMPLE_SUMMARY, status: 'draft', origin: 'api', publishedAt: null },
+      warnings: [],
+    },
+  })
+
+// ---------------------------------------------------------------- health
+
+export const HealthSchema = z
+  .object({ status: z.literal('ok') })
+  .meta({ id: 'Health', example: { status: 'ok' } })
+export const ReadySchema = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.object({ migrations: z.boolean(), tables: z.boolean(), database: z.boolean() }),
+    publishedRulesets: z.number().int(),
+  })
+  .meta({
+    id: 'Ready',
+    example: {
+      status: 'ready',
+      checks: { migrations: true, tables: true, database: true },
+      publishedRulesets: 13,
+    },
+  })

@@ -1,0 +1,68 @@
+// Problem details (RFC 9457) and the catalogue of stable JIFEN_ERR_* codes every error response carries.
+import { z } from 'zod'
+
+export const FieldErrorSchema = z
+  .object({
+    path: z
+      .string()
+      .meta({ description: 'where the problem is: `body.applicant.birthDate`, `params.id`, `body` …' }),
+    message: z.string(),
+  })
+  .meta({ id: 'FieldError' })
+export type FieldError = z.infer<typeof FieldErrorSchema>
+
+/**
+ * The catalogue. Codes and statuses are part of the contract: callers branch on `code`, so a code
+ * is never reused for another meaning and never changes its status.
+ */
+export const ERRORS = {
+  VALIDATION: { status: 400, title: 'The request does not match the contract' },
+  MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  NOT_FOUND: { status: 404, title: 'No such resource' },
+  ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
+  RULESET_EXISTS: { status: 409, title: 'A ruleset with this id and version already exists' },
+  RULESET_IMMUTABLE: { status: 409, title: 'A published or retired ruleset cannot be changed' },
+  RULESET_OVERLAP: { status: 409, title: 'The validity window overlaps another published table' },
+  BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  FUTURE_DATE: { status: 422, title: 'A date lies after today' },
+  NO_TABLE_IN_FORCE: { status: 422, title: 'No table is in force for this jurisdiction on the as-of date' },
+  TABLE_INVALID: { status: 422, title: 'The table does not compile' },
+  EVALUATION: { status: 422, title: 'The request cannot be evaluated with this table' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  RECORD_CORRUPT: { status: 500, title: 'A stored record fails its integrity check' },
+} as const satisfies Record<string, { status: number; title: string }>
+
+export type ErrorName = keyof typeof ERRORS
+export const ERROR_CODES = Object.keys(ERRORS).map((k) => `JIFEN_ERR_${k}`) as `JIFEN_ERR_${ErrorName}`[]
+export type ErrorCode = `JIFEN_ERR_${ErrorName}`
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().meta({ description: 'URI naming the problem type; resolves to the catalogue entry' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+    errors: z.array(FieldErrorSchema),
+    requestId: z.string().optional(),
+  })
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details, with a stable code and the fields at fault',
+    example: {
+      type: 'https://jifen.example/problems/validation',
+      title: 'The request does not match the contract',
+      status: 400,
+      detail: 'body.applicant.birthDate: not a calendar date',
+      code: 'JIFEN_ERR_VALIDATION',
+      errors: [{ path: 'body.applicant.birthDate', message: 'not a calendar date' }],
+      requestId: 'req-1',
+    },
+  })
+export type Problem = z.infer<typeof ProblemSchema>
+
+/** The problem type URI for a catalogue entry: stable, human-readable, one per code. */
+export function problemType(name: ErrorName): string {
+  return `https://jifen.example/problems/${name.toLowerCase().replaceAll('_', '-')}`
+}

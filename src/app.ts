@@ -1,0 +1,164 @@
+// The app factory: plugins, storage, services and routes, registered without listening (tests inject, server listens).
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import Fastify, { type FastifyInstance } from 'fastify'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod'
+import type { DestinationStream } from 'pino'
+import type { Table } from '../schema/table.ts'
+import { type Clock, systemClock } from './clock.ts'
+import type { Config } from './config.ts'
+import { registerErrorHandling } from './plugins/errors.ts'
+import { LOG_REDACT_PATHS, scrubIdNumbers } from './plugins/logging.ts'
+import { projectRoot } from './project-root.ts'
+import { openSqlite } from './repositories/sqlite/database.ts'
+import type { Repositories } from './repositories/types.ts'
+import { healthRoutes } from './routes/health.ts'
+import { openapiRoutes } from './routes/openapi.ts'
+import { pointsRoutes } from './routes/points.ts'
+import { rulesetRoutes } from './routes/rulesets.ts'
+import { schemeRoutes } from './routes/schemes.ts'
+import { PointsService } from './services/points.ts'
+import { RulesetService } from './services/rulesets.ts'
+import { SchemeService } from './services/schemes.ts'
+import { loadShippedTables } from './tables/shipped.ts'
+
+export interface AppOptions {
+  /** today's date and record timestamps come from here; tests fix it */
+  clock?: Clock
+  /** tables seeded on first start; defaults to the shipped YAML tables */
+  seedTables?: () => Table[]
+  /** opens storage; defaults to SQLite at config.dbPath (a PostgreSQL implementation plugs in here) */
+  openRepositories?: (config: Config) => Repositories
+  /**
+   * Check every response against its zod schema before sending (tests turn this on). Off in service:
+   * responses are built from typed engine results, and the check costs as much as the evaluation.
+   */
+  validateResponses?: boolean
+  /** where logs go (tests capture them); defaults to stdout */
+  logStream?: DestinationStream
+}
+
+export interface Services {
+  rulesets: RulesetService
+  points: PointsService
+  schemes: SchemeService
+}
+
+/** What /readyz reports; filled in as start-up proceeds. */
+export interface AppState {
+  migrated: boolean
+  tablesLoaded: boolean
+  publishedRulesets: number
+  repos: Repositories | null
+  services: Services | null
+}
+
+const VERSION = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string })
+  .version
+
+export function buildApp(config: Config, options: AppOptions = {}): FastifyInstance {
+  const clock = options.clock ?? systemClock
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      // last line of defence: an ID number that reaches a log line by a path nobody listed is masked too
+      hooks: { streamWrite: scrubIdNumbers },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    bodyLimit: config.bodyLimit,
+    // callers may pass their own request id (a counter system's ticket); anything odd gets a fresh one
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID()
+    },
+    // `__proto__` / `constructor` keys in a body are errors, not silently dropped
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  })
+  // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain')
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(
+    options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data),
+  )
+  // callback style, not async: this runs on every request and a promise per request shows in the bench
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id)
+    done()
+  })
+  registerErrorHandling(app)
+
+  const state: AppState = {
+    migrated: false,
+    tablesLoaded: false,
+    publishedRulesets: 0,
+    repos: null,
+    services: null,
+  }
+
+  app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'jifen',
+        version: VERSION,
+        description:
+          'Points (积分) for Ningbo residence permits, settlement and school admission. Errors are RFC 9457 problem+json with a stable `code` (JIFEN_ERR_*) and the field paths at fault.',
+      },
+      tags: [
+        { name: 'points', description: 'Points evaluations: official (stored, replayable) and preview' },
+        { name: 'residence-permit', description: 'Residence-permit eligibility and entitlements' },
+        { name: 'settlement', description: 'Settlement routes and points settlement' },
+        { name: 'rulesets', description: 'Versioned scoring tables' },
+        { name: 'health', description: 'Probes' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  })
+  // The UI's assets are served from node_modules by the plugin itself: no CDN, works offline.
+  app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+
+  // Storage first: routes registered after it only ever run once it is up.
+  app.register(async () => {
+    const repos = (options.openRepositories ?? ((c: Config) => openSqlite(c.dbPath)))(config)
+    state.repos = repos
+    state.migrated = true
+    const rulesets = new RulesetService(repos.rulesets, clock, app.log)
+    await rulesets.seed((options.seedTables ?? loadShippedTables)())
+    state.publishedRulesets = await rulesets.reloadRegistry()
+    state.services = {
+      rulesets,
+      points: new PointsService(rulesets, repos.evaluations, clock),
+      schemes: new SchemeService(rulesets, clock),
+    }
+    state.tablesLoaded = true
+  })
+  app.addHook('onClose', async () => {
+    state.tablesLoaded = false
+    await state.repos?.close()
+  })
+
+  const services = (): Services => {
+    if (state.services === null) throw new Error('services used before start-up finished')
+    return state.services
+  }
+  app.register(async (scope) => {
+    healthRoutes(scope, state)
+    openapiRoutes(scope)
+    rulesetRoutes(scope, services)
+    pointsRoutes(scope, services)
+    schemeRoutes(scope, services)
+  })
+  return app
+}

@@ -1,0 +1,52 @@
+// Route helpers: problem+json responses declared in the contract, the typed instance, and the scopes seam.
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { ERRORS, type ErrorName, ProblemSchema } from '../../schema/errors.ts'
+
+/** Who may call a route. Enforced by the auth layer (security issue); declared on every route now. */
+export type Scope = 'police' | 'education' | 'admin' | 'auditor' | 'public'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** scopes any one of which admits a caller; `public` admits callers without a key */
+    scopes?: readonly Scope[]
+  }
+}
+
+export function typed(app: FastifyInstance) {
+  return app.withTypeProvider<ZodTypeProvider>()
+}
+
+/**
+ * Problem responses for a route, keyed by status, served as application/problem+json. Several
+ * catalogue entries may share a status; the description lists their codes.
+ */
+export function problems(...names: ErrorName[]) {
+  const all: ErrorName[] = [...new Set<ErrorName>([...names, 'INTERNAL'])]
+  const byStatus = new Map<number, ErrorName[]>()
+  for (const n of all) byStatus.set(ERRORS[n].status, [...(byStatus.get(ERRORS[n].status) ?? []), n])
+  const out: Record<
+    number,
+    { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }
+  > = {}
+  for (const [status, ns] of [...byStatus].sort((a, b) => a[0] - b[0])) {
+    out[status] = {
+      description: ns.map((n) => `JIFEN_ERR_${n}: ${ERRORS[n].title}`).join('; '),
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    }
+  }
+  return out
+}
+
+/** A success response with its description (the OpenAPI document shows it instead of "Default Response"). */
+export function ok<S>(schema: S, description: string) {
+  return { description, content: { 'application/json': { schema } } }
+}
+
+/** Errors any JSON-body route can raise before its handler runs. */
+export const BODY_PROBLEMS: ErrorName[] = [
+  'VALIDATION',
+  'MALFORMED_JSON',
+  'BODY_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+]

@@ -1,0 +1,46 @@
+// Liveness and readiness probes: /healthz answers while the process runs; /readyz once storage and tables are up.
+import type { FastifyInstance } from 'fastify'
+import { HealthSchema, ReadySchema } from '../../schema/api.ts'
+import type { AppState } from '../app.ts'
+import { ok, problems, typed } from './common.ts'
+
+export function healthRoutes(app: FastifyInstance, state: AppState): void {
+  const r = typed(app)
+  r.get(
+    '/healthz',
+    {
+      config: { scopes: ['public'] },
+      logLevel: 'warn',
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness: the process answers',
+        response: { 200: ok(HealthSchema, 'the process is up'), ...problems() },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  )
+  r.get(
+    '/readyz',
+    {
+      config: { scopes: ['public'] },
+      logLevel: 'warn',
+      schema: {
+        tags: ['health'],
+        summary: 'Readiness: migrations applied, tables loaded, database answering',
+        response: {
+          200: ok(ReadySchema, 'ready'),
+          503: ok(ReadySchema, 'not ready: see checks'),
+          ...problems(),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const database = state.repos !== null && (await state.repos.ping().catch(() => false))
+      const checks = { migrations: state.migrated, tables: state.tablesLoaded, database }
+      const ready = checks.migrations && checks.tables && checks.database
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', checks, publishedRulesets: state.publishedRulesets })
+    },
+  )
+}

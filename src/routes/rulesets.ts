@@ -1,0 +1,122 @@
+// Ruleset routes: list, read with legal references, diff item by item, create and replace drafts, publish.
+import type { FastifyInstance } from 'fastify'
+import {
+  CreateRulesetRequestSchema,
+  RulesetDetailSchema,
+  RulesetDiffParamsSchema,
+  RulesetDiffSchema,
+  RulesetIdParamsSchema,
+  RulesetListQuerySchema,
+  RulesetListSchema,
+  RulesetWriteResultSchema,
+} from '../../schema/api.ts'
+import type { Services } from '../app.ts'
+import { BODY_PROBLEMS, ok, problems, typed } from './common.ts'
+
+export function rulesetRoutes(app: FastifyInstance, services: () => Services): void {
+  const r = typed(app)
+  r.get(
+    '/v1/rulesets',
+    {
+      config: { scopes: ['public'] },
+      schema: {
+        tags: ['rulesets'],
+        summary: 'List rulesets, optionally by scheme, jurisdiction and status',
+        querystring: RulesetListQuerySchema,
+        response: { 200: ok(RulesetListSchema, 'the rulesets'), ...problems('VALIDATION') },
+      },
+    },
+    async (req) => ({ rulesets: await services().rulesets.list(req.query) }),
+  )
+  r.get(
+    '/v1/rulesets/:id',
+    {
+      config: { scopes: ['public'] },
+      schema: {
+        tags: ['rulesets'],
+        summary: 'Read a ruleset: its table and every row’s legal reference',
+        params: RulesetIdParamsSchema,
+        response: {
+          200: ok(RulesetDetailSchema, 'the ruleset, its references and its table'),
+          ...problems('VALIDATION', 'NOT_FOUND'),
+        },
+      },
+    },
+    async (req) => services().rulesets.get(req.params.id),
+  )
+  r.get(
+    '/v1/rulesets/:id/diff/:otherId',
+    {
+      config: { scopes: ['public'] },
+      schema: {
+        tags: ['rulesets'],
+        summary: 'Differences between two rulesets, row by row and field by field',
+        params: RulesetDiffParamsSchema,
+        response: {
+          200: ok(RulesetDiffSchema, 'the changes from the first to the second'),
+          ...problems('VALIDATION', 'NOT_FOUND'),
+        },
+      },
+    },
+    async (req) => services().rulesets.diff(req.params.id, req.params.otherId),
+  )
+  r.post(
+    '/v1/rulesets',
+    {
+      config: { scopes: ['admin'] },
+      schema: {
+        tags: ['rulesets'],
+        summary:
+          'Create a draft ruleset (validated: schema, unknown facts and items, overlapping windows, unreachable caps)',
+        body: CreateRulesetRequestSchema,
+        response: {
+          201: ok(RulesetWriteResultSchema, 'the draft, with warnings'),
+          ...problems(
+            ...BODY_PROBLEMS,
+            'RULESET_EXISTS',
+            'RULESET_IMMUTABLE',
+            'RULESET_OVERLAP',
+            'TABLE_INVALID',
+          ),
+        },
+      },
+    },
+    async (req, reply) => {
+      const out = await services().rulesets.createDraft(req.body.table)
+      return reply.code(201).header('location', `/v1/rulesets/${out.ruleset.id}`).send(out)
+    },
+  )
+  r.put(
+    '/v1/rulesets/:id',
+    {
+      config: { scopes: ['admin'] },
+      schema: {
+        tags: ['rulesets'],
+        summary: 'Replace a draft’s table; a published or retired ruleset answers 409',
+        params: RulesetIdParamsSchema,
+        body: CreateRulesetRequestSchema,
+        response: {
+          200: ok(RulesetWriteResultSchema, 'the replaced draft, with warnings'),
+          ...problems(...BODY_PROBLEMS, 'NOT_FOUND', 'RULESET_IMMUTABLE', 'RULESET_OVERLAP', 'TABLE_INVALID'),
+        },
+      },
+    },
+    async (req) => services().rulesets.replaceDraft(req.params.id, req.body.table),
+  )
+  r.post(
+    '/v1/rulesets/:id/publish',
+    {
+      config: { scopes: ['admin'] },
+      schema: {
+        tags: ['rulesets'],
+        summary: 'Publish a draft: it becomes immutable and takes part in table lookup',
+        params: RulesetIdParamsSchema,
+        response: {
+          200: ok(RulesetWriteResultSchema, 'the published ruleset, with warnings'),
+          ...problems('VALIDATION', 'NOT_FOUND', 'RULESET_IMMUTABLE', 'RULESET_OVERLAP', 'TABLE_INVALID'),
+        },
+      },
+    },
+    async (req) => services().rulesets.publish(req.params.id),
+  )
+}

@@ -1,0 +1,151 @@
+// Points: official evaluations (stored, numbered, replayable) and previews (stored nothing), on the tables in force.
+import type { EvaluationRequest, PointsEvaluation, Preview, Replay } from '../../schema/api.ts'
+import { ApplicantSchema } from '../../schema/applicant.ts'
+import { maskIdNumber } from '../../schema/id-number.ts'
+import type { PointsResult } from '../../schema/result.ts'
+import { type CompiledTable, type EvalContext, EvaluationError } from '../../scoring/compile.ts'
+import { factsSha256 } from '../../scoring/hash.ts'
+import { type Clock, todayOf } from '../clock.ts'
+import { AppError } from '../errors.ts'
+import type { EvaluationRepository, StoredEvaluation } from '../repositories/types.ts'
+import { adviseMore } from './advice.ts'
+import { futureDates } from './future-dates.ts'
+import { diffJson } from './json-diff.ts'
+import { type RulesetService, rulesetIdOf } from './rulesets.ts'
+
+/** Runs the engine, turning a date the table needs but the caller did not give into a 422 naming it. */
+export function evaluateOrExplain<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (err) {
+    if (err instanceof EvaluationError) {
+      throw new AppError('EVALUATION', err.message, [{ path: `body.${err.path}`, message: err.message }])
+    }
+    throw err
+  }
+}
+
+/** Refuses an as-of date or a fact dated after today. `raw` is the body as sent, before defaults. */
+export function refuseFuture(
+  req: { asOf: string; applicant: unknown },
+  clock: Clock,
+  bodyPath = 'body',
+): void {
+  const today = todayOf(clock)
+  const errors = [
+    ...futureDates(req.asOf, `${bodyPath}.asOf`, today),
+    ...futureDates(req.applicant, `${bodyPath}.applicant`, today),
+  ]
+  if (errors.length > 0)
+    throw new AppError('FUTURE_DATE', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+}
+
+function contextOf(req: EvaluationRequest): EvalContext {
+  return { asOf: req.asOf, jurisdiction: req.jurisdiction, dates: req.dates }
+}
+
+/** A result as it reads back from JSON (no undefined members), so stored and fresh results compare equal. */
+function asStored(result: PointsResult): PointsResult {
+  return JSON.parse(JSON.stringify(result)) as PointsResult
+}
+
+function toView(e: StoredEvaluation): PointsEvaluation {
+  return {
+    id: e.id,
+    reference: e.reference,
+    createdAt: e.createdAt,
+    rulesetId: e.rulesetId,
+    idNumberMasked: e.idNumberMasked,
+    result: e.result,
+  }
+}
+
+/** The id of an item, gate, layer or deduction a result path points into: `items[age].points` → `age`. */
+function rowOf(path: string): string | null {
+  const m = /^[a-zA-Z]+\[([^\]]+)\]/.exec(path)
+  return m ? m[1] : null
+}
+
+export class PointsService {
+  constructor(
+    private readonly rulesets: RulesetService,
+    private readonly evaluations: EvaluationRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  private compute(req: EvaluationRequest): { compiled: CompiledTable; result: PointsResult } {
+    refuseFuture(req, this.clock)
+    const compiled = this.rulesets.current().find('points', req.jurisdiction, req.asOf)
+    const result = evaluateOrExplain(() => compiled.evaluatePoints(req.applicant, contextOf(req)))
+    return { compiled, result }
+  }
+
+  async createOfficial(req: EvaluationRequest): Promise<PointsEvaluation> {
+    const { compiled, result } = this.compute(req)
+    const { idNumber, ...facts } = req.applicant
+    const now = this.clock.now()
+    const stored = await this.evaluations.create({
+      scheme: 'points',
+      rulesetId: rulesetIdOf(compiled.table),
+      rulesetSha256: compiled.sha256,
+      asOf: req.asOf,
+      jurisdiction: req.jurisdiction,
+      facts,
+      factsSha256: result.factsSha256,
+      idNumberMasked: idNumber === undefined ? null : maskIdNumber(idNumber),
+      dates: req.dates ?? {},
+      result: asStored(result),
+      at: now.toISOString(),
+      // reference numbers count per calendar year in China Standard Time, like the date on the counter
+      year: Number(todayOf(this.clock).slice(0, 4)),
+    })
+    return toView(stored)
+  }
+
+  private async mustGet(id: string): Promise<StoredEvaluation> {
+    const e = await this.evaluations.get(id)
+    if (e === null)
+      throw new AppError('NOT_FOUND', `no evaluation ${id}`, [
+        { path: 'params.id', message: `no evaluation ${id}` },
+      ])
+    return e
+  }
+
+  async get(id: string): Promise<PointsEvaluation> {
+    return toView(await this.mustGet(id))
+  }
+
+  /** Recomputes a record with its stored table and stored facts, never with the tables in force now. */
+  async replay(id: string): Promise<Replay> {
+    const e = await this.mustGet(id)
+    const compiled = await this.rulesets.compiledForRecord(e.rulesetId, e.rulesetSha256)
+    const applicant = ApplicantSchema.parse(e.facts)
+    if (factsSha256(applicant) !== e.factsSha256) {
+      throw new AppError('RECORD_CORRUPT', `the facts stored with ${e.reference} do not match their hash`)
+    }
+    const replayed = asStored(
+      evaluateOrExplain(() =>
+        compiled.evaluatePoints(applicant, { asOf: e.asOf, jurisdiction: e.jurisdiction, dates: e.dates }),
+      ),
+    )
+    const differences = diffJson(e.result, replayed).map((d) => ({
+      path: d.path,
+      item: rowOf(d.path),
+      stored: d.from,
+      replayed: d.to,
+    }))
+    return {
+      id: e.id,
+      reference: e.reference,
+      identical: differences.length === 0,
+      differences,
+      rulesetId: e.rulesetId,
+      replayed,
+    }
+  }
+
+  preview(req: EvaluationRequest): Preview {
+    const { compiled, result } = this.compute(req)
+    return { result, advice: adviseMore(compiled, req.applicant, contextOf(req), result) }
+  }
+}

@@ -1,0 +1,330 @@
+// Rulesets: seeding the shipped tables, drafts (validated), publication, diffs, and the registry of tables in force.
+import type { FastifyBaseLogger } from 'fastify'
+import type { z } from 'zod'
+import { ZodError } from 'zod'
+import type { LegalReferenceSchema, RowChange, RulesetSummary } from '../../schema/api.ts'
+import type { FieldError } from '../../schema/errors.ts'
+import type { Table, TableSource } from '../../schema/table.ts'
+import { type CompiledTable, compileTable } from '../../scoring/compile.ts'
+import { TableCompileError } from '../../scoring/conditions.ts'
+import { contentSha256 } from '../../scoring/hash.ts'
+import { TableRegistry } from '../../scoring/registry.ts'
+import { resolveTable } from '../../scoring/resolve.ts'
+import type { Clock } from '../clock.ts'
+import { AppError } from '../errors.ts'
+import type { RulesetFilter, RulesetRepository, StoredRuleset } from '../repositories/types.ts'
+import { diffJson } from './json-diff.ts'
+
+type LegalReference = z.output<typeof LegalReferenceSchema>
+
+/** Sections of a table made of rows with ids; the diff and the reference list walk them by id. */
+const ROW_SECTIONS = [
+  'layers',
+  'items',
+  'deductions',
+  'vetoes',
+  'gates',
+  'routes',
+  'entitlements',
+  'priorityTiers',
+  'districtFacts',
+] as const
+
+export function rulesetIdOf(t: { id: string; version: number }): string {
+  return `${t.id}@${t.version}`
+}
+
+export function summarize(r: StoredRuleset): RulesetSummary {
+  return {
+    id: r.id,
+    tableId: r.tableId,
+    version: r.version,
+    scheme: r.scheme,
+    jurisdiction: r.jurisdiction,
+    title: r.table.title,
+    validFrom: r.validFrom,
+    validTo: r.validTo,
+    status: r.status,
+    sha256: r.sha256,
+    ref: r.table.ref,
+    provisional: r.table.provisional,
+    origin: r.origin,
+    createdAt: r.createdAt,
+    publishedAt: r.publishedAt,
+  }
+}
+
+function overlaps(
+  a: { validFrom: string; validTo: string | null },
+  b: { validFrom: string; validTo: string | null },
+) {
+  return a.validFrom <= (b.validTo ?? '9999-12-31') && b.validFrom <= (a.validTo ?? '9999-12-31')
+}
+
+function zodIssuePath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.')
+}
+
+export class RulesetService {
+  private registry = new TableRegistry([])
+  /** Tables compiled from stored JSON for replay, keyed by id and hash: never the registry's objects. */
+  private readonly storedCompiled = new Map<string, CompiledTable>()
+
+  constructor(
+    private readonly repo: RulesetRepository,
+    private readonly clock: Clock,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** The tables in force: built from published rulesets at start and after each publication. */
+  current(): TableRegistry {
+    return this.registry
+  }
+
+  /**
+   * Seeds shipped tables that are not stored yet, as published. Idempotent: a stored id@version with
+   * the same hash is left alone. A stored one with another hash is left alone too (published tables
+   * never change) and reported, because its YAML was edited without a new version number.
+   */
+  async seed(tables: readonly Table[]): Promise<{ inserted: string[]; changedWithoutNewVersion: string[] }> {
+    const inserted: string[] = []
+    const changed: string[] = []
+    const at = this.clock.now().toISOString()
+    for (const table of tables) {
+      const compiled = compileTable(table)
+      const id = rulesetIdOf(table)
+      const existing = await this.repo.get(id)
+      if (existing === null) {
+        await this.repo.insert({ table, sha256: compiled.sha256, status: 'published', origin: 'shipped', at })
+        inserted.push(id)
+      } else if (existing.sha256 !== compiled.sha256) {
+        changed.push(id)
+      }
+    }
+    if (changed.length > 0) {
+      this.log.warn(
+        { rulesets: changed },
+        'shipped tables differ from the published versions; give them a new version',
+      )
+    }
+    return { inserted, changedWithoutNewVersion: changed }
+  }
+
+  async reloadRegistry(): Promise<number> {
+    const published = await this.repo.list({ status: 'published' })
+    this.registry = new TableRegistry(published.map((r) => r.table))
+    return published.length
+  }
+
+  async list(filter: RulesetFilter): Promise<RulesetSummary[]> {
+    return (await this.repo.list(filter)).map(summarize)
+  }
+
+  private async mustGet(id: string, path = 'params.id'): Promise<StoredRuleset> {
+    const r = await this.repo.get(id)
+    if (r === null)
+      throw new AppError('NOT_FOUND', `no ruleset ${id}`, [{ path, message: `no ruleset ${id}` }])
+    return r
+  }
+
+  async get(id: string): Promise<{ ruleset: RulesetSummary; references: LegalReference[]; table: Table }> {
+    const r = await this.mustGet(id)
+    const references: LegalReference[] = []
+    for (const section of ROW_SECTIONS) {
+      for (const row of r.table[section] as {
+        id: string
+        label: string
+        ref?: string
+        provisional?: boolean
+      }[]) {
+        if (row.ref === undefined) continue
+        references.push({
+          section,
+          id: row.id,
+          label: row.label,
+          ref: row.ref,
+          provisional: row.provisional ?? false,
+        })
+      }
+    }
+    const ps = r.table.pointsSettlement
+    if (ps)
+      references.push({
+        section: 'pointsSettlement',
+        id: ps.id,
+        label: ps.label,
+        ref: ps.ref,
+        provisional: ps.provisional,
+      })
+    return { ruleset: summarize(r), references, table: r.table }
+  }
+
+  async diff(id: string, otherId: string) {
+    const a = await this.mustGet(id, 'params.id')
+    const b = await this.mustGet(otherId, 'params.otherId')
+    const changes: RowChange[] = []
+    const rest = (t: Table) => {
+      const copy: Record<string, unknown> = { ...t }
+      for (const s of ROW_SECTIONS) delete copy[s]
+      return copy
+    }
+    const top = diffJson(rest(a.table), rest(b.table))
+    if (top.length > 0) changes.push({ section: 'table', id: null, change: 'changed', fields: top })
+    for (const section of ROW_SECTIONS) {
+      const rowsA = a.table[section] as { id: string }[]
+      const rowsB = b.table[section] as { id: string }[]
+      const byB = new Map(rowsB.map((r) => [r.id, r]))
+      const inA = new Set(rowsA.map((r) => r.id))
+      for (const row of rowsA) {
+        const other = byB.get(row.id)
+        if (other === undefined) changes.push({ section, id: row.id, change: 'removed', fields: [] })
+        else {
+          const fields = diffJson(row, other)
+          if (fields.length > 0) changes.push({ section, id: row.id, change: 'changed', fields })
+        }
+      }
+      for (const row of rowsB)
+        if (!inA.has(row.id)) changes.push({ section, id: row.id, change: 'added', fields: [] })
+    }
+    return {
+      from: summarize(a),
+      to: summarize(b),
+      identical: a.sha256 === b.sha256 && changes.length === 0,
+      changes,
+    }
+  }
+
+  /** Resolves and compiles a draft; every failure names the field in the request body. */
+  private async validate(
+    source: TableSource,
+  ): Promise<{ table: Table; compiled: CompiledTable; warnings: FieldError[] }> {
+    const published = await this.repo.list({ status: 'published' })
+    let table: Table
+    let compiled: CompiledTable
+    try {
+      table = resolveTable(source, (baseId) => {
+        const candidates = published.filter((r) => r.tableId === baseId).sort((x, y) => y.version - x.version)
+        return candidates[0]?.table
+      })
+      compiled = compileTable(table)
+    } catch (err) {
+      if (err instanceof TableCompileError) {
+        throw new AppError('TABLE_INVALID', err.message, [
+          { path: `body.table.${err.path}`, message: err.message },
+        ])
+      }
+      if (err instanceof ZodError) {
+        const errors = err.issues.map((i) => ({
+          path: `body.table.${zodIssuePath(i.path)}`,
+          message: i.message,
+        }))
+        throw new AppError('TABLE_INVALID', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+      }
+      throw err
+    }
+    this.checkOverlap(table, published)
+    const warnings = compiled.warnings.map((w) => ({ path: `table.${w.path}`, message: w.message }))
+    return { table, compiled, warnings }
+  }
+
+  /**
+   * Two published tables of one scheme and jurisdiction may not be in force on the same day, with one
+   * exception: a newer version of the same table supersedes the older from its validFrom (the registry
+   * takes the latest validFrom, then the highest version), which is how provisional values get replaced.
+   */
+  private checkOverlap(table: Table, published: readonly StoredRuleset[]): void {
+    for (const p of published) {
+      if (p.scheme !== table.scheme || p.jurisdiction !== table.jurisdiction) continue
+      if (p.tableId === table.id && p.version < table.version) continue
+      if (p.tableId === table.id && p.version === table.version) continue
+      if (!overlaps(p, table)) continue
+      const message = `${table.validFrom}–${table.validTo ?? 'open'} overlaps ${p.id} (${p.validFrom}–${p.validTo ?? 'open'}) of the same scheme and jurisdiction`
+      throw new AppError('RULESET_OVERLAP', message, [{ path: 'body.table.validFrom', message }])
+    }
+  }
+
+  private refuseIfNotDraft(existing: StoredRuleset): void {
+    if (existing.status !== 'draft') {
+      throw new AppError(
+        'RULESET_IMMUTABLE',
+        `${existing.id} is ${existing.status}; publish a new version instead`,
+        [{ path: 'params.id', message: `${existing.id} is ${existing.status}` }],
+      )
+    }
+  }
+
+  async createDraft(source: TableSource): Promise<{ ruleset: RulesetSummary; warnings: FieldError[] }> {
+    const id = rulesetIdOf(source)
+    const existing = await this.repo.get(id)
+    if (existing !== null) {
+      this.refuseIfNotDraft(existing)
+      throw new AppError('RULESET_EXISTS', `${id} exists as a draft; PUT /v1/rulesets/${id} to change it`, [
+        { path: 'body.table.version', message: `${id} exists` },
+      ])
+    }
+    const { table, compiled, warnings } = await this.validate(source)
+    const inserted = await this.repo.insert({
+      table,
+      sha256: compiled.sha256,
+      status: 'draft',
+      origin: 'api',
+      at: this.clock.now().toISOString(),
+    })
+    if (!inserted)
+      throw new AppError('RULESET_EXISTS', `${id} exists`, [
+        { path: 'body.table.version', message: `${id} exists` },
+      ])
+    return { ruleset: summarize(await this.mustGet(id)), warnings }
+  }
+
+  async replaceDraft(
+    id: string,
+    source: TableSource,
+  ): Promise<{ ruleset: RulesetSummary; warnings: FieldError[] }> {
+    const existing = await this.mustGet(id)
+    this.refuseIfNotDraft(existing)
+    if (rulesetIdOf(source) !== id) {
+      throw new AppError('VALIDATION', `the body is ${rulesetIdOf(source)}, the path ${id}`, [
+        { path: 'body.table.version', message: `must be the ruleset in the path, ${id}` },
+      ])
+    }
+    const { table, compiled, warnings } = await this.validate(source)
+    if (!(await this.repo.replaceDraft(id, table, compiled.sha256)))
+      this.refuseIfNotDraft(await this.mustGet(id))
+    return { ruleset: summarize(await this.mustGet(id)), warnings }
+  }
+
+  async publish(id: string): Promise<{ ruleset: RulesetSummary; warnings: FieldError[] }> {
+    const existing = await this.mustGet(id)
+    this.refuseIfNotDraft(existing)
+    // Checked again: another table may have been published since the draft was made.
+    const published = await this.repo.list({ status: 'published' })
+    this.checkOverlap(existing.table, published)
+    const compiled = compileTable(existing.table)
+    if (!(await this.repo.publish(id, this.clock.now().toISOString())))
+      this.refuseIfNotDraft(await this.mustGet(id))
+    await this.reloadRegistry()
+    const warnings = compiled.warnings.map((w) => ({ path: `table.${w.path}`, message: w.message }))
+    return { ruleset: summarize(await this.mustGet(id)), warnings }
+  }
+
+  /**
+   * The table a stored record was made with, compiled from its stored JSON. Its hash is checked
+   * against the one the record holds, so a replay can never silently use other rules.
+   */
+  async compiledForRecord(rulesetId: string, sha256: string): Promise<CompiledTable> {
+    const key = `${rulesetId}#${sha256}`
+    const cached = this.storedCompiled.get(key)
+    if (cached) return cached
+    const stored = await this.repo.get(rulesetId)
+    if (stored === null || contentSha256(stored.table) !== sha256) {
+      throw new AppError(
+        'RECORD_CORRUPT',
+        `the table ${rulesetId} stored with this record does not match its hash`,
+      )
+    }
+    const compiled = compileTable(stored.table)
+    this.storedCompiled.set(key, compiled)
+    return compiled
+  }
+}

@@ -1,0 +1,147 @@
+// Probes, request ids, log redaction and configuration: the service's own plumbing.
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { idCheckChar } from '../../schema/id-number.ts'
+import { type Config, ConfigError, loadConfig } from '../../src/config.ts'
+import { openSqlite } from '../../src/repositories/sqlite/database.ts'
+import type { Repositories } from '../../src/repositories/types.ts'
+import { build, json, pointsRequest } from '../helper.ts'
+
+t.test('/healthz answers ok; /readyz is ready after migrations and table load', async (tt) => {
+  const app = await build(tt)
+  const health = await app.inject({ method: 'GET', url: '/healthz' })
+  tt.equal(health.statusCode, 200)
+  tt.same(json(health), { status: 'ok' })
+  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  tt.equal(ready.statusCode, 200)
+  tt.same(json(ready).checks, { migrations: true, tables: true, database: true })
+  tt.ok(json(ready).publishedRulesets > 10, 'the shipped tables were seeded and published')
+})
+
+/** SQLite storage with one part replaced, as a failing disk or a broken query would behave. */
+function breaking(patch: (r: Repositories) => void) {
+  return (config: Config): Repositories => {
+    const repos = openSqlite(config.dbPath)
+    patch(repos)
+    return repos
+  }
+}
+
+t.test('/readyz is 503 when the database stops answering', async (tt) => {
+  const app = await build(tt, {
+    openRepositories: breaking((r) => {
+      r.ping = async () => {
+        throw new Error('SQLITE_IOERR: disk I/O error')
+      }
+    }),
+  })
+  const res = await app.inject({ method: 'GET', url: '/readyz' })
+  tt.equal(res.statusCode, 503)
+  tt.equal(json(res).status, 'not_ready')
+  tt.same(json(res).checks, { migrations: true, tables: true, database: false })
+})
+
+t.test('a storage failure mid-request is a 500 problem with no SQL and no stack', async (tt) => {
+  const app = await build(tt, {
+    openRepositories: breaking((r) => {
+      r.evaluations.create = async () => {
+        throw new Error('SQLITE_ERROR: near "insert into evaluations": syntax error')
+      }
+    }),
+  })
+  const res = await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() })
+  tt.equal(res.statusCode, 500)
+  tt.equal(json(res).code, 'JIFEN_ERR_INTERNAL')
+  tt.notMatch(res.body, /SQLITE|insert|evaluations|\.ts:\d+/)
+  tt.match(json(res).detail, /request id/)
+})
+
+t.test(
+  'every response carries a request id; a caller’s x-request-id is kept, an odd one replaced',
+  async (tt) => {
+    const app = await build(tt)
+    const given = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'counter-7-0042' },
+    })
+    tt.equal(given.headers['x-request-id'], 'counter-7-0042')
+    const odd = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'a b<script>' },
+    })
+    tt.match(String(odd.headers['x-request-id']), /^[0-9a-f-]{36}$/)
+    const problem = await app.inject({
+      method: 'GET',
+      url: '/v1/rulesets/none@1',
+      headers: { 'x-request-id': 'r-1' },
+    })
+    tt.equal(json(problem).requestId, 'r-1', 'problems quote the request id')
+  },
+)
+
+t.test('logs never hold an ID number or an authorization header', async (tt) => {
+  const lines: string[] = []
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk))
+      cb()
+    },
+  })
+  const app = await build(tt, { config: { logLevel: 'trace' }, logStream: stream })
+  const first17 = '33021219880302123'
+  const id = first17 + idCheckChar(first17)
+  const bad = first17 + (id[17] === '0' ? '1' : '0')
+  await app.inject({
+    method: 'POST',
+    url: '/v1/points/evaluations',
+    headers: { authorization: 'Bearer secret-key-123' },
+    payload: pointsRequest({}, { idNumber: id }),
+  })
+  await app.inject({
+    method: 'POST',
+    url: '/v1/points/preview',
+    payload: pointsRequest({}, { idNumber: bad }),
+  })
+  // an ID in a URL reaches the request log line: the scrubber masks it there too
+  await app.inject({ method: 'GET', url: `/v1/rulesets/${id}` })
+  tt.ok(lines.length > 3, `${lines.length} log lines`)
+  const all = lines.join('')
+  tt.notOk(all.includes(id), 'no valid ID number')
+  tt.notOk(all.includes(bad), 'no invalid ID number')
+  tt.notOk(all.includes('secret-key-123'), 'no authorization header')
+  tt.ok(all.includes('330212***********'), 'the masked form appears where the ID was')
+  tt.ok(
+    lines.some((l) => JSON.parse(l).reqId !== undefined),
+    'lines carry the request id',
+  )
+})
+
+t.test(
+  'configuration is read once from the environment, with defaults, frozen, failing with a readable list',
+  async (tt) => {
+    const c = loadConfig({})
+    tt.same(
+      { port: c.port, host: c.host, dbPath: c.dbPath, logLevel: c.logLevel },
+      { port: 3000, host: '127.0.0.1', dbPath: 'data/jifen.sqlite', logLevel: 'info' },
+    )
+    tt.ok(Object.isFrozen(c))
+    tt.equal(loadConfig({ JIFEN_PORT: '8080', JIFEN_DB_PATH: '' }).port, 8080)
+    tt.equal(loadConfig({ JIFEN_DB_PATH: '' }).dbPath, 'data/jifen.sqlite', 'empty means unset')
+    tt.equal(loadConfig({ JIFEN_ID_HMAC_SECRET: 'x'.repeat(32) }).idHmacSecret, 'x'.repeat(32))
+    const err = (() => {
+      try {
+        loadConfig({ JIFEN_PORT: 'eighty', JIFEN_LOG_LEVEL: 'loud', JIFEN_ID_HMAC_SECRET: 'short' })
+      } catch (e) {
+        return e
+      }
+    })()
+    tt.ok(err instanceof ConfigError)
+    const message = (err as Error).message
+    tt.match(message, /JIFEN_PORT/)
+    tt.match(message, /JIFEN_LOG_LEVEL/)
+    tt.match(message, /JIFEN_ID_HMAC_SECRET/)
+    tt.equal(message.split('\n').length, 4, 'one line per problem under a heading')
+  },
+)

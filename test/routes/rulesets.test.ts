@@ -1,0 +1,385 @@
+// Ruleset routes: list, read with references, drafts and their validation, publication, immutability (409), diff.
+import t from 'tap'
+import { build, json, pointsRequest } from '../helper.ts'
+
+/** Yinzhou version 2: the city table plus one district item, 5 points for living in the district. */
+function yinzhouV2(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'yinzhou-points-2022',
+    version: 2,
+    scheme: 'points',
+    jurisdiction: '330212',
+    title: '宁波市鄞州区流动人口量化积分（第 2 版）',
+    validFrom: '2022-04-01',
+    validTo: null,
+    ref: '甬政办发〔2022〕10号',
+    extends: 'ningbo-points-2022',
+    patch: {
+      layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: '甬政办发〔2022〕10号' }],
+      add: [
+        {
+          id: 'lives_in_district',
+          label: '在本区居住',
+          layer: 'district',
+          kind: 'binary',
+          ref: '测试用条款',
+          when: { fact: 'residence.inDistrict', eq: true },
+          points: 5,
+          cap: 5,
+        },
+      ],
+    },
+    ...overrides,
+  }
+}
+
+/** A complete table of its own for a jurisdiction no shipped table covers (fictional 330299). */
+function standalone(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'test-standalone',
+    version: 1,
+    scheme: 'points',
+    jurisdiction: '330299',
+    title: '测试表',
+    validFrom: '2024-01-01',
+    ref: '测试',
+    layers: [{ id: 'only', label: '唯一层', cap: 10 }],
+    items: [
+      {
+        id: 'permit',
+        label: '持证',
+        layer: 'only',
+        kind: 'binary',
+        ref: '测试',
+        when: { fact: 'permit.valid', eq: true },
+        points: 10,
+        cap: 10,
+      },
+    ],
+    ...overrides,
+  }
+}
+
+const post = (table: unknown) => ({ method: 'POST' as const, url: '/v1/rulesets', payload: { table } })
+
+t.test(
+  'GET /v1/rulesets lists the seeded tables, filtered by scheme, jurisdiction and status',
+  async (tt) => {
+    const app = await build(tt)
+    const res = await app.inject({ method: 'GET', url: '/v1/rulesets?scheme=points&jurisdiction=330212' })
+    tt.equal(res.statusCode, 200)
+    const ids = json(res).rulesets.map((r: { id: string }) => r.id)
+    tt.same(ids, ['yinzhou-points-2022@1'])
+    const r = json(res).rulesets[0]
+    tt.equal(r.status, 'published')
+    tt.equal(r.origin, 'shipped')
+    tt.match(r.sha256, /^[0-9a-f]{64}$/)
+    const drafts = await app.inject({ method: 'GET', url: '/v1/rulesets?status=draft' })
+    tt.same(json(drafts).rulesets, [])
+    const bad = await app.inject({ method: 'GET', url: '/v1/rulesets?status=bogus' })
+    tt.equal(bad.statusCode, 400)
+    tt.same(
+      json(bad).errors.map((e: { path: string }) => e.path),
+      ['querystring.status'],
+    )
+  },
+)
+
+t.test('GET /v1/rulesets/:id returns the table and every row’s legal reference', async (tt) => {
+  const app = await build(tt)
+  const res = await app.inject({ method: 'GET', url: '/v1/rulesets/ningbo-points-2022@1' })
+  tt.equal(res.statusCode, 200)
+  const body = json(res)
+  tt.equal(body.ruleset.id, 'ningbo-points-2022@1')
+  tt.equal(body.table.id, 'ningbo-points-2022')
+  const employment = body.references.find((r: { id: string }) => r.id === 'employment')
+  tt.same(employment, {
+    section: 'items',
+    id: 'employment',
+    label: '就业',
+    ref: '甬政办发〔2022〕10号',
+    provisional: false,
+  })
+  tt.ok(body.references.some((r: { section: string }) => r.section === 'deductions'))
+  const missing = await app.inject({ method: 'GET', url: '/v1/rulesets/nothing@1' })
+  tt.equal(missing.statusCode, 404)
+  tt.equal(json(missing).code, 'JIFEN_ERR_NOT_FOUND')
+})
+
+t.test(
+  'a draft takes no part in lookup; publishing it does; the older record still replays identically',
+  async (tt) => {
+    const app = await build(tt)
+    const before = json(
+      await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }),
+    )
+    tt.equal(before.result.total, 107.5)
+
+    const created = await app.inject(post(yinzhouV2()))
+    tt.equal(created.statusCode, 201)
+    const draft = json(created)
+    tt.equal(draft.ruleset.id, 'yinzhou-points-2022@2')
+    tt.equal(draft.ruleset.status, 'draft')
+    tt.equal(draft.ruleset.origin, 'api')
+    // the district layer's cap 50 cannot be reached by its one 5-point item: a warning, not an error
+    tt.same(
+      draft.warnings.map((w: { path: string }) => w.path),
+      ['table.layers[2].cap'],
+    )
+    const whileDraft = json(
+      await app.inject({ method: 'POST', url: '/v1/points/preview', payload: pointsRequest() }),
+    )
+    tt.equal(whileDraft.result.total, 107.5, 'drafts are not used')
+
+    const published = await app.inject({ method: 'POST', url: '/v1/rulesets/yinzhou-points-2022@2/publish' })
+    tt.equal(published.statusCode, 200)
+    tt.equal(json(published).ruleset.status, 'published')
+    tt.equal(json(published).ruleset.publishedAt, '2026-05-15T02:00:00.000Z')
+
+    // same validFrom, higher version: v2 is in force. 107.5 + 5 (lives in Yinzhou) = 112.5
+    const after = json(
+      await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }),
+    )
+    tt.equal(after.result.total, 112.5)
+    tt.equal(after.rulesetId, 'yinzhou-points-2022@2')
+
+    const replay = json(
+      await app.inject({ method: 'POST', url: `/v1/points/evaluations/${before.id}/replay` }),
+    )
+    tt.equal(replay.identical, true, 'the stored record replays with its own table, not the one now in force')
+    tt.equal(replay.replayed.total, 107.5)
+    tt.equal(replay.rulesetId, 'yinzhou-points-2022@1')
+  },
+)
+
+t.test('a published ruleset is immutable: publish again, replace, re-create all answer 409', async (tt) => {
+  const app = await build(tt)
+  const sha = json(await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' })).ruleset
+    .sha256
+
+  const again = await app.inject({ method: 'POST', url: '/v1/rulesets/yinzhou-points-2022@1/publish' })
+  tt.equal(again.statusCode, 409)
+  tt.equal(json(again).code, 'JIFEN_ERR_RULESET_IMMUTABLE')
+
+  const changed = yinzhouV2({ version: 1 })
+  const put = await app.inject({
+    method: 'PUT',
+    url: '/v1/rulesets/yinzhou-points-2022@1',
+    payload: { table: changed },
+  })
+  tt.equal(put.statusCode, 409)
+  tt.equal(json(put).code, 'JIFEN_ERR_RULESET_IMMUTABLE')
+
+  const recreate = await app.inject(post(changed))
+  tt.equal(recreate.statusCode, 409)
+  tt.equal(json(recreate).code, 'JIFEN_ERR_RULESET_IMMUTABLE')
+
+  const after = json(await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' }))
+  tt.equal(after.ruleset.sha256, sha, 'content unchanged')
+})
+
+t.test('a draft can be replaced until published; creating it twice is a 409', async (tt) => {
+  const app = await build(tt)
+  const first = json(await app.inject(post(yinzhouV2())))
+  const twice = await app.inject(post(yinzhouV2()))
+  tt.equal(twice.statusCode, 409)
+  tt.equal(json(twice).code, 'JIFEN_ERR_RULESET_EXISTS')
+  const put = await app.inject({
+    method: 'PUT',
+    url: '/v1/rulesets/yinzhou-points-2022@2',
+    payload: { table: yinzhouV2({ title: '改过的标题' }) },
+  })
+  tt.equal(put.statusCode, 200)
+  tt.equal(json(put).ruleset.title, '改过的标题')
+  tt.not(json(put).ruleset.sha256, first.ruleset.sha256)
+  const mismatch = await app.inject({
+    method: 'PUT',
+    url: '/v1/rulesets/yinzhou-points-2022@2',
+    payload: { table: yinzhouV2({ version: 3 }) },
+  })
+  tt.equal(mismatch.statusCode, 400)
+  tt.same(
+    json(mismatch).errors.map((e: { path: string }) => e.path),
+    ['body.table.version'],
+  )
+  const missing = await app.inject({ method: 'POST', url: '/v1/rulesets/nothing@9/publish' })
+  tt.equal(missing.statusCode, 404)
+})
+
+t.test('draft validation: a schema error is a 400 with the field path', async (tt) => {
+  const app = await build(tt)
+  const table = standalone()
+  ;(table.items[0] as Record<string, unknown>).kind = 'lottery'
+  const res = await app.inject(post(table))
+  tt.equal(res.statusCode, 400)
+  tt.equal(json(res).code, 'JIFEN_ERR_VALIDATION')
+  tt.ok(
+    json(res).errors.some((e: { path: string }) => e.path.startsWith('body.table.items.0')),
+    JSON.stringify(json(res).errors),
+  )
+})
+
+t.test('draft validation: an unknown fact is a 422 naming the condition', async (tt) => {
+  const app = await build(tt)
+  const table = standalone()
+  ;(table.items[0] as Record<string, unknown>).when = { fact: 'permit.colour', eq: true }
+  const res = await app.inject(post(table))
+  tt.equal(res.statusCode, 422)
+  tt.equal(json(res).code, 'JIFEN_ERR_TABLE_INVALID')
+  tt.same(
+    json(res).errors.map((e: { path: string }) => e.path),
+    ['body.table.items[0].when'],
+  )
+  tt.match(json(res).detail, /unknown fact "permit.colour"/)
+})
+
+t.test('draft validation: re-weighting an item the base does not have is a 422 naming it', async (tt) => {
+  const app = await build(tt)
+  const table = yinzhouV2()
+  ;(table.patch as Record<string, unknown>).reweight = [{ id: 'no_such_item', points: 3 }]
+  const res = await app.inject(post(table))
+  tt.equal(res.statusCode, 422)
+  tt.same(
+    json(res).errors.map((e: { path: string }) => e.path),
+    ['body.table.patch.reweight.no_such_item'],
+  )
+})
+
+t.test('draft validation: an item cap its rule can never reach is a 422 naming the cap', async (tt) => {
+  const app = await build(tt)
+  const table = standalone()
+  ;(table.items[0] as Record<string, unknown>).points = 5 // binary 5 points, cap 10: unreachable
+  const res = await app.inject(post(table))
+  tt.equal(res.statusCode, 422)
+  tt.same(
+    json(res).errors.map((e: { path: string }) => e.path),
+    ['body.table.items[0].cap'],
+  )
+})
+
+t.test(
+  'draft validation: a window overlapping another published table is a 409; a disjoint one is fine',
+  async (tt) => {
+    const app = await build(tt)
+    const overlapping = standalone({ id: 'yinzhou-other', jurisdiction: '330212', validFrom: '2025-01-01' })
+    const res = await app.inject(post(overlapping))
+    tt.equal(res.statusCode, 409)
+    tt.equal(json(res).code, 'JIFEN_ERR_RULESET_OVERLAP')
+    tt.same(
+      json(res).errors.map((e: { path: string }) => e.path),
+      ['body.table.validFrom'],
+    )
+    tt.match(json(res).detail, /yinzhou-points-2022@1/)
+    const disjoint = standalone({
+      id: 'yinzhou-legacy',
+      jurisdiction: '330212',
+      validFrom: '2020-01-01',
+      validTo: '2021-12-31',
+    })
+    tt.equal((await app.inject(post(disjoint))).statusCode, 201)
+  },
+)
+
+t.test(
+  'a table that needs a caller-supplied date answers 422 naming it when the date is missing',
+  async (tt) => {
+    const app = await build(tt)
+    const table = standalone({ dates: { enrolment: { context: 'onlineEnrolmentOpens' } } })
+    ;(table.items[0] as Record<string, unknown>).when = { fact: 'permit.valid', eq: true, at: 'enrolment' }
+    tt.equal((await app.inject(post(table))).statusCode, 201)
+    tt.equal(
+      (await app.inject({ method: 'POST', url: '/v1/rulesets/test-standalone@1/publish' })).statusCode,
+      200,
+    )
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/v1/points/evaluations',
+      payload: pointsRequest({ jurisdiction: '330299' }),
+    })
+    tt.equal(missing.statusCode, 422)
+    tt.equal(json(missing).code, 'JIFEN_ERR_EVALUATION')
+    tt.same(
+      json(missing).errors.map((e: { path: string }) => e.path),
+      ['body.dates.onlineEnrolmentOpens'],
+    )
+    // permit issued 2019-03-01 and endorsed every year through 2026-02-20: valid on 2026-04-01 → 10
+    const given = await app.inject({
+      method: 'POST',
+      url: '/v1/points/evaluations',
+      payload: pointsRequest({ jurisdiction: '330299', dates: { onlineEnrolmentOpens: '2026-04-01' } }),
+    })
+    tt.equal(given.statusCode, 201)
+    tt.equal(json(given).result.total, 10)
+  },
+)
+
+t.test('GET /v1/rulesets/:id/diff/:otherId lists changes row by row', async (tt) => {
+  const app = await build(tt)
+  await app.inject(post(yinzhouV2({ title: '第 2 版' })))
+  const res = await app.inject({
+    method: 'GET',
+    url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@2',
+  })
+  tt.equal(res.statusCode, 200)
+  const body = json(res)
+  tt.equal(body.identical, false)
+  tt.equal(body.from.id, 'yinzhou-points-2022@1')
+  tt.equal(body.to.id, 'yinzhou-points-2022@2')
+  const table = body.changes.find((c: { section: string }) => c.section === 'table')
+  tt.same(
+    table.fields
+      .filter((f: { path: string }) => f.path === 'version' || f.path === 'title')
+      .map((f: { path: string; from: unknown; to: unknown }) => [f.path, f.to]),
+    [
+      ['version', 2],
+      ['title', '第 2 版'],
+    ],
+  )
+  const rows = body.changes.filter((c: { section: string }) => c.section !== 'table')
+  tt.same(rows, [{ section: 'items', id: 'lives_in_district', change: 'added', fields: [] }])
+
+  // a re-weight shows as a changed item with the exact field
+  await app.inject(
+    post(
+      yinzhouV2({
+        version: 3,
+        patch: {
+          layers: [],
+          add: [],
+          reweight: [{ id: 'blood_donation', terms: [{ fact: 'city.bloodDonations', points: 3 }] }],
+        },
+      }),
+    ),
+  )
+  const rw = json(
+    await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@3' }),
+  )
+  const blood = rw.changes.find((c: { id: string }) => c.id === 'blood_donation')
+  tt.same(blood, {
+    section: 'items',
+    id: 'blood_donation',
+    change: 'changed',
+    fields: [{ path: 'terms[0].points', from: 2, to: 3 }],
+  })
+  tt.ok(
+    rw.changes.some(
+      (c: { section: string; id: string; change: string }) =>
+        c.section === 'layers' && c.id === 'district' && c.change === 'removed',
+    ),
+  )
+
+  const same = json(
+    await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@1' }),
+  )
+  tt.equal(same.identical, true)
+  tt.same(same.changes, [])
+  const missing = await app.inject({
+    method: 'GET',
+    url: '/v1/rulesets/yinzhou-points-2022@1/diff/nothing@1',
+  })
+  tt.equal(missing.statusCode, 404)
+  tt.same(
+    json(missing).errors.map((e: { path: string }) => e.path),
+    ['params.otherId'],
+  )
+})
