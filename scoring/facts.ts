@@ -135,9 +135,11 @@ const P = (name: string): number => {
   return i
 }
 
+const byStart = (a: [number, number], b: [number, number]): number => a[0] - b[0]
+
 /** Merges inclusive [from, to] integer intervals and returns them sorted. */
 function mergeIntervals(spans: [number, number][], joinAdjacent: boolean): [number, number][] {
-  spans.sort((a, b) => a[0] - b[0])
+  spans.sort(byStart)
   const out: [number, number][] = []
   for (const s of spans) {
     const last = out[out.length - 1]
@@ -194,15 +196,19 @@ export function countInsurance(
   }
 }
 
-/** Day intervals of the periods that match, clipped to `asOf`; `to: null` runs to `asOf`. */
-function dayRuns<T extends { from: string; to: string | null; region: string }>(
-  periods: readonly T[],
-  keep: (p: T) => boolean,
+/**
+ * Day intervals of the periods inside region `scope` (and of `kind`, when given), clipped to
+ * `asOf`; `to: null` runs to `asOf`.
+ */
+function dayRuns(
+  periods: readonly { from: string; to: string | null; region: string; kind?: string }[],
+  scope: string,
+  kind: string | null,
   asOf: DayNumber,
 ): [number, number][] {
   const spans: [number, number][] = []
   for (const p of periods) {
-    if (!keep(p)) continue
+    if (!isWithin(p.region, scope) || (kind !== null && p.kind !== kind)) continue
     const from = toDay(p.from)
     const to = Math.min(p.to === null ? asOf : toDay(p.to), asOf)
     if (to >= from) spans.push([from, to])
@@ -216,6 +222,12 @@ function runMonths(run: [number, number]): number {
   return fullMonthsBetween(run[0], run[1] + 1)
 }
 
+/** The run that reaches day `at` (a current job, a current study), if any. */
+function runReaching(runs: readonly [number, number][], at: DayNumber): [number, number] | undefined {
+  for (const r of runs) if (r[1] === at) return r
+  return undefined
+}
+
 export interface PermitStatus {
   held: boolean
   valid: boolean
@@ -225,6 +237,8 @@ export interface PermitStatus {
   /** the latest late endorsement on or before the date, which restarts the residence count */
   lastLateEndorsement: DayNumber | null
 }
+
+const ascending = (x: number, y: number): number => x - y
 
 /**
  * A permit is valid for one year from its issue; each yearly endorsement made while it is valid
@@ -247,10 +261,12 @@ export function permitStatus(
   if (permit === null) return none
   const issued = toDay(permit.issuedOn)
   if (issued > at) return none
-  const endorsements = permit.endorsements
-    .map(toDay)
-    .filter((d) => d <= at)
-    .sort((x, y) => x - y)
+  const endorsements: DayNumber[] = []
+  for (const e of permit.endorsements) {
+    const d = toDay(e)
+    if (d <= at) endorsements.push(d)
+  }
+  endorsements.sort(ascending)
   let expiry = addYears(issued, 1) // first day the permit is no longer valid
   let validSince = issued
   let late = 0
@@ -448,28 +464,23 @@ export function derivePersonFacts(
   }
 
   if (groups & G.employmentNingbo) {
-    const runs = dayRuns(a.employment, (p) => isWithin(p.region, NINGBO), at)
-    const current = runs.find((s) => s[1] === at)
+    const runs = dayRuns(a.employment, NINGBO, null, at)
+    const current = runReaching(runs, at)
     f[I.empActive] = b(current !== undefined)
     f[I.empRun] = current ? runMonths(current) : 0
-    f[I.empLongest] = runs.reduce((m, s) => Math.max(m, runMonths(s)), 0)
-    const business = dayRuns(
-      a.employment,
-      (p) => isWithin(p.region, NINGBO) && p.kind === 'business_licence',
-      at,
-    ).find((s) => s[1] === at)
+    let longest = 0
+    for (const r of runs) longest = Math.max(longest, runMonths(r))
+    f[I.empLongest] = longest
+    const business = runReaching(dayRuns(a.employment, NINGBO, 'business_licence', at), at)
     f[I.empBusiness] = b(business !== undefined)
     f[I.empBusinessRun] = business ? runMonths(business) : 0
   }
   if (groups & G.employmentDistrict) {
-    const current = dayRuns(a.employment, (p) => isWithin(p.region, jurisdiction), at).find(
-      (s) => s[1] === at,
-    )
+    const current = runReaching(dayRuns(a.employment, jurisdiction, null, at), at)
     f[I.empDistrictActive] = b(current !== undefined)
     f[I.empDistrictRun] = current ? runMonths(current) : 0
   }
-  if (groups & G.study)
-    f[I.study] = b(dayRuns(a.study, (p) => isWithin(p.region, NINGBO), at).some((s) => s[1] === at))
+  if (groups & G.study) f[I.study] = b(runReaching(dayRuns(a.study, NINGBO, null, at), at) !== undefined)
 
   if (groups & G.housing) {
     const h = a.housing

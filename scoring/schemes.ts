@@ -11,10 +11,11 @@ import type {
   SettlementResult,
 } from '../schema/result.ts'
 import type { Table } from '../schema/table.ts'
-import { type DayNumber, fromDay, toDay } from './calendar.ts'
-import { type CompiledTable, datedEnv, type EvalContext, personEnv } from './compile.ts'
+import { fromDay, toDay } from './calendar.ts'
+import type { CompiledTable } from './compile.ts'
 import type { Env, FactScope } from './conditions.ts'
-import { deriveHouseholdFacts, PERSON_INDEX, permitStatus } from './facts.ts'
+import { DatedEnv, type EvalContext, HouseholdDeriver, personEnv } from './env.ts'
+import { PERSON_INDEX, permitStatus } from './facts.ts'
 import { contentSha256, factsSha256 } from './hash.ts'
 
 function expectScheme(c: CompiledTable, scheme: Table['scheme']): void {
@@ -182,9 +183,13 @@ export function evaluateAdmission(
   const members = household.parents.map((p) =>
     personEnv(p, c.table, member, asOf, jurisdiction, ctx, c.factGroups),
   )
-  const householdAt = (day: DayNumber) =>
-    deriveHouseholdFacts(household.child, household.ownsHomeIn, day, jurisdiction)
-  const env = datedEnv(householdAt, c.table, asOf, ctx, members)
+  const env = new DatedEnv(
+    new HouseholdDeriver(household.child, household.ownsHomeIn, jurisdiction),
+    c.table,
+    asOf,
+    ctx,
+    members,
+  )
   const gates = runGates(c, env, ctx.asOf)
   const tiers = c.parts.tiers.filter(({ cond }) => cond.test(env)).sort((a, b) => a.t.rank - b.t.rank)
   const tier = tiers[0]?.t ?? null

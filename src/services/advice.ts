@@ -3,7 +3,8 @@ import type { Advice } from '../../schema/api.ts'
 import type { Applicant } from '../../schema/applicant.ts'
 import type { PointsResult } from '../../schema/result.ts'
 import { toDay } from '../../scoring/calendar.ts'
-import { type CompiledTable, type EvalContext, personEnv } from '../../scoring/compile.ts'
+import type { CompiledTable } from '../../scoring/compile.ts'
+import { type EvalContext, personEnv, withFacts } from '../../scoring/env.ts'
 import { fromScaled, toScaled } from '../../scoring/exact.ts'
 
 /**
@@ -19,7 +20,15 @@ export function adviseMore(
   result: PointsResult,
 ): Advice[] {
   const jurisdiction = ctx.jurisdiction ?? compiled.table.jurisdiction
-  const env = personEnv(applicant, compiled.table, compiled.scope, toDay(ctx.asOf), jurisdiction, ctx)
+  const env = personEnv(
+    applicant,
+    compiled.table,
+    compiled.scope,
+    toDay(ctx.asOf),
+    jurisdiction,
+    ctx,
+    compiled.factGroups,
+  )
   const capped = result.items.map((r) =>
     toScaled(r.cap === null ? r.pointsBeforeCap : Math.min(r.pointsBeforeCap, r.cap)),
   )
@@ -34,7 +43,7 @@ export function adviseMore(
       if (index === undefined) continue
       const facts = env.facts.slice()
       facts[index] = (Number.isNaN(facts[index]) ? 0 : facts[index]) + term.per
-      const after = Math.min(c.run({ ...env, facts }).before, c.cap)
+      const after = Math.min(c.run(withFacts(env, facts)).before, c.cap)
       let itemGain = after - capped[i]
       const group = item.highestOfGroup
       if (group !== undefined) {

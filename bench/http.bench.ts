@@ -1,0 +1,191 @@
+// HTTP benchmark (npm run bench:http): preview and stored evaluations against a same-run Fastify hello-world.
+//
+//   npm run bench:http                  5 s per target, 50 connections, loopback
+//   npm run bench:http -- --seconds 10
+//
+// Each server runs in its own child process (so autocannon does not share its event loop), with
+// logging at `warn` as in production. Reported as ratios to hello-world from the same run, because
+// absolute figures depend on the machine. Exits non-zero when a target is missed or a request fails.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+
+const CONNECTIONS = 50
+const TARGETS = { previewRatio: 0.5, storedRatio: 0.25, p99Ms: 20 }
+
+/** A realistic ~1 KB request: the README's applicant, as a counter would send it. */
+const BODY = JSON.stringify({
+  jurisdiction: '330212',
+  asOf: '2026-04-30',
+  applicant: {
+    birthDate: '1988-03-02',
+    education: 'junior_college',
+    skills: [{ kind: 'skill_level', level: 3 }],
+    socialInsurance: [
+      { from: '2017-01', to: '2018-12', region: '320500', backPaid: false },
+      { from: '2019-03', to: null, region: '330212', backPaid: false },
+    ],
+    residence: {
+      registeredSince: '2019-02-20',
+      region: '330212',
+      permit: {
+        issuedOn: '2019-03-01',
+        endorsements: [
+          '2020-02-20',
+          '2021-02-25',
+          '2022-02-20',
+          '2023-02-20',
+          '2024-02-20',
+          '2025-02-20',
+          '2026-02-20',
+        ],
+      },
+    },
+    employment: [{ kind: 'labour_contract', from: '2019-03-01', to: null, region: '330212' }],
+    housing: { kind: 'registered_rental', region: '330212', owner: null },
+    cityItems: { bloodDonations: 2, publicWelfareHours: 45 },
+  },
+})
+
+// ---------------------------------------------------------------- child: one server
+
+async function serve(kind: string, dbPath: string): Promise<void> {
+  if (kind === 'hello') {
+    const { default: Fastify } = await import('fastify')
+    const app = Fastify({ logger: false })
+    app.get('/', async () => ({ hello: 'world' }))
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const addr = app.server.address()
+    process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
+    return
+  }
+  const { buildApp } = await import('../src/app.ts')
+  const { loadConfig } = await import('../src/config.ts')
+  const config = loadConfig({ JIFEN_DB_PATH: dbPath, JIFEN_LOG_LEVEL: 'warn', JIFEN_PORT: '0' })
+  const app = buildApp(config)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const addr = app.server.address()
+  process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
+}
+
+// ---------------------------------------------------------------- parent: measure
+
+function start(kind: string, dbPath: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, dbPath],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (d: Buffer) => {
+      out += String(d)
+      const m = /LISTENING (\d+)/.exec(out)
+      if (m) resolve({ child, port: Number(m[1]) })
+    })
+    child.on('exit', (code) => reject(new Error(`${kind} server exited with ${code} before listening`)))
+  })
+}
+
+interface Run {
+  rps: number
+  p99: number
+  p50: number
+  non2xx: number
+  errors: number
+}
+
+async function load(url: string, method: 'GET' | 'POST', seconds: number): Promise<Run> {
+  const opts = {
+    url,
+    method,
+    connections: CONNECTIONS,
+    duration: seconds,
+    ...(method === 'POST' ? { body: BODY, headers: { 'content-type': 'application/json' } } : {}),
+  }
+  await autocannon({ ...opts, duration: 1 }) // warm-up: JIT, statement caches
+  const r = await autocannon(opts)
+  return {
+    rps: r.requests.average,
+    p99: r.latency.p99,
+    p50: r.latency.p50,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  }
+}
+
+async function check(port: number): Promise<void> {
+  // correctness first: a fast wrong answer is no answer (107.5 + blood 2×2 + welfare ⌊45/20⌋ = 113.5,
+  // with 24 Jiangsu months added to Zhejiang's? no: only Zhejiang months count, so insurance stays capped)
+  for (const [path, status] of [
+    ['/v1/points/preview', 200],
+    ['/v1/points/evaluations', 201],
+  ] as const) {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: BODY,
+    })
+    const body = (await res.json()) as { result?: { total: number } }
+    if (res.status !== status || body.result?.total !== 113.5) {
+      throw new Error(`${path}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`)
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--seconds')
+  const seconds = i > 0 ? Number(process.argv[i + 1]) : 5
+  const dir = mkdtempSync(join(tmpdir(), 'jifen-bench-'))
+  const children: ChildProcess[] = []
+  try {
+    const hello = await start('hello', '')
+    children.push(hello.child)
+    const h = await load(`http://127.0.0.1:${hello.port}/`, 'GET', seconds)
+    hello.child.kill()
+
+    const app = await start('app', join(dir, 'bench.sqlite'))
+    children.push(app.child)
+    await check(app.port)
+    const p = await load(`http://127.0.0.1:${app.port}/v1/points/preview`, 'POST', seconds)
+    const s = await load(`http://127.0.0.1:${app.port}/v1/points/evaluations`, 'POST', seconds)
+
+    const fmt = (name: string, r: Run, ratio?: number) =>
+      `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms${ratio === undefined ? '' : `  ${(ratio * 100).toFixed(0).padStart(3)} % of hello-world`}`
+    const previewRatio = p.rps / h.rps
+    const storedRatio = s.rps / h.rps
+    console.log(`http: ${CONNECTIONS} connections, ${seconds} s each, loopback`)
+    console.log(fmt('hello-world GET /', h))
+    console.log(fmt('POST /v1/points/preview', p, previewRatio))
+    console.log(fmt('POST …/evaluations', s, storedRatio))
+    const failures: string[] = []
+    if (previewRatio < TARGETS.previewRatio)
+      failures.push(`preview ${(previewRatio * 100).toFixed(0)} % < 50 %`)
+    if (storedRatio < TARGETS.storedRatio) failures.push(`stored ${(storedRatio * 100).toFixed(0)} % < 25 %`)
+    if (p.p99 > TARGETS.p99Ms) failures.push(`preview p99 ${p.p99} ms > 20 ms`)
+    if (s.p99 > TARGETS.p99Ms) failures.push(`stored p99 ${s.p99} ms > 20 ms`)
+    for (const [name, r] of [
+      ['preview', p],
+      ['stored', s],
+    ] as const) {
+      if (r.non2xx > 0 || r.errors > 0) failures.push(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
+    }
+    console.log(failures.length === 0 ? 'http: all targets met' : `http: MISSED ${failures.join('; ')}`)
+    process.exitCode = failures.length === 0 ? 0 : 1
+  } finally {
+    for (const c of children) c.kill()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv.includes('--serve')) {
+  const k = process.argv.indexOf('--serve')
+  await serve(process.argv[k + 1], process.argv[k + 2])
+} else {
+  await main()
+}

@@ -1,0 +1,441 @@
+// Item rules compiled once per table: each scores a fact environment and can explain its points.
+import type { ItemResult } from '../schema/result.ts'
+import type { Item } from '../schema/table.ts'
+import {
+  type CompiledCondition,
+  compileCondition,
+  type Env,
+  type FactScope,
+  formatFact,
+  resolveFact,
+  TableCompileError,
+} from './conditions.ts'
+import { fromScaled, perUnitScaled, toScaled } from './exact.ts'
+import type { FactDef } from './facts.ts'
+
+/** What an item's rule gave, before the item cap (all points in 1/10,000). */
+export interface ItemOutcome {
+  value: ItemResult['value']
+  before: number
+  /** the item, or the band/tier/category/step it matched, is provisional */
+  provisional: boolean
+  /** the matched band/tier/category/step itself is provisional (it decided the points, even a 0) */
+  matchedProvisional: boolean
+  /** which band/tier/category matched (-1: none); for per-unit items, the step bonus */
+  pick: number
+  /** the item's `when` did not hold, so it scored nothing */
+  excluded: boolean
+}
+
+function outcome(
+  value: ItemResult['value'],
+  before: number,
+  provisional: boolean,
+  matched: boolean,
+  pick: number,
+): ItemOutcome {
+  return {
+    value,
+    before,
+    provisional: provisional || matched,
+    matchedProvisional: matched,
+    pick,
+    excluded: false,
+  }
+}
+
+/** The rule of one item kind. Implementations are classes so that evaluation allocates no closures. */
+interface Rule {
+  score(env: Env): ItemOutcome
+  explain(env: Env, o: ItemOutcome): string
+  /** the most points the rule can give (before the item cap), for "cap cannot be reached" checks */
+  maxPoints(): number
+}
+
+interface Term {
+  def: FactDef
+  index: number
+  points: number
+  per: number
+}
+
+class PerUnitRule implements Rule {
+  private readonly terms: Term[]
+  private readonly prorated: boolean
+  private readonly steps: {
+    mode: 'stacking' | 'highest'
+    index: number
+    at: { atLeast: number; bonus: number; provisional: boolean }[]
+  } | null
+
+  constructor(
+    private readonly item: Extract<Item, { kind: 'per_unit' }>,
+    scope: FactScope,
+    path: string,
+  ) {
+    this.terms = item.terms.map((t, i) => ({
+      ...resolveFact(scope, t.fact, `${path}.terms[${i}].fact`),
+      points: toScaled(t.points),
+      per: t.per,
+    }))
+    this.prorated = item.rounding === 'prorated'
+    this.steps = item.steps
+      ? {
+          mode: item.steps.mode,
+          index: resolveFact(scope, item.steps.fact, `${path}.steps.fact`).index,
+          at: item.steps.at.map((s) => ({
+            atLeast: s.atLeast,
+            bonus: toScaled(s.bonus),
+            provisional: s.provisional,
+          })),
+        }
+      : null
+  }
+
+  private termPoints(env: Env, t: Term): number {
+    const v = env.facts[t.index]
+    return perUnitScaled(Number.isNaN(v) ? 0 : v, t.points, t.per, this.prorated)
+  }
+
+  score(env: Env): ItemOutcome {
+    let before = 0
+    let value: ItemResult['value']
+    if (this.terms.length === 1) {
+      const v = env.facts[this.terms[0].index]
+      value = Number.isNaN(v) ? null : v
+      before = this.termPoints(env, this.terms[0])
+    } else {
+      const values: Record<string, number | null> = {}
+      for (const t of this.terms) {
+        const v = env.facts[t.index]
+        values[t.def.name] = Number.isNaN(v) ? null : v
+        before += this.termPoints(env, t)
+      }
+      value = values
+    }
+    let matched = false
+    let bonus = 0
+    if (this.steps) {
+      const v = env.facts[this.steps.index]
+      for (const s of this.steps.at) {
+        if (!(v >= s.atLeast)) continue
+        bonus = this.steps.mode === 'stacking' ? bonus + s.bonus : Math.max(bonus, s.bonus)
+        matched ||= s.provisional
+      }
+    }
+    return outcome(value, before + bonus, this.item.provisional, matched, bonus)
+  }
+
+  explain(env: Env, o: ItemOutcome): string {
+    const parts: string[] = []
+    for (const t of this.terms) {
+      const v = env.facts[t.index]
+      const per = t.per === 1 ? '' : `/${t.per}`
+      parts.push(
+        `${t.def.label} ${Number.isNaN(v) ? 0 : v} × ${fromScaled(t.points)}${per} = ${fromScaled(this.termPoints(env, t))}`,
+      )
+    }
+    if (o.pick > 0)
+      parts.push(`${this.steps?.mode === 'stacking' ? '累加' : '取最高'}阶梯加分 ${fromScaled(o.pick)}`)
+    return parts.join('；')
+  }
+
+  maxPoints(): number {
+    return Number.POSITIVE_INFINITY
+  }
+}
+
+class BandsRule implements Rule {
+  private readonly fact: { def: FactDef; index: number }
+  private readonly bands: { from: number; to: number; pts: number; slope: number; provisional: boolean }[]
+
+  constructor(
+    private readonly item: Extract<Item, { kind: 'bands' }>,
+    scope: FactScope,
+    path: string,
+  ) {
+    this.fact = resolveFact(scope, item.fact, `${path}.fact`)
+    this.bands = item.bands.map((b) => ({
+      from: b.from,
+      to: b.to ?? Number.POSITIVE_INFINITY,
+      pts: toScaled(b.points),
+      slope: toScaled(b.perUnit),
+      provisional: b.provisional,
+    }))
+  }
+
+  score(env: Env): ItemOutcome {
+    const v = env.facts[this.fact.index]
+    const bands = this.bands
+    for (let i = 0; i < bands.length; i++) {
+      const b = bands[i]
+      // the first band that holds the value (NaN is in none)
+      if (v >= b.from && v <= b.to) {
+        return outcome(
+          v,
+          Math.max(0, b.pts + b.slope * (v - b.from)),
+          this.item.provisional,
+          b.provisional,
+          i,
+        )
+      }
+    }
+    return outcome(Number.isNaN(v) ? null : v, 0, this.item.provisional, false, -1)
+  }
+
+  explain(env: Env, o: ItemOutcome): string {
+    const { def, index } = this.fact
+    const shown = formatFact(def, env.facts[index])
+    if (o.pick < 0) return `${def.label} ${shown}：不在计分区间`
+    const b = this.bands[o.pick]
+    const range = b.to === Number.POSITIVE_INFINITY ? `≥ ${b.from}` : `${b.from}–${b.to}`
+    const slope =
+      b.slope === 0 ? '' : `，每增加 1 ${b.slope > 0 ? '加' : '减'} ${Math.abs(fromScaled(b.slope))}`
+    return `${def.label} ${shown}，区间 ${range}：${fromScaled(b.pts)}${slope} → ${fromScaled(o.before)}`
+  }
+
+  maxPoints(): number {
+    let max = 0
+    for (const b of this.bands) {
+      const atEnd =
+        b.to === Number.POSITIVE_INFINITY
+          ? b.slope > 0
+            ? Number.POSITIVE_INFINITY
+            : b.pts
+          : b.pts + b.slope * (b.to - b.from)
+      max = Math.max(max, b.pts, atEnd)
+    }
+    return max
+  }
+}
+
+class TiersRule implements Rule {
+  private readonly tiers: { label: string; pts: number; provisional: boolean; cond: CompiledCondition }[]
+
+  constructor(
+    private readonly item: Extract<Item, { kind: 'tiers' }>,
+    scope: FactScope,
+    path: string,
+  ) {
+    this.tiers = item.tiers.map((t, i) => ({
+      label: t.label,
+      pts: toScaled(t.points),
+      provisional: t.provisional,
+      cond: compileCondition(t.when, scope, `${path}.tiers[${i}].when`),
+    }))
+  }
+
+  score(env: Env): ItemOutcome {
+    // highest only: the tier with the most points among those that hold (the first on a tie)
+    let best = -1
+    for (let i = 0; i < this.tiers.length; i++) {
+      const t = this.tiers[i]
+      if ((best < 0 || t.pts > this.tiers[best].pts) && t.cond.test(env)) best = i
+    }
+    if (best < 0) return outcome(null, 0, this.item.provisional, false, -1)
+    const t = this.tiers[best]
+    return outcome(t.label, t.pts, this.item.provisional, t.provisional, best)
+  }
+
+  explain(env: Env, o: ItemOutcome): string {
+    if (o.pick < 0) return '未达到任何档次'
+    const t = this.tiers[o.pick]
+    return `取最高档：${t.label}（${t.cond.explain(env)}）→ ${fromScaled(t.pts)}`
+  }
+
+  maxPoints(): number {
+    return Math.max(...this.tiers.map((t) => t.pts))
+  }
+}
+
+class BinaryRule implements Rule {
+  private readonly cond: CompiledCondition
+  private readonly pts: number
+
+  constructor(
+    private readonly item: Extract<Item, { kind: 'binary' }>,
+    scope: FactScope,
+    path: string,
+  ) {
+    this.cond = compileCondition(item.when, scope, `${path}.when`)
+    this.pts = toScaled(item.points)
+  }
+
+  score(env: Env): ItemOutcome {
+    const ok = this.cond.test(env)
+    return outcome(ok, ok ? this.pts : 0, this.item.provisional, false, ok ? 0 : -1)
+  }
+
+  explain(env: Env, o: ItemOutcome): string {
+    return `${this.cond.explain(env)} → ${fromScaled(o.before)}`
+  }
+
+  maxPoints(): number {
+    return this.pts
+  }
+}
+
+class CategoryRule implements Rule {
+  private readonly fact: { def: FactDef; index: number }
+  /** by the fact's enum index: the category it falls in */
+  private readonly byValue: ({ pts: number; provisional: boolean; label: string } | undefined)[] = []
+
+  constructor(
+    private readonly item: Extract<Item, { kind: 'category' }>,
+    scope: FactScope,
+    path: string,
+  ) {
+    this.fact = resolveFact(scope, item.fact, `${path}.fact`)
+    const def = this.fact.def
+    if (def.type !== 'enum') throw new TableCompileError(`${path}.fact`, `${def.name} is not a category fact`)
+    item.categories.forEach((c, i) => {
+      for (const v of c.values) {
+        const idx = (def.values ?? []).indexOf(v)
+        if (idx < 0)
+          throw new TableCompileError(`${path}.categories[${i}]`, `${def.name} has no value "${v}"`)
+        if (this.byValue[idx]) {
+          throw new TableCompileError(
+            `${path}.categories[${i}]`,
+            `"${v}" is in two categories; categories are mutually exclusive`,
+          )
+        }
+        this.byValue[idx] = { pts: toScaled(c.points), provisional: c.provisional, label: c.label ?? v }
+      }
+    })
+  }
+
+  score(env: Env): ItemOutcome {
+    const v = env.facts[this.fact.index]
+    const shown = formatFact(this.fact.def, v)
+    const c = Number.isNaN(v) ? undefined : this.byValue[v]
+    if (!c) return outcome(shown, 0, this.item.provisional, false, -1)
+    return outcome(shown, c.pts, this.item.provisional, c.provisional, v)
+  }
+
+  explain(env: Env, o: ItemOutcome): string {
+    const def = this.fact.def
+    if (o.pick < 0) return `${def.label} ${formatFact(def, env.facts[this.fact.index])}：不计分`
+    const c = this.byValue[o.pick]!
+    return `${def.label} ${c.label} → ${fromScaled(c.pts)}`
+  }
+
+  maxPoints(): number {
+    let max = 0
+    for (const c of this.byValue) if (c) max = Math.max(max, c.pts)
+    return max
+  }
+}
+
+function ruleOf(item: Item, scope: FactScope, path: string): Rule {
+  switch (item.kind) {
+    case 'per_unit':
+      return new PerUnitRule(item, scope, path)
+    case 'bands':
+      return new BandsRule(item, scope, path)
+    case 'tiers':
+      return new TiersRule(item, scope, path)
+    case 'binary':
+      return new BinaryRule(item, scope, path)
+    case 'category':
+      return new CategoryRule(item, scope, path)
+  }
+}
+
+/** An item ready to score: its rule, its `when`, its cap (1/10,000 points) and its layer. */
+export class CompiledItem {
+  readonly rule: Rule
+  readonly when: CompiledCondition | null
+  readonly cap: number
+
+  constructor(
+    readonly item: Item,
+    scope: FactScope,
+    readonly layerIndex: number,
+    path: string,
+  ) {
+    this.rule = ruleOf(item, scope, path)
+    this.when = item.when ? compileCondition(item.when, scope, `${path}.when`) : null
+    this.cap = item.cap === undefined ? Number.POSITIVE_INFINITY : toScaled(item.cap)
+    if (item.cap !== undefined && this.rule.maxPoints() < this.cap) {
+      throw new TableCompileError(
+        `${path}.cap`,
+        `cap ${item.cap} cannot be reached: the item gives at most ${fromScaled(this.rule.maxPoints())}`,
+      )
+    }
+  }
+
+  run(env: Env): ItemOutcome {
+    const o = this.rule.score(env)
+    if (this.when !== null && !this.when.test(env)) {
+      o.before = 0
+      o.matchedProvisional = false
+      o.excluded = true
+    }
+    return o
+  }
+
+  explain(env: Env, o: ItemOutcome): string {
+    if (o.excluded && this.when !== null) return `不计分：${this.when.explain(env)}`
+    return this.rule.explain(env, o)
+  }
+
+  /** the most this item can add to its layer: its cap, or its rule's maximum when lower */
+  reachable(): number {
+    return Math.min(this.cap, this.rule.maxPoints())
+  }
+}
+
+/**
+ * One item of a breakdown. Its `detail` (the arithmetic in words) is rendered when read: a result
+ * that is serialised, validated or compared reads it like any field (toJSON includes it), while a
+ * population re-score that only reads totals never builds the text.
+ */
+export class ItemRow implements ItemResult {
+  readonly id: string
+  readonly label: string
+  readonly layer: string
+  readonly value: ItemResult['value']
+  readonly pointsBeforeCap: number
+  readonly cap: number | null
+  readonly ref: string
+  readonly provisional: boolean
+  readonly #compiled: CompiledItem
+  readonly #env: Env
+  readonly #outcome: ItemOutcome
+  readonly #supersededBy: string | null
+
+  constructor(
+    compiled: CompiledItem,
+    env: Env,
+    o: ItemOutcome,
+    readonly points: number,
+    supersededBy: string | null,
+  ) {
+    const item = compiled.item
+    this.id = item.id
+    this.label = item.label
+    this.layer = item.layer
+    this.value = o.value
+    this.pointsBeforeCap = fromScaled(o.before)
+    this.cap = item.cap ?? null
+    this.ref = item.ref
+    this.provisional = o.provisional
+    this.#compiled = compiled
+    this.#env = env
+    this.#outcome = o
+    this.#supersededBy = supersededBy
+  }
+
+  get detail(): string {
+    const o = this.#outcome
+    let d = this.#compiled.explain(this.#env, o)
+    if (o.before > this.#compiled.cap) d += `；封顶 ${this.cap}`
+    if (this.#supersededBy !== null) d += `；同组取最高，计入 ${this.#supersededBy}`
+    return d
+  }
+
+  toJSON(): ItemResult {
+    const { id, label, layer, value, pointsBeforeCap, points, cap, ref, provisional, detail } = this
+    return { id, label, layer, value, pointsBeforeCap, points, cap, ref, provisional, detail }
+  }
+}
