@@ -7,7 +7,7 @@
 // logging at `warn` as in production. Reported as ratios to hello-world from the same run, because
 // absolute figures depend on the machine. Exits non-zero when a target is missed or a request fails.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,10 +53,18 @@ const BODY = JSON.stringify({
 // ---------------------------------------------------------------- child: one server
 
 async function serve(kind: string, dbPath: string): Promise<void> {
-  if (kind === 'hello') {
+  if (kind === 'hello' || kind === 'hello-sized') {
     const { default: Fastify } = await import('fastify')
     const app = Fastify({ logger: false })
     app.get('/', async () => ({ hello: 'world' }))
+    // the same bytes as a real preview response, served without any work: what the loopback and the
+    // load generator allow for a response of that size (`dbPath` carries the file holding it here)
+    if (kind === 'hello-sized') {
+      const sized = readFileSync(dbPath, 'utf8')
+      app.post('/', (_req, reply) => {
+        reply.header('content-type', 'application/json').send(sized)
+      })
+    }
     await app.listen({ port: 0, host: '127.0.0.1' })
     const addr = app.server.address()
     process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
@@ -119,7 +127,9 @@ async function load(url: string, method: 'GET' | 'POST', seconds: number): Promi
   }
 }
 
-async function check(port: number): Promise<void> {
+/** Checks both routes give the hand-computed total; returns the preview response's exact text. */
+async function check(port: number): Promise<string> {
+  let previewText = ''
   // correctness first: a fast wrong answer is no answer (107.5 + blood 2×2 + welfare ⌊45/20⌋ = 113.5,
   // with 24 Jiangsu months added to Zhejiang's? no: only Zhejiang months count, so insurance stays capped)
   for (const [path, status] of [
@@ -131,11 +141,14 @@ async function check(port: number): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: BODY,
     })
-    const body = (await res.json()) as { result?: { total: number } }
+    const text = await res.text()
+    if (path === '/v1/points/preview') previewText = text
+    const body = JSON.parse(text) as { result?: { total: number } }
     if (res.status !== status || body.result?.total !== 113.5) {
       throw new Error(`${path}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`)
     }
   }
+  return previewText
 }
 
 async function main(): Promise<void> {
@@ -151,9 +164,16 @@ async function main(): Promise<void> {
 
     const app = await start('app', join(dir, 'bench.sqlite'))
     children.push(app.child)
-    await check(app.port)
+    const previewText = await check(app.port)
     const p = await load(`http://127.0.0.1:${app.port}/v1/points/preview`, 'POST', seconds)
     const s = await load(`http://127.0.0.1:${app.port}/v1/points/evaluations`, 'POST', seconds)
+    app.child.kill()
+
+    const sizedFile = join(dir, 'preview-response.json')
+    writeFileSync(sizedFile, previewText)
+    const sized = await start('hello-sized', sizedFile)
+    children.push(sized.child)
+    const hs = await load(`http://127.0.0.1:${sized.port}/`, 'POST', seconds)
 
     const fmt = (name: string, r: Run, ratio?: number) =>
       `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms${ratio === undefined ? '' : `  ${(ratio * 100).toFixed(0).padStart(3)} % of hello-world`}`
@@ -163,6 +183,10 @@ async function main(): Promise<void> {
     console.log(fmt('hello-world GET /', h))
     console.log(fmt('POST /v1/points/preview', p, previewRatio))
     console.log(fmt('POST …/evaluations', s, storedRatio))
+    const bytes = Buffer.byteLength(previewText)
+    console.log(
+      `${fmt(`hello-world POST, ${bytes} B`, hs)}  (a constant response as large as preview's: preview is ${((p.rps / hs.rps) * 100).toFixed(0)} % of it, stored ${((s.rps / hs.rps) * 100).toFixed(0)} %)`,
+    )
     const failures: string[] = []
     if (previewRatio < TARGETS.previewRatio)
       failures.push(`preview ${(previewRatio * 100).toFixed(0)} % < 50 %`)

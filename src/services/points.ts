@@ -94,7 +94,8 @@ export class PointsService {
       factsSha256: result.factsSha256,
       idNumberMasked: idNumber === undefined ? null : maskIdNumber(idNumber),
       dates: req.dates ?? {},
-      result: asStored(result),
+      // stored as JSON once by the repository (ItemRow/GateRow serialise through toJSON)
+      result,
       at: now.toISOString(),
       // reference numbers count per calendar year in China Standard Time, like the date on the counter
       year: Number(todayOf(this.clock).slice(0, 4)),
