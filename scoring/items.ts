@@ -388,7 +388,9 @@ export class CompiledItem {
 /**
  * One item of a breakdown. Its `detail` (the arithmetic in words) is rendered when read: a result
  * that is serialised, validated or compared reads it like any field (toJSON includes it), while a
- * population re-score that only reads totals never builds the text.
+ * population re-score that only reads totals never builds the text. Being a getter, `detail` is
+ * not copied by spread or structuredClone: copy a result through JSON (the service does, before
+ * storing it).
  */
 export class ItemRow implements ItemResult {
   readonly id: string

@@ -1,16 +1,18 @@
-// Points: official evaluations (stored, numbered, replayable) and previews (stored nothing), on the tables in force.
+// Points: official evaluations (stored, numbered, audited, replayable), lookups by ID number, and previews (store nothing).
+import { randomUUID } from 'node:crypto'
 import type { EvaluationRequest, PointsEvaluation, Preview, Replay } from '../../schema/api.ts'
 import { ApplicantSchema } from '../../schema/applicant.ts'
-import { maskIdNumber } from '../../schema/id-number.ts'
 import type { PointsResult } from '../../schema/result.ts'
 import { type CompiledTable, type EvalContext, EvaluationError } from '../../scoring/compile.ts'
 import { factsSha256 } from '../../scoring/hash.ts'
 import { type Clock, todayOf } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import type { EvaluationRepository, StoredEvaluation } from '../repositories/types.ts'
+import { protectIdNumber } from '../security/id-hmac.ts'
 import { adviseMore } from './advice.ts'
 import { futureDates } from './future-dates.ts'
 import { diffJson } from './json-diff.ts'
+import type { Recorder, WriteContext, Written } from './recorder.ts'
 import { type RulesetService, rulesetIdOf } from './rulesets.ts'
 
 /** Runs the engine, turning a date the table needs but the caller did not give into a 422 naming it. */
@@ -70,7 +72,10 @@ export class PointsService {
   constructor(
     private readonly rulesets: RulesetService,
     private readonly evaluations: EvaluationRepository,
+    private readonly recorder: Recorder,
     private readonly clock: Clock,
+    /** key of the ID-number HMAC; from configuration (src/security/id-secret.ts) */
+    private readonly idHmacSecret: string,
   ) {}
 
   private compute(req: EvaluationRequest): { compiled: CompiledTable; result: PointsResult } {
@@ -80,27 +85,41 @@ export class PointsService {
     return { compiled, result }
   }
 
-  async createOfficial(req: EvaluationRequest): Promise<PointsEvaluation> {
+  /** Scores and stores an official record with its audit entry; a retry with the same Idempotency-Key gets it back. */
+  async createOfficial(req: EvaluationRequest, ctx: WriteContext): Promise<Written<PointsEvaluation>> {
+    const earlier = await this.recorder.replay<PointsEvaluation>(ctx)
+    if (earlier !== null) return earlier
     const { compiled, result } = this.compute(req)
     const { idNumber, ...facts } = req.applicant
-    const now = this.clock.now()
-    const stored = await this.evaluations.create({
-      scheme: 'points',
-      rulesetId: rulesetIdOf(compiled.table),
-      rulesetSha256: compiled.sha256,
-      asOf: req.asOf,
-      jurisdiction: req.jurisdiction,
-      facts,
-      factsSha256: result.factsSha256,
-      idNumberMasked: idNumber === undefined ? null : maskIdNumber(idNumber),
-      dates: req.dates ?? {},
-      // stored as JSON once by the repository (ItemRow/GateRow serialise through toJSON)
-      result,
-      at: now.toISOString(),
-      // reference numbers count per calendar year in China Standard Time, like the date on the counter
-      year: Number(todayOf(this.clock).slice(0, 4)),
+    const id = idNumber === undefined ? null : protectIdNumber(idNumber, this.idHmacSecret)
+    // reference numbers count per calendar year in China Standard Time, like the date on the counter
+    const year = Number(todayOf(this.clock).slice(0, 4))
+    return this.recorder.record(ctx, 201, ({ tx, at, audit }) => {
+      const stored = tx.evaluations.create({
+        id: randomUUID(),
+        scheme: 'points',
+        rulesetId: rulesetIdOf(compiled.table),
+        rulesetSha256: compiled.sha256,
+        asOf: req.asOf,
+        jurisdiction: req.jurisdiction,
+        facts,
+        factsSha256: result.factsSha256,
+        idNumberMasked: id?.masked ?? null,
+        idNumberHmac: id?.hmac ?? null,
+        dates: req.dates ?? {},
+        result: asStored(result),
+        at,
+        year,
+      })
+      audit('evaluation.created', stored.id)
+      return { body: toView(stored), location: `/v1/points/evaluations/${stored.id}` }
     })
-    return toView(stored)
+  }
+
+  /** A person's official records, newest first, found through the HMAC of the ID number. */
+  async listByIdNumber(idNumber: string, limit: number): Promise<PointsEvaluation[]> {
+    const { hmac } = protectIdNumber(idNumber, this.idHmacSecret)
+    return (await this.evaluations.listByIdHmac(hmac, limit)).map(toView)
   }
 
   private async mustGet(id: string): Promise<StoredEvaluation> {

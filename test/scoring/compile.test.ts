@@ -1,6 +1,7 @@
 // The table compiler: each rule shape on small inline tables, caps, groups, deductions, gates, errors.
 import t, { type Test } from 'tap'
 import { type ApplicantInput, ApplicantSchema } from '../../schema/applicant.ts'
+import { PointsResultSchema } from '../../schema/result.ts'
 import { type Table, TableSchema } from '../../schema/table.ts'
 import { compileTable, EvaluationError } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
@@ -788,4 +789,20 @@ t.test('engine: whole blocks of a fractional `per` are exact', async (t) => {
   ])
   // 0.6 h / 0.2 = 3 whole blocks × 1 = 3
   t.equal(byId(run(tbl, { cityItems: { publicWelfareHours: 0.6 } }), 'w').points, 3)
+})
+
+t.test('rendered text survives serialisation and schema parsing, not spread', async (t) => {
+  const tbl = table(
+    [item('blood', { kind: 'per_unit', cap: 10, terms: [{ fact: 'city.bloodDonations', points: 2 }] })],
+    { gates: [{ id: 'g', label: 'g', ref: 'g', when: { fact: 'city.bloodDonations', gte: 1 } }] },
+  )
+  const r = run(tbl, { cityItems: { bloodDonations: 3 } })
+  // 3 donations × 2 = 6 points: the detail says so, in JSON as well as when read
+  const json = JSON.parse(JSON.stringify(r))
+  t.match(json.items[0].detail, /无偿献血次数 3 × 2 = 6/)
+  t.match(json.gates[0].reason, /^满足：/)
+  const parsed = PointsResultSchema.parse(r)
+  t.equal(parsed.items[0].detail, json.items[0].detail, 'zod reads the getter like a field')
+  t.equal(parsed.gates[0].reason, json.gates[0].reason)
+  t.equal({ ...r.items[0] }.detail, undefined, 'a spread copy has no detail: copy results through JSON')
 })
