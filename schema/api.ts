@@ -606,3 +606,112 @@ export const ReadySchema = z
       publishedRulesets: 13,
     },
   })
+
+// ---------------------------------------------------------------- security: idempotency, lookups by ID, audit log
+
+export const IdempotencyHeadersSchema = z
+  .object({
+    'idempotency-key': z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+      .optional()
+      .meta({
+        description:
+          'Makes a retry safe: the same key with the same request returns the original response (same status, same id); with a different request, 409. Scoped to the API key; a UUID per logical request is a good choice.',
+        example: '5f1d7c2a-3b4e-4c6d-8e9f-0a1b2c3d4e5f',
+      }),
+  })
+  // the other headers (authorization, content-type …) pass through untouched
+  .loose()
+
+/** The GB 11643 standard's own example number: valid checksum, no real person behind it. */
+const EXAMPLE_ID_NUMBER = '11010519491231002X'
+
+export const EvaluationLookupQuerySchema = z
+  .object({
+    idNumber: ApplicantSchema.shape.idNumber.unwrap().meta({
+      description:
+        'the full 18-character ID number; matched through its keyed hash, never stored or logged in full',
+      example: EXAMPLE_ID_NUMBER,
+    }),
+    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+  })
+  .strict()
+
+export const EvaluationListSchema = z
+  .object({
+    evaluations: z
+      .array(PointsEvaluationSchema)
+      .meta({ description: 'the person’s official records, newest first' }),
+  })
+  .meta({
+    id: 'PointsEvaluationList',
+    example: {
+      evaluations: [
+        {
+          id: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+          reference: 'JF-2026-000123',
+          createdAt: '2026-04-30T02:15:00.000Z',
+          rulesetId: 'yinzhou-points-2022@1',
+          idNumberMasked: '110105***********X',
+          result: EXAMPLE_POINTS_RESULT,
+        },
+      ],
+    },
+  })
+
+export const AuditQuerySchema = z
+  .object({
+    after: z.coerce.number().int().min(0).default(0).meta({
+      description: 'return entries after this sequence number (the previous page’s `next`)',
+      example: 0,
+    }),
+    limit: z.coerce.number().int().min(1).max(1000).default(100).meta({ example: 100 }),
+  })
+  .strict()
+
+export const AuditEntrySchema = z
+  .object({
+    seq: z.number().int().meta({ description: '1, 2, 3 … without gaps' }),
+    at: z.string().meta({ description: 'when the action happened (ISO 8601, UTC)' }),
+    keyName: z.string().meta({
+      description: 'the API key that acted; `cli:<user>` for the operator’s CLI, `system` for the service',
+    }),
+    action: z.string().meta({
+      description:
+        '`evaluation.created`, `ruleset.draft_created`, `ruleset.draft_replaced`, `ruleset.published`, `ruleset.seeded`, `api_key.created`, `api_key.revoked` …',
+    }),
+    objectId: z.string().meta({ description: 'the record, ruleset or key acted on' }),
+    prevHash: z.string().meta({ description: 'the previous entry’s hash (64 zeros for the first)' }),
+    hash: z.string().meta({ description: 'SHA-256 of this entry’s canonical content and prevHash' }),
+  })
+  .meta({ id: 'AuditEntry' })
+
+export const AuditPageSchema = z
+  .object({
+    entries: z.array(AuditEntrySchema),
+    next: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'pass as `after` for the next page; null when this page reached the end' }),
+  })
+  .meta({
+    id: 'AuditPage',
+    example: {
+      entries: [
+        {
+          seq: 42,
+          at: '2026-04-30T02:15:00.000Z',
+          keyName: 'yinzhou-counter-7',
+          action: 'evaluation.created',
+          objectId: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+          prevHash: '9c1e5b7d3f1a9c7e5b3d1f9a7c5e3b1d9f7a5c3e1b9d7f5a3c1e9b7d5f3a1c9e',
+          hash: '3f5a0c1e9b7d4a2f8c6e1b0d9a7f5c3e1b9d7f5a3c1e9b7d5f3a1c9e7b5d3f1a',
+        },
+      ],
+      next: 42,
+    },
+  })

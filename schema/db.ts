@@ -1,5 +1,5 @@
-// SQLite tables (drizzle): published and draft rulesets, official evaluation records. snake_case columns.
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+// SQLite tables (drizzle): rulesets, official evaluation records, API keys, the audit log, idempotency keys. snake_case columns.
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 export const rulesets = sqliteTable(
   'rulesets',
@@ -49,6 +49,8 @@ export const evaluations = sqliteTable(
     factsSha256: text('facts_sha256').notNull(),
     /** masked ID (region prefix and check character), when the caller gave one */
     idNumberMasked: text('id_number_masked'),
+    /** HMAC-SHA256 of the ID number under the service's secret: finds a person's records, reveals nothing */
+    idNumberHmac: text('id_number_hmac'),
     /** named dates the caller supplied for the evaluation, as JSON */
     datesJson: text('dates_json').notNull().default('{}'),
     resultJson: text('result_json').notNull(),
@@ -58,5 +60,57 @@ export const evaluations = sqliteTable(
     uniqueIndex('evaluations_reference').on(t.reference),
     uniqueIndex('evaluations_reference_seq').on(t.referenceYear, t.referenceSeq),
     index('evaluations_ruleset').on(t.rulesetId),
+    index('evaluations_id_number_hmac').on(t.idNumberHmac),
   ],
 )
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    /** the public part of the key (`jf_<id>_<secret>`), 12 hex characters */
+    id: text('id').primaryKey(),
+    /** unique for ever, revoked keys included: audit entries name the key that acted */
+    name: text('name').notNull(),
+    /** comma-separated scopes: police, education, admin, auditor */
+    scopes: text('scopes').notNull(),
+    /** SHA-256 of the secret part; the key itself is never stored */
+    secretHash: text('secret_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_name').on(t.name)],
+)
+
+export const auditLog = sqliteTable('audit_log', {
+  /** 1, 2, 3 … without gaps; the chain is walked in this order */
+  seq: integer('seq').primaryKey(),
+  at: text('at').notNull(),
+  /** the API key's name, or `cli:<user>` / `system` for actions outside the HTTP API */
+  keyName: text('key_name').notNull(),
+  action: text('action').notNull(),
+  objectId: text('object_id').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+})
+
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    /** keys are scoped per API key: two callers may use the same Idempotency-Key independently */
+    apiKeyId: text('api_key_id').notNull(),
+    key: text('key').notNull(),
+    /** SHA-256 of the route, path parameters and body: a retry must send the same request */
+    requestSha256: text('request_sha256').notNull(),
+    status: integer('status').notNull(),
+    responseJson: text('response_json').notNull(),
+    location: text('location'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+)
+
+/** Facts about the database itself, e.g. a check value of the ID HMAC secret its hashes were made with. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})

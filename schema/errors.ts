@@ -18,11 +18,17 @@ export type FieldError = z.infer<typeof FieldErrorSchema>
 export const ERRORS = {
   VALIDATION: { status: 400, title: 'The request does not match the contract' },
   MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  UNAUTHORIZED: { status: 401, title: 'A valid API key is required (Authorization: Bearer …)' },
+  FORBIDDEN: { status: 403, title: 'The API key lacks a scope this route requires' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   RULESET_EXISTS: { status: 409, title: 'A ruleset with this id and version already exists' },
   RULESET_IMMUTABLE: { status: 409, title: 'A published or retired ruleset cannot be changed' },
   RULESET_OVERLAP: { status: 409, title: 'The validity window overlaps another published table' },
+  IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    title: 'This Idempotency-Key was already used with a different request',
+  },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   FUTURE_DATE: { status: 422, title: 'A date lies after today' },

@@ -14,18 +14,25 @@ import {
 import type { DestinationStream } from 'pino'
 import type { Table } from '../schema/table.ts'
 import { type Clock, systemClock } from './clock.ts'
-import type { Config } from './config.ts'
+import { type Config, ConfigError } from './config.ts'
+import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling } from './plugins/errors.ts'
+import { registerHardening } from './plugins/hardening.ts'
 import { LOG_REDACT_PATHS, scrubIdNumbers } from './plugins/logging.ts'
 import { projectRoot } from './project-root.ts'
 import { openSqlite } from './repositories/sqlite/database.ts'
 import type { Repositories } from './repositories/types.ts'
+import { auditRoutes } from './routes/audit.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoutes } from './routes/openapi.ts'
 import { pointsRoutes } from './routes/points.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
+import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
+import { ApiKeyService } from './services/api-keys.ts'
+import { AuditService } from './services/audit.ts'
 import { PointsService } from './services/points.ts'
+import { Recorder } from './services/recorder.ts'
 import { RulesetService } from './services/rulesets.ts'
 import { SchemeService } from './services/schemes.ts'
 import { loadShippedTables } from './tables/shipped.ts'
@@ -44,12 +51,26 @@ export interface AppOptions {
   validateResponses?: boolean
   /** where logs go (tests capture them); defaults to stdout */
   logStream?: DestinationStream
+  /**
+   * The ID-number HMAC secret, overriding config.idHmacSecret (tests pass a fixed one). With neither,
+   * a secret file next to the database is used or, for a new database, generated (src/security/id-secret.ts).
+   */
+  idHmacSecret?: string
 }
 
 export interface Services {
   rulesets: RulesetService
   points: PointsService
   schemes: SchemeService
+  keys: ApiKeyService
+  audit: AuditService
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** the app's services once started: tests and tools issue keys and read the audit log through them */
+    jifen: { services(): Services }
+  }
 }
 
 /** What /readyz reports; filled in as start-up proceeds. */
@@ -63,6 +84,46 @@ export interface AppState {
 
 const VERSION = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string })
   .version
+
+/**
+ * The secret for ID-number hashes, checked against the one this database's hashes were made with:
+ * a start with another secret fails here rather than store hashes no lookup will ever match.
+ */
+async function idSecretFor(
+  config: Config,
+  options: AppOptions,
+  repos: Repositories,
+  log: FastifyInstance['log'],
+): Promise<string> {
+  const stored = await repos.transaction((tx) => tx.settings.get(ID_SECRET_CHECK_KEY))
+  let resolved: ReturnType<typeof resolveIdHmacSecret>
+  try {
+    resolved = resolveIdHmacSecret({
+      configured: options.idHmacSecret ?? config.idHmacSecret,
+      dbPath: config.dbPath,
+      databaseHasHashes: stored !== null,
+    })
+  } catch (e) {
+    if (e instanceof SecretError) throw new ConfigError(e.message)
+    throw e
+  }
+  const check = secretCheck(resolved.secret)
+  if (stored !== null && stored !== check) {
+    throw new ConfigError(
+      `the ID-number HMAC secret (${resolved.source === 'file' ? resolved.path : 'JIFEN_ID_HMAC_SECRET'}) is not the one ${config.dbPath} was made with; restore the original`,
+    )
+  }
+  if (stored === null) await repos.transaction((tx) => tx.settings.set(ID_SECRET_CHECK_KEY, check))
+  if (resolved.source === 'generated') {
+    log.warn(
+      { path: resolved.path },
+      'generated the ID-number HMAC secret on first start (file mode 0600); keep and back it up with the database, or set JIFEN_ID_HMAC_SECRET',
+    )
+  } else if (resolved.looseMode) {
+    log.warn({ path: resolved.path }, 'the ID-number HMAC secret file is readable by others; chmod 600 it')
+  }
+  return resolved.secret
+}
 
 export function buildApp(config: Config, options: AppOptions = {}): FastifyInstance {
   const clock = options.clock ?? systemClock
@@ -97,6 +158,9 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     done()
   })
   registerErrorHandling(app)
+  // before any route is registered: it checks each route's scopes as it is added
+  registerAuth(app, () => services().keys)
+  registerHardening(app, config)
 
   const state: AppState = {
     migrated: false,
@@ -104,6 +168,10 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     publishedRulesets: 0,
     repos: null,
     services: null,
+  }
+  const services = (): Services => {
+    if (state.services === null) throw new Error('services used before start-up finished')
+    return state.services
   }
 
   app.register(swagger, {
@@ -120,8 +188,10 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
         { name: 'residence-permit', description: 'Residence-permit eligibility and entitlements' },
         { name: 'settlement', description: 'Settlement routes and points settlement' },
         { name: 'rulesets', description: 'Versioned scoring tables' },
+        { name: 'audit', description: 'The hash-chained log of official actions' },
         { name: 'health', description: 'Probes' },
       ],
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -134,13 +204,17 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     const repos = (options.openRepositories ?? ((c: Config) => openSqlite(c.dbPath)))(config)
     state.repos = repos
     state.migrated = true
-    const rulesets = new RulesetService(repos.rulesets, clock, app.log)
+    const idHmacSecret = await idSecretFor(config, options, repos, app.log)
+    const recorder = new Recorder(repos, clock)
+    const rulesets = new RulesetService(repos.rulesets, recorder, app.log)
     await rulesets.seed((options.seedTables ?? loadShippedTables)())
     state.publishedRulesets = await rulesets.reloadRegistry()
     state.services = {
       rulesets,
-      points: new PointsService(rulesets, repos.evaluations, clock),
+      points: new PointsService(rulesets, repos.evaluations, recorder, clock, idHmacSecret),
       schemes: new SchemeService(rulesets, clock),
+      keys: new ApiKeyService(repos.apiKeys, recorder),
+      audit: new AuditService(repos.audit),
     }
     state.tablesLoaded = true
   })
@@ -149,16 +223,14 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     await state.repos?.close()
   })
 
-  const services = (): Services => {
-    if (state.services === null) throw new Error('services used before start-up finished')
-    return state.services
-  }
+  app.decorate('jifen', { services })
   app.register(async (scope) => {
     healthRoutes(scope, state)
     openapiRoutes(scope)
     rulesetRoutes(scope, services)
     pointsRoutes(scope, services)
     schemeRoutes(scope, services)
+    auditRoutes(scope, services)
   })
   return app
 }

@@ -1,4 +1,5 @@
 // Service configuration: read once from the environment, validated with zod, frozen; the only reader of process.env.
+import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -37,6 +38,64 @@ export const ConfigEnvSchema = z.object({
     .min(32, 'must be at least 32 characters')
     .optional()
     .describe('secret for the keyed hash of ID numbers (used by the security layer)'),
+  JIFEN_PUBLIC_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(64 * 1024)
+    .describe('largest body accepted by the public (keyless) routes, in bytes; JIFEN_BODY_LIMIT caps it too'),
+  JIFEN_BODY_MAX_DEPTH: z.coerce
+    .number()
+    .int()
+    .min(8)
+    .max(512)
+    .default(64)
+    .describe(
+      'deepest nesting of objects and arrays accepted in a JSON body (the shipped tables need 11); deeper is a 400',
+    ),
+  JIFEN_RATE_LIMIT_MAX: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(120)
+    .describe('requests one client address may make to the public (keyless) routes per window; 0 = no limit'),
+  JIFEN_RATE_LIMIT_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60_000)
+    .describe('length of the public rate-limit window, in milliseconds'),
+  JIFEN_REQUEST_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe('time a client has to send a whole request (headers and body) before a 408; 0 = none'),
+  JIFEN_CONNECTION_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(120_000)
+    .describe('an idle socket is closed after this many milliseconds without traffic; 0 = never'),
+  JIFEN_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1000)
+    .describe('mean event-loop delay above which requests get 503 until it recovers; 0 = not checked'),
+  JIFEN_PRESSURE_MAX_HEAP_USED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(() => Math.floor(getHeapStatistics().heap_size_limit * 0.9))
+    .describe('V8 heap in use above which requests get 503; default 90 % of the heap limit; 0 = not checked'),
+  JIFEN_PRESSURE_MAX_RSS_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('resident set size above which requests get 503; 0 = not checked'),
 })
 
 export interface Config {
@@ -46,6 +105,17 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly bodyLimit: number
   readonly idHmacSecret: string | undefined
+  readonly publicBodyLimit: number
+  readonly bodyMaxDepth: number
+  /** public-route rate limit per client address and window; 0 = off */
+  readonly rateLimitMax: number
+  readonly rateLimitWindowMs: number
+  readonly requestTimeoutMs: number
+  readonly connectionTimeoutMs: number
+  /** under-pressure thresholds; 0 = that check is off */
+  readonly pressureMaxEventLoopDelayMs: number
+  readonly pressureMaxHeapUsedBytes: number
+  readonly pressureMaxRssBytes: number
 }
 
 /** Configuration is wrong; the message lists every variable at fault, one per line. */
@@ -69,6 +139,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.JIFEN_LOG_LEVEL,
     bodyLimit: e.JIFEN_BODY_LIMIT,
     idHmacSecret: e.JIFEN_ID_HMAC_SECRET,
+    publicBodyLimit: e.JIFEN_PUBLIC_BODY_LIMIT,
+    bodyMaxDepth: e.JIFEN_BODY_MAX_DEPTH,
+    rateLimitMax: e.JIFEN_RATE_LIMIT_MAX,
+    rateLimitWindowMs: e.JIFEN_RATE_LIMIT_WINDOW_MS,
+    requestTimeoutMs: e.JIFEN_REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: e.JIFEN_CONNECTION_TIMEOUT_MS,
+    pressureMaxEventLoopDelayMs: e.JIFEN_PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
+    pressureMaxHeapUsedBytes: e.JIFEN_PRESSURE_MAX_HEAP_USED_BYTES,
+    pressureMaxRssBytes: e.JIFEN_PRESSURE_MAX_RSS_BYTES,
   })
 }
 

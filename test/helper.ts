@@ -1,10 +1,15 @@
-// Test helper: a fresh app on a fresh :memory: database per test, a fixed clock, closed at teardown.
+// Test helper: a fresh app per test (fresh :memory: database, fixed clock, fixed test secret), API keys, log checks.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import type { Table } from '../schema/table.ts'
 import { type AppOptions, buildApp } from '../src/app.ts'
 import { fixedClock } from '../src/clock.ts'
 import { type Config, testConfig } from '../src/config.ts'
+import type { Scope } from '../src/security/api-keys.ts'
 import { loadShippedTables } from '../src/tables/shipped.ts'
 
 /** Today, for every route test: 15 May 2026, 10:00 in Ningbo. */
@@ -18,19 +23,106 @@ export function shippedTables(): Table[] {
   return shipped
 }
 
+/** A fixed secret for ID-number hashes in tests only (so a restarted test app finds earlier records). */
+export const TEST_ID_HMAC_SECRET = 'jifen-test-only-id-hmac-secret-0123456789'
+
+export const ALL_SCOPES: readonly Scope[] = ['police', 'education', 'admin', 'auditor']
+
+/** Every full key issued through the helpers, per app: the log check looks for each. */
+const issuedKeys = new WeakMap<FastifyInstance, string[]>()
+const headerCache = new WeakMap<FastifyInstance, Map<string, Record<string, string>>>()
+let keyCounter = 0
+
+/**
+ * Issues a fresh API key with these scopes, straight through the app's key service (as
+ * `jifen keys create` does), and returns the full key.
+ */
+export async function issueKey(
+  app: FastifyInstance,
+  scopes: readonly Scope[],
+  name?: string,
+): Promise<string> {
+  const keyName = name ?? `test-${scopes.join('.') || 'none'}-${++keyCounter}`
+  const { key } = await app.jifen.services().keys.create(keyName, scopes, { keyId: null, keyName: 'test' })
+  issuedKeys.set(app, [...(issuedKeys.get(app) ?? []), key])
+  return key
+}
+
+/**
+ * Headers that authenticate as a key with exactly these scopes: `headers: await authHeaders(app,
+ * ['police'])`. One key per app and scope set, issued on first use.
+ */
+export async function authHeaders(
+  app: FastifyInstance,
+  scopes: readonly Scope[],
+): Promise<Record<string, string>> {
+  const cache = headerCache.get(app) ?? new Map<string, Record<string, string>>()
+  headerCache.set(app, cache)
+  const id = [...scopes].sort().join(',')
+  const cached = cache.get(id)
+  if (cached) return cached
+  const headers = { authorization: `Bearer ${await issueKey(app, scopes)}` }
+  cache.set(id, headers)
+  return headers
+}
+
+// 18-character GB 11643 shapes standing alone, valid checksum or not (fuzzed ones must not leak either)
+const FULL_ID = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g
+const ANY_KEY = /jf_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/g
+
+/** Full ID numbers and API keys found in log output (empty when the logs are clean). */
+export function logLeaks(text: string, keys: readonly string[] = []): string[] {
+  const found = [...text.matchAll(FULL_ID)].map((m) => `ID number ${m[0]}`)
+  found.push(...[...text.matchAll(ANY_KEY)].map((m) => `API key ${m[0].slice(0, 18)}…`))
+  for (const k of keys) if (text.includes(k.slice(16))) found.push(`secret of key ${k.slice(0, 18)}…`)
+  return [...new Set(found)]
+}
+
+/** A log destination that keeps every line, for assertions. */
+export function captureLogs(): { stream: Writable; lines: string[]; text(): string } {
+  const lines: string[] = []
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk))
+      cb()
+    },
+  })
+  return { stream, lines, text: () => lines.join('') }
+}
+
+/** A database file in a fresh temporary folder, removed at teardown (its secret file goes beside it). */
+export function tempDbPath(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jifen-test-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return join(dir, 'jifen.sqlite')
+}
+
 export interface BuildOptions extends AppOptions {
   config?: Partial<Config>
 }
 
+/**
+ * Builds and starts an app. Unless the test brings its own log stream, logs are captured at trace
+ * level and checked at teardown for full ID numbers and API keys: every route test run is also a
+ * log-hygiene test.
+ */
 export async function build(t: Test, options: BuildOptions = {}): Promise<FastifyInstance> {
   const { config, ...appOptions } = options
-  const app = buildApp(testConfig(config), {
+  const capture = options.logStream === undefined ? captureLogs() : null
+  const app = buildApp(testConfig({ ...(capture ? { logLevel: 'trace' } : {}), ...config }), {
     clock: fixedClock(NOW),
     seedTables: shippedTables,
     validateResponses: true,
+    idHmacSecret: TEST_ID_HMAC_SECRET,
+    ...(capture ? { logStream: capture.stream } : {}),
     ...appOptions,
   })
-  t.teardown(() => app.close())
+  t.teardown(async () => {
+    await app.close()
+    if (capture === null) return
+    const leaks = logLeaks(capture.text(), issuedKeys.get(app))
+    if (leaks.length > 0) throw new Error(`the logs hold what they must not: ${leaks.join('; ')}`)
+  })
   await app.ready()
   return app
 }

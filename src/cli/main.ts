@@ -1,5 +1,7 @@
 // The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
 import { Command, CommanderError } from 'commander'
+import { registerAudit } from './audit.ts'
+import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
 import { registerScore, UsageError } from './score.ts'
 import { registerServe } from './serve.ts'
@@ -13,6 +15,8 @@ const program = new Command()
 registerServe(program)
 registerScore(program)
 registerOpenapi(program)
+registerKeys(program)
+registerAudit(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -11,7 +11,17 @@ export async function generateOpenapi(): Promise<string> {
   const app = buildApp(testConfig(), { clock: fixedClock('2026-01-01T00:00:00Z'), seedTables: () => [] })
   try {
     await app.ready()
-    return `${JSON.stringify(app.swagger(), null, 2)}\n`
+    const doc = app.swagger() as { components?: { schemas?: Record<string, unknown> } }
+    // Schemas are listed in the order zod registered them, which follows module import order (the CLI
+    // and the test runner load modules differently): sorted by name, the committed text is stable.
+    const schemas = doc.components?.schemas
+    if (schemas !== undefined)
+      doc.components!.schemas = Object.fromEntries(
+        Object.keys(schemas)
+          .sort()
+          .map((k) => [k, schemas[k]]),
+      )
+    return `${JSON.stringify(doc, null, 2)}\n`
   } finally {
     await app.close()
   }

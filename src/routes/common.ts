@@ -1,9 +1,11 @@
-// Route helpers: problem+json responses declared in the contract, the typed instance, and the scopes seam.
-import type { FastifyInstance } from 'fastify'
+// Route helpers: problem+json responses declared in the contract, the typed instance, scopes, and writes' context.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { ERRORS, type ErrorName, ProblemSchema } from '../../schema/errors.ts'
+import { contentSha256 } from '../../scoring/hash.ts'
+import type { WriteContext, Written } from '../services/recorder.ts'
 
-/** Who may call a route. Enforced by the auth layer (security issue); declared on every route now. */
+/** Who may call a route: any one of the scopes admits a key (src/plugins/auth.ts enforces it). */
 export type Scope = 'police' | 'education' | 'admin' | 'auditor' | 'public'
 
 declare module 'fastify' {
@@ -50,3 +52,35 @@ export const BODY_PROBLEMS: ErrorName[] = [
   'BODY_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
 ]
+
+/**
+ * Who acts and, with an Idempotency-Key, the fingerprint of the request: route, path parameters and
+ * parsed body. The key is scoped to the caller's API key, so callers never collide.
+ */
+export function writeContext(req: FastifyRequest): WriteContext {
+  const key = req.apiKey
+  if (key === null)
+    throw new Error(`${req.method} ${req.routeOptions.url} writes without an authenticated key`)
+  const given = req.headers['idempotency-key']
+  return {
+    actor: { keyId: key.id, keyName: key.name },
+    idempotency:
+      typeof given === 'string'
+        ? {
+            key: given,
+            requestSha256: contentSha256({
+              route: `${req.method} ${req.routeOptions.url}`,
+              params: req.params ?? {},
+              body: req.body ?? null,
+            }),
+          }
+        : null,
+  }
+}
+
+/** Sends a write's answer; a replayed one says so in `idempotent-replayed`, as Stripe and the IETF draft do. */
+export function sendWritten<T>(reply: FastifyReply, w: Written<T>) {
+  if (w.location !== null) reply.header('location', w.location)
+  if (w.replayed) reply.header('idempotent-replayed', 'true')
+  return reply.code(w.status).send(w.body)
+}

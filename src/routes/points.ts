@@ -1,14 +1,17 @@
-// Points routes: official evaluations (stored, 201), reading and replaying them, and the public preview.
+// Points routes: official evaluations (stored, 201, idempotent), reading, lookup by ID number, replay, public preview.
 import type { FastifyInstance } from 'fastify'
 import {
   EvaluationIdParamsSchema,
+  EvaluationListSchema,
+  EvaluationLookupQuerySchema,
   EvaluationRequestSchema,
+  IdempotencyHeadersSchema,
   PointsEvaluationSchema,
   PreviewSchema,
   ReplaySchema,
 } from '../../schema/api.ts'
 import type { Services } from '../app.ts'
-import { BODY_PROBLEMS, ok, problems, typed } from './common.ts'
+import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
 
 export function pointsRoutes(app: FastifyInstance, services: () => Services): void {
   const r = typed(app)
@@ -20,17 +23,43 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
         tags: ['points'],
         summary:
           'Official points evaluation: scored with the table in force on asOf, stored with a reference number',
+        headers: IdempotencyHeadersSchema,
         body: EvaluationRequestSchema,
         response: {
-          201: ok(PointsEvaluationSchema, 'the stored record: id, reference number and result'),
-          ...problems(...BODY_PROBLEMS, 'FUTURE_DATE', 'NO_TABLE_IN_FORCE', 'EVALUATION'),
+          201: ok(
+            PointsEvaluationSchema,
+            'the stored record: id, reference number and result (also the answer to a retry with the same Idempotency-Key)',
+          ),
+          ...problems(
+            ...BODY_PROBLEMS,
+            'IDEMPOTENCY_CONFLICT',
+            'FUTURE_DATE',
+            'NO_TABLE_IN_FORCE',
+            'EVALUATION',
+          ),
         },
       },
     },
-    async (req, reply) => {
-      const record = await services().points.createOfficial(req.body)
-      return reply.code(201).header('location', `/v1/points/evaluations/${record.id}`).send(record)
+    async (req, reply) =>
+      sendWritten(reply, await services().points.createOfficial(req.body, writeContext(req))),
+  )
+  r.get(
+    '/v1/points/evaluations',
+    {
+      config: { scopes: ['police', 'auditor'] },
+      schema: {
+        tags: ['points'],
+        summary: 'A person’s official records, found by ID number (matched through its keyed hash)',
+        querystring: EvaluationLookupQuerySchema,
+        response: {
+          200: ok(EvaluationListSchema, 'the records made with this ID number, newest first'),
+          ...problems('VALIDATION'),
+        },
+      },
     },
+    async (req) => ({
+      evaluations: await services().points.listByIdNumber(req.query.idNumber, req.query.limit),
+    }),
   )
   r.get(
     '/v1/points/evaluations/:id',

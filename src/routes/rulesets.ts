@@ -1,7 +1,8 @@
-// Ruleset routes: list, read with legal references, diff item by item, create and replace drafts, publish.
+// Ruleset routes: list, read with legal references, diff item by item, create and replace drafts, publish (audited).
 import type { FastifyInstance } from 'fastify'
 import {
   CreateRulesetRequestSchema,
+  IdempotencyHeadersSchema,
   RulesetDetailSchema,
   RulesetDiffParamsSchema,
   RulesetDiffSchema,
@@ -11,14 +12,20 @@ import {
   RulesetWriteResultSchema,
 } from '../../schema/api.ts'
 import type { Services } from '../app.ts'
-import { BODY_PROBLEMS, ok, problems, typed } from './common.ts'
+import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
+
+/**
+ * Tables are law, but not public API: every caller system may read them (records cite their table;
+ * auditors check them), while the applicant page gets references through the preview.
+ */
+const READERS = ['police', 'education', 'admin', 'auditor'] as const
 
 export function rulesetRoutes(app: FastifyInstance, services: () => Services): void {
   const r = typed(app)
   r.get(
     '/v1/rulesets',
     {
-      config: { scopes: ['public'] },
+      config: { scopes: READERS },
       schema: {
         tags: ['rulesets'],
         summary: 'List rulesets, optionally by scheme, jurisdiction and status',
@@ -31,7 +38,7 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
   r.get(
     '/v1/rulesets/:id',
     {
-      config: { scopes: ['public'] },
+      config: { scopes: READERS },
       schema: {
         tags: ['rulesets'],
         summary: 'Read a ruleset: its table and every row’s legal reference',
@@ -47,7 +54,7 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
   r.get(
     '/v1/rulesets/:id/diff/:otherId',
     {
-      config: { scopes: ['public'] },
+      config: { scopes: READERS },
       schema: {
         tags: ['rulesets'],
         summary: 'Differences between two rulesets, row by row and field by field',
@@ -68,11 +75,13 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
         tags: ['rulesets'],
         summary:
           'Create a draft ruleset (validated: schema, unknown facts and items, overlapping windows, unreachable caps)',
+        headers: IdempotencyHeadersSchema,
         body: CreateRulesetRequestSchema,
         response: {
           201: ok(RulesetWriteResultSchema, 'the draft, with warnings'),
           ...problems(
             ...BODY_PROBLEMS,
+            'IDEMPOTENCY_CONFLICT',
             'RULESET_EXISTS',
             'RULESET_IMMUTABLE',
             'RULESET_OVERLAP',
@@ -81,10 +90,8 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
         },
       },
     },
-    async (req, reply) => {
-      const out = await services().rulesets.createDraft(req.body.table)
-      return reply.code(201).header('location', `/v1/rulesets/${out.ruleset.id}`).send(out)
-    },
+    async (req, reply) =>
+      sendWritten(reply, await services().rulesets.createDraft(req.body.table, writeContext(req))),
   )
   r.put(
     '/v1/rulesets/:id',
@@ -101,7 +108,7 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
         },
       },
     },
-    async (req) => services().rulesets.replaceDraft(req.params.id, req.body.table),
+    async (req) => services().rulesets.replaceDraft(req.params.id, req.body.table, writeContext(req)),
   )
   r.post(
     '/v1/rulesets/:id/publish',
@@ -111,12 +118,21 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
         tags: ['rulesets'],
         summary: 'Publish a draft: it becomes immutable and takes part in table lookup',
         params: RulesetIdParamsSchema,
+        headers: IdempotencyHeadersSchema,
         response: {
           200: ok(RulesetWriteResultSchema, 'the published ruleset, with warnings'),
-          ...problems('VALIDATION', 'NOT_FOUND', 'RULESET_IMMUTABLE', 'RULESET_OVERLAP', 'TABLE_INVALID'),
+          ...problems(
+            'VALIDATION',
+            'NOT_FOUND',
+            'IDEMPOTENCY_CONFLICT',
+            'RULESET_IMMUTABLE',
+            'RULESET_OVERLAP',
+            'TABLE_INVALID',
+          ),
         },
       },
     },
-    async (req) => services().rulesets.publish(req.params.id),
+    async (req, reply) =>
+      sendWritten(reply, await services().rulesets.publish(req.params.id, writeContext(req))),
   )
 }

@@ -10,10 +10,10 @@ import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
 import { TableRegistry } from '../../scoring/registry.ts'
 import { resolveTable } from '../../scoring/resolve.ts'
-import type { Clock } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import type { RulesetFilter, RulesetRepository, StoredRuleset } from '../repositories/types.ts'
 import { diffJson } from './json-diff.ts'
+import { type Recorder, SYSTEM_ACTOR, type WriteContext, type Written } from './recorder.ts'
 
 type LegalReference = z.output<typeof LegalReferenceSchema>
 
@@ -61,6 +61,35 @@ function overlaps(
   return a.validFrom <= (b.validTo ?? '9999-12-31') && b.validFrom <= (a.validTo ?? '9999-12-31')
 }
 
+type RulesetWrite = { ruleset: RulesetSummary; warnings: FieldError[] }
+
+/** The stored form of a ruleset just written, built inside the write's transaction to answer from. */
+function storedOf(
+  table: Table,
+  sha256: string,
+  status: 'draft' | 'published',
+  origin: StoredRuleset['origin'],
+  createdAt: string,
+  publishedAt: string | null,
+): StoredRuleset {
+  return {
+    id: rulesetIdOf(table),
+    tableId: table.id,
+    version: table.version,
+    scheme: table.scheme,
+    jurisdiction: table.jurisdiction,
+    validFrom: table.validFrom,
+    validTo: table.validTo ?? null,
+    status,
+    sha256,
+    table,
+    origin,
+    createdAt,
+    publishedAt,
+    retiredAt: null,
+  }
+}
+
 function zodIssuePath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.')
 }
@@ -72,7 +101,7 @@ export class RulesetService {
 
   constructor(
     private readonly repo: RulesetRepository,
-    private readonly clock: Clock,
+    private readonly recorder: Recorder,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -89,17 +118,26 @@ export class RulesetService {
   async seed(tables: readonly Table[]): Promise<{ inserted: string[]; changedWithoutNewVersion: string[] }> {
     const inserted: string[] = []
     const changed: string[] = []
-    const at = this.clock.now().toISOString()
+    const missing: { table: Table; sha256: string }[] = []
     for (const table of tables) {
       const compiled = compileTable(table)
-      const id = rulesetIdOf(table)
-      const existing = await this.repo.get(id)
-      if (existing === null) {
-        await this.repo.insert({ table, sha256: compiled.sha256, status: 'published', origin: 'shipped', at })
-        inserted.push(id)
-      } else if (existing.sha256 !== compiled.sha256) {
-        changed.push(id)
-      }
+      const existing = await this.repo.get(rulesetIdOf(table))
+      if (existing === null) missing.push({ table, sha256: compiled.sha256 })
+      else if (existing.sha256 !== compiled.sha256) changed.push(rulesetIdOf(table))
+    }
+    if (missing.length > 0) {
+      // A table entering the database in force is an official action like a publication: audited.
+      await this.recorder.audited(
+        SYSTEM_ACTOR,
+        ({ tx, at, audit }) => {
+          for (const { table, sha256 } of missing) {
+            if (!tx.rulesets.insert({ table, sha256, status: 'published', origin: 'shipped', at })) continue
+            audit('ruleset.seeded', rulesetIdOf(table))
+            inserted.push(rulesetIdOf(table))
+          }
+        },
+        true,
+      )
     }
     if (changed.length > 0) {
       this.log.warn(
@@ -253,7 +291,9 @@ export class RulesetService {
     }
   }
 
-  async createDraft(source: TableSource): Promise<{ ruleset: RulesetSummary; warnings: FieldError[] }> {
+  async createDraft(source: TableSource, ctx: WriteContext): Promise<Written<RulesetWrite>> {
+    const earlier = await this.recorder.replay<RulesetWrite>(ctx)
+    if (earlier !== null) return earlier
     const id = rulesetIdOf(source)
     const existing = await this.repo.get(id)
     if (existing !== null) {
@@ -263,24 +303,21 @@ export class RulesetService {
       ])
     }
     const { table, compiled, warnings } = await this.validate(source)
-    const inserted = await this.repo.insert({
-      table,
-      sha256: compiled.sha256,
-      status: 'draft',
-      origin: 'api',
-      at: this.clock.now().toISOString(),
+    return this.recorder.record(ctx, 201, ({ tx, at, audit }) => {
+      const draft = { table, sha256: compiled.sha256, status: 'draft', origin: 'api', at } as const
+      if (!tx.rulesets.insert(draft))
+        throw new AppError('RULESET_EXISTS', `${id} exists`, [
+          { path: 'body.table.version', message: `${id} exists` },
+        ])
+      audit('ruleset.draft_created', id)
+      return {
+        body: { ruleset: summarize(storedOf(table, compiled.sha256, 'draft', 'api', at, null)), warnings },
+        location: `/v1/rulesets/${id}`,
+      }
     })
-    if (!inserted)
-      throw new AppError('RULESET_EXISTS', `${id} exists`, [
-        { path: 'body.table.version', message: `${id} exists` },
-      ])
-    return { ruleset: summarize(await this.mustGet(id)), warnings }
   }
 
-  async replaceDraft(
-    id: string,
-    source: TableSource,
-  ): Promise<{ ruleset: RulesetSummary; warnings: FieldError[] }> {
+  async replaceDraft(id: string, source: TableSource, ctx: WriteContext): Promise<RulesetWrite> {
     const existing = await this.mustGet(id)
     this.refuseIfNotDraft(existing)
     if (rulesetIdOf(source) !== id) {
@@ -289,23 +326,50 @@ export class RulesetService {
       ])
     }
     const { table, compiled, warnings } = await this.validate(source)
-    if (!(await this.repo.replaceDraft(id, table, compiled.sha256)))
-      this.refuseIfNotDraft(await this.mustGet(id))
-    return { ruleset: summarize(await this.mustGet(id)), warnings }
+    const replaced = await this.recorder.audited(
+      ctx.actor,
+      ({ tx, audit }) => {
+        if (!tx.rulesets.replaceDraft(id, table, compiled.sha256)) return false
+        audit('ruleset.draft_replaced', id)
+        return true
+      },
+      true,
+    )
+    // published by someone else in the meantime: say so
+    if (!replaced) this.refuseIfNotDraft(await this.mustGet(id))
+    const stored = storedOf(table, compiled.sha256, 'draft', existing.origin, existing.createdAt, null)
+    return { ruleset: summarize(stored), warnings }
   }
 
-  async publish(id: string): Promise<{ ruleset: RulesetSummary; warnings: FieldError[] }> {
+  async publish(id: string, ctx: WriteContext): Promise<Written<RulesetWrite>> {
+    const earlier = await this.recorder.replay<RulesetWrite>(ctx)
+    if (earlier !== null) return earlier
     const existing = await this.mustGet(id)
     this.refuseIfNotDraft(existing)
     // Checked again: another table may have been published since the draft was made.
     const published = await this.repo.list({ status: 'published' })
     this.checkOverlap(existing.table, published)
     const compiled = compileTable(existing.table)
-    if (!(await this.repo.publish(id, this.clock.now().toISOString())))
-      this.refuseIfNotDraft(await this.mustGet(id))
-    await this.reloadRegistry()
     const warnings = compiled.warnings.map((w) => ({ path: `table.${w.path}`, message: w.message }))
-    return { ruleset: summarize(await this.mustGet(id)), warnings }
+    const out = await this.recorder.record(ctx, 200, ({ tx, at, audit }) => {
+      // published by someone else in the meantime: nothing written, and the 409 says why
+      if (!tx.rulesets.publish(id, at))
+        throw new AppError('RULESET_IMMUTABLE', `${id} is no longer a draft; publish a new version instead`, [
+          { path: 'params.id', message: `${id} is not a draft` },
+        ])
+      audit('ruleset.published', id)
+      const stored = storedOf(
+        existing.table,
+        existing.sha256,
+        'published',
+        existing.origin,
+        existing.createdAt,
+        at,
+      )
+      return { body: { ruleset: summarize(stored), warnings } }
+    })
+    await this.reloadRegistry()
+    return out
   }
 
   /**

@@ -5,14 +5,15 @@ import { idCheckChar } from '../../schema/id-number.ts'
 import { type Config, ConfigError, loadConfig } from '../../src/config.ts'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
 import type { Repositories } from '../../src/repositories/types.ts'
-import { build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest } from '../helper.ts'
 
 t.test('/healthz answers ok; /readyz is ready after migrations and table load', async (tt) => {
   const app = await build(tt)
-  const health = await app.inject({ method: 'GET', url: '/healthz' })
+  const auth = await authHeaders(app, ['police'])
+  const health = await app.inject({ headers: auth, method: 'GET', url: '/healthz' })
   tt.equal(health.statusCode, 200)
   tt.same(json(health), { status: 'ok' })
-  const ready = await app.inject({ method: 'GET', url: '/readyz' })
+  const ready = await app.inject({ headers: auth, method: 'GET', url: '/readyz' })
   tt.equal(ready.statusCode, 200)
   tt.same(json(ready).checks, { migrations: true, tables: true, database: true })
   tt.ok(json(ready).publishedRulesets > 10, 'the shipped tables were seeded and published')
@@ -35,7 +36,8 @@ t.test('/readyz is 503 when the database stops answering', async (tt) => {
       }
     }),
   })
-  const res = await app.inject({ method: 'GET', url: '/readyz' })
+  const auth = await authHeaders(app, ['police'])
+  const res = await app.inject({ headers: auth, method: 'GET', url: '/readyz' })
   tt.equal(res.statusCode, 503)
   tt.equal(json(res).status, 'not_ready')
   tt.same(json(res).checks, { migrations: true, tables: true, database: false })
@@ -44,12 +46,28 @@ t.test('/readyz is 503 when the database stops answering', async (tt) => {
 t.test('a storage failure mid-request is a 500 problem with no SQL and no stack', async (tt) => {
   const app = await build(tt, {
     openRepositories: breaking((r) => {
-      r.evaluations.create = async () => {
-        throw new Error('SQLITE_ERROR: near "insert into evaluations": syntax error')
-      }
+      const transaction = r.transaction.bind(r)
+      // the key is issued through storage too: fail only the evaluation's write
+      r.transaction = (work) =>
+        transaction((tx) =>
+          work({
+            ...tx,
+            evaluations: {
+              create: () => {
+                throw new Error('SQLITE_ERROR: near "insert into evaluations": syntax error')
+              },
+            },
+          }),
+        )
     }),
   })
-  const res = await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() })
+  const auth = await authHeaders(app, ['police'])
+  const res = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: '/v1/points/evaluations',
+    payload: pointsRequest(),
+  })
   tt.equal(res.statusCode, 500)
   tt.equal(json(res).code, 'JIFEN_ERR_INTERNAL')
   tt.notMatch(res.body, /SQLITE|insert|evaluations|\.ts:\d+/)
@@ -60,22 +78,23 @@ t.test(
   'every response carries a request id; a caller’s x-request-id is kept, an odd one replaced',
   async (tt) => {
     const app = await build(tt)
+    const auth = await authHeaders(app, ['police'])
     const given = await app.inject({
       method: 'GET',
       url: '/healthz',
-      headers: { 'x-request-id': 'counter-7-0042' },
+      headers: { ...auth, 'x-request-id': 'counter-7-0042' },
     })
     tt.equal(given.headers['x-request-id'], 'counter-7-0042')
     const odd = await app.inject({
       method: 'GET',
       url: '/healthz',
-      headers: { 'x-request-id': 'a b<script>' },
+      headers: { ...auth, 'x-request-id': 'a b<script>' },
     })
     tt.match(String(odd.headers['x-request-id']), /^[0-9a-f-]{36}$/)
     const problem = await app.inject({
       method: 'GET',
       url: '/v1/rulesets/none@1',
-      headers: { 'x-request-id': 'r-1' },
+      headers: { ...auth, 'x-request-id': 'r-1' },
     })
     tt.equal(json(problem).requestId, 'r-1', 'problems quote the request id')
   },
@@ -90,22 +109,24 @@ t.test('logs never hold an ID number or an authorization header', async (tt) => 
     },
   })
   const app = await build(tt, { config: { logLevel: 'trace' }, logStream: stream })
+  const auth = await authHeaders(app, ['police'])
   const first17 = '33021219880302123'
   const id = first17 + idCheckChar(first17)
   const bad = first17 + (id[17] === '0' ? '1' : '0')
   await app.inject({
     method: 'POST',
     url: '/v1/points/evaluations',
-    headers: { authorization: 'Bearer secret-key-123' },
+    headers: { ...auth, authorization: 'Bearer secret-key-123' },
     payload: pointsRequest({}, { idNumber: id }),
   })
   await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/points/preview',
     payload: pointsRequest({}, { idNumber: bad }),
   })
   // an ID in a URL reaches the request log line: the scrubber masks it there too
-  await app.inject({ method: 'GET', url: `/v1/rulesets/${id}` })
+  await app.inject({ headers: auth, method: 'GET', url: `/v1/rulesets/${id}` })
   tt.ok(lines.length > 3, `${lines.length} log lines`)
   const all = lines.join('')
   tt.notOk(all.includes(id), 'no valid ID number')

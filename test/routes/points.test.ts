@@ -1,7 +1,7 @@
 // Points routes: official evaluations (201, stored, numbered), reading, replay, preview with advice.
 import t from 'tap'
 import { idCheckChar } from '../../schema/id-number.ts'
-import { build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest } from '../helper.ts'
 
 /*
  * The helper's applicant in Yinzhou (330212) as of 2026-04-30, by hand from policy.md §3.1–3.2:
@@ -21,7 +21,13 @@ t.test(
   'POST /v1/points/evaluations stores an official record and returns 201 with id, reference and result',
   async (tt) => {
     const app = await build(tt)
-    const res = await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() })
+    const auth = await authHeaders(app, ['police'])
+    const res = await app.inject({
+      headers: auth,
+      method: 'POST',
+      url: '/v1/points/evaluations',
+      payload: pointsRequest(),
+    })
     tt.equal(res.statusCode, 201)
     const body = json(res)
     tt.match(body.id, /^[0-9a-f-]{36}$/)
@@ -53,11 +59,18 @@ t.test(
 
 t.test('reference numbers are sequential within the year', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const refs: string[] = []
   for (let i = 0; i < 3; i++) {
     refs.push(
-      json(await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }))
-        .reference,
+      json(
+        await app.inject({
+          headers: auth,
+          method: 'POST',
+          url: '/v1/points/evaluations',
+          payload: pointsRequest(),
+        }),
+      ).reference,
     )
   }
   tt.same(refs, ['JF-2026-000001', 'JF-2026-000002', 'JF-2026-000003'])
@@ -67,16 +80,22 @@ t.test(
   'GET /v1/points/evaluations/:id reads the record back; the ID number is stored masked only',
   async (tt) => {
     const app = await build(tt)
+    const auth = await authHeaders(app, ['police'])
     const first17 = '33021219880302123'
     const id = first17 + idCheckChar(first17)
     const created = json(
       await app.inject({
+        headers: auth,
         method: 'POST',
         url: '/v1/points/evaluations',
         payload: pointsRequest({}, { idNumber: id }),
       }),
     )
-    const res = await app.inject({ method: 'GET', url: `/v1/points/evaluations/${created.id}` })
+    const res = await app.inject({
+      headers: auth,
+      method: 'GET',
+      url: `/v1/points/evaluations/${created.id}`,
+    })
     tt.equal(res.statusCode, 200)
     const body = json(res)
     tt.same(body, created)
@@ -87,7 +106,9 @@ t.test(
 
 t.test('GET an unknown evaluation is a 404 naming the id; a malformed id is a 400', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const missing = await app.inject({
+    headers: auth,
     method: 'GET',
     url: '/v1/points/evaluations/0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
   })
@@ -97,13 +118,14 @@ t.test('GET an unknown evaluation is a 404 naming the id; a malformed id is a 40
     json(missing).errors.map((e: { path: string }) => e.path),
     ['params.id'],
   )
-  const bad = await app.inject({ method: 'GET', url: '/v1/points/evaluations/not-a-uuid' })
+  const bad = await app.inject({ headers: auth, method: 'GET', url: '/v1/points/evaluations/not-a-uuid' })
   tt.equal(bad.statusCode, 400)
   tt.same(
     json(bad).errors.map((e: { path: string }) => e.path),
     ['params.id'],
   )
   const replayMissing = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/points/evaluations/0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d/replay',
   })
@@ -112,10 +134,20 @@ t.test('GET an unknown evaluation is a 404 naming the id; a malformed id is a 40
 
 t.test('POST …/replay recomputes with the stored table and facts and reports identical', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const created = json(
-    await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }),
+    await app.inject({
+      headers: auth,
+      method: 'POST',
+      url: '/v1/points/evaluations',
+      payload: pointsRequest(),
+    }),
   )
-  const res = await app.inject({ method: 'POST', url: `/v1/points/evaluations/${created.id}/replay` })
+  const res = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: `/v1/points/evaluations/${created.id}/replay`,
+  })
   tt.equal(res.statusCode, 200)
   const body = json(res)
   tt.equal(body.identical, true)
@@ -126,7 +158,13 @@ t.test('POST …/replay recomputes with the stored table and facts and reports i
 
 t.test('POST /v1/points/preview computes without storing and adds advice', async (tt) => {
   const app = await build(tt)
-  const res = await app.inject({ method: 'POST', url: '/v1/points/preview', payload: pointsRequest() })
+  const auth = await authHeaders(app, ['police'])
+  const res = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: '/v1/points/preview',
+    payload: pointsRequest(),
+  })
   tt.equal(res.statusCode, 200)
   const body = json(res)
   tt.equal(body.result.total, TOTAL)
@@ -153,7 +191,12 @@ t.test('POST /v1/points/preview computes without storing and adds advice', async
   tt.equal(body.advice.find((a: { item: string }) => a.item === 'public_welfare').more, 20)
   // nothing was stored: the first official record is still the year's first
   const official = json(
-    await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }),
+    await app.inject({
+      headers: auth,
+      method: 'POST',
+      url: '/v1/points/evaluations',
+      payload: pointsRequest(),
+    }),
   )
   tt.equal(official.reference, 'JF-2026-000001')
 })
@@ -162,7 +205,9 @@ t.test(
   'advice respects the item cap: 9 blood donations (18 of 10) gives no blood-donation advice',
   async (tt) => {
     const app = await build(tt)
+    const auth = await authHeaders(app, ['police'])
     const res = await app.inject({
+      headers: auth,
       method: 'POST',
       url: '/v1/points/preview',
       payload: pointsRequest({}, { cityItems: { bloodDonations: 4 } }),
@@ -172,6 +217,7 @@ t.test(
     tt.equal(body.advice.find((a: { item: string }) => a.item === 'blood_donation').gain, 2)
     const capped = json(
       await app.inject({
+        headers: auth,
         method: 'POST',
         url: '/v1/points/preview',
         payload: pointsRequest({}, { cityItems: { bloodDonations: 5 } }),
@@ -186,8 +232,10 @@ t.test(
 
 t.test('a deduction and freeze show in the stored result', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   // a dishonesty record on 2026-01-10: −10 (policy.md §3.2, P), frozen 1 year: until 2027-01-09 inclusive
   const res = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/points/evaluations',
     payload: pointsRequest({}, { records: [{ kind: 'dishonesty', date: '2026-01-10' }] }),

@@ -1,6 +1,6 @@
 // Ruleset routes: list, read with references, drafts and their validation, publication, immutability (409), diff.
 import t from 'tap'
-import { build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest } from '../helper.ts'
 
 /** Yinzhou version 2: the city table plus one district item, 5 points for living in the district. */
 function yinzhouV2(overrides: Record<string, unknown> = {}) {
@@ -60,13 +60,23 @@ function standalone(overrides: Record<string, unknown> = {}) {
   }
 }
 
-const post = (table: unknown) => ({ method: 'POST' as const, url: '/v1/rulesets', payload: { table } })
+const post = (table: unknown, headers: Record<string, string>) => ({
+  method: 'POST' as const,
+  url: '/v1/rulesets',
+  payload: { table },
+  headers,
+})
 
 t.test(
   'GET /v1/rulesets lists the seeded tables, filtered by scheme, jurisdiction and status',
   async (tt) => {
     const app = await build(tt)
-    const res = await app.inject({ method: 'GET', url: '/v1/rulesets?scheme=points&jurisdiction=330212' })
+    const auth = await authHeaders(app, ['admin', 'police'])
+    const res = await app.inject({
+      headers: auth,
+      method: 'GET',
+      url: '/v1/rulesets?scheme=points&jurisdiction=330212',
+    })
     tt.equal(res.statusCode, 200)
     const ids = json(res).rulesets.map((r: { id: string }) => r.id)
     tt.same(ids, ['yinzhou-points-2022@1'])
@@ -74,9 +84,9 @@ t.test(
     tt.equal(r.status, 'published')
     tt.equal(r.origin, 'shipped')
     tt.match(r.sha256, /^[0-9a-f]{64}$/)
-    const drafts = await app.inject({ method: 'GET', url: '/v1/rulesets?status=draft' })
+    const drafts = await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets?status=draft' })
     tt.same(json(drafts).rulesets, [])
-    const bad = await app.inject({ method: 'GET', url: '/v1/rulesets?status=bogus' })
+    const bad = await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets?status=bogus' })
     tt.equal(bad.statusCode, 400)
     tt.same(
       json(bad).errors.map((e: { path: string }) => e.path),
@@ -87,7 +97,8 @@ t.test(
 
 t.test('GET /v1/rulesets/:id returns the table and every row’s legal reference', async (tt) => {
   const app = await build(tt)
-  const res = await app.inject({ method: 'GET', url: '/v1/rulesets/ningbo-points-2022@1' })
+  const auth = await authHeaders(app, ['admin', 'police'])
+  const res = await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets/ningbo-points-2022@1' })
   tt.equal(res.statusCode, 200)
   const body = json(res)
   tt.equal(body.ruleset.id, 'ningbo-points-2022@1')
@@ -101,7 +112,7 @@ t.test('GET /v1/rulesets/:id returns the table and every row’s legal reference
     provisional: false,
   })
   tt.ok(body.references.some((r: { section: string }) => r.section === 'deductions'))
-  const missing = await app.inject({ method: 'GET', url: '/v1/rulesets/nothing@1' })
+  const missing = await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets/nothing@1' })
   tt.equal(missing.statusCode, 404)
   tt.equal(json(missing).code, 'JIFEN_ERR_NOT_FOUND')
 })
@@ -110,12 +121,18 @@ t.test(
   'a draft takes no part in lookup; publishing it does; the older record still replays identically',
   async (tt) => {
     const app = await build(tt)
+    const auth = await authHeaders(app, ['admin', 'police'])
     const before = json(
-      await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }),
+      await app.inject({
+        headers: auth,
+        method: 'POST',
+        url: '/v1/points/evaluations',
+        payload: pointsRequest(),
+      }),
     )
     tt.equal(before.result.total, 107.5)
 
-    const created = await app.inject(post(yinzhouV2()))
+    const created = await app.inject(post(yinzhouV2(), auth))
     tt.equal(created.statusCode, 201)
     const draft = json(created)
     tt.equal(draft.ruleset.id, 'yinzhou-points-2022@2')
@@ -127,24 +144,38 @@ t.test(
       ['table.layers[2].cap'],
     )
     const whileDraft = json(
-      await app.inject({ method: 'POST', url: '/v1/points/preview', payload: pointsRequest() }),
+      await app.inject({
+        headers: auth,
+        method: 'POST',
+        url: '/v1/points/preview',
+        payload: pointsRequest(),
+      }),
     )
     tt.equal(whileDraft.result.total, 107.5, 'drafts are not used')
 
-    const published = await app.inject({ method: 'POST', url: '/v1/rulesets/yinzhou-points-2022@2/publish' })
+    const published = await app.inject({
+      headers: auth,
+      method: 'POST',
+      url: '/v1/rulesets/yinzhou-points-2022@2/publish',
+    })
     tt.equal(published.statusCode, 200)
     tt.equal(json(published).ruleset.status, 'published')
     tt.equal(json(published).ruleset.publishedAt, '2026-05-15T02:00:00.000Z')
 
     // same validFrom, higher version: v2 is in force. 107.5 + 5 (lives in Yinzhou) = 112.5
     const after = json(
-      await app.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }),
+      await app.inject({
+        headers: auth,
+        method: 'POST',
+        url: '/v1/points/evaluations',
+        payload: pointsRequest(),
+      }),
     )
     tt.equal(after.result.total, 112.5)
     tt.equal(after.rulesetId, 'yinzhou-points-2022@2')
 
     const replay = json(
-      await app.inject({ method: 'POST', url: `/v1/points/evaluations/${before.id}/replay` }),
+      await app.inject({ headers: auth, method: 'POST', url: `/v1/points/evaluations/${before.id}/replay` }),
     )
     tt.equal(replay.identical, true, 'the stored record replays with its own table, not the one now in force')
     tt.equal(replay.replayed.total, 107.5)
@@ -154,15 +185,22 @@ t.test(
 
 t.test('a published ruleset is immutable: publish again, replace, re-create all answer 409', async (tt) => {
   const app = await build(tt)
-  const sha = json(await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' })).ruleset
-    .sha256
+  const auth = await authHeaders(app, ['admin', 'police'])
+  const sha = json(
+    await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' }),
+  ).ruleset.sha256
 
-  const again = await app.inject({ method: 'POST', url: '/v1/rulesets/yinzhou-points-2022@1/publish' })
+  const again = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: '/v1/rulesets/yinzhou-points-2022@1/publish',
+  })
   tt.equal(again.statusCode, 409)
   tt.equal(json(again).code, 'JIFEN_ERR_RULESET_IMMUTABLE')
 
   const changed = yinzhouV2({ version: 1 })
   const put = await app.inject({
+    headers: auth,
     method: 'PUT',
     url: '/v1/rulesets/yinzhou-points-2022@1',
     payload: { table: changed },
@@ -170,21 +208,25 @@ t.test('a published ruleset is immutable: publish again, replace, re-create all 
   tt.equal(put.statusCode, 409)
   tt.equal(json(put).code, 'JIFEN_ERR_RULESET_IMMUTABLE')
 
-  const recreate = await app.inject(post(changed))
+  const recreate = await app.inject(post(changed, auth))
   tt.equal(recreate.statusCode, 409)
   tt.equal(json(recreate).code, 'JIFEN_ERR_RULESET_IMMUTABLE')
 
-  const after = json(await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' }))
+  const after = json(
+    await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' }),
+  )
   tt.equal(after.ruleset.sha256, sha, 'content unchanged')
 })
 
 t.test('a draft can be replaced until published; creating it twice is a 409', async (tt) => {
   const app = await build(tt)
-  const first = json(await app.inject(post(yinzhouV2())))
-  const twice = await app.inject(post(yinzhouV2()))
+  const auth = await authHeaders(app, ['admin', 'police'])
+  const first = json(await app.inject(post(yinzhouV2(), auth)))
+  const twice = await app.inject(post(yinzhouV2(), auth))
   tt.equal(twice.statusCode, 409)
   tt.equal(json(twice).code, 'JIFEN_ERR_RULESET_EXISTS')
   const put = await app.inject({
+    headers: auth,
     method: 'PUT',
     url: '/v1/rulesets/yinzhou-points-2022@2',
     payload: { table: yinzhouV2({ title: '改过的标题' }) },
@@ -193,6 +235,7 @@ t.test('a draft can be replaced until published; creating it twice is a 409', as
   tt.equal(json(put).ruleset.title, '改过的标题')
   tt.not(json(put).ruleset.sha256, first.ruleset.sha256)
   const mismatch = await app.inject({
+    headers: auth,
     method: 'PUT',
     url: '/v1/rulesets/yinzhou-points-2022@2',
     payload: { table: yinzhouV2({ version: 3 }) },
@@ -202,15 +245,16 @@ t.test('a draft can be replaced until published; creating it twice is a 409', as
     json(mismatch).errors.map((e: { path: string }) => e.path),
     ['body.table.version'],
   )
-  const missing = await app.inject({ method: 'POST', url: '/v1/rulesets/nothing@9/publish' })
+  const missing = await app.inject({ headers: auth, method: 'POST', url: '/v1/rulesets/nothing@9/publish' })
   tt.equal(missing.statusCode, 404)
 })
 
 t.test('draft validation: a schema error is a 400 with the field path', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['admin', 'police'])
   const table = standalone()
   ;(table.items[0] as Record<string, unknown>).kind = 'lottery'
-  const res = await app.inject(post(table))
+  const res = await app.inject(post(table, auth))
   tt.equal(res.statusCode, 400)
   tt.equal(json(res).code, 'JIFEN_ERR_VALIDATION')
   tt.ok(
@@ -221,9 +265,10 @@ t.test('draft validation: a schema error is a 400 with the field path', async (t
 
 t.test('draft validation: an unknown fact is a 422 naming the condition', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['admin', 'police'])
   const table = standalone()
   ;(table.items[0] as Record<string, unknown>).when = { fact: 'permit.colour', eq: true }
-  const res = await app.inject(post(table))
+  const res = await app.inject(post(table, auth))
   tt.equal(res.statusCode, 422)
   tt.equal(json(res).code, 'JIFEN_ERR_TABLE_INVALID')
   tt.same(
@@ -235,9 +280,10 @@ t.test('draft validation: an unknown fact is a 422 naming the condition', async 
 
 t.test('draft validation: re-weighting an item the base does not have is a 422 naming it', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['admin', 'police'])
   const table = yinzhouV2()
   ;(table.patch as Record<string, unknown>).reweight = [{ id: 'no_such_item', points: 3 }]
-  const res = await app.inject(post(table))
+  const res = await app.inject(post(table, auth))
   tt.equal(res.statusCode, 422)
   tt.same(
     json(res).errors.map((e: { path: string }) => e.path),
@@ -247,9 +293,10 @@ t.test('draft validation: re-weighting an item the base does not have is a 422 n
 
 t.test('draft validation: an item cap its rule can never reach is a 422 naming the cap', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['admin', 'police'])
   const table = standalone()
   ;(table.items[0] as Record<string, unknown>).points = 5 // binary 5 points, cap 10: unreachable
-  const res = await app.inject(post(table))
+  const res = await app.inject(post(table, auth))
   tt.equal(res.statusCode, 422)
   tt.same(
     json(res).errors.map((e: { path: string }) => e.path),
@@ -261,8 +308,9 @@ t.test(
   'draft validation: a window overlapping another published table is a 409; a disjoint one is fine',
   async (tt) => {
     const app = await build(tt)
+    const auth = await authHeaders(app, ['admin', 'police'])
     const overlapping = standalone({ id: 'yinzhou-other', jurisdiction: '330212', validFrom: '2025-01-01' })
-    const res = await app.inject(post(overlapping))
+    const res = await app.inject(post(overlapping, auth))
     tt.equal(res.statusCode, 409)
     tt.equal(json(res).code, 'JIFEN_ERR_RULESET_OVERLAP')
     tt.same(
@@ -276,7 +324,7 @@ t.test(
       validFrom: '2020-01-01',
       validTo: '2021-12-31',
     })
-    tt.equal((await app.inject(post(disjoint))).statusCode, 201)
+    tt.equal((await app.inject(post(disjoint, auth))).statusCode, 201)
   },
 )
 
@@ -284,14 +332,17 @@ t.test(
   'a table that needs a caller-supplied date answers 422 naming it when the date is missing',
   async (tt) => {
     const app = await build(tt)
+    const auth = await authHeaders(app, ['admin', 'police'])
     const table = standalone({ dates: { enrolment: { context: 'onlineEnrolmentOpens' } } })
     ;(table.items[0] as Record<string, unknown>).when = { fact: 'permit.valid', eq: true, at: 'enrolment' }
-    tt.equal((await app.inject(post(table))).statusCode, 201)
+    tt.equal((await app.inject(post(table, auth))).statusCode, 201)
     tt.equal(
-      (await app.inject({ method: 'POST', url: '/v1/rulesets/test-standalone@1/publish' })).statusCode,
+      (await app.inject({ headers: auth, method: 'POST', url: '/v1/rulesets/test-standalone@1/publish' }))
+        .statusCode,
       200,
     )
     const missing = await app.inject({
+      headers: auth,
       method: 'POST',
       url: '/v1/points/evaluations',
       payload: pointsRequest({ jurisdiction: '330299' }),
@@ -304,6 +355,7 @@ t.test(
     )
     // permit issued 2019-03-01 and endorsed every year through 2026-02-20: valid on 2026-04-01 → 10
     const given = await app.inject({
+      headers: auth,
       method: 'POST',
       url: '/v1/points/evaluations',
       payload: pointsRequest({ jurisdiction: '330299', dates: { onlineEnrolmentOpens: '2026-04-01' } }),
@@ -315,8 +367,10 @@ t.test(
 
 t.test('GET /v1/rulesets/:id/diff/:otherId lists changes row by row', async (tt) => {
   const app = await build(tt)
-  await app.inject(post(yinzhouV2({ title: '第 2 版' })))
+  const auth = await authHeaders(app, ['admin', 'police'])
+  await app.inject(post(yinzhouV2({ title: '第 2 版' }), auth))
   const res = await app.inject({
+    headers: auth,
     method: 'GET',
     url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@2',
   })
@@ -349,10 +403,15 @@ t.test('GET /v1/rulesets/:id/diff/:otherId lists changes row by row', async (tt)
           reweight: [{ id: 'blood_donation', terms: [{ fact: 'city.bloodDonations', points: 3 }] }],
         },
       }),
+      auth,
     ),
   )
   const rw = json(
-    await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@3' }),
+    await app.inject({
+      headers: auth,
+      method: 'GET',
+      url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@3',
+    }),
   )
   const blood = rw.changes.find((c: { id: string }) => c.id === 'blood_donation')
   tt.same(blood, {
@@ -369,11 +428,16 @@ t.test('GET /v1/rulesets/:id/diff/:otherId lists changes row by row', async (tt)
   )
 
   const same = json(
-    await app.inject({ method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@1' }),
+    await app.inject({
+      headers: auth,
+      method: 'GET',
+      url: '/v1/rulesets/yinzhou-points-2022@1/diff/yinzhou-points-2022@1',
+    }),
   )
   tt.equal(same.identical, true)
   tt.same(same.changes, [])
   const missing = await app.inject({
+    headers: auth,
     method: 'GET',
     url: '/v1/rulesets/yinzhou-points-2022@1/diff/nothing@1',
   })

@@ -1,6 +1,6 @@
 // Residence-permit and settlement eligibility routes: gates with reasons, entitlements, routes that pass or fail.
 import t from 'tap'
-import { build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest } from '../helper.ts'
 
 type Row = { id: string; passed?: boolean; granted?: boolean; available?: boolean; reason: string }
 const byId = (rows: Row[]) => Object.fromEntries(rows.map((r) => [r.id, r]))
@@ -9,7 +9,9 @@ t.test(
   'POST /v1/residence-permit/eligibility: the helper applicant meets the gate and holds a valid permit',
   async (tt) => {
     const app = await build(tt)
+    const auth = await authHeaders(app, ['police'])
     const res = await app.inject({
+      headers: auth,
       method: 'POST',
       url: '/v1/residence-permit/eligibility',
       payload: pointsRequest(),
@@ -39,7 +41,9 @@ t.test(
 
 t.test('residence permit: under 6 months of registration fails the gate with the reason', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const res = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/residence-permit/eligibility',
     payload: pointsRequest(
@@ -58,11 +62,13 @@ t.test('residence permit: under 6 months of registration fails the gate with the
 
 t.test('residence permit: a late endorsement restarts the validity and is counted', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const permit = {
     issuedOn: '2019-03-01',
     endorsements: ['2020-02-20', '2021-05-10', '2022-05-01', '2023-05-01', '2024-05-01', '2025-05-01'],
   }
   const res = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/residence-permit/eligibility',
     payload: pointsRequest({}, { residence: { registeredSince: '2019-02-20', region: '330212', permit } }),
@@ -73,7 +79,9 @@ t.test('residence permit: a late endorsement restarts the validity and is counte
 
 t.test('POST /v1/settlement/eligibility: every route of the period, with why it fails', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const res = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/settlement/eligibility',
     payload: pointsRequest(),
@@ -103,7 +111,9 @@ t.test('POST /v1/settlement/eligibility: every route of the period, with why it 
 
 t.test('settlement: a home owner in the urban area passes the employment + residence route', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const res = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/settlement/eligibility',
     payload: pointsRequest({}, { housing: { kind: 'owned', region: '330212', owner: 'self' } }),
@@ -115,7 +125,9 @@ t.test('settlement: a home owner in the urban area passes the employment + resid
 
 t.test('settlement: a full-time bachelor passes the graduates route', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const res = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/settlement/eligibility',
     payload: pointsRequest(
@@ -128,7 +140,9 @@ t.test('settlement: a full-time bachelor passes the graduates route', async (tt)
 
 t.test('settlement before 2019-09-15 uses that period’s rules: no rental-housing route yet', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   const res = await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/settlement/eligibility',
     payload: pointsRequest({ asOf: '2019-06-30' }),
@@ -140,14 +154,26 @@ t.test('settlement before 2019-09-15 uses that period’s rules: no rental-housi
 
 t.test('permit and settlement share the bad-input handling', async (tt) => {
   const app = await build(tt)
+  const auth = await authHeaders(app, ['police'])
   for (const url of ['/v1/residence-permit/eligibility', '/v1/settlement/eligibility']) {
-    const future = await app.inject({ method: 'POST', url, payload: pointsRequest({ asOf: '2027-01-01' }) })
+    const future = await app.inject({
+      headers: auth,
+      method: 'POST',
+      url,
+      payload: pointsRequest({ asOf: '2027-01-01' }),
+    })
     tt.equal(future.statusCode, 422, url)
     tt.equal(json(future).code, 'JIFEN_ERR_FUTURE_DATE')
-    const none = await app.inject({ method: 'POST', url, payload: pointsRequest({ jurisdiction: '310000' }) })
+    const none = await app.inject({
+      headers: auth,
+      method: 'POST',
+      url,
+      payload: pointsRequest({ jurisdiction: '310000' }),
+    })
     tt.equal(none.statusCode, 422, url)
     tt.equal(json(none).code, 'JIFEN_ERR_NO_TABLE_IN_FORCE')
     const bad = await app.inject({
+      headers: auth,
       method: 'POST',
       url,
       payload: pointsRequest({}, { birthDate: '2023-02-30' }),

@@ -1,13 +1,15 @@
 // SQLite repositories: domain objects out, reference numbers per year, immutability enforced by the database too.
+import { randomUUID } from 'node:crypto'
 import type { Database as SqliteDatabase } from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { ApplicantSchema } from '../../schema/applicant.ts'
 import type { PointsResult } from '../../schema/result.ts'
 import { compileTable } from '../../scoring/compile.ts'
 import { factsSha256 } from '../../scoring/hash.ts'
+import type { Config } from '../../src/config.ts'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
-import type { NewEvaluation, Repositories } from '../../src/repositories/types.ts'
-import { applicant, build, json, NOW, shippedTables } from '../helper.ts'
+import type { NewEvaluation, Repositories, StoredEvaluation, WriteTx } from '../../src/repositories/types.ts'
+import { applicant, authHeaders, build, json, NOW, shippedTables } from '../helper.ts'
 
 function repos(tt: Test): Repositories {
   const r = openSqlite(':memory:')
@@ -18,8 +20,42 @@ function repos(tt: Test): Repositories {
 async function seedOne(r: Repositories) {
   const table = shippedTables().find((x) => x.id === 'yinzhou-points-2022')!
   const compiled = compileTable(table)
-  await r.rulesets.insert({ table, sha256: compiled.sha256, status: 'published', origin: 'shipped', at: NOW })
+  await r.transaction((tx) =>
+    tx.rulesets.insert({ table, sha256: compiled.sha256, status: 'published', origin: 'shipped', at: NOW }),
+  )
   return compiled
+}
+
+function create(r: Repositories, e: NewEvaluation): Promise<StoredEvaluation> {
+  return r.transaction((tx) => tx.evaluations.create(e))
+}
+
+/**
+ * SQLite storage whose evaluation writes pass through `change` first, as a changed engine or a
+ * corrupted disk would leave them; `seen` gets each stored record.
+ */
+function alteringEvaluations(
+  change: (e: NewEvaluation) => NewEvaluation,
+  seen: (s: StoredEvaluation) => void = () => {},
+) {
+  return (config: Config): Repositories => {
+    const r = openSqlite(config.dbPath)
+    const transaction = r.transaction.bind(r)
+    r.transaction = <T>(work: (tx: WriteTx) => T) =>
+      transaction((tx) =>
+        work({
+          ...tx,
+          evaluations: {
+            create: (e) => {
+              const s = tx.evaluations.create(change(e))
+              seen(s)
+              return s
+            },
+          },
+        }),
+      )
+    return r
+  }
 }
 
 function evaluation(
@@ -30,6 +66,7 @@ function evaluation(
   const a = ApplicantSchema.parse(applicant())
   const r = result ?? compiled.evaluatePoints(a, { asOf: '2026-04-30', jurisdiction: '330212' })
   return {
+    id: randomUUID(),
     scheme: 'points',
     rulesetId: 'yinzhou-points-2022@1',
     rulesetSha256: compiled.sha256,
@@ -38,6 +75,7 @@ function evaluation(
     facts: a,
     factsSha256: factsSha256(a),
     idNumberMasked: null,
+    idNumberHmac: null,
     dates: {},
     result: JSON.parse(JSON.stringify(r)),
     at: NOW,
@@ -50,14 +88,14 @@ t.test('reference numbers count per year and are unique', async (tt) => {
   const compiled = await seedOne(r)
   const refs = []
   for (const year of [2026, 2026, 2027, 2026])
-    refs.push((await r.evaluations.create(evaluation(compiled, year))).reference)
+    refs.push((await create(r, evaluation(compiled, year))).reference)
   tt.same(refs, ['JF-2026-000001', 'JF-2026-000002', 'JF-2027-000001', 'JF-2026-000003'])
 })
 
 t.test('a stored evaluation reads back as the same domain object', async (tt) => {
   const r = repos(tt)
   const compiled = await seedOne(r)
-  const created = await r.evaluations.create(evaluation(compiled, 2026))
+  const created = await create(r, evaluation(compiled, 2026))
   tt.same(await r.evaluations.get(created.id), created)
   tt.equal(await r.evaluations.get('00000000-0000-4000-8000-000000000000'), null)
 })
@@ -65,9 +103,17 @@ t.test('a stored evaluation reads back as the same domain object', async (tt) =>
 t.test('the database itself refuses to change a published ruleset or an evaluation record', async (tt) => {
   const r = repos(tt)
   const compiled = await seedOne(r)
-  const created = await r.evaluations.create(evaluation(compiled, 2026))
-  tt.equal(await r.rulesets.replaceDraft('yinzhou-points-2022@1', compiled.table, 'x'), false, 'not a draft')
-  tt.equal(await r.rulesets.publish('yinzhou-points-2022@1', NOW), false, 'already published')
+  const created = await create(r, evaluation(compiled, 2026))
+  tt.equal(
+    await r.transaction((tx) => tx.rulesets.replaceDraft('yinzhou-points-2022@1', compiled.table, 'x')),
+    false,
+    'not a draft',
+  )
+  tt.equal(
+    await r.transaction((tx) => tx.rulesets.publish('yinzhou-points-2022@1', NOW)),
+    false,
+    'already published',
+  )
   // below the repository: the triggers of migration 0001
   const raw = (r as unknown as { rulesets: { db: { $client: SqliteDatabase } } }).rulesets.db.$client
   tt.throws(
@@ -89,28 +135,32 @@ t.test('replay reports exactly which items differ from the stored result', async
   // A record whose stored result disagrees with what its table gives (as an engine change would cause).
   let stored: { id: string } | undefined
   const app = await build(tt, {
-    openRepositories: (config) => {
-      const r = openSqlite(config.dbPath)
-      const create = r.evaluations.create.bind(r.evaluations)
-      r.evaluations.create = async (e) => {
+    openRepositories: alteringEvaluations(
+      (e) => {
         const result = structuredClone(e.result)
         const age = result.items.find((i) => i.id === 'age')!
         age.points = 19
         age.pointsBeforeCap = 19
         result.total -= 1
-        const s = await create({ ...e, result })
+        return { ...e, result }
+      },
+      (s) => {
         stored = s
-        return s
-      }
-      return r
-    },
+      },
+    ),
   })
+  const auth = await authHeaders(app, ['police'])
   await app.inject({
+    headers: auth,
     method: 'POST',
     url: '/v1/points/evaluations',
     payload: { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() },
   })
-  const replayRes = await app.inject({ method: 'POST', url: `/v1/points/evaluations/${stored!.id}/replay` })
+  const replayRes = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: `/v1/points/evaluations/${stored!.id}/replay`,
+  })
   tt.equal(replayRes.statusCode, 200, replayRes.body.slice(0, 300))
   const replay = json(replayRes)
   tt.equal(replay.identical, false)
@@ -123,21 +173,22 @@ t.test('replay reports exactly which items differ from the stored result', async
 
 t.test('a record whose table no longer matches its hash is refused as corrupt, not replayed', async (tt) => {
   const app = await build(tt, {
-    openRepositories: (config) => {
-      const r = openSqlite(config.dbPath)
-      const create = r.evaluations.create.bind(r.evaluations)
-      r.evaluations.create = (e) => create({ ...e, rulesetSha256: '0'.repeat(64) })
-      return r
-    },
+    openRepositories: alteringEvaluations((e) => ({ ...e, rulesetSha256: '0'.repeat(64) })),
   })
+  const auth = await authHeaders(app, ['police'])
   const created = json(
     await app.inject({
+      headers: auth,
       method: 'POST',
       url: '/v1/points/evaluations',
       payload: { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() },
     }),
   )
-  const res = await app.inject({ method: 'POST', url: `/v1/points/evaluations/${created.id}/replay` })
+  const res = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: `/v1/points/evaluations/${created.id}/replay`,
+  })
   tt.equal(res.statusCode, 500)
   tt.equal(json(res).code, 'JIFEN_ERR_RECORD_CORRUPT')
 })

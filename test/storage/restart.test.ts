@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest } from '../helper.ts'
 
 t.test(
   'restarting keeps every stored record, and a stored record replays identically after restart',
@@ -14,32 +14,54 @@ t.test(
     const dbPath = join(dir, 'nested', 'jifen.sqlite')
 
     const first = await build(tt, { config: { dbPath } })
+    const auth = await authHeaders(first, ['police'])
     const created = []
     for (let i = 0; i < 3; i++) {
       created.push(
-        json(await first.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() })),
+        json(
+          await first.inject({
+            headers: auth,
+            method: 'POST',
+            url: '/v1/points/evaluations',
+            payload: pointsRequest(),
+          }),
+        ),
       )
     }
-    const seeded = json(await first.inject({ method: 'GET', url: '/v1/rulesets' })).rulesets.length
+    const seeded = json(await first.inject({ headers: auth, method: 'GET', url: '/v1/rulesets' })).rulesets
+      .length
     await first.close()
 
+    // the key issued before the restart still works: keys live in the database, not in the process
     const second = await build(tt, { config: { dbPath } })
     for (const c of created) {
-      const read = await second.inject({ method: 'GET', url: `/v1/points/evaluations/${c.id}` })
+      const read = await second.inject({
+        headers: auth,
+        method: 'GET',
+        url: `/v1/points/evaluations/${c.id}`,
+      })
       tt.equal(read.statusCode, 200)
       tt.same(json(read), c, `${c.reference} reads back unchanged`)
       const replay = json(
-        await second.inject({ method: 'POST', url: `/v1/points/evaluations/${c.id}/replay` }),
+        await second.inject({ headers: auth, method: 'POST', url: `/v1/points/evaluations/${c.id}/replay` }),
       )
       tt.equal(replay.identical, true, `${c.reference} replays identically`)
     }
     // numbering continues after the restart
     const next = json(
-      await second.inject({ method: 'POST', url: '/v1/points/evaluations', payload: pointsRequest() }),
+      await second.inject({
+        headers: auth,
+        method: 'POST',
+        url: '/v1/points/evaluations',
+        payload: pointsRequest(),
+      }),
     )
     tt.equal(next.reference, 'JF-2026-000004')
     // seeding again inserted nothing new and changed nothing
-    tt.equal(json(await second.inject({ method: 'GET', url: '/v1/rulesets' })).rulesets.length, seeded)
+    tt.equal(
+      json(await second.inject({ headers: auth, method: 'GET', url: '/v1/rulesets' })).rulesets.length,
+      seeded,
+    )
     await second.close()
 
     const raw = new Database(dbPath, { readonly: true })

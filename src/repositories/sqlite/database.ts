@@ -2,12 +2,16 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
+import { eq } from 'drizzle-orm'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as tables from '../../../schema/db.ts'
 import { projectRoot } from '../../project-root.ts'
-import type { Repositories } from '../types.ts'
+import type { Repositories, WriteTx } from '../types.ts'
+import { SqliteApiKeyRepository } from './api-keys.ts'
+import { SqliteAuditRepository } from './audit.ts'
 import { SqliteEvaluationRepository } from './evaluations.ts'
+import { SqliteIdempotencyRepository } from './idempotency.ts'
 import { SqliteRulesetRepository } from './rulesets.ts'
 
 export type Db = BetterSQLite3Database<typeof tables>
@@ -26,9 +30,50 @@ export function openSqlite(path: string): Repositories {
   const db: Db = drizzle(sqlite, { schema: tables })
   migrate(db, { migrationsFolder: MIGRATIONS_DIR })
   const ping = sqlite.prepare('select 1 as ok')
+  const rulesets = new SqliteRulesetRepository(db)
+  const evaluations = new SqliteEvaluationRepository(db)
+  const apiKeys = new SqliteApiKeyRepository(db)
+  const audit = new SqliteAuditRepository(db, sqlite)
+  const idempotency = new SqliteIdempotencyRepository(db)
+  // One object for every unit of work: its methods only write through this connection, so they join
+  // whichever transaction is open on it.
+  const tx: WriteTx = {
+    evaluations: { create: (e) => evaluations.createInTx(e) },
+    rulesets: {
+      insert: (r) => rulesets.insertInTx(r),
+      replaceDraft: (id, table, sha256) => rulesets.replaceDraftInTx(id, table, sha256),
+      publish: (id, at) => rulesets.publishInTx(id, at),
+    },
+    audit: { append: (e) => audit.appendInTx(e) },
+    idempotency: {
+      get: (apiKeyId, key) => idempotency.getSync(apiKeyId, key),
+      save: (apiKeyId, key, r, at) => idempotency.saveInTx(apiKeyId, key, r, at),
+    },
+    apiKeys: {
+      create: (k) => apiKeys.createInTx(k),
+      revoke: (id, at) => apiKeys.revokeInTx(id, at),
+    },
+    settings: {
+      get: (key) =>
+        db.select().from(tables.settings).where(eq(tables.settings.key, key)).get()?.value ?? null,
+      set: (key, value) => {
+        db.insert(tables.settings)
+          .values({ key, value })
+          .onConflictDoUpdate({ target: tables.settings.key, set: { value } })
+          .run()
+      },
+    },
+  }
   return {
-    rulesets: new SqliteRulesetRepository(db),
-    evaluations: new SqliteEvaluationRepository(db),
+    rulesets,
+    evaluations,
+    apiKeys,
+    audit,
+    idempotency,
+    // Synchronous callback: with better-sqlite3 an async one would commit early and never roll back.
+    // IMMEDIATE takes the write lock first, so reads inside (last reference number, last audit hash)
+    // cannot be raced by another process writing the same file.
+    transaction: async (work) => sqlite.transaction(() => work(tx)).immediate(),
     ping: async () => (ping.get() as { ok: number }).ok === 1,
     close: async () => {
       if (sqlite.open) sqlite.close()

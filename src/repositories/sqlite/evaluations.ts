@@ -1,6 +1,5 @@
-// Official evaluation records in SQLite: append-only, numbered per year inside one immediate transaction.
-import { randomUUID } from 'node:crypto'
-import { eq, max, sql } from 'drizzle-orm'
+// Official evaluation records in SQLite: append-only, numbered per year inside the caller's immediate transaction.
+import { desc, eq, max, sql } from 'drizzle-orm'
 import { evaluations } from '../../../schema/db.ts'
 import type { PointsResult } from '../../../schema/result.ts'
 import type { Scheme } from '../../../schema/table.ts'
@@ -25,6 +24,7 @@ function toDomain(row: Row): StoredEvaluation {
     facts: JSON.parse(row.factsJson) as StoredFacts,
     factsSha256: row.factsSha256,
     idNumberMasked: row.idNumberMasked,
+    idNumberHmac: row.idNumberHmac,
     dates: JSON.parse(row.datesJson) as Record<string, string>,
     result: JSON.parse(row.resultJson) as PointsResult,
     createdAt: row.createdAt,
@@ -36,8 +36,9 @@ export class SqliteEvaluationRepository implements EvaluationRepository {
   private readonly lastSeq
   private readonly insertRow
   private readonly byId
+  private readonly byIdHmac
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.lastSeq = db
       .select({ seq: max(evaluations.referenceSeq) })
       .from(evaluations)
@@ -58,6 +59,7 @@ export class SqliteEvaluationRepository implements EvaluationRepository {
         factsJson: sql.placeholder('factsJson'),
         factsSha256: sql.placeholder('factsSha256'),
         idNumberMasked: sql.placeholder('idNumberMasked'),
+        idNumberHmac: sql.placeholder('idNumberHmac'),
         datesJson: sql.placeholder('datesJson'),
         resultJson: sql.placeholder('resultJson'),
         createdAt: sql.placeholder('createdAt'),
@@ -68,39 +70,47 @@ export class SqliteEvaluationRepository implements EvaluationRepository {
       .from(evaluations)
       .where(eq(evaluations.id, sql.placeholder('id')))
       .prepare()
+    this.byIdHmac = db
+      .select()
+      .from(evaluations)
+      .where(eq(evaluations.idNumberHmac, sql.placeholder('hmac')))
+      .orderBy(desc(evaluations.createdAt), desc(evaluations.referenceYear), desc(evaluations.referenceSeq))
+      .limit(sql.placeholder('limit'))
+      .prepare()
   }
 
-  async create(e: NewEvaluation): Promise<StoredEvaluation> {
-    const id = randomUUID()
-    // Synchronous callback: with better-sqlite3 an async one would commit early and never roll back.
-    // IMMEDIATE takes the write lock before reading the last number, so two processes cannot both take it.
-    const { reference } = this.db.transaction(
-      () => {
-        const seq = (this.lastSeq.get({ year: e.year })?.seq ?? 0) + 1
-        const reference = formatReference(e.year, seq)
-        this.insertRow.run({
-          id,
-          reference,
-          referenceYear: e.year,
-          referenceSeq: seq,
-          scheme: e.scheme,
-          rulesetId: e.rulesetId,
-          rulesetSha256: e.rulesetSha256,
-          asOf: e.asOf,
-          jurisdiction: e.jurisdiction,
-          factsJson: JSON.stringify(e.facts),
-          factsSha256: e.factsSha256,
-          idNumberMasked: e.idNumberMasked,
-          datesJson: JSON.stringify(e.dates),
-          resultJson: JSON.stringify(e.result),
-          createdAt: e.at,
-        })
-        return { reference }
-      },
-      { behavior: 'immediate' },
-    )
+  /**
+   * Inserts with the next reference number of its year. Runs inside the caller's transaction, which
+   * is IMMEDIATE: the write lock is held before the last number is read, so two processes cannot
+   * both take it.
+   */
+  createInTx(e: NewEvaluation): StoredEvaluation {
+    const seq = (this.lastSeq.get({ year: e.year })?.seq ?? 0) + 1
+    const reference = formatReference(e.year, seq)
+    this.insertRow.run({
+      id: e.id,
+      reference,
+      referenceYear: e.year,
+      referenceSeq: seq,
+      scheme: e.scheme,
+      rulesetId: e.rulesetId,
+      rulesetSha256: e.rulesetSha256,
+      asOf: e.asOf,
+      jurisdiction: e.jurisdiction,
+      factsJson: JSON.stringify(e.facts),
+      factsSha256: e.factsSha256,
+      idNumberMasked: e.idNumberMasked,
+      idNumberHmac: e.idNumberHmac,
+      datesJson: JSON.stringify(e.dates),
+      resultJson: JSON.stringify(e.result),
+      createdAt: e.at,
+    })
     const { at: createdAt, year: _year, ...rest } = e
-    return { ...rest, id, reference, createdAt }
+    return { ...rest, reference, createdAt }
+  }
+
+  async listByIdHmac(idNumberHmac: string, limit: number): Promise<StoredEvaluation[]> {
+    return this.byIdHmac.all({ hmac: idNumberHmac, limit }).map(toDomain)
   }
 
   async get(id: string): Promise<StoredEvaluation | null> {

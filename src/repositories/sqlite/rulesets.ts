@@ -1,4 +1,4 @@
-// Ruleset storage in SQLite: rows in, domain objects out; content of non-drafts is never rewritten.
+// Ruleset storage in SQLite: rows in, domain objects out; writes run in the caller's transaction; non-drafts never change.
 import { and, eq, type SQL } from 'drizzle-orm'
 import { rulesets } from '../../../schema/db.ts'
 import type { Scheme, Table } from '../../../schema/table.ts'
@@ -52,7 +52,7 @@ export class SqliteRulesetRepository implements RulesetRepository {
     return row ? toDomain(row) : null
   }
 
-  async insert(r: NewRuleset): Promise<boolean> {
+  insertInTx(r: NewRuleset): boolean {
     const t = r.table
     const result = this.db
       .insert(rulesets)
@@ -76,7 +76,7 @@ export class SqliteRulesetRepository implements RulesetRepository {
     return result.changes === 1
   }
 
-  async replaceDraft(id: string, table: Table, sha256: string): Promise<boolean> {
+  replaceDraftInTx(id: string, table: Table, sha256: string): boolean {
     const result = this.db
       .update(rulesets)
       .set({
@@ -92,7 +92,7 @@ export class SqliteRulesetRepository implements RulesetRepository {
     return result.changes === 1
   }
 
-  async publish(id: string, at: string): Promise<boolean> {
+  publishInTx(id: string, at: string): boolean {
     const result = this.db
       .update(rulesets)
       .set({ status: 'published', publishedAt: at })

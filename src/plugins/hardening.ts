@@ -1,0 +1,150 @@
+// Hardening: rate limit and smaller bodies on public routes, a nesting limit, security headers, request timeouts, 503 under pressure.
+import type { Server } from 'node:http'
+import rateLimit from '@fastify/rate-limit'
+import underPressure from '@fastify/under-pressure'
+import type { FastifyInstance } from 'fastify'
+import helmet from 'helmet'
+import type { Config } from '../config.ts'
+import { AppError } from '../errors.ts'
+import { problem } from './errors.ts'
+
+/** Seconds a refused caller is told to wait when the process is under pressure. */
+const PRESSURE_RETRY_AFTER_S = 10
+
+/** Routes that answer even under pressure: liveness must not fail because the process is busy. */
+const PRESSURE_EXEMPT = new Set(['/healthz'])
+
+/**
+ * Whether a parsed JSON value nests objects and arrays deeper than `limit`. Iterative: the point is to
+ * refuse values too deep for the recursive code downstream (zod's validation of the recursive table
+ * conditions overflows the stack at a few thousand levels, which a 40 KB body reaches).
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (value === null || typeof value !== 'object') return false
+  const values: object[] = [value]
+  const depths: number[] = [1]
+  while (values.length > 0) {
+    const v = values.pop() as object
+    const d = depths.pop() as number
+    if (d > limit) return true
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') {
+        values.push(child)
+        depths.push(d + 1)
+      }
+    }
+  }
+  return false
+}
+
+function isPublic(scopes: readonly string[] | undefined): boolean {
+  return scopes?.includes('public') === true
+}
+
+/**
+ * Registers the hardening plugins on the root instance. Call it before any route is registered: the
+ * per-route settings are attached by an onRoute hook, which sees only routes declared after it.
+ */
+export function registerHardening(app: FastifyInstance, config: Config): void {
+  // Before validation: a body nested too deeply is the caller's 400, not a stack overflow (a 500) in zod.
+  // Callback style: this runs on every request with a body.
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (req.body !== undefined && nestsDeeperThan(req.body, config.bodyMaxDepth)) {
+      const message = `nested deeper than ${config.bodyMaxDepth} levels`
+      done(new AppError('VALIDATION', `body: ${message}`, [{ path: 'body', message }]))
+      return
+    }
+    done()
+  })
+
+  // Public routes are the ones anyone can reach without a key: they get a smaller body limit (an
+  // applicant is a few kilobytes) and, when configured, a rate limit per client address.
+  const publicBodyLimit = Math.min(config.publicBodyLimit, config.bodyLimit)
+  const limitRate = config.rateLimitMax > 0
+  app.addHook('onRoute', (route) => {
+    if (!isPublic(route.config?.scopes)) return
+    route.bodyLimit = Math.min(route.bodyLimit ?? config.bodyLimit, publicBodyLimit)
+    if (limitRate) {
+      route.config = {
+        ...route.config,
+        rateLimit: { max: config.rateLimitMax, timeWindow: config.rateLimitWindowMs },
+      }
+    }
+  })
+  if (limitRate) {
+    app.register(rateLimit, {
+      // only routes marked above; keyed routes are accountable to their key instead
+      global: false,
+      max: config.rateLimitMax,
+      timeWindow: config.rateLimitWindowMs,
+      // The error goes through the root error handler, which keeps its 429 and answers problem+json.
+      errorResponseBuilder: (_req, ctx) =>
+        Object.assign(
+          new Error(`rate limit exceeded: ${ctx.max} requests per window; retry in ${ctx.after}`),
+          {
+            statusCode: ctx.statusCode,
+          },
+        ),
+    })
+  }
+
+  // Security headers on every response, refusals included: set in onSend, because a hook that fails
+  // before them (auth's 401) would skip an onRequest hook such as @fastify/helmet's. The middleware is
+  // built once here, not per request. Headers a route sets itself win: /docs keeps its own policy
+  // (@fastify/swagger-ui staticCSP, with the hashes of its inline scripts).
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        // the applicant page works offline: everything from this origin, no CDN (helmet allows https: styles)
+        'default-src': ["'self'"],
+        'font-src': ["'self'", 'data:'],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
+        'frame-ancestors': ["'none'"],
+        // The service is reached over plain HTTP (loopback or behind a TLS-terminating proxy); upgrading
+        // same-origin requests to https would break the page there.
+        'upgrade-insecure-requests': null,
+      },
+    },
+  })
+  app.addHook('onSend', (req, reply, payload, done) => {
+    securityHeaders(req.raw, reply.raw, () => done(null, payload))
+  })
+
+  // Timeouts are properties of the HTTP server fastify created: a client must send its whole request
+  // within requestTimeout (else node answers 408), and a socket idle for connectionTimeout is closed.
+  const server = app.server as Server & { connectionsCheckingInterval: number }
+  server.requestTimeout = config.requestTimeoutMs
+  if (config.requestTimeoutMs > 0) {
+    server.headersTimeout = Math.min(server.headersTimeout, config.requestTimeoutMs)
+    // node checks these timeouts on an interval (30 s by default); check often enough for the limit to mean something
+    server.connectionsCheckingInterval = Math.min(
+      30_000,
+      Math.max(250, Math.floor(config.requestTimeoutMs / 4)),
+    )
+  }
+  server.setTimeout(config.connectionTimeoutMs)
+
+  app.register(underPressure, {
+    maxEventLoopDelay: config.pressureMaxEventLoopDelayMs,
+    maxHeapUsedBytes: config.pressureMaxHeapUsedBytes,
+    maxRssBytes: config.pressureMaxRssBytes,
+    // Answered here rather than thrown: the root handler would turn a non-4xx error into a 500.
+    // Sending in the handler ends the request (the README's pattern); returning without sending lets it through.
+    pressureHandler: (req, reply, type, value) => {
+      if (PRESSURE_EXEMPT.has(req.routeOptions.url ?? '')) return
+      req.log.warn({ type, value }, 'under pressure: request refused')
+      const body = problem(
+        'INTERNAL',
+        `the service is under pressure (${type}); retry after ${PRESSURE_RETRY_AFTER_S} s`,
+        [],
+        req.id,
+      )
+      reply
+        .code(503)
+        .header('retry-after', PRESSURE_RETRY_AFTER_S)
+        .type('application/problem+json')
+        .send({ ...body, status: 503 })
+    },
+  })
+}

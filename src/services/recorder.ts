@@ -1,0 +1,131 @@
+// Official actions as units of work: the write, its audit entry and its idempotency record commit together.
+import type { FieldError } from '../../schema/errors.ts'
+import type { Clock } from '../clock.ts'
+import { AppError } from '../errors.ts'
+import type { Repositories, StoredResponse, WriteTx } from '../repositories/types.ts'
+
+/** Who acts: an API key (by id and name), or the operator's CLI or the service itself (no key id). */
+export interface Actor {
+  keyId: string | null
+  keyName: string
+}
+
+/** The service's own actions, such as seeding the shipped tables on first start. */
+export const SYSTEM_ACTOR: Actor = { keyId: null, keyName: 'system' }
+
+/** An Idempotency-Key and the fingerprint of the request that came with it. */
+export interface IdempotencyRequest {
+  key: string
+  requestSha256: string
+}
+
+export interface WriteContext {
+  actor: Actor
+  idempotency: IdempotencyRequest | null
+}
+
+/** What a creating POST answers: the first time, and identically on every retry with the same key. */
+export interface Written<T> {
+  status: number
+  body: T
+  location: string | null
+  /** true when this is the saved answer to an earlier request with the same Idempotency-Key */
+  replayed: boolean
+}
+
+export interface Work {
+  tx: WriteTx
+  /** the instant of the action: the record's timestamp and its audit entry's are the same */
+  at: string
+  /** appends the audit entry for this action, in this transaction */
+  audit(action: string, objectId: string): void
+}
+
+const KEY_PATH: FieldError[] = [
+  { path: 'headers.idempotency-key', message: 'already used with a different request' },
+]
+
+export class Recorder {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly clock: Clock,
+  ) {}
+
+  private replayOf<T>(saved: StoredResponse, idem: IdempotencyRequest): Written<T> {
+    if (saved.requestSha256 !== idem.requestSha256) {
+      throw new AppError(
+        'IDEMPOTENCY_CONFLICT',
+        `Idempotency-Key ${JSON.stringify(idem.key)} was used with a different request; use a new key for a new request`,
+        KEY_PATH,
+      )
+    }
+    return { status: saved.status, body: saved.body as T, location: saved.location, replayed: true }
+  }
+
+  /**
+   * The saved answer when this API key already used this Idempotency-Key (a 409 when for another
+   * request), or null. Services ask first, before any check that a retry would now fail (the draft
+   * exists, the ruleset is published), so that a retry gets the original answer.
+   */
+  async replay<T>(ctx: WriteContext): Promise<Written<T> | null> {
+    const idem = ctx.idempotency
+    if (idem === null || ctx.actor.keyId === null) return null
+    const saved = await this.repos.idempotency.get(ctx.actor.keyId, idem.key)
+    return saved === null ? null : this.replayOf<T>(saved, idem)
+  }
+
+  /**
+   * Runs `work` in one transaction and insists that it audited itself: an official action without
+   * its audit entry is a programming error, and rolls back. `mayWriteNothing` is for work that may
+   * find nothing to do (seeding tables another process has just seeded).
+   */
+  async audited<T>(actor: Actor, work: (w: Work) => T, mayWriteNothing = false): Promise<T> {
+    const at = this.clock.now().toISOString()
+    return this.repos.transaction((tx) => this.inTx(tx, actor, at, work, mayWriteNothing))
+  }
+
+  private inTx<T>(tx: WriteTx, actor: Actor, at: string, work: (w: Work) => T, mayWriteNothing = false): T {
+    let entries = 0
+    const out = work({
+      tx,
+      at,
+      audit: (action, objectId) => {
+        tx.audit.append({ at, keyName: actor.keyName, action, objectId })
+        entries++
+      },
+    })
+    if (entries === 0 && !mayWriteNothing) throw new Error('an official action wrote no audit entry')
+    return out
+  }
+
+  /**
+   * An audited action that answers a creating POST: with an Idempotency-Key, the answer is saved in
+   * the same transaction, so a retry finds either nothing (and the action never happened) or the
+   * record's own answer. The key is looked up again under the write lock, for two retries racing.
+   */
+  async record<T>(
+    ctx: WriteContext,
+    status: number,
+    work: (w: Work) => { body: T; location?: string },
+  ): Promise<Written<T>> {
+    const at = this.clock.now().toISOString()
+    const { actor, idempotency: idem } = ctx
+    return this.repos.transaction((tx) => {
+      if (idem !== null && actor.keyId !== null) {
+        const saved = tx.idempotency.get(actor.keyId, idem.key)
+        if (saved !== null) return this.replayOf<T>(saved, idem)
+      }
+      const out = this.inTx(tx, actor, at, work)
+      const location = out.location ?? null
+      if (idem !== null && actor.keyId !== null) {
+        tx.idempotency.save(
+          actor.keyId,
+          idem.key,
+          { requestSha256: idem.requestSha256, status, body: out.body, location },
+          at,
+        )
+      }
+      return { status, body: out.body, location, replayed: false }
+    })
+  }
+}

@@ -1,0 +1,203 @@
+// Idempotency-Key on creating POSTs: a retry gets the original answer, a different request under the same key a 409.
+import Database from 'better-sqlite3'
+import t from 'tap'
+import { authHeaders, build, issueKey, json, pointsRequest, tempDbPath } from '../helper.ts'
+
+const URL = '/v1/points/evaluations'
+
+t.test(
+  'a retry with the same key and body returns the original response: same status, same id, nothing new stored',
+  async (tt) => {
+    const app = await build(tt)
+    const police = await authHeaders(app, ['police'])
+    const headers = { ...police, 'idempotency-key': 'counter-7-ticket-0042' }
+    const first = await app.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() })
+    tt.equal(first.statusCode, 201)
+    tt.notOk(first.headers['idempotent-replayed'])
+    const retry = await app.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() })
+    tt.equal(retry.statusCode, 201)
+    tt.equal(retry.headers['idempotent-replayed'], 'true')
+    tt.equal(retry.headers.location, first.headers.location)
+    tt.same(json(retry), json(first), 'the same record: id, reference, result')
+    const next = json(
+      await app.inject({ method: 'POST', url: URL, headers: police, payload: pointsRequest() }),
+    )
+    tt.equal(next.reference, 'JF-2026-000002', 'the retry stored nothing')
+    const audited = (await app.jifen.services().audit.page(0, 1000)).entries.filter(
+      (e) => e.action === 'evaluation.created',
+    )
+    tt.equal(audited.length, 2, 'and audited nothing')
+  },
+)
+
+t.test('the same key with a different body is a 409 problem, and stores nothing', async (tt) => {
+  const app = await build(tt)
+  const headers = { ...(await authHeaders(app, ['police'])), 'idempotency-key': 'k-1' }
+  await app.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() })
+  const other = await app.inject({
+    method: 'POST',
+    url: URL,
+    headers,
+    payload: pointsRequest({}, { education: 'bachelor' }),
+  })
+  tt.equal(other.statusCode, 409)
+  tt.match(String(other.headers['content-type']), /^application\/problem\+json/)
+  tt.equal(json(other).code, 'JIFEN_ERR_IDEMPOTENCY_CONFLICT')
+  tt.same(
+    json(other).errors.map((e: { path: string }) => e.path),
+    ['headers.idempotency-key'],
+  )
+  // the same key on another creating route is another request too
+  const elsewhere = await app.inject({
+    method: 'POST',
+    url: '/v1/rulesets/none@1/publish',
+    headers: { ...(await authHeaders(app, ['admin'])), 'idempotency-key': 'k-1' },
+  })
+  tt.equal(elsewhere.statusCode, 404, 'keys are per API key: the admin key never used k-1')
+  const next = json(
+    await app.inject({
+      method: 'POST',
+      url: URL,
+      headers: await authHeaders(app, ['police']),
+      payload: pointsRequest(),
+    }),
+  )
+  tt.equal(next.reference, 'JF-2026-000002')
+})
+
+t.test('keys are scoped per API key: two callers using the same key get two records', async (tt) => {
+  const app = await build(tt)
+  const a = await issueKey(app, ['police'], 'counter-1')
+  const b = await issueKey(app, ['police'], 'counter-2')
+  const post = (key: string) =>
+    app.inject({
+      method: 'POST',
+      url: URL,
+      headers: { authorization: `Bearer ${key}`, 'idempotency-key': 'ticket-1' },
+      payload: pointsRequest(),
+    })
+  const first = json(await post(a))
+  const second = json(await post(b))
+  tt.not(first.id, second.id)
+  tt.equal(json(await post(a)).id, first.id)
+  tt.equal(json(await post(b)).id, second.id)
+})
+
+t.test('a failed request saves no key: the retry is carried out', async (tt) => {
+  const app = await build(tt)
+  const headers = { ...(await authHeaders(app, ['police'])), 'idempotency-key': 'k-fail' }
+  const future = await app.inject({
+    method: 'POST',
+    url: URL,
+    headers,
+    payload: pointsRequest({ asOf: '2027-01-01' }),
+  })
+  tt.equal(future.statusCode, 422)
+  const fixed = await app.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() })
+  tt.equal(fixed.statusCode, 201, 'the same key with a corrected body works: the failure was never recorded')
+})
+
+t.test(
+  'drafts and publication are idempotent too: a retried publish answers 200 again, not 409',
+  async (tt) => {
+    const app = await build(tt)
+    const admin = await authHeaders(app, ['admin'])
+    const table = {
+      id: 'idem-test',
+      version: 1,
+      scheme: 'points',
+      jurisdiction: '330299',
+      title: '测试表',
+      validFrom: '2024-01-01',
+      ref: '测试',
+      layers: [{ id: 'only', label: '唯一层', cap: 10 }],
+      items: [
+        {
+          id: 'permit',
+          label: '持证',
+          layer: 'only',
+          kind: 'binary',
+          ref: '测试',
+          when: { fact: 'permit.valid', eq: true },
+          points: 10,
+          cap: 10,
+        },
+      ],
+    }
+    const createHeaders = { ...admin, 'idempotency-key': 'draft-1' }
+    const created = await app.inject({
+      method: 'POST',
+      url: '/v1/rulesets',
+      headers: createHeaders,
+      payload: { table },
+    })
+    tt.equal(created.statusCode, 201)
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/rulesets',
+      headers: createHeaders,
+      payload: { table },
+    })
+    tt.equal(again.statusCode, 201, 'not RULESET_EXISTS')
+    tt.same(json(again), json(created))
+    const without = await app.inject({
+      method: 'POST',
+      url: '/v1/rulesets',
+      headers: admin,
+      payload: { table },
+    })
+    tt.equal(without.statusCode, 409, 'without the key, a second create is refused as before')
+
+    const publishHeaders = { ...admin, 'idempotency-key': 'publish-1' }
+    const published = await app.inject({
+      method: 'POST',
+      url: '/v1/rulesets/idem-test@1/publish',
+      headers: publishHeaders,
+    })
+    tt.equal(published.statusCode, 200)
+    const retried = await app.inject({
+      method: 'POST',
+      url: '/v1/rulesets/idem-test@1/publish',
+      headers: publishHeaders,
+    })
+    tt.equal(retried.statusCode, 200)
+    tt.same(json(retried), json(published))
+  },
+)
+
+t.test('a malformed Idempotency-Key is a 400 naming the header', async (tt) => {
+  const app = await build(tt)
+  const res = await app.inject({
+    method: 'POST',
+    url: URL,
+    headers: { ...(await authHeaders(app, ['police'])), 'idempotency-key': 'has spaces' },
+    payload: pointsRequest(),
+  })
+  tt.equal(res.statusCode, 400)
+  tt.same(
+    json(res).errors.map((e: { path: string }) => e.path),
+    ['headers.idempotency-key'],
+  )
+})
+
+t.test('the key is stored in the database with the record, and survives a restart', async (tt) => {
+  const dbPath = tempDbPath(tt)
+  const first = await build(tt, { config: { dbPath } })
+  const key = await issueKey(first, ['police'], 'counter-9')
+  const headers = { authorization: `Bearer ${key}`, 'idempotency-key': 'restart-1' }
+  const original = json(await first.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() }))
+  await first.close()
+  const raw = new Database(dbPath, { readonly: true })
+  const row = raw.prepare('select key, status, response_json from idempotency_keys').get() as {
+    key: string
+    status: number
+    response_json: string
+  }
+  raw.close()
+  tt.equal(row.key, 'restart-1')
+  tt.equal(row.status, 201)
+  tt.equal(JSON.parse(row.response_json).id, original.id)
+  const second = await build(tt, { config: { dbPath } })
+  const retry = await second.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() })
+  tt.equal(json(retry).id, original.id)
+})
