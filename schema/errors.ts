@@ -31,12 +31,18 @@ export const ERRORS = {
   },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  URI_TOO_LONG: { status: 414, title: 'A path parameter is too long' },
+  RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests from this address; retry after the Retry-After delay',
+  },
   FUTURE_DATE: { status: 422, title: 'A date lies after today' },
   NO_TABLE_IN_FORCE: { status: 422, title: 'No table is in force for this jurisdiction on the as-of date' },
   TABLE_INVALID: { status: 422, title: 'The table does not compile' },
   EVALUATION: { status: 422, title: 'The request cannot be evaluated with this table' },
   INTERNAL: { status: 500, title: 'Internal error' },
   RECORD_CORRUPT: { status: 500, title: 'A stored record fails its integrity check' },
+  OVERLOADED: { status: 503, title: 'The service is under pressure; retry after the Retry-After delay' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ErrorName = keyof typeof ERRORS

@@ -16,7 +16,7 @@ import type { Table } from '../schema/table.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { type Config, ConfigError } from './config.ts'
 import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
-import { registerErrorHandling } from './plugins/errors.ts'
+import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
 import { registerHardening } from './plugins/hardening.ts'
 import { LOG_REDACT_PATHS, scrubIdNumbers } from './plugins/logging.ts'
 import { projectRoot } from './project-root.ts'
@@ -145,6 +145,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     // `__proto__` / `constructor` keys in a body are errors, not silently dropped
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // a path parameter too long or badly percent-encoded is refused before routing: same problem+json
+    frameworkErrors: sendProblem,
   })
   // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')

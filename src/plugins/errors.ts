@@ -86,6 +86,25 @@ function toProblem(err: unknown, requestId: string): Problem {
       requestId,
     )
   }
+  if (fe.statusCode === 429) {
+    return problem('RATE_LIMITED', fe.message ?? 'too many requests', [], requestId)
+  }
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return problem(
+      'URI_TOO_LONG',
+      'a path parameter is too long',
+      [{ path: 'params', message: 'too long' }],
+      requestId,
+    )
+  }
+  if (fe.code === 'FST_ERR_BAD_URL') {
+    return problem(
+      'VALIDATION',
+      'the URL is not valid',
+      [{ path: 'params', message: 'bad percent-encoding' }],
+      requestId,
+    )
+  }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Any other client error fastify raises: keep its status, never its internals.
     return { ...problem('VALIDATION', fe.message ?? 'bad request', [], requestId), status: fe.statusCode }
@@ -98,14 +117,19 @@ function toProblem(err: unknown, requestId: string): Problem {
   )
 }
 
+/** Answers any error as problem+json: the root error handler, and fastify's own URL errors (frameworkErrors). */
+export function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const body = toProblem(err, request.id)
+  // 5xx are ours and logged in full (stack included) but never sent; 4xx are the caller's, logged briefly.
+  if (body.status >= 500) request.log.error({ err }, 'request failed')
+  else request.log.info({ code: body.code, errors: body.errors }, 'request rejected')
+  return reply.code(body.status).type('application/problem+json').send(body)
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const body = toProblem(err, request.id)
-    // 5xx are ours and logged in full (stack included) but never sent; 4xx are the caller's, logged briefly.
-    if (body.status >= 500) request.log.error({ err }, 'request failed')
-    else request.log.info({ code: body.code, errors: body.errors }, 'request rejected')
-    return reply.code(body.status).type('application/problem+json').send(body)
-  })
+  app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(err, request, reply),
+  )
   app.setNotFoundHandler((request, reply) => {
     const body = problem(
       'ROUTE_NOT_FOUND',

@@ -135,7 +135,7 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
       if (PRESSURE_EXEMPT.has(req.routeOptions.url ?? '')) return
       req.log.warn({ type, value }, 'under pressure: request refused')
       const body = problem(
-        'INTERNAL',
+        'OVERLOADED',
         `the service is under pressure (${type}); retry after ${PRESSURE_RETRY_AFTER_S} s`,
         [],
         req.id,
@@ -144,7 +144,7 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
         .code(503)
         .header('retry-after', PRESSURE_RETRY_AFTER_S)
         .type('application/problem+json')
-        .send({ ...body, status: 503 })
+        .send(body)
     },
   })
 }

@@ -47,6 +47,7 @@ t.test('public routes are rate limited per client address; keyed routes are not'
   }
   const refused = await app.inject({ method: 'POST', url: PREVIEW, payload: pointsRequest() })
   const body = assertProblem(tt, refused, 429)
+  tt.equal(body.code, 'JIFEN_ERR_RATE_LIMITED')
   tt.match(body.detail, /rate limit/)
   tt.ok(Number(refused.headers['retry-after']) > 0, 'Retry-After says when to come back')
   // GET routes marked public are limited too (separately counted per route)
@@ -289,6 +290,7 @@ t.test(
     tt.ok(await untilUnderPressure(app), 'the sampler reports pressure')
     const res = await app.inject({ method: 'POST', url: PREVIEW, payload: pointsRequest() })
     const body = assertProblem(tt, res, 503)
+    tt.equal(body.code, 'JIFEN_ERR_OVERLOADED')
     tt.match(body.detail, /under pressure/)
     tt.equal(res.headers['retry-after'], '10')
     tt.equal(res.headers['x-content-type-options'], 'nosniff', 'the refusal carries the security headers')
