@@ -72,16 +72,37 @@ async function serve(kind: string, dbPath: string): Promise<void> {
   }
   const { buildApp } = await import('../src/app.ts')
   const { loadConfig } = await import('../src/config.ts')
-  const config = loadConfig({ JIFEN_DB_PATH: dbPath, JIFEN_LOG_LEVEL: 'warn', JIFEN_PORT: '0' })
+  const { openSqlite } = await import('../src/repositories/sqlite/database.ts')
+  const { ApiKeyService } = await import('../src/services/api-keys.ts')
+  const { Recorder } = await import('../src/services/recorder.ts')
+  const { systemClock } = await import('../src/clock.ts')
+  // a police key for the official route, made as `jifen keys create` makes it
+  const repos = openSqlite(dbPath)
+  const { key } = await new ApiKeyService(repos.apiKeys, new Recorder(repos, systemClock)).create(
+    'bench',
+    ['police'],
+    {
+      keyId: null,
+      keyName: 'bench',
+    },
+  )
+  await repos.close()
+  // the public rate limit (120 a minute by default) would turn the load into 429s: off for the bench
+  const config = loadConfig({
+    JIFEN_DB_PATH: dbPath,
+    JIFEN_LOG_LEVEL: 'warn',
+    JIFEN_PORT: '0',
+    JIFEN_RATE_LIMIT_MAX: '0',
+  })
   const app = buildApp(config)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
-  process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
+  process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0} KEY ${key}\n`)
 }
 
 // ---------------------------------------------------------------- parent: measure
 
-function start(kind: string, dbPath: string): Promise<{ child: ChildProcess; port: number }> {
+function start(kind: string, dbPath: string): Promise<{ child: ChildProcess; port: number; key: string }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, dbPath],
@@ -93,8 +114,8 @@ function start(kind: string, dbPath: string): Promise<{ child: ChildProcess; por
     let out = ''
     child.stdout?.on('data', (d: Buffer) => {
       out += String(d)
-      const m = /LISTENING (\d+)/.exec(out)
-      if (m) resolve({ child, port: Number(m[1]) })
+      const m = /LISTENING (\d+)(?: KEY (\S+))?\n/.exec(out)
+      if (m) resolve({ child, port: Number(m[1]), key: m[2] ?? '' })
     })
     child.on('exit', (code) => reject(new Error(`${kind} server exited with ${code} before listening`)))
   })
@@ -108,13 +129,15 @@ interface Run {
   errors: number
 }
 
-async function load(url: string, method: 'GET' | 'POST', seconds: number): Promise<Run> {
+async function load(url: string, method: 'GET' | 'POST', seconds: number, key = ''): Promise<Run> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (key) headers.authorization = `Bearer ${key}`
   const opts = {
     url,
     method,
     connections: CONNECTIONS,
     duration: seconds,
-    ...(method === 'POST' ? { body: BODY, headers: { 'content-type': 'application/json' } } : {}),
+    ...(method === 'POST' ? { body: BODY, headers } : {}),
   }
   await autocannon({ ...opts, duration: 1 }) // warm-up: JIT, statement caches
   const r = await autocannon(opts)
@@ -128,7 +151,7 @@ async function load(url: string, method: 'GET' | 'POST', seconds: number): Promi
 }
 
 /** Checks both routes give the hand-computed total; returns the preview response's exact text. */
-async function check(port: number): Promise<string> {
+async function check(port: number, key: string): Promise<string> {
   let previewText = ''
   // correctness first: a fast wrong answer is no answer (107.5 + blood 2×2 + welfare ⌊45/20⌋ = 113.5,
   // with 24 Jiangsu months added to Zhejiang's? no: only Zhejiang months count, so insurance stays capped)
@@ -138,7 +161,7 @@ async function check(port: number): Promise<string> {
   ] as const) {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: BODY,
     })
     const text = await res.text()
@@ -164,9 +187,9 @@ async function main(): Promise<void> {
 
     const app = await start('app', join(dir, 'bench.sqlite'))
     children.push(app.child)
-    const previewText = await check(app.port)
+    const previewText = await check(app.port, app.key)
     const p = await load(`http://127.0.0.1:${app.port}/v1/points/preview`, 'POST', seconds)
-    const s = await load(`http://127.0.0.1:${app.port}/v1/points/evaluations`, 'POST', seconds)
+    const s = await load(`http://127.0.0.1:${app.port}/v1/points/evaluations`, 'POST', seconds, app.key)
     app.child.kill()
 
     const sizedFile = join(dir, 'preview-response.json')
