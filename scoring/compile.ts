@@ -131,7 +131,7 @@ export function compileTable(table: Table): CompiledTable {
     if (table.scheme !== 'points') throw new Error(`${table.id} is a ${table.scheme} table`)
     const asOf = toDay(ctx.asOf)
     const jurisdiction = ctx.jurisdiction ?? table.jurisdiction
-    const env = personEnv(applicant, table, person, asOf, jurisdiction, ctx, factGroups)
+    const env = personEnv(applicant, table, asOf, jurisdiction, ctx, factGroups)
     const n = items.length
     const outcomes = new Array(n)
     const after = new Array<number>(n)
@@ -141,8 +141,8 @@ export function compileTable(table: Table): CompiledTable {
       after[i] = Math.min(o.before, items[i].cap)
     }
     // highest-only across items: within a group only the best item counts (the first on a tie)
-    const superseded: (string | null)[] = new Array(n).fill(null)
-    if (hasGroups) {
+    const superseded: (string | null)[] | null = hasGroups ? new Array(n).fill(null) : null
+    if (superseded !== null) {
       const bestOfGroup = new Map<string, number>()
       for (let i = 0; i < n; i++) {
         const g = items[i].item.highestOfGroup
@@ -181,10 +181,11 @@ export function compileTable(table: Table): CompiledTable {
       const o = outcomes[i]
       // listed when a provisional value gave points, or a provisional band/tier/category decided
       // them (even a 0); an item outranked in its highest-only group used nothing
-      if (superseded[i] === null && ((o.provisional && o.before > 0) || o.matchedProvisional)) {
+      const supersededBy = superseded === null ? null : superseded[i]
+      if (supersededBy === null && ((o.provisional && o.before > 0) || o.matchedProvisional)) {
         provisionalRows.push(items[i].item.id)
       }
-      itemResults.push(new ItemRow(items[i], env, o, fromScaled(after[i]), superseded[i]))
+      itemResults.push(new ItemRow(items[i], env, o, fromScaled(after[i]), supersededBy))
     }
     const deductionResults: DeductionResult[] = []
     let frozenUntil: DayNumber | null = null
@@ -196,7 +197,8 @@ export function compileTable(table: Table): CompiledTable {
         const last = d.freezeMonths > 0 ? freezeLastDay(day, d.freezeMonths) : null
         if (last !== null && last >= asOf && (frozenUntil === null || last > frozenUntil)) frozenUntil = last
         total -= d.pts
-        if (d.provisional) provisionalRows.push(d.id)
+        // two records of one kind apply one deduction row twice: list the row once
+        if (d.provisional && !provisionalRows.includes(d.id)) provisionalRows.push(d.id)
         deductionResults.push({
           id: d.id,
           label: d.label,
@@ -240,7 +242,7 @@ export function compileTable(table: Table): CompiledTable {
     }
     let eligible = true
     for (const g of gateResults) {
-      if (g.provisional) provisionalRows.push(g.id)
+      if (g.provisional && !provisionalRows.includes(g.id)) provisionalRows.push(g.id)
       eligible &&= g.passed
     }
     return {
@@ -255,7 +257,7 @@ export function compileTable(table: Table): CompiledTable {
       eligible,
       gates: gateResults,
       provisional: provisionalRows.length > 0 || table.provisional,
-      provisionalRows: provisionalRows.length < 2 ? provisionalRows : [...new Set(provisionalRows)],
+      provisionalRows,
       ruleset: ref,
       factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
     }

@@ -1,12 +1,12 @@
 // Compiles table conditions into closures over derived fact vectors, each able to explain itself.
 import type { Condition } from '../schema/table.ts'
-import type { FactDef } from './facts.ts'
+import type { FactDef, FactVector } from './facts.ts'
 
 /** What a compiled condition reads: facts as of the evaluation date, as of named dates, and household members. */
 export interface Env {
-  facts: Float64Array
+  facts: FactVector
   /** facts as of a named date of the table (computed once per evaluation, then cached) */
-  factsAt(dateName: string): Float64Array
+  factsAt(dateName: string): FactVector
   /** the calendar date a named date stands for in this evaluation */
   dateOf(dateName: string): string
   /** household tables: one environment per member (parent) */

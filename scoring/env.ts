@@ -7,6 +7,7 @@ import {
   deriveHouseholdFacts,
   derivePersonFacts,
   type FactDef,
+  type FactVector,
   HOUSEHOLD_FACTS,
   type HouseholdChild,
   indexFacts,
@@ -69,7 +70,7 @@ export function namedDay(table: Table, name: string, asOf: DayNumber, ctx: EvalC
 
 /** Derives a fact vector as of a day; one per kind of subject (a person, a household). */
 export interface FactDeriver {
-  derive(day: DayNumber): Float64Array
+  derive(day: DayNumber): FactVector
 }
 
 /** A person's facts: the fact groups the table reads, plus the table's district facts. */
@@ -77,22 +78,20 @@ export class PersonDeriver implements FactDeriver {
   constructor(
     private readonly applicant: Applicant,
     private readonly table: Table,
-    private readonly scope: FactScope,
     private readonly jurisdiction: string,
     private readonly groups: number,
   ) {}
 
-  derive(day: DayNumber): Float64Array {
+  derive(day: DayNumber): FactVector {
     const base = derivePersonFacts(this.applicant, day, this.jurisdiction, this.groups)
     const district = this.table.districtFacts
     if (district.length === 0) return base
-    const f = new Float64Array(this.scope.defs.length)
-    f.set(base)
-    for (let i = 0; i < district.length; i++) {
-      const v = this.applicant.districtItems[district[i].id]
-      f[PERSON_FACTS.length + i] = v === undefined ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : v
+    // district facts follow the catalogue's, in the table's order
+    for (const d of district) {
+      const v = this.applicant.districtItems[d.id]
+      base.push(v === undefined ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : v)
     }
-    return f
+    return base
   }
 }
 
@@ -104,7 +103,7 @@ export class HouseholdDeriver implements FactDeriver {
     private readonly jurisdiction: string,
   ) {}
 
-  derive(day: DayNumber): Float64Array {
+  derive(day: DayNumber): FactVector {
     return deriveHouseholdFacts(this.child, this.ownsHomeIn, day, this.jurisdiction)
   }
 }
@@ -114,8 +113,8 @@ export class HouseholdDeriver implements FactDeriver {
  * named date the first time a rule asks for it (then cached).
  */
 export class DatedEnv implements Env {
-  readonly facts: Float64Array
-  #byDate: Map<string, Float64Array> | undefined
+  readonly facts: FactVector
+  #byDate: Map<string, FactVector> | undefined
 
   constructor(
     private readonly deriver: FactDeriver,
@@ -127,7 +126,7 @@ export class DatedEnv implements Env {
     this.facts = deriver.derive(asOf)
   }
 
-  factsAt(name: string): Float64Array {
+  factsAt(name: string): FactVector {
     this.#byDate ??= new Map()
     let f = this.#byDate.get(name)
     if (!f) {
@@ -146,23 +145,16 @@ export class DatedEnv implements Env {
 export function personEnv(
   applicant: Applicant,
   table: Table,
-  scope: FactScope,
   asOf: DayNumber,
   jurisdiction: string,
   ctx: EvalContext,
   groups: number,
 ): DatedEnv {
-  return new DatedEnv(
-    new PersonDeriver(applicant, table, scope, jurisdiction, groups),
-    table,
-    asOf,
-    ctx,
-    null,
-  )
+  return new DatedEnv(new PersonDeriver(applicant, table, jurisdiction, groups), table, asOf, ctx, null)
 }
 
 /** The same environment with its as-of facts replaced (what-if advice: one more month, one more hour). */
-export function withFacts(env: Env, facts: Float64Array): Env {
+export function withFacts(env: Env, facts: FactVector): Env {
   return {
     facts,
     members: env.members,

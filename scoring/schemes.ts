@@ -13,7 +13,7 @@ import type {
 import type { Table } from '../schema/table.ts'
 import { fromDay, toDay } from './calendar.ts'
 import type { CompiledTable } from './compile.ts'
-import type { Env, FactScope } from './conditions.ts'
+import type { Env } from './conditions.ts'
 import { DatedEnv, type EvalContext, HouseholdDeriver, personEnv } from './env.ts'
 import { PERSON_INDEX, permitStatus } from './facts.ts'
 import { contentSha256, factsSha256 } from './hash.ts'
@@ -36,7 +36,7 @@ export function evaluatePermit(c: CompiledTable, applicant: Applicant, ctx: Eval
   expectScheme(c, 'residence-permit')
   const asOf = toDay(ctx.asOf)
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
-  const env = personEnv(applicant, c.table, c.scope, asOf, jurisdiction, ctx, c.factGroups)
+  const env = personEnv(applicant, c.table, asOf, jurisdiction, ctx, c.factGroups)
   const gates = runGates(c, env, ctx.asOf)
   const status = permitStatus(applicant.residence?.permit ?? null, asOf)
   const entitlements: EntitlementResult[] = c.parts.entitlements.map(({ e, cond }) => {
@@ -85,7 +85,7 @@ export function evaluateSettlement(
   expectScheme(c, 'settlement')
   const asOf = toDay(ctx.asOf)
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
-  const env = personEnv(applicant, c.table, c.scope, asOf, jurisdiction, ctx, c.factGroups)
+  const env = personEnv(applicant, c.table, asOf, jurisdiction, ctx, c.factGroups)
   const parts = c.parts
   const routes: RouteResult[] = parts.routes.map(({ r, gates }) => {
     if (r.unavailable !== undefined) {
@@ -179,10 +179,7 @@ export function evaluateAdmission(
   expectScheme(c, 'admission')
   const asOf = toDay(ctx.asOf)
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
-  const member = c.scope.member as FactScope
-  const members = household.parents.map((p) =>
-    personEnv(p, c.table, member, asOf, jurisdiction, ctx, c.factGroups),
-  )
+  const members = household.parents.map((p) => personEnv(p, c.table, asOf, jurisdiction, ctx, c.factGroups))
   const env = new DatedEnv(
     new HouseholdDeriver(household.child, household.ownsHomeIn, jurisdiction),
     c.table,

@@ -20,15 +20,7 @@ export function adviseMore(
   result: PointsResult,
 ): Advice[] {
   const jurisdiction = ctx.jurisdiction ?? compiled.table.jurisdiction
-  const env = personEnv(
-    applicant,
-    compiled.table,
-    compiled.scope,
-    toDay(ctx.asOf),
-    jurisdiction,
-    ctx,
-    compiled.factGroups,
-  )
+  const env = personEnv(applicant, compiled.table, toDay(ctx.asOf), jurisdiction, ctx, compiled.factGroups)
   const capped = result.items.map((r) =>
     toScaled(r.cap === null ? r.pointsBeforeCap : Math.min(r.pointsBeforeCap, r.cap)),
   )
