@@ -60,6 +60,10 @@ export interface NewEvaluation {
   /** keyed HMAC of the ID number (src/security/id-hmac.ts), for lookups; never the number itself */
   idNumberHmac: string | null
   dates: Record<string, string>
+  /**
+   * The engine's result. Store it with JSON.stringify: its item and gate rows render their text
+   * when read (toJSON), so a structuredClone or spread copy would lose it.
+   */
   result: PointsResult
   /** the record's id, chosen by the service so its audit entry can name it in the same transaction */
   id: string

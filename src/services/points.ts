@@ -107,7 +107,8 @@ export class PointsService {
         idNumberMasked: id?.masked ?? null,
         idNumberHmac: id?.hmac ?? null,
         dates: req.dates ?? {},
-        result: asStored(result),
+        // serialised once, by the repository (see NewEvaluation.result)
+        result,
         at,
         year,
       })
