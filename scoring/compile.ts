@@ -3,7 +3,13 @@ import type { Applicant } from '../schema/applicant.ts'
 import type { DeductionResult, GateResult, LayerResult, PointsResult, RulesetRef } from '../schema/result.ts'
 import type { Table } from '../schema/table.ts'
 import { type DayNumber, fromDay, toDay } from './calendar.ts'
-import { type CompiledCondition, compileCondition, type FactScope, TableCompileError } from './conditions.ts'
+import {
+  type CompiledCondition,
+  compileCondition,
+  type FactScope,
+  stringsUnder,
+  TableCompileError,
+} from './conditions.ts'
 import { type EvalContext, householdScope, personEnv, personScope } from './env.ts'
 import { fromScaled, toScaled } from './exact.ts'
 import { freezeLastDay, groupsFor } from './facts.ts'
@@ -13,18 +19,6 @@ import { CompiledItem, ItemRow } from './items.ts'
 
 export { type EvalContext, EvaluationError } from './env.ts'
 export { CompiledGate } from './gates.ts'
-
-/** Every fact name a table's rules mention (under any `fact` key, at any depth). */
-export function factsMentioned(value: unknown, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(value)) for (const v of value) factsMentioned(v, out)
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'fact' && typeof v === 'string') out.add(v)
-      else factsMentioned(v, out)
-    }
-  }
-  return out
-}
 
 /** Checks that can be made without an applicant; errors stop publication, warnings are shown. */
 export interface TableProblems {
@@ -120,7 +114,7 @@ export function compileTable(table: Table): CompiledTable {
   const layerCaps = table.layers.map((l) => toScaled(l.cap))
   // admission results also report the scoring parent's insurance and residence months
   const factGroups = groupsFor([
-    ...factsMentioned(table),
+    ...stringsUnder('fact', table),
     ...(table.scheme === 'admission' ? ['insurance.ningbo.months', 'residence.months'] : []),
   ])
   const deductions = table.deductions.map((d) => ({ ...d, pts: toScaled(d.points) }))

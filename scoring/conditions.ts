@@ -102,6 +102,21 @@ function comparison(op: Op | 'in', target: number[]): (v: number) => boolean {
   }
 }
 
+/**
+ * Every string found under `key` at any depth of a table part: the facts a table reads (`fact`),
+ * the named dates a condition reads them at (`at`).
+ */
+export function stringsUnder(key: string, value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) stringsUnder(key, v, out)
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === key && typeof v === 'string') out.add(v)
+      else stringsUnder(key, v, out)
+    }
+  }
+  return out
+}
+
 export function compileCondition(cond: Condition, scope: FactScope, path: string): CompiledCondition {
   if ('all' in cond) {
     const parts = cond.all.map((c, i) => compileCondition(c, scope, `${path}.all[${i}]`))

@@ -1,19 +1,13 @@
 // Gates: named conditions that pass or fail with a reason, compiled once per table.
 import type { GateResult } from '../schema/result.ts'
 import type { Gate } from '../schema/table.ts'
-import { type CompiledCondition, compileCondition, type Env, type FactScope } from './conditions.ts'
-
-/** Named dates a condition reads its facts at (`at:` keys, at any depth). */
-function datesMentioned(value: unknown, out: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(value)) for (const v of value) datesMentioned(v, out)
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'at' && typeof v === 'string') out.add(v)
-      else datesMentioned(v, out)
-    }
-  }
-  return out
-}
+import {
+  type CompiledCondition,
+  compileCondition,
+  type Env,
+  type FactScope,
+  stringsUnder,
+} from './conditions.ts'
 
 export class CompiledGate {
   readonly cond: CompiledCondition
@@ -26,7 +20,7 @@ export class CompiledGate {
     path: string,
   ) {
     this.cond = compileCondition(gate.when, scope, `${path}.when`)
-    const dates = [...datesMentioned(gate.when)]
+    const dates = [...stringsUnder('at', gate.when)]
     this.onlyDate = dates.length === 1 ? dates[0] : null
   }
 
