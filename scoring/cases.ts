@@ -4,7 +4,7 @@ import { HouseholdSchema } from '../schema/household.ts'
 import type { PointsResult } from '../schema/result.ts'
 import type { Scheme } from '../schema/table.ts'
 import type { EvalContext } from './compile.ts'
-import { NoTableInForceError, type TableRegistry } from './registry.ts'
+import type { TableRegistry } from './registry.ts'
 import { evaluateAdmission, evaluatePermit, evaluateSettlement } from './schemes.ts'
 
 export interface TableCase {
@@ -64,14 +64,9 @@ function run(registry: TableRegistry, scheme: Scheme, c: TableCase): AnyResult {
   const ctx: EvalContext = { asOf: c.asOf, jurisdiction: c.jurisdiction, dates: c.dates }
   const table = registry.find(scheme, c.jurisdiction, c.asOf)
   /** the points result under the table in force, or null when none is (as the service does) */
-  const pointsOf = (a: ReturnType<typeof ApplicantSchema.parse>): PointsResult | null => {
-    try {
-      return registry.find('points', c.jurisdiction, c.asOf).evaluatePoints(a, ctx)
-    } catch (e) {
-      if (e instanceof NoTableInForceError) return null
-      throw e
-    }
-  }
+  const pointsTable = registry.inForce('points', c.jurisdiction, c.asOf)
+  const pointsOf = (a: ReturnType<typeof ApplicantSchema.parse>): PointsResult | null =>
+    pointsTable === null ? null : pointsTable.evaluatePoints(a, ctx)
   switch (scheme) {
     case 'points':
       return table.evaluatePoints(ApplicantSchema.parse(c.applicant), ctx) as unknown as AnyResult

@@ -31,6 +31,13 @@ export class TableRegistry {
    * highest version, wins.
    */
   find(scheme: Scheme, jurisdiction: string, asOf: string): CompiledTable {
+    const found = this.inForce(scheme, jurisdiction, asOf)
+    if (found === null) throw new NoTableInForceError(scheme, jurisdiction, asOf)
+    return found
+  }
+
+  /** Like `find`, but null when no table is in force (rules that still answer without one). */
+  inForce(scheme: Scheme, jurisdiction: string, asOf: string): CompiledTable | null {
     for (const code of jurisdictionChain(jurisdiction)) {
       let best: CompiledTable | undefined
       for (const c of this.tables) {
@@ -46,6 +53,6 @@ export class TableRegistry {
       }
       if (best) return best
     }
-    throw new NoTableInForceError(scheme, jurisdiction, asOf)
+    return null
   }
 }

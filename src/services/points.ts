@@ -42,7 +42,8 @@ export function refuseFuture(
     throw new AppError('FUTURE_DATE', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
 }
 
-function contextOf(req: EvaluationRequest): EvalContext {
+/** The engine's frame for a request: its as-of date, jurisdiction and any named dates it supplies. */
+export function contextOf(req: EvaluationRequest): EvalContext {
   return { asOf: req.asOf, jurisdiction: req.jurisdiction, dates: req.dates }
 }
 

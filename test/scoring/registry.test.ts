@@ -76,10 +76,15 @@ t.test('NoTableInForceError', async (t) => {
     t.ok(error instanceof NoTableInForceError, `${scheme} ${jurisdiction} ${asOf}`)
     const e = error as NoTableInForceError
     t.same([e.scheme, e.jurisdiction, e.asOf], [scheme, jurisdiction, asOf])
+    t.equal(registry.inForce(scheme, jurisdiction, asOf), null, 'inForce answers null instead')
   }
   check('points', '110101', '2023-06-01') // Beijing: no table at any level
   check('points', '330212', '2020-06-01') // before any Ningbo table
   check('admission', '330212', '2023-06-01') // no admission tables at all
+})
+
+t.test('inForce finds what find finds', async (t) => {
+  t.equal(registry.inForce('settlement', '330212', '2021-06-01')?.table.id, 'settle-ningbo')
 })
 
 t.test('accepts compiled tables', async (t) => {
