@@ -22,6 +22,15 @@ function expectScheme(c: CompiledTable, scheme: Table['scheme']): void {
   if (c.table.scheme !== scheme) throw new Error(`${c.table.id} is a ${c.table.scheme} table, not ${scheme}`)
 }
 
+/** The provisional rows a result used, and whether the result is provisional (a row, or the table itself). */
+function provisionalMarks(
+  c: CompiledTable,
+  rows: readonly { id: string; provisional: boolean }[],
+): { provisional: boolean; provisionalRows: string[] } {
+  const provisionalRows = provisionalOf(rows)
+  return { provisional: provisionalRows.length > 0 || c.table.provisional, provisionalRows }
+}
+
 function provisionalOf(rows: readonly { id: string; provisional: boolean }[]): string[] {
   return [...new Set(rows.filter((r) => r.provisional).map((r) => r.id))]
 }
@@ -64,8 +73,7 @@ export function evaluatePermit(c: CompiledTable, applicant: Applicant, ctx: Eval
       lateEndorsements: status.lateEndorsements,
     },
     entitlements,
-    provisional: provisionalOf([...gates, ...entitlements]).length > 0 || c.table.provisional,
-    provisionalRows: provisionalOf([...gates, ...entitlements]),
+    ...provisionalMarks(c, [...gates, ...entitlements]),
     ruleset: c.ref,
     factsSha256: factsSha256(applicant),
   }
@@ -157,8 +165,7 @@ export function evaluateSettlement(
     eligible: routes.some((r) => r.passed) || (pointsSettlement?.passed ?? false),
     routes,
     pointsSettlement,
-    provisional: provisionalOf(rows).length > 0 || c.table.provisional,
-    provisionalRows: provisionalOf(rows),
+    ...provisionalMarks(c, rows),
     ruleset: c.ref,
     factsSha256: factsSha256(applicant),
   }
@@ -215,8 +222,7 @@ export function evaluateAdmission(
     ),
     insuranceMonths: scoring ? scoring.facts[PERSON_INDEX.get('insurance.ningbo.months')!] : 0,
     residenceMonths: scoring ? scoring.facts[PERSON_INDEX.get('residence.months')!] : 0,
-    provisional: provisionalOf(rows).length > 0 || c.table.provisional,
-    provisionalRows: provisionalOf(rows),
+    ...provisionalMarks(c, rows),
     ruleset: c.ref,
     factsSha256: contentSha256({
       parents: household.parents.map((p) => factsSha256(p)),
