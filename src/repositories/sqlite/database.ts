@@ -11,6 +11,7 @@ import type { Repositories, WriteTx } from '../types.ts'
 import { SqliteApiKeyRepository } from './api-keys.ts'
 import { SqliteAuditRepository } from './audit.ts'
 import { SqliteEvaluationRepository } from './evaluations.ts'
+import { GroupCommitter } from './group-commit.ts'
 import { SqliteIdempotencyRepository } from './idempotency.ts'
 import { SqliteRulesetRepository } from './rulesets.ts'
 
@@ -64,6 +65,7 @@ export function openSqlite(path: string): Repositories {
       },
     },
   }
+  const committer = new GroupCommitter(sqlite, tx)
   return {
     rulesets,
     evaluations,
@@ -71,12 +73,15 @@ export function openSqlite(path: string): Repositories {
     audit,
     idempotency,
     // Synchronous callback: with better-sqlite3 an async one would commit early and never roll back.
-    // IMMEDIATE takes the write lock first, so reads inside (last reference number, last audit hash)
-    // cannot be raced by another process writing the same file.
-    transaction: async (work) => sqlite.transaction(() => work(tx)).immediate(),
+    // Units submitted together share one IMMEDIATE transaction, each in its own savepoint (see
+    // group-commit.ts): the write lock is taken first, so reads inside (last reference number, last
+    // audit hash) cannot be raced by another process writing the same file.
+    transaction: (work) => committer.submit(work),
     ping: async () => (ping.get() as { ok: number }).ok === 1,
     close: async () => {
-      if (sqlite.open) sqlite.close()
+      if (!sqlite.open) return
+      committer.drain()
+      sqlite.close()
     },
   }
 }
