@@ -70,6 +70,23 @@ async function serve(kind: string, dbPath: string): Promise<void> {
     process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
     return
   }
+  if (kind === 'ceiling') {
+    // What preview could reach on this stack if scoring, hashing, advice, logging and the security
+    // hooks cost nothing: the same request validated by the same zod schema, the same response
+    // object serialised as the app serialises it. Preview cannot beat this line.
+    const { default: Fastify } = await import('fastify')
+    const { validatorCompiler } = await import('fastify-type-provider-zod')
+    const { EvaluationRequestSchema } = await import('../schema/api.ts')
+    const response = JSON.parse(readFileSync(dbPath, 'utf8')) as unknown
+    const app = Fastify({ logger: false })
+    app.setValidatorCompiler(validatorCompiler)
+    app.setSerializerCompiler(() => (data) => JSON.stringify(data))
+    app.post('/', { schema: { body: EvaluationRequestSchema } }, async () => response)
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const addr = app.server.address()
+    process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
+    return
+  }
   const { buildApp } = await import('../src/app.ts')
   const { loadConfig } = await import('../src/config.ts')
   const { openSqlite } = await import('../src/repositories/sqlite/database.ts')
@@ -197,6 +214,11 @@ async function main(): Promise<void> {
     const sized = await start('hello-sized', sizedFile)
     children.push(sized.child)
     const hs = await load(`http://127.0.0.1:${sized.port}/`, 'POST', seconds)
+    sized.child.kill()
+
+    const ceiling = await start('ceiling', sizedFile)
+    children.push(ceiling.child)
+    const c = await load(`http://127.0.0.1:${ceiling.port}/`, 'POST', seconds)
 
     const fmt = (name: string, r: Run, ratio?: number) =>
       `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms${ratio === undefined ? '' : `  ${(ratio * 100).toFixed(0).padStart(3)} % of hello-world`}`
@@ -209,6 +231,9 @@ async function main(): Promise<void> {
     const bytes = Buffer.byteLength(previewText)
     console.log(
       `${fmt(`hello-world POST, ${bytes} B`, hs)}  (a constant response as large as preview's: preview is ${((p.rps / hs.rps) * 100).toFixed(0)} % of it, stored ${((s.rps / hs.rps) * 100).toFixed(0)} %)`,
+    )
+    console.log(
+      `${fmt('zod in, same JSON out', c, c.rps / h.rps)}  (the stack's ceiling for preview: no scoring, no hooks; preview is ${((p.rps / c.rps) * 100).toFixed(0)} % of it)`,
     )
     const failures: string[] = []
     if (previewRatio < TARGETS.previewRatio)
