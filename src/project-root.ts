@@ -2,5 +2,6 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-// src/ is one level below the root; we run TypeScript sources directly (tsx), never from dist/.
+// One level below the root either way: src/project-root.ts under tsx (tests, tools), or the bundle
+// dist/jifen.mjs that `npm start` builds (esbuild keeps import.meta.url pointing at the bundle).
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..')
