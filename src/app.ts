@@ -17,7 +17,7 @@ import { type Clock, systemClock } from './clock.ts'
 import { type Config, ConfigError } from './config.ts'
 import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
-import { registerHardening } from './plugins/hardening.ts'
+import { addSecurityHeaders, registerHardening } from './plugins/hardening.ts'
 import { LOG_REDACT_PATHS, scrubIdNumbers } from './plugins/logging.ts'
 import { projectRoot } from './project-root.ts'
 import { openSqlite } from './repositories/sqlite/database.ts'
@@ -145,8 +145,12 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     // `__proto__` / `constructor` keys in a body are errors, not silently dropped
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    // a path parameter too long or badly percent-encoded is refused before routing: same problem+json
-    frameworkErrors: sendProblem,
+    // a path parameter too long or badly percent-encoded is refused before routing, where no onSend
+    // hook runs: same problem+json, same security headers
+    frameworkErrors: (err, req, reply) => {
+      addSecurityHeaders(reply)
+      return sendProblem(err, req, reply)
+    },
   })
   // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')

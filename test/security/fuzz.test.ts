@@ -719,6 +719,9 @@ t.test(
       t.ok(res.statusCode >= 400 && res.statusCode < 500, `${url.slice(0, 40)}: ${res.statusCode}`)
       t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'problem+json')
       t.match(res.body, /"code":"JIFEN_ERR_/, 'with a catalogue code')
+      // answered before routing, where no onSend hook runs: the headers are added by the handler itself
+      t.equal(res.headers['x-content-type-options'], 'nosniff', 'with the security headers')
+      t.match(String(res.headers['content-security-policy']), /frame-ancestors 'none'/)
     }
   },
 )
