@@ -629,16 +629,27 @@ export const IdempotencyHeadersSchema = z
 /** The GB 11643 standard's own example number: valid checksum, no real person behind it. */
 const EXAMPLE_ID_NUMBER = '11010519491231002X'
 
+const LookupIdNumberSchema = ApplicantSchema.shape.idNumber.unwrap().meta({
+  description:
+    'the full 18-character ID number; matched through its keyed hash, never stored or logged in full',
+  example: EXAMPLE_ID_NUMBER,
+})
+
 export const EvaluationLookupQuerySchema = z
   .object({
-    idNumber: ApplicantSchema.shape.idNumber.unwrap().meta({
-      description:
-        'the full 18-character ID number; matched through its keyed hash, never stored or logged in full',
-      example: EXAMPLE_ID_NUMBER,
-    }),
+    idNumber: LookupIdNumberSchema,
     limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
   })
   .strict()
+
+/** The same lookup with the ID number in the body, where proxies and access logs do not record it. */
+export const EvaluationSearchSchema = z
+  .object({
+    idNumber: LookupIdNumberSchema,
+    limit: z.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+  })
+  .strict()
+  .meta({ id: 'PointsEvaluationSearch', example: { idNumber: EXAMPLE_ID_NUMBER, limit: 100 } })
 
 export const EvaluationListSchema = z
   .object({

@@ -1,10 +1,11 @@
-// Points routes: official evaluations (stored, 201, idempotent), reading, lookup by ID number, replay, public preview.
+// Points routes: official evaluations (stored, 201, idempotent), reading, search by ID number, replay, public preview.
 import type { FastifyInstance } from 'fastify'
 import {
   EvaluationIdParamsSchema,
   EvaluationListSchema,
   EvaluationLookupQuerySchema,
   EvaluationRequestSchema,
+  EvaluationSearchSchema,
   IdempotencyHeadersSchema,
   PointsEvaluationSchema,
   PreviewSchema,
@@ -43,6 +44,26 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
     async (req, reply) =>
       sendWritten(reply, await services().points.createOfficial(req.body, writeContext(req))),
   )
+  r.post(
+    '/v1/points/evaluations/search',
+    {
+      config: { scopes: ['police', 'auditor'] },
+      schema: {
+        tags: ['points'],
+        summary: 'A person’s official records, found by ID number (matched through its keyed hash)',
+        description:
+          'The ID number travels in the body, so proxies and access logs that record URLs never see it. Stores nothing.',
+        body: EvaluationSearchSchema,
+        response: {
+          200: ok(EvaluationListSchema, 'the records made with this ID number, newest first'),
+          ...problems(...BODY_PROBLEMS),
+        },
+      },
+    },
+    async (req) => ({
+      evaluations: await services().points.listByIdNumber(req.body.idNumber, req.body.limit),
+    }),
+  )
   r.get(
     '/v1/points/evaluations',
     {
@@ -50,6 +71,9 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
       schema: {
         tags: ['points'],
         summary: 'A person’s official records, found by ID number (matched through its keyed hash)',
+        description:
+          'Deprecated: the ID number is in the URL, which proxies and access logs may record in full. Use POST /v1/points/evaluations/search.',
+        deprecated: true,
         querystring: EvaluationLookupQuerySchema,
         response: {
           200: ok(EvaluationListSchema, 'the records made with this ID number, newest first'),

@@ -128,6 +128,77 @@ t.test(
   },
 )
 
+t.test(
+  'POST /v1/points/evaluations/search finds the same records with the ID number kept out of the URL',
+  async (tt) => {
+    const app = await build(tt)
+    const police = await authHeaders(app, ['police'])
+    const make = async (id: string) =>
+      json(
+        await app.inject({
+          method: 'POST',
+          url: '/v1/points/evaluations',
+          headers: police,
+          payload: pointsRequest({}, { idNumber: id }),
+        }),
+      )
+    const a1 = await make(ALICE)
+    await make(BOB)
+    const a2 = await make(ALICE)
+    const search = (payload: unknown, headers = police) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/points/evaluations/search',
+        headers,
+        payload: payload as object,
+      })
+
+    const auditor = await authHeaders(app, ['auditor'])
+    for (const headers of [police, auditor]) {
+      const res = await search({ idNumber: ALICE }, headers)
+      tt.equal(res.statusCode, 200)
+      tt.same(
+        json(res).evaluations.map((e: { reference: string }) => e.reference),
+        [a2.reference, a1.reference],
+        'newest first, nobody else’s',
+      )
+      tt.notOk(res.body.includes(ALICE), 'the answer shows the masked form only')
+    }
+    tt.same(
+      json(await search({ idNumber: ALICE, limit: 1 })).evaluations.map((e: { id: string }) => e.id),
+      [a2.id],
+    )
+    // the GET gives the same answer: one lookup, two ways to ask
+    tt.same(
+      json(
+        await app.inject({ method: 'GET', url: `/v1/points/evaluations?idNumber=${ALICE}`, headers: police }),
+      ),
+      json(await search({ idNumber: ALICE })),
+    )
+    tt.same(json(await search({ idNumber: idFor('789') })).evaluations, [])
+
+    const badChecksum = `${ALICE.slice(0, 17)}${ALICE[17] === '0' ? '1' : '0'}`
+    for (const [payload, path] of [
+      [{ idNumber: badChecksum }, 'body.idNumber'],
+      [{}, 'body.idNumber'],
+      [{ idNumber: ALICE, limit: 0 }, 'body.limit'],
+      [{ idNumber: ALICE, limit: '5' }, 'body.limit'],
+      [{ idNumber: ALICE, name: 'Alice' }, 'body'],
+    ] as const) {
+      const bad = await search(payload)
+      tt.equal(bad.statusCode, 400, JSON.stringify(payload))
+      tt.ok(
+        json(bad).errors.some((e: { path: string }) => e.path === path),
+        `${JSON.stringify(payload)} names ${path}`,
+      )
+      tt.notOk(bad.body.includes(badChecksum), 'the refusal does not echo the ID number')
+    }
+    const education = await authHeaders(app, ['education'])
+    tt.equal((await search({ idNumber: ALICE }, education)).statusCode, 403, 'education cannot search by ID')
+    tt.equal((await search({ idNumber: ALICE }, {})).statusCode, 401, 'nor can anyone without a key')
+  },
+)
+
 t.test('logs of a whole flow hold no full ID number and no key', async (tt) => {
   const logs = captureLogs()
   const app = await build(tt, { config: { logLevel: 'trace' }, logStream: logs.stream })
@@ -148,6 +219,18 @@ t.test('logs of a whole flow hold no full ID number and no key', async (tt) => {
   })
   await app.inject({ method: 'GET', url: `/v1/points/evaluations?idNumber=${ALICE}`, headers })
   await app.inject({ method: 'GET', url: `/v1/points/evaluations?idNumber=${badChecksum}`, headers })
+  await app.inject({
+    method: 'POST',
+    url: '/v1/points/evaluations/search',
+    headers,
+    payload: { idNumber: ALICE },
+  })
+  await app.inject({
+    method: 'POST',
+    url: '/v1/points/evaluations/search',
+    headers,
+    payload: { idNumber: badChecksum },
+  })
   await app.inject({
     method: 'POST',
     url: '/v1/points/preview',

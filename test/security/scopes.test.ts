@@ -28,6 +28,7 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'POST /v1/points/preview': 'public',
   'POST /v1/points/evaluations': ['police', 'education'],
   'GET /v1/points/evaluations': ['police', 'auditor'],
+  'POST /v1/points/evaluations/search': ['police', 'auditor'],
   'GET /v1/points/evaluations/:id': ['police', 'education', 'auditor'],
   'POST /v1/points/evaluations/:id/replay': ['police', 'education', 'auditor'],
   'POST /v1/residence-permit/eligibility': ['police'],
