@@ -136,6 +136,9 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
+    // behind a proxy, req.ip (the rate limit's key, the logs' client) comes from X-Forwarded-For as far
+    // as the configured proxies vouch for it; otherwise every caller would share the proxy's address
+    trustProxy: config.trustProxy,
     // callers may pass their own request id (a counter system's ticket); anything odd gets a fresh one
     requestIdHeader: false,
     genReqId: (req) => {

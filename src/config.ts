@@ -1,4 +1,5 @@
 // Service configuration: read once from the environment, validated with zod, frozen; the only reader of process.env.
+import { isIP } from 'node:net'
 import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
 
@@ -90,6 +91,35 @@ export const ConfigEnvSchema = z.object({
     .min(0)
     .default(() => Math.floor(getHeapStatistics().heap_size_limit * 0.9))
     .describe('V8 heap in use above which requests get 503; default 90 % of the heap limit; 0 = not checked'),
+  JIFEN_TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value, ctx): TrustProxy => {
+      const v = value.trim()
+      if (v === 'false') return false
+      if (v === 'true' || /^\d+$/.test(v)) {
+        // true trusts anyone; fastify 5 refuses to trust by hop count alone (it could not check the peer)
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'give the proxies’ addresses or CIDR ranges: true (or a hop count) would let any client name its own address and so dodge the rate limit',
+        })
+        return z.NEVER
+      }
+      const entries = v.split(',').map((e) => e.trim())
+      const bad = entries.filter((e) => !isAddressOrCidr(e))
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not an address, CIDR range or range name: ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+        })
+        return z.NEVER
+      }
+      return entries
+    })
+    .describe(
+      'proxies whose X-Forwarded-For gives the client address (for the rate limit and logs): false (none, the default), or the proxies as comma-separated addresses, CIDR ranges or the names loopback, linklocal, uniquelocal',
+    ),
   JIFEN_PRESSURE_MAX_RSS_BYTES: z.coerce
     .number()
     .int()
@@ -97,6 +127,23 @@ export const ConfigEnvSchema = z.object({
     .default(0)
     .describe('resident set size above which requests get 503; 0 = not checked'),
 })
+
+/** Fastify's trustProxy as we allow it: off, or the proxies' addresses and ranges. */
+export type TrustProxy = false | string[]
+
+/** proxy-addr's (fastify's) names for address ranges */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+function isAddressOrCidr(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true
+  const [address, prefix, ...rest] = entry.split('/')
+  if (rest.length > 0) return false
+  const family = isIP(address)
+  if (family === 0) return false
+  if (prefix === undefined) return true
+  const bits = Number(prefix)
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128)
+}
 
 export interface Config {
   readonly port: number
@@ -116,6 +163,8 @@ export interface Config {
   readonly pressureMaxEventLoopDelayMs: number
   readonly pressureMaxHeapUsedBytes: number
   readonly pressureMaxRssBytes: number
+  /** who may tell us the client's address in X-Forwarded-For */
+  readonly trustProxy: TrustProxy
 }
 
 /** Configuration is wrong; the message lists every variable at fault, one per line. */
@@ -148,6 +197,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     pressureMaxEventLoopDelayMs: e.JIFEN_PRESSURE_MAX_EVENT_LOOP_DELAY_MS,
     pressureMaxHeapUsedBytes: e.JIFEN_PRESSURE_MAX_HEAP_USED_BYTES,
     pressureMaxRssBytes: e.JIFEN_PRESSURE_MAX_RSS_BYTES,
+    trustProxy: e.JIFEN_TRUST_PROXY,
   })
 }
 

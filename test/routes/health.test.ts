@@ -166,3 +166,28 @@ t.test(
     tt.equal(message.split('\n').length, 4, 'one line per problem under a heading')
   },
 )
+
+t.test(
+  'JIFEN_TRUST_PROXY: off by default, or the proxies by address, range or name; never everyone',
+  async (tt) => {
+    tt.equal(loadConfig({}).trustProxy, false)
+    tt.equal(loadConfig({ JIFEN_TRUST_PROXY: 'false' }).trustProxy, false)
+    tt.same(loadConfig({ JIFEN_TRUST_PROXY: '10.0.0.5, 10.8.0.0/16,::1,fd00::/8,loopback' }).trustProxy, [
+      '10.0.0.5',
+      '10.8.0.0/16',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ])
+    for (const [value, why] of [
+      ['true', /addresses or CIDR ranges/],
+      ['2', /addresses or CIDR ranges/],
+      ['10.0.0.0/33', /"10\.0\.0\.0\/33"/],
+      ['proxy.internal', /"proxy\.internal"/],
+      ['10.0.0.1,', /""/],
+    ] as const) {
+      tt.throws(() => loadConfig({ JIFEN_TRUST_PROXY: value }), { message: why }, value)
+      tt.throws(() => loadConfig({ JIFEN_TRUST_PROXY: value }), { message: /JIFEN_TRUST_PROXY/ })
+    }
+  },
+)

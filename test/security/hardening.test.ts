@@ -70,6 +70,47 @@ t.test('public routes are rate limited per client address; keyed routes are not'
   }
 })
 
+t.test(
+  'behind a trusted proxy the rate limit counts each forwarded client; spoofed headers change nothing',
+  async (tt) => {
+    const send = (app: Awaited<ReturnType<typeof build>>, from: string, forwardedFor?: string) =>
+      app.inject({
+        method: 'POST',
+        url: PREVIEW,
+        payload: pointsRequest(),
+        remoteAddress: from,
+        headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+      })
+    const PROXY = '10.0.0.5'
+    const proxied = await build(tt, { config: { rateLimitMax: 2, trustProxy: [PROXY] } })
+    for (let i = 0; i < 2; i++) tt.equal((await send(proxied, PROXY, '203.0.113.7')).statusCode, 200)
+    tt.equal(
+      (await send(proxied, PROXY, '203.0.113.7')).statusCode,
+      429,
+      'the forwarded client used its allowance',
+    )
+    tt.equal(
+      (await send(proxied, PROXY, '203.0.113.8')).statusCode,
+      200,
+      'another client behind the same proxy has its own',
+    )
+    // a client reaching us directly cannot pick an address: its header is not vouched for by a trusted proxy
+    const direct = '198.51.100.9'
+    for (let i = 0; i < 2; i++) await send(proxied, direct, `192.0.2.${i}`)
+    tt.equal(
+      (await send(proxied, direct, '192.0.2.99')).statusCode,
+      429,
+      'X-Forwarded-For from a non-proxy is ignored',
+    )
+
+    // without trustProxy (the default), everyone behind a proxy shares the proxy's allowance
+    const unconfigured = await build(tt, { config: { rateLimitMax: 2 } })
+    await send(unconfigured, PROXY, '203.0.113.7')
+    await send(unconfigured, PROXY, '203.0.113.8')
+    tt.equal((await send(unconfigured, PROXY, '203.0.113.9')).statusCode, 429)
+  },
+)
+
 t.test('a rate limit of 0 turns the limit off (test and bench apps)', async (tt) => {
   const app = await build(tt, { config: { rateLimitMax: 0 } })
   for (let i = 0; i < 150; i++) {
