@@ -120,6 +120,7 @@ export function compileTable(table: Table): CompiledTable {
   const deductions = table.deductions.map((d) => ({ ...d, pts: toScaled(d.points) }))
   const hasGroups = items.some((c) => c.item.highestOfGroup !== undefined)
   const freezeRef = table.deductions.find((d) => d.freezeMonths > 0)
+  const freezeProvisional = table.deductions.some((d) => d.freezeMonths > 0 && d.provisional)
 
   function evaluatePoints(applicant: Applicant, ctx: EvalContext): PointsResult {
     if (table.scheme !== 'points') throw new Error(`${table.id} is a ${table.scheme} table`)
@@ -230,7 +231,7 @@ export function compileTable(table: Table): CompiledTable {
             ? '计算日无冻结'
             : `积分冻结至 ${fromDay(frozenUntil)}（含），冻结期间不得用于申请`,
         ref: freezeRef.ref,
-        provisional: table.deductions.some((d) => d.freezeMonths > 0 && d.provisional),
+        provisional: freezeProvisional,
         at,
       })
     }

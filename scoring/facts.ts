@@ -144,19 +144,49 @@ const P = (name: string): number => {
   return i
 }
 
+/**
+ * isWithin(region, scope) for `prefix` = regionPrefix(scope): facts test several regions against
+ * one scope, so its prefix is worked out once and not per test.
+ */
+const within = (region: string | null | undefined, prefix: string): boolean =>
+  region?.startsWith(prefix) === true
+
 const byStart = (a: [number, number], b: [number, number]): number => a[0] - b[0]
 
-/** Merges inclusive [from, to] integer intervals and returns them sorted. */
-function mergeIntervals(spans: [number, number][], joinAdjacent: boolean): [number, number][] {
-  spans.sort(byStart)
-  const out: [number, number][] = []
-  for (const s of spans) {
-    const last = out[out.length - 1]
-    if (last && s[0] <= last[1] + (joinAdjacent ? 1 : 0)) {
-      if (s[1] > last[1]) last[1] = s[1]
-    } else out.push([s[0], s[1]])
+/**
+ * Sorts spans by start, stably (as Array.prototype.sort does). An applicant has a handful of
+ * periods, and for so few an insertion sort beats sort() calling a comparator for every pair.
+ */
+function sortByStart(spans: [number, number][]): void {
+  if (spans.length > 16) {
+    spans.sort(byStart)
+    return
   }
-  return out
+  for (let i = 1; i < spans.length; i++) {
+    const s = spans[i]
+    let j = i - 1
+    for (; j >= 0 && spans[j][0] > s[0]; j--) spans[j + 1] = spans[j]
+    spans[j + 1] = s
+  }
+}
+
+/**
+ * Merges inclusive [from, to] integer intervals and returns them sorted. Works in place: `spans`
+ * and its pairs must be the caller's own, freshly built (every caller builds them per call).
+ */
+function mergeIntervals(spans: [number, number][], joinAdjacent: boolean): [number, number][] {
+  sortByStart(spans)
+  const gap = joinAdjacent ? 1 : 0
+  let n = 0 // spans[0..n) are the merged runs so far
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]
+    const last = n > 0 ? spans[n - 1] : undefined
+    if (last !== undefined && s[0] <= last[1] + gap) {
+      if (s[1] > last[1]) last[1] = s[1]
+    } else spans[n++] = s
+  }
+  spans.length = n
+  return spans
 }
 
 function totalLength(spans: [number, number][]): number {
@@ -177,23 +207,27 @@ export interface InsuranceCount {
  * once; `to: null` runs to `last`; months after `last` are not yet paid. Back-paid months count
  * in `months` and are flagged in `backPaidMonths`; a month both paid on time and back-paid is on time.
  */
-export function countInsurance(
+export function countInsurance<A>(
   periods: readonly InsurancePeriod[],
-  inScope: (region: string) => boolean,
+  inScope: (region: string, arg: A) => boolean,
   last: MonthIndex,
+  /** passed on to `inScope`, so that a scope needs no closure built per evaluation */
+  arg?: A,
 ): InsuranceCount {
   const all: [number, number][] = []
   const onTime: [number, number][] = []
   for (const p of periods) {
-    if (!inScope(p.region)) continue
+    if (!inScope(p.region, arg as A)) continue
     const from = toMonth(p.from)
     const to = Math.min(p.to === null ? last : toMonth(p.to), last)
     if (to < from) continue
     all.push([from, to])
     if (!p.backPaid) onTime.push([from, to])
   }
-  const allMerged = mergeIntervals(all, true)
-  const onTimeMerged = mergeIntervals(onTime, true)
+  // most applicants have no back-paid month: then the on-time periods are all of them
+  const allOnTime = onTime.length === all.length
+  const allMerged = mergeIntervals(all, true) // (merges in place: `all` may shrink)
+  const onTimeMerged = allOnTime ? allMerged : mergeIntervals(onTime, true)
   const months = totalLength(allMerged)
   const paidMonths = totalLength(onTimeMerged)
   const lastRun = onTimeMerged[onTimeMerged.length - 1]
@@ -206,18 +240,18 @@ export function countInsurance(
 }
 
 /**
- * Day intervals of the periods inside region `scope` (and of `kind`, when given), clipped to
- * `asOf`; `to: null` runs to `asOf`.
+ * Day intervals of the periods inside the region of `prefix` (see regionPrefix; and of `kind`,
+ * when given), clipped to `asOf`; `to: null` runs to `asOf`.
  */
 function dayRuns(
   periods: readonly { from: string; to: string | null; region: string; kind?: string }[],
-  scope: string,
+  prefix: string,
   kind: string | null,
   asOf: DayNumber,
 ): [number, number][] {
   const spans: [number, number][] = []
   for (const p of periods) {
-    if (!isWithin(p.region, scope) || (kind !== null && p.kind !== kind)) continue
+    if (!within(p.region, prefix) || (kind !== null && p.kind !== kind)) continue
     const from = toDay(p.from)
     const to = Math.min(p.to === null ? asOf : toDay(p.to), asOf)
     if (to >= from) spans.push([from, to])
@@ -249,6 +283,10 @@ export interface PermitStatus {
 
 const ascending = (x: number, y: number): number => x - y
 
+function notHeld(): PermitStatus {
+  return { held: false, valid: false, validSince: null, lateEndorsements: 0, lastLateEndorsement: null }
+}
+
 /**
  * A permit is valid for one year from its issue; each yearly endorsement made while it is valid
  * extends it by one more year (663号 art. 10). A permit lapses on the anniversary it was not
@@ -260,22 +298,19 @@ export function permitStatus(
   permit: { issuedOn: string; endorsements: string[] } | null,
   at: DayNumber,
 ): PermitStatus {
-  const none: PermitStatus = {
-    held: false,
-    valid: false,
-    validSince: null,
-    lateEndorsements: 0,
-    lastLateEndorsement: null,
-  }
-  if (permit === null) return none
+  if (permit === null) return notHeld()
   const issued = toDay(permit.issuedOn)
-  if (issued > at) return none
+  if (issued > at) return notHeld()
   const endorsements: DayNumber[] = []
+  let inOrder = true
   for (const e of permit.endorsements) {
     const d = toDay(e)
-    if (d <= at) endorsements.push(d)
+    if (d > at) continue
+    if (endorsements.length > 0 && d < endorsements[endorsements.length - 1]) inOrder = false
+    endorsements.push(d)
   }
-  endorsements.sort(ascending)
+  // they usually arrive in date order: sort (a comparator call per pair) only when they did not
+  if (!inOrder) endorsements.sort(ascending)
   let yearStart = issued // the current validity year runs from yearStart up to (not including) expiry
   let expiry = addYears(issued, 1)
   let validSince = issued
@@ -398,8 +433,10 @@ const G = {
 
 const ZHEJIANG_PREFIX = regionPrefix(ZHEJIANG)
 const NINGBO_PREFIX = regionPrefix(NINGBO)
-const inZhejiang = (r: string) => r.startsWith(ZHEJIANG_PREFIX)
-const inNingbo = (r: string) => r.startsWith(NINGBO_PREFIX)
+// Insurance scope tests take their variable part (a region prefix, the housing's town) as an
+// argument rather than closing over it: a closure made per evaluation is costly (and under tsx,
+// esbuild's keepNames wraps each one in a __name call).
+const isTown = (r: string, town: string | null) => town !== null && r === town
 
 /**
  * Derives the person facts of the groups in `groups` (default: all) as of `at`, for use in
@@ -413,6 +450,7 @@ export function derivePersonFacts(
   groups: number = ALL_FACT_GROUPS,
 ): FactVector {
   const f = UNKNOWN_PERSON_FACTS.slice()
+  const districtPrefix = regionPrefix(jurisdiction)
   if (groups & G.age) {
     const birth = toDay(a.birthDate)
     f[I.age] = birth <= at ? fullYearsBetween(birth, at) : Number.NaN
@@ -437,16 +475,16 @@ export function derivePersonFacts(
   const lastMonth = monthOfDay(at)
   for (const ins of INSURANCE) {
     if (!(groups & ins.bit)) continue
-    let test: (r: string) => boolean
-    if (ins.scope === 'zhejiang') test = inZhejiang
-    else if (ins.scope === 'ningbo') test = inNingbo
-    else if (ins.scope === 'district') test = (r) => isWithin(r, jurisdiction)
-    else if (ins.scope === 'yrd') test = isYrd
+    const periods = a.socialInsurance
+    let c: InsuranceCount
+    if (ins.scope === 'zhejiang') c = countInsurance(periods, within, lastMonth, ZHEJIANG_PREFIX)
+    else if (ins.scope === 'ningbo') c = countInsurance(periods, within, lastMonth, NINGBO_PREFIX)
+    else if (ins.scope === 'district') c = countInsurance(periods, within, lastMonth, districtPrefix)
+    else if (ins.scope === 'yrd') c = countInsurance(periods, isYrd, lastMonth)
     else {
       const town = a.housing?.region?.length === 9 ? a.housing.region : null
-      test = (r) => town !== null && r === town
+      c = countInsurance(periods, isTown, lastMonth, town)
     }
-    const c = countInsurance(a.socialInsurance, test, lastMonth)
     f[ins.months] = c.months
     f[ins.paid] = c.paidMonths
     f[ins.backPaid] = c.backPaidMonths
@@ -459,9 +497,9 @@ export function derivePersonFacts(
     const since = r === null ? Number.NaN : toDay(r.registeredSince)
     const registered = r !== null && since <= at
     f[I.registered] = b(registered)
-    f[I.inZhejiang] = b(registered && isWithin(r?.region, ZHEJIANG))
-    f[I.inNingbo] = b(registered && isWithin(r?.region, NINGBO))
-    f[I.inDistrict] = b(registered && isWithin(r?.region, jurisdiction))
+    f[I.inZhejiang] = b(registered && within(r?.region, ZHEJIANG_PREFIX))
+    f[I.inNingbo] = b(registered && within(r?.region, NINGBO_PREFIX))
+    f[I.inDistrict] = b(registered && within(r?.region, districtPrefix))
     if (registered) {
       f[I.registeredMonths] = fullMonthsBetween(since, at)
       const restart = permit.lastLateEndorsement
@@ -478,7 +516,7 @@ export function derivePersonFacts(
   }
 
   if (groups & G.employmentNingbo) {
-    const runs = dayRuns(a.employment, NINGBO, null, at)
+    const runs = dayRuns(a.employment, NINGBO_PREFIX, null, at)
     const current = runReaching(runs, at)
     f[I.empActive] = b(current !== undefined)
     f[I.empRun] = current ? runMonths(current) : 0
@@ -489,31 +527,32 @@ export function derivePersonFacts(
     let hasBusiness = false
     for (const e of a.employment) hasBusiness ||= e.kind === 'business_licence'
     const business = hasBusiness
-      ? runReaching(dayRuns(a.employment, NINGBO, 'business_licence', at), at)
+      ? runReaching(dayRuns(a.employment, NINGBO_PREFIX, 'business_licence', at), at)
       : undefined
     f[I.empBusiness] = b(business !== undefined)
     f[I.empBusinessRun] = business ? runMonths(business) : 0
   }
   if (groups & G.employmentDistrict) {
-    const current = runReaching(dayRuns(a.employment, jurisdiction, null, at), at)
+    const current = runReaching(dayRuns(a.employment, districtPrefix, null, at), at)
     f[I.empDistrictActive] = b(current !== undefined)
     f[I.empDistrictRun] = current ? runMonths(current) : 0
   }
-  if (groups & G.study) f[I.study] = b(runReaching(dayRuns(a.study, NINGBO, null, at), at) !== undefined)
+  if (groups & G.study)
+    f[I.study] = b(runReaching(dayRuns(a.study, NINGBO_PREFIX, null, at), at) !== undefined)
 
   if (groups & G.housing) {
     const h = a.housing
     const has = h !== null && h.kind !== 'none'
     f[I.housingKind] = HOUSING_KINDS.indexOf(h?.kind ?? 'none')
-    f[I.housingNingbo] = b(has && isWithin(h.region, NINGBO))
-    f[I.housingDistrict] = b(has && isWithin(h.region, jurisdiction))
+    f[I.housingNingbo] = b(has && within(h.region, NINGBO_PREFIX))
+    f[I.housingDistrict] = b(has && within(h.region, districtPrefix))
     f[I.housingUrban] = b(has && isNingboUrban(h.region))
     f[I.housingOwned] = b(h?.kind === 'owned' && (h.owner === 'self' || h.owner === 'spouse'))
   }
   if (groups & G.hukou) {
-    f[I.hukouZhejiang] = b(isWithin(a.hukou, ZHEJIANG))
-    f[I.hukouNingbo] = b(isWithin(a.hukou, NINGBO))
-    f[I.hukouDistrict] = b(isWithin(a.hukou, jurisdiction))
+    f[I.hukouZhejiang] = b(within(a.hukou, ZHEJIANG_PREFIX))
+    f[I.hukouNingbo] = b(within(a.hukou, NINGBO_PREFIX))
+    f[I.hukouDistrict] = b(within(a.hukou, districtPrefix))
   }
   if (groups & G.graduation) {
     const g = a.graduation

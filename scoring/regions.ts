@@ -24,7 +24,10 @@ export function isYrd(region: string): boolean {
 }
 
 export function isNingboUrban(region: string | null | undefined): boolean {
-  return region != null && NINGBO_URBAN_DISTRICTS.some((d) => region.startsWith(d))
+  if (region == null) return false
+  // a loop, not .some(): no closure per call (this runs in every evaluation)
+  for (const d of NINGBO_URBAN_DISTRICTS) if (region.startsWith(d)) return true
+  return false
 }
 
 /** The jurisdictions a table may be looked up in for `code`, nearest first: district, city, province. */
