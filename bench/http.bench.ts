@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import type { Preview } from '../schema/api.ts'
 
 const CONNECTIONS = 50
 const TARGETS = { previewRatio: 0.5, storedRatio: 0.25, p99Ms: 20 }
@@ -52,7 +53,7 @@ const BODY = JSON.stringify({
 
 // ---------------------------------------------------------------- child: one server
 
-async function serve(kind: string, dbPath: string): Promise<void> {
+async function serve(kind: string, dbPath: string, constantFile = ''): Promise<void> {
   if (kind === 'hello' || kind === 'hello-sized') {
     const { default: Fastify } = await import('fastify')
     const app = Fastify({ logger: false })
@@ -112,6 +113,13 @@ async function serve(kind: string, dbPath: string): Promise<void> {
     JIFEN_RATE_LIMIT_MAX: '0',
   })
   const app = buildApp(config)
+  if (kind === 'app-constant') {
+    // The real app, every hook and plugin included, with the preview's work (scoring, facts hash,
+    // advice) replaced by its finished answer: what that work costs under load, by difference.
+    const answer = JSON.parse(readFileSync(constantFile, 'utf8')) as Preview
+    await app.ready()
+    app.jifen.services().points.preview = () => answer
+  }
   await app.listen({ port: 0, host: '127.0.0.1' })
   const addr = app.server.address()
   process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0} KEY ${key}\n`)
@@ -119,10 +127,14 @@ async function serve(kind: string, dbPath: string): Promise<void> {
 
 // ---------------------------------------------------------------- parent: measure
 
-function start(kind: string, dbPath: string): Promise<{ child: ChildProcess; port: number; key: string }> {
+function start(
+  kind: string,
+  dbPath: string,
+  constantFile = '',
+): Promise<{ child: ChildProcess; port: number; key: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, dbPath],
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', kind, dbPath, constantFile],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -219,6 +231,11 @@ async function main(): Promise<void> {
     const ceiling = await start('ceiling', sizedFile)
     children.push(ceiling.child)
     const c = await load(`http://127.0.0.1:${ceiling.port}/`, 'POST', seconds)
+    ceiling.child.kill()
+
+    const constant = await start('app-constant', join(dir, 'constant.sqlite'), sizedFile)
+    children.push(constant.child)
+    const k = await load(`http://127.0.0.1:${constant.port}/v1/points/preview`, 'POST', seconds)
 
     const fmt = (name: string, r: Run, ratio?: number) =>
       `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(3)} ms${ratio === undefined ? '' : `  ${(ratio * 100).toFixed(0).padStart(3)} % of hello-world`}`
@@ -234,6 +251,9 @@ async function main(): Promise<void> {
     )
     console.log(
       `${fmt('zod in, same JSON out', c, c.rps / h.rps)}  (the stack's ceiling for preview: no scoring, no hooks; preview is ${((p.rps / c.rps) * 100).toFixed(0)} % of it)`,
+    )
+    console.log(
+      `${fmt('preview, work replaced', k, k.rps / h.rps)}  (the app with preview's scoring, hash and advice replaced by its answer: that work is ${((1 - p.rps / k.rps) * 100).toFixed(0)} % of a preview request under load)`,
     )
     const failures: string[] = []
     if (previewRatio < TARGETS.previewRatio)
@@ -257,7 +277,7 @@ async function main(): Promise<void> {
 
 if (process.argv.includes('--serve')) {
   const k = process.argv.indexOf('--serve')
-  await serve(process.argv[k + 1], process.argv[k + 2])
+  await serve(process.argv[k + 1], process.argv[k + 2], process.argv[k + 3])
 } else {
   await main()
 }
