@@ -374,6 +374,11 @@ export const RulesetSummarySchema = z
     origin: z.enum(['shipped', 'api']),
     createdAt: z.string(),
     publishedAt: z.string().nullable(),
+    retiredAt: z.string().nullable().meta({ description: 'when it was retired; null while it is not' }),
+    retiredReason: z
+      .string()
+      .nullable()
+      .meta({ description: 'why an admin retired it (POST /v1/rulesets/{id}/retire); null while it is not' }),
   })
   .meta({ id: 'RulesetSummary' })
 export type RulesetSummary = z.output<typeof RulesetSummarySchema>
@@ -394,6 +399,8 @@ const EXAMPLE_SUMMARY = {
   origin: 'shipped',
   createdAt: '2026-04-01T00:00:00.000Z',
   publishedAt: '2026-04-01T00:00:00.000Z',
+  retiredAt: null,
+  retiredReason: null,
 } as const
 
 export const RulesetListSchema = z
@@ -571,6 +578,16 @@ export const CreateRulesetRequestSchema = z
       },
     },
   })
+
+export const RetireRequestSchema = z
+  .object({
+    reason: z.string().trim().min(3).max(500).meta({
+      description: 'why the table is withdrawn, kept with it for ever (shown on the ruleset and in appeals)',
+      example: '表格第 3 行分值录入错误，已发布第 2 版更正',
+    }),
+  })
+  .strict()
+  .meta({ id: 'RetireRequest', example: { reason: '表格第 3 行分值录入错误，已发布第 2 版更正' } })
 
 export const RulesetWriteResultSchema = z
   .object({

@@ -22,6 +22,8 @@ export const rulesets = sqliteTable(
     createdAt: text('created_at').notNull(),
     publishedAt: text('published_at'),
     retiredAt: text('retired_at'),
+    /** why an admin withdrew it (POST /v1/rulesets/{id}/retire); null until retired */
+    retiredReason: text('retired_reason'),
   },
   (t) => [
     uniqueIndex('rulesets_table_version').on(t.tableId, t.version),

@@ -25,6 +25,7 @@ export const ERRORS = {
   RULESET_EXISTS: { status: 409, title: 'A ruleset with this id and version already exists' },
   RULESET_IMMUTABLE: { status: 409, title: 'A published or retired ruleset cannot be changed' },
   RULESET_OVERLAP: { status: 409, title: 'The validity window overlaps another published table' },
+  RULESET_NOT_PUBLISHED: { status: 409, title: 'Only a published ruleset can be retired' },
   IDEMPOTENCY_CONFLICT: {
     status: 409,
     title: 'This Idempotency-Key was already used with a different request',

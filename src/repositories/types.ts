@@ -24,6 +24,7 @@ export interface StoredRuleset {
   createdAt: string
   publishedAt: string | null
   retiredAt: string | null
+  retiredReason: string | null
 }
 
 export interface RulesetFilter {
@@ -141,6 +142,8 @@ export interface WriteTx {
     replaceDraft(id: string, table: Table, sha256: string): boolean
     /** draft → published; false when there is no draft with this id. */
     publish(id: string, at: string): boolean
+    /** published → retired, with the reason; false when there is no published ruleset with this id. */
+    retire(id: string, at: string, reason: string): boolean
   }
   audit: {
     /** Chains and appends an entry after the last one. */

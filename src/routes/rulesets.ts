@@ -1,8 +1,9 @@
-// Ruleset routes: list, read with legal references, diff item by item, create and replace drafts, publish (audited).
+// Ruleset routes: list, read with legal references, diff item by item, create and replace drafts, publish and retire (audited).
 import type { FastifyInstance } from 'fastify'
 import {
   CreateRulesetRequestSchema,
   IdempotencyHeadersSchema,
+  RetireRequestSchema,
   RulesetDetailSchema,
   RulesetDiffParamsSchema,
   RulesetDiffSchema,
@@ -134,5 +135,27 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
     },
     async (req, reply) =>
       sendWritten(reply, await services().rulesets.publish(req.params.id, writeContext(req))),
+  )
+  r.post(
+    '/v1/rulesets/:id/retire',
+    {
+      config: { scopes: ['admin'] },
+      schema: {
+        tags: ['rulesets'],
+        summary:
+          'Retire a published ruleset: no evaluation uses it from now on; its records still replay with it',
+        description:
+          'Table lookup then falls back as if it had never been published (the previous version in force, or the city or provincial table). Its content never changes; the reason is kept with it. Audited.',
+        params: RulesetIdParamsSchema,
+        headers: IdempotencyHeadersSchema,
+        body: RetireRequestSchema,
+        response: {
+          200: ok(RulesetWriteResultSchema, 'the retired ruleset'),
+          ...problems(...BODY_PROBLEMS, 'NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'RULESET_NOT_PUBLISHED'),
+        },
+      },
+    },
+    async (req, reply) =>
+      sendWritten(reply, await services().rulesets.retire(req.params.id, req.body.reason, writeContext(req))),
   )
 }

@@ -51,6 +51,8 @@ export function summarize(r: StoredRuleset): RulesetSummary {
     origin: r.origin,
     createdAt: r.createdAt,
     publishedAt: r.publishedAt,
+    retiredAt: r.retiredAt,
+    retiredReason: r.retiredReason,
   }
 }
 
@@ -87,6 +89,7 @@ function storedOf(
     createdAt,
     publishedAt,
     retiredAt: null,
+    retiredReason: null,
   }
 }
 
@@ -367,6 +370,31 @@ export class RulesetService {
         at,
       )
       return { body: { ruleset: summarize(stored), warnings } }
+    })
+    await this.reloadRegistry()
+    return out
+  }
+
+  /**
+   * Withdraws a published ruleset: from now on no evaluation uses it, whatever its as-of date (the
+   * lookup falls back as if it had never been published), while records made with it still read
+   * and replay with it. Its content never changes; the reason is kept with it.
+   */
+  async retire(id: string, reason: string, ctx: WriteContext): Promise<Written<RulesetWrite>> {
+    const earlier = await this.recorder.replay<RulesetWrite>(ctx)
+    if (earlier !== null) return earlier
+    const existing = await this.mustGet(id)
+    const notPublished = (status: string) =>
+      new AppError('RULESET_NOT_PUBLISHED', `${id} is ${status}; only a published ruleset can be retired`, [
+        { path: 'params.id', message: `${id} is ${status}` },
+      ])
+    if (existing.status !== 'published') throw notPublished(existing.status)
+    const out = await this.recorder.record(ctx, 200, ({ tx, at, audit }) => {
+      // retired by someone else in the meantime: nothing written
+      if (!tx.rulesets.retire(id, at, reason)) throw notPublished('no longer published')
+      audit('ruleset.retired', id)
+      const retired: StoredRuleset = { ...existing, status: 'retired', retiredAt: at, retiredReason: reason }
+      return { body: { ruleset: summarize(retired), warnings: [] } }
     })
     await this.reloadRegistry()
     return out

@@ -1,6 +1,6 @@
-// Ruleset routes: list, read with references, drafts and their validation, publication, immutability (409), diff.
+// Ruleset routes: list, read with references, drafts and their validation, publication, retirement, immutability (409), diff.
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, tempDbPath } from '../helper.ts'
 
 /** Yinzhou version 2: the city table plus one district item, 5 points for living in the district. */
 function yinzhouV2(overrides: Record<string, unknown> = {}) {
@@ -182,6 +182,155 @@ t.test(
     tt.equal(replay.rulesetId, 'yinzhou-points-2022@1')
   },
 )
+
+t.test(
+  'retiring a published ruleset: lookup falls back, its records still read and replay, the reason is kept',
+  async (tt) => {
+    const dbPath = tempDbPath(tt)
+    const app = await build(tt, { config: { dbPath } })
+    const auth = await authHeaders(app, ['admin', 'police', 'auditor'])
+    const evaluate = async () =>
+      json(
+        await app.inject({
+          headers: auth,
+          method: 'POST',
+          url: '/v1/points/evaluations',
+          payload: pointsRequest(),
+        }),
+      )
+    tt.equal((await app.inject(post(yinzhouV2(), auth))).statusCode, 201)
+    tt.equal(
+      (await app.inject({ headers: auth, method: 'POST', url: '/v1/rulesets/yinzhou-points-2022@2/publish' }))
+        .statusCode,
+      200,
+    )
+    // v2 in force: 107.5 + 5 (lives in Yinzhou) = 112.5
+    const withV2 = await evaluate()
+    tt.equal(withV2.result.total, 112.5)
+
+    const reason = '第 2 版区级项目未经区政府发布，撤回'
+    const retire = (id: string, payload: unknown, headers = auth) =>
+      app.inject({ headers, method: 'POST', url: `/v1/rulesets/${id}/retire`, payload: payload as object })
+    const retired = await retire('yinzhou-points-2022@2', { reason: `  ${reason} ` })
+    tt.equal(retired.statusCode, 200)
+    tt.match(json(retired).ruleset, {
+      id: 'yinzhou-points-2022@2',
+      status: 'retired',
+      retiredAt: '2026-05-15T02:00:00.000Z',
+      retiredReason: reason,
+      publishedAt: '2026-05-15T02:00:00.000Z',
+    })
+
+    // lookup falls back to v1 (an empty Yinzhou patch of the city table): 107.5 again
+    const afterRetire = await evaluate()
+    tt.equal(afterRetire.result.total, 107.5)
+    tt.equal(afterRetire.rulesetId, 'yinzhou-points-2022@1')
+    const preview = json(
+      await app.inject({ method: 'POST', url: '/v1/points/preview', payload: pointsRequest() }),
+    )
+    tt.equal(preview.result.ruleset.id, 'yinzhou-points-2022', 'preview too')
+    tt.equal(preview.result.ruleset.version, 1)
+
+    // the record made with v2 still reads and replays with v2
+    const read = await app.inject({
+      headers: auth,
+      method: 'GET',
+      url: `/v1/points/evaluations/${withV2.id}`,
+    })
+    tt.same(json(read), withV2)
+    const replay = json(
+      await app.inject({ headers: auth, method: 'POST', url: `/v1/points/evaluations/${withV2.id}/replay` }),
+    )
+    tt.equal(replay.identical, true)
+    tt.equal(replay.rulesetId, 'yinzhou-points-2022@2')
+    tt.equal(replay.replayed.total, 112.5)
+
+    // listed and read as retired, with the reason; audited
+    const listed = json(
+      await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets?status=retired' }),
+    )
+    tt.same(
+      listed.rulesets.map((x: { id: string; retiredReason: string }) => [x.id, x.retiredReason]),
+      [['yinzhou-points-2022@2', reason]],
+    )
+    const detail = json(
+      await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@2' }),
+    )
+    tt.equal(detail.ruleset.status, 'retired')
+    const audit = json(await app.inject({ headers: auth, method: 'GET', url: '/v1/audit?limit=500' }))
+    tt.ok(
+      audit.entries.some(
+        (e: { action: string; objectId: string }) =>
+          e.action === 'ruleset.retired' && e.objectId === 'yinzhou-points-2022@2',
+      ),
+      'an audit entry names the retired ruleset',
+    )
+
+    // refusals
+    const again = await retire('yinzhou-points-2022@2', { reason })
+    tt.equal(again.statusCode, 409)
+    tt.equal(json(again).code, 'JIFEN_ERR_RULESET_NOT_PUBLISHED')
+    tt.equal((await app.inject(post(yinzhouV2({ version: 3 }), auth))).statusCode, 201)
+    const draft = await retire('yinzhou-points-2022@3', { reason })
+    tt.equal(draft.statusCode, 409, 'a draft was never in force: nothing to retire')
+    tt.match(json(draft).detail, /is draft/)
+    tt.equal((await retire('nothing@9', { reason })).statusCode, 404)
+    for (const [payload, path] of [
+      [{}, 'body.reason'],
+      [{ reason: ' x ' }, 'body.reason'],
+      [{ reason: 'x'.repeat(501) }, 'body.reason'],
+      [{ reason, by: 'me' }, 'body'],
+    ] as const) {
+      const bad = await retire('yinzhou-points-2022@1', payload)
+      tt.equal(bad.statusCode, 400, JSON.stringify(payload).slice(0, 60))
+      tt.ok(
+        json(bad).errors.some((e: { path: string }) => e.path === path),
+        `names ${path}`,
+      )
+    }
+    const police = await authHeaders(app, ['police'])
+    tt.equal((await retire('yinzhou-points-2022@1', { reason }, police)).statusCode, 403, 'admins only')
+
+    // retiring the shipped Yinzhou table too: lookup falls back to the city table
+    tt.equal((await retire('yinzhou-points-2022@1', { reason: '改用市级表' })).statusCode, 200)
+    tt.equal((await evaluate()).rulesetId, 'ningbo-points-2022@1')
+
+    // a restart keeps both retired: seeding does not bring the shipped one back
+    await app.close()
+    const second = await build(tt, { config: { dbPath } })
+    const afterRestart = json(
+      await second.inject({
+        headers: auth,
+        method: 'POST',
+        url: '/v1/points/evaluations',
+        payload: pointsRequest(),
+      }),
+    )
+    tt.equal(afterRestart.rulesetId, 'ningbo-points-2022@1')
+    const v1 = json(
+      await second.inject({ headers: auth, method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' }),
+    )
+    tt.equal(v1.ruleset.status, 'retired')
+  },
+)
+
+t.test('retiring is idempotent with an Idempotency-Key', async (tt) => {
+  const app = await build(tt)
+  const auth = { ...(await authHeaders(app, ['admin'])), 'idempotency-key': 'retire-1' }
+  const send = () =>
+    app.inject({
+      headers: auth,
+      method: 'POST',
+      url: '/v1/rulesets/yinzhou-points-2022@1/retire',
+      payload: { reason: '测试撤回' },
+    })
+  const first = await send()
+  const retry = await send()
+  tt.equal(first.statusCode, 200)
+  tt.equal(retry.statusCode, 200, 'the retry gets the first answer, not a 409')
+  tt.same(json(retry), json(first))
+  tt.equal(retry.headers['idempotent-replayed'], 'true')
+})
 
 t.test('a published ruleset is immutable: publish again, replace, re-create all answer 409', async (tt) => {
   const app = await build(tt)

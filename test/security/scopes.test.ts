@@ -39,6 +39,7 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'POST /v1/rulesets': ['admin'],
   'PUT /v1/rulesets/:id': ['admin'],
   'POST /v1/rulesets/:id/publish': ['admin'],
+  'POST /v1/rulesets/:id/retire': ['admin'],
   'GET /v1/audit': ['auditor', 'admin'],
 }
 

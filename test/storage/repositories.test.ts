@@ -131,6 +131,54 @@ t.test('the database itself refuses to change a published ruleset or an evaluati
   tt.throws(() => raw.prepare('delete from evaluations where id = ?').run(created.id), /JIFEN_IMMUTABLE/)
 })
 
+t.test(
+  'retiring: published → retired once, with when and why; then the database refuses every change',
+  async (tt) => {
+    const r = repos(tt)
+    await seedOne(r)
+    const id = 'yinzhou-points-2022@1'
+    tt.equal(await r.transaction((tx) => tx.rulesets.retire(id, NOW, 'entered with a wrong value')), true)
+    const retired = await r.rulesets.get(id)
+    tt.same(
+      { status: retired?.status, retiredAt: retired?.retiredAt, retiredReason: retired?.retiredReason },
+      { status: 'retired', retiredAt: NOW, retiredReason: 'entered with a wrong value' },
+    )
+    tt.equal(await r.transaction((tx) => tx.rulesets.retire(id, NOW, 'again')), false, 'only a published one')
+    // below the repository: the triggers of migration 0005
+    const raw = (r as unknown as { rulesets: { db: { $client: SqliteDatabase } } }).rulesets.db.$client
+    for (const sql of [
+      `update rulesets set retired_reason = 'rewritten' where id = '${id}'`,
+      `update rulesets set retired_at = '2030-01-01T00:00:00.000Z' where id = '${id}'`,
+      `update rulesets set status = 'published', retired_at = null, retired_reason = null where id = '${id}'`,
+      `update rulesets set published_at = null where id = '${id}'`,
+    ]) {
+      tt.throws(() => raw.prepare(sql).run(), /JIFEN_IMMUTABLE/, sql)
+    }
+    // a published ruleset cannot be retired without saying when and why
+    const other = shippedTables().find((x) => x.id === 'ningbo-points-2022')!
+    await r.transaction((tx) =>
+      tx.rulesets.insert({
+        table: other,
+        sha256: compileTable(other).sha256,
+        status: 'published',
+        origin: 'shipped',
+        at: NOW,
+      }),
+    )
+    tt.throws(
+      () => raw.prepare(`update rulesets set status = 'retired' where id = 'ningbo-points-2022@1'`).run(),
+      /JIFEN_IMMUTABLE/,
+    )
+    tt.throws(
+      () =>
+        raw
+          .prepare(`update rulesets set retired_reason = 'not retired yet' where id = 'ningbo-points-2022@1'`)
+          .run(),
+      /JIFEN_IMMUTABLE/,
+    )
+  },
+)
+
 t.test('replay reports exactly which items differ from the stored result', async (tt) => {
   // A record whose stored result disagrees with what its table gives (as an engine change would cause).
   let stored: { id: string } | undefined

@@ -44,6 +44,7 @@ export function openSqlite(path: string): Repositories {
       insert: (r) => rulesets.insertInTx(r),
       replaceDraft: (id, table, sha256) => rulesets.replaceDraftInTx(id, table, sha256),
       publish: (id, at) => rulesets.publishInTx(id, at),
+      retire: (id, at, reason) => rulesets.retireInTx(id, at, reason),
     },
     audit: { append: (e) => audit.appendInTx(e) },
     idempotency: {

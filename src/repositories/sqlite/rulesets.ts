@@ -23,6 +23,7 @@ function toDomain(row: Row): StoredRuleset {
     createdAt: row.createdAt,
     publishedAt: row.publishedAt,
     retiredAt: row.retiredAt,
+    retiredReason: row.retiredReason,
   }
 }
 
@@ -97,6 +98,15 @@ export class SqliteRulesetRepository implements RulesetRepository {
       .update(rulesets)
       .set({ status: 'published', publishedAt: at })
       .where(and(eq(rulesets.id, id), eq(rulesets.status, 'draft')))
+      .run()
+    return result.changes === 1
+  }
+
+  retireInTx(id: string, at: string, reason: string): boolean {
+    const result = this.db
+      .update(rulesets)
+      .set({ status: 'retired', retiredAt: at, retiredReason: reason })
+      .where(and(eq(rulesets.id, id), eq(rulesets.status, 'published')))
       .run()
     return result.changes === 1
   }

@@ -1,0 +1,1 @@
+ALTER TABLE `rulesets` ADD `retired_reason` text;
