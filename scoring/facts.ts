@@ -20,7 +20,7 @@ import {
   toDay,
   toMonth,
 } from './calendar.ts'
-import { isNingboUrban, isWithin, isYrd, NINGBO, regionPrefix, ZHEJIANG } from './regions.ts'
+import { isNingboUrban, isWithin, isWithinPrefix, isYrd, NINGBO, regionPrefix, ZHEJIANG } from './regions.ts'
 
 export type FactType = 'number' | 'boolean' | 'enum'
 export interface FactDef {
@@ -144,13 +144,6 @@ const P = (name: string): number => {
   return i
 }
 
-/**
- * isWithin(region, scope) for `prefix` = regionPrefix(scope): facts test several regions against
- * one scope, so its prefix is worked out once and not per test.
- */
-const within = (region: string | null | undefined, prefix: string): boolean =>
-  region?.startsWith(prefix) === true
-
 const byStart = (a: [number, number], b: [number, number]): number => a[0] - b[0]
 
 /**
@@ -251,7 +244,7 @@ function dayRuns(
 ): [number, number][] {
   const spans: [number, number][] = []
   for (const p of periods) {
-    if (!within(p.region, prefix) || (kind !== null && p.kind !== kind)) continue
+    if (!isWithinPrefix(p.region, prefix) || (kind !== null && p.kind !== kind)) continue
     const from = toDay(p.from)
     const to = Math.min(p.to === null ? asOf : toDay(p.to), asOf)
     if (to >= from) spans.push([from, to])
@@ -477,9 +470,9 @@ export function derivePersonFacts(
     if (!(groups & ins.bit)) continue
     const periods = a.socialInsurance
     let c: InsuranceCount
-    if (ins.scope === 'zhejiang') c = countInsurance(periods, within, lastMonth, ZHEJIANG_PREFIX)
-    else if (ins.scope === 'ningbo') c = countInsurance(periods, within, lastMonth, NINGBO_PREFIX)
-    else if (ins.scope === 'district') c = countInsurance(periods, within, lastMonth, districtPrefix)
+    if (ins.scope === 'zhejiang') c = countInsurance(periods, isWithinPrefix, lastMonth, ZHEJIANG_PREFIX)
+    else if (ins.scope === 'ningbo') c = countInsurance(periods, isWithinPrefix, lastMonth, NINGBO_PREFIX)
+    else if (ins.scope === 'district') c = countInsurance(periods, isWithinPrefix, lastMonth, districtPrefix)
     else if (ins.scope === 'yrd') c = countInsurance(periods, isYrd, lastMonth)
     else {
       const town = a.housing?.region?.length === 9 ? a.housing.region : null
@@ -497,9 +490,9 @@ export function derivePersonFacts(
     const since = r === null ? Number.NaN : toDay(r.registeredSince)
     const registered = r !== null && since <= at
     f[I.registered] = b(registered)
-    f[I.inZhejiang] = b(registered && within(r?.region, ZHEJIANG_PREFIX))
-    f[I.inNingbo] = b(registered && within(r?.region, NINGBO_PREFIX))
-    f[I.inDistrict] = b(registered && within(r?.region, districtPrefix))
+    f[I.inZhejiang] = b(registered && isWithinPrefix(r?.region, ZHEJIANG_PREFIX))
+    f[I.inNingbo] = b(registered && isWithinPrefix(r?.region, NINGBO_PREFIX))
+    f[I.inDistrict] = b(registered && isWithinPrefix(r?.region, districtPrefix))
     if (registered) {
       f[I.registeredMonths] = fullMonthsBetween(since, at)
       const restart = permit.lastLateEndorsement
@@ -544,15 +537,15 @@ export function derivePersonFacts(
     const h = a.housing
     const has = h !== null && h.kind !== 'none'
     f[I.housingKind] = HOUSING_KINDS.indexOf(h?.kind ?? 'none')
-    f[I.housingNingbo] = b(has && within(h.region, NINGBO_PREFIX))
-    f[I.housingDistrict] = b(has && within(h.region, districtPrefix))
+    f[I.housingNingbo] = b(has && isWithinPrefix(h.region, NINGBO_PREFIX))
+    f[I.housingDistrict] = b(has && isWithinPrefix(h.region, districtPrefix))
     f[I.housingUrban] = b(has && isNingboUrban(h.region))
     f[I.housingOwned] = b(h?.kind === 'owned' && (h.owner === 'self' || h.owner === 'spouse'))
   }
   if (groups & G.hukou) {
-    f[I.hukouZhejiang] = b(within(a.hukou, ZHEJIANG_PREFIX))
-    f[I.hukouNingbo] = b(within(a.hukou, NINGBO_PREFIX))
-    f[I.hukouDistrict] = b(within(a.hukou, districtPrefix))
+    f[I.hukouZhejiang] = b(isWithinPrefix(a.hukou, ZHEJIANG_PREFIX))
+    f[I.hukouNingbo] = b(isWithinPrefix(a.hukou, NINGBO_PREFIX))
+    f[I.hukouDistrict] = b(isWithinPrefix(a.hukou, districtPrefix))
   }
   if (groups & G.graduation) {
     const g = a.graduation

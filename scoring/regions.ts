@@ -14,7 +14,15 @@ export function regionPrefix(code: string): string {
 }
 
 export function isWithin(region: string | null | undefined, scope: string): boolean {
-  return region?.startsWith(regionPrefix(scope)) === true
+  return isWithinPrefix(region, regionPrefix(scope))
+}
+
+/**
+ * isWithin with the scope's prefix (regionPrefix) worked out by the caller: for code that tests
+ * many regions against one scope.
+ */
+export function isWithinPrefix(region: string | null | undefined, prefix: string): boolean {
+  return region?.startsWith(prefix) === true
 }
 
 /** Yangtze River Delta social insurance: Shanghai 31, Jiangsu 32, Zhejiang 33, Anhui 34. */
