@@ -103,33 +103,6 @@ function comparison(op: Op | 'in', target: number[]): (v: number) => boolean {
 }
 
 /**
- * The commonest condition, one comparison of an as-of fact, as a single closure: the same tests
- * as `comparison`, without a second call per test (most conditions a table evaluates are these).
- */
-function factTest(op: Op | 'in', target: number[], index: number): (env: Env) => boolean {
-  const t = target[0]
-  switch (op) {
-    case 'gte':
-      return (env) => env.facts[index] >= t
-    case 'gt':
-      return (env) => env.facts[index] > t
-    case 'lte':
-      return (env) => env.facts[index] <= t
-    case 'lt':
-      return (env) => env.facts[index] < t
-    case 'eq':
-      return (env) => env.facts[index] === t
-    case 'ne':
-      return (env) => {
-        const v = env.facts[index]
-        return !Number.isNaN(v) && v !== t
-      }
-    case 'in':
-      return (env) => target.includes(env.facts[index])
-  }
-}
-
-/**
  * Every string found under `key` at any depth of a table part: the facts a table reads (`fact`),
  * the named dates a condition reads them at (`at`).
  */
@@ -212,7 +185,7 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   const test =
     compiled.length === 1
       ? at === undefined
-        ? factTest(checks[0].op, checks[0].target, index)
+        ? (env: Env): boolean => first(env.facts[index])
         : (env: Env): boolean => first(read(env))
       : (env: Env): boolean => {
           const v = read(env)
