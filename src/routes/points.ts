@@ -16,6 +16,10 @@ import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from '.
 
 export function pointsRoutes(app: FastifyInstance, services: () => Services): void {
   const r = typed(app)
+  // the lookup by ID number, asked with the ID in the body (search) or, deprecated, in the query
+  const recordsOf = async (lookup: { idNumber: string; limit: number }) => ({
+    evaluations: await services().points.listByIdNumber(lookup.idNumber, lookup.limit),
+  })
   r.post(
     '/v1/points/evaluations',
     {
@@ -60,9 +64,7 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
         },
       },
     },
-    async (req) => ({
-      evaluations: await services().points.listByIdNumber(req.body.idNumber, req.body.limit),
-    }),
+    async (req) => recordsOf(req.body),
   )
   r.get(
     '/v1/points/evaluations',
@@ -81,9 +83,7 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
         },
       },
     },
-    async (req) => ({
-      evaluations: await services().points.listByIdNumber(req.query.idNumber, req.query.limit),
-    }),
+    async (req) => recordsOf(req.query),
   )
   r.get(
     '/v1/points/evaluations/:id',
