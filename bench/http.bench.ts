@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import type { FastifyInstance } from 'fastify'
 import type { Preview } from '../schema/api.ts'
 
 const CONNECTIONS = 50
@@ -53,6 +54,14 @@ const BODY = JSON.stringify({
 
 // ---------------------------------------------------------------- child: one server
 
+/** Listens on a free loopback port and tells the parent which (and the API key, for the app). */
+async function listenAndAnnounce(app: FastifyInstance, key?: string): Promise<void> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : 0
+  process.stdout.write(`LISTENING ${port}${key === undefined ? '' : ` KEY ${key}`}\n`)
+}
+
 async function serve(kind: string, dbPath: string, constantFile = ''): Promise<void> {
   if (kind === 'hello' || kind === 'hello-sized') {
     const { default: Fastify } = await import('fastify')
@@ -66,9 +75,7 @@ async function serve(kind: string, dbPath: string, constantFile = ''): Promise<v
         reply.header('content-type', 'application/json').send(sized)
       })
     }
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const addr = app.server.address()
-    process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
+    await listenAndAnnounce(app)
     return
   }
   if (kind === 'ceiling') {
@@ -83,9 +90,7 @@ async function serve(kind: string, dbPath: string, constantFile = ''): Promise<v
     app.setValidatorCompiler(validatorCompiler)
     app.setSerializerCompiler(() => (data) => JSON.stringify(data))
     app.post('/', { schema: { body: EvaluationRequestSchema } }, async () => response)
-    await app.listen({ port: 0, host: '127.0.0.1' })
-    const addr = app.server.address()
-    process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0}\n`)
+    await listenAndAnnounce(app)
     return
   }
   const { buildApp } = await import('../src/app.ts')
@@ -120,9 +125,7 @@ async function serve(kind: string, dbPath: string, constantFile = ''): Promise<v
     await app.ready()
     app.jifen.services().points.preview = () => answer
   }
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const addr = app.server.address()
-  process.stdout.write(`LISTENING ${typeof addr === 'object' && addr ? addr.port : 0} KEY ${key}\n`)
+  await listenAndAnnounce(app, key)
 }
 
 // ---------------------------------------------------------------- parent: measure
