@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import type { Table } from '../schema/table.ts'
 import { type AppOptions, buildApp } from '../src/app.ts'
@@ -172,4 +172,13 @@ export function pointsRequest(
     applicant: applicant(applicantOverrides),
     ...overrides,
   }
+}
+
+/** POSTs an official points evaluation, the request most tests make; the response as inject gives it. */
+export function postOfficial(
+  app: FastifyInstance,
+  headers: InjectOptions['headers'],
+  payload: object | string,
+): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url: '/v1/points/evaluations', headers, payload })
 }

@@ -5,7 +5,7 @@ import { idCheckChar } from '../../schema/id-number.ts'
 import { type Config, ConfigError, loadConfig } from '../../src/config.ts'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
 import type { Repositories } from '../../src/repositories/types.ts'
-import { authHeaders, build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, postOfficial } from '../helper.ts'
 
 t.test('/healthz answers ok; /readyz is ready after migrations and table load', async (tt) => {
   const app = await build(tt)
@@ -62,12 +62,7 @@ t.test('a storage failure mid-request is a 500 problem with no SQL and no stack'
     }),
   })
   const auth = await authHeaders(app, ['police'])
-  const res = await app.inject({
-    headers: auth,
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    payload: pointsRequest(),
-  })
+  const res = await postOfficial(app, auth, pointsRequest())
   tt.equal(res.statusCode, 500)
   tt.equal(json(res).code, 'JIFEN_ERR_INTERNAL')
   tt.notMatch(res.body, /SQLITE|insert|evaluations|\.ts:\d+/)
@@ -113,12 +108,11 @@ t.test('logs never hold an ID number or an authorization header', async (tt) => 
   const first17 = '33021219880302123'
   const id = first17 + idCheckChar(first17)
   const bad = first17 + (id[17] === '0' ? '1' : '0')
-  await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers: { ...auth, authorization: 'Bearer secret-key-123' },
-    payload: pointsRequest({}, { idNumber: id }),
-  })
+  await postOfficial(
+    app,
+    { ...auth, authorization: 'Bearer secret-key-123' },
+    pointsRequest({}, { idNumber: id }),
+  )
   await app.inject({
     headers: auth,
     method: 'POST',

@@ -1,7 +1,7 @@
 // Points routes: official evaluations (201, stored, numbered), reading, replay, preview with advice.
 import t from 'tap'
 import { idCheckChar } from '../../schema/id-number.ts'
-import { authHeaders, build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, postOfficial } from '../helper.ts'
 
 /*
  * The helper's applicant in Yinzhou (330212) as of 2026-04-30, by hand from policy.md §3.1–3.2:
@@ -22,12 +22,7 @@ t.test(
   async (tt) => {
     const app = await build(tt)
     const auth = await authHeaders(app, ['police'])
-    const res = await app.inject({
-      headers: auth,
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      payload: pointsRequest(),
-    })
+    const res = await postOfficial(app, auth, pointsRequest())
     tt.equal(res.statusCode, 201)
     const body = json(res)
     tt.match(body.id, /^[0-9a-f-]{36}$/)
@@ -62,16 +57,7 @@ t.test('reference numbers are sequential within the year', async (tt) => {
   const auth = await authHeaders(app, ['police'])
   const refs: string[] = []
   for (let i = 0; i < 3; i++) {
-    refs.push(
-      json(
-        await app.inject({
-          headers: auth,
-          method: 'POST',
-          url: '/v1/points/evaluations',
-          payload: pointsRequest(),
-        }),
-      ).reference,
-    )
+    refs.push(json(await postOfficial(app, auth, pointsRequest())).reference)
   }
   tt.same(refs, ['JF-2026-000001', 'JF-2026-000002', 'JF-2026-000003'])
 })
@@ -83,14 +69,7 @@ t.test(
     const auth = await authHeaders(app, ['police'])
     const first17 = '33021219880302123'
     const id = first17 + idCheckChar(first17)
-    const created = json(
-      await app.inject({
-        headers: auth,
-        method: 'POST',
-        url: '/v1/points/evaluations',
-        payload: pointsRequest({}, { idNumber: id }),
-      }),
-    )
+    const created = json(await postOfficial(app, auth, pointsRequest({}, { idNumber: id })))
     const res = await app.inject({
       headers: auth,
       method: 'GET',
@@ -135,14 +114,7 @@ t.test('GET an unknown evaluation is a 404 naming the id; a malformed id is a 40
 t.test('POST …/replay recomputes with the stored table and facts and reports identical', async (tt) => {
   const app = await build(tt)
   const auth = await authHeaders(app, ['police'])
-  const created = json(
-    await app.inject({
-      headers: auth,
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      payload: pointsRequest(),
-    }),
-  )
+  const created = json(await postOfficial(app, auth, pointsRequest()))
   const res = await app.inject({
     headers: auth,
     method: 'POST',
@@ -190,14 +162,7 @@ t.test('POST /v1/points/preview computes without storing and adds advice', async
   })
   tt.equal(body.advice.find((a: { item: string }) => a.item === 'public_welfare').more, 20)
   // nothing was stored: the first official record is still the year's first
-  const official = json(
-    await app.inject({
-      headers: auth,
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      payload: pointsRequest(),
-    }),
-  )
+  const official = json(await postOfficial(app, auth, pointsRequest()))
   tt.equal(official.reference, 'JF-2026-000001')
 })
 
@@ -234,12 +199,11 @@ t.test('a deduction and freeze show in the stored result', async (tt) => {
   const app = await build(tt)
   const auth = await authHeaders(app, ['police'])
   // a dishonesty record on 2026-01-10: −10 (policy.md §3.2, P), frozen 1 year: until 2027-01-09 inclusive
-  const res = await app.inject({
-    headers: auth,
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    payload: pointsRequest({}, { records: [{ kind: 'dishonesty', date: '2026-01-10' }] }),
-  })
+  const res = await postOfficial(
+    app,
+    auth,
+    pointsRequest({}, { records: [{ kind: 'dishonesty', date: '2026-01-10' }] }),
+  )
   const body = json(res)
   tt.equal(body.result.total, TOTAL - 10)
   tt.equal(body.result.frozenUntil, '2027-01-09')

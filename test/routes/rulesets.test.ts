@@ -1,6 +1,6 @@
 // Ruleset routes: list, read with references, drafts and their validation, publication, retirement, immutability (409), diff.
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest, tempDbPath } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
 
 /** Yinzhou version 2: the city table plus one district item, 5 points for living in the district. */
 function yinzhouV2(overrides: Record<string, unknown> = {}) {
@@ -122,14 +122,7 @@ t.test(
   async (tt) => {
     const app = await build(tt)
     const auth = await authHeaders(app, ['admin', 'police'])
-    const before = json(
-      await app.inject({
-        headers: auth,
-        method: 'POST',
-        url: '/v1/points/evaluations',
-        payload: pointsRequest(),
-      }),
-    )
+    const before = json(await postOfficial(app, auth, pointsRequest()))
     tt.equal(before.result.total, 107.5)
 
     const created = await app.inject(post(yinzhouV2(), auth))
@@ -163,14 +156,7 @@ t.test(
     tt.equal(json(published).ruleset.publishedAt, '2026-05-15T02:00:00.000Z')
 
     // same validFrom, higher version: v2 is in force. 107.5 + 5 (lives in Yinzhou) = 112.5
-    const after = json(
-      await app.inject({
-        headers: auth,
-        method: 'POST',
-        url: '/v1/points/evaluations',
-        payload: pointsRequest(),
-      }),
-    )
+    const after = json(await postOfficial(app, auth, pointsRequest()))
     tt.equal(after.result.total, 112.5)
     tt.equal(after.rulesetId, 'yinzhou-points-2022@2')
 
@@ -189,15 +175,7 @@ t.test(
     const dbPath = tempDbPath(tt)
     const app = await build(tt, { config: { dbPath } })
     const auth = await authHeaders(app, ['admin', 'police', 'auditor'])
-    const evaluate = async () =>
-      json(
-        await app.inject({
-          headers: auth,
-          method: 'POST',
-          url: '/v1/points/evaluations',
-          payload: pointsRequest(),
-        }),
-      )
+    const evaluate = async () => json(await postOfficial(app, auth, pointsRequest()))
     tt.equal((await app.inject(post(yinzhouV2(), auth))).statusCode, 201)
     tt.equal(
       (await app.inject({ headers: auth, method: 'POST', url: '/v1/rulesets/yinzhou-points-2022@2/publish' }))
@@ -298,14 +276,7 @@ t.test(
     // a restart keeps both retired: seeding does not bring the shipped one back
     await app.close()
     const second = await build(tt, { config: { dbPath } })
-    const afterRestart = json(
-      await second.inject({
-        headers: auth,
-        method: 'POST',
-        url: '/v1/points/evaluations',
-        payload: pointsRequest(),
-      }),
-    )
+    const afterRestart = json(await postOfficial(second, auth, pointsRequest()))
     tt.equal(afterRestart.rulesetId, 'ningbo-points-2022@1')
     const v1 = json(
       await second.inject({ headers: auth, method: 'GET', url: '/v1/rulesets/yinzhou-points-2022@1' }),
@@ -490,12 +461,7 @@ t.test(
         .statusCode,
       200,
     )
-    const missing = await app.inject({
-      headers: auth,
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      payload: pointsRequest({ jurisdiction: '330299' }),
-    })
+    const missing = await postOfficial(app, auth, pointsRequest({ jurisdiction: '330299' }))
     tt.equal(missing.statusCode, 422)
     tt.equal(json(missing).code, 'JIFEN_ERR_EVALUATION')
     tt.same(
@@ -503,12 +469,11 @@ t.test(
       ['body.dates.onlineEnrolmentOpens'],
     )
     // permit issued 2019-03-01 and endorsed every year through 2026-02-20: valid on 2026-04-01 → 10
-    const given = await app.inject({
-      headers: auth,
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      payload: pointsRequest({ jurisdiction: '330299', dates: { onlineEnrolmentOpens: '2026-04-01' } }),
-    })
+    const given = await postOfficial(
+      app,
+      auth,
+      pointsRequest({ jurisdiction: '330299', dates: { onlineEnrolmentOpens: '2026-04-01' } }),
+    )
     tt.equal(given.statusCode, 201)
     tt.equal(json(given).result.total, 10)
   },

@@ -6,7 +6,7 @@ import type { Config } from '../../src/config.ts'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
 import type { Repositories, WriteTx } from '../../src/repositories/types.ts'
 import { GENESIS_HASH } from '../../src/security/audit-chain.ts'
-import { authHeaders, build, issueKey, json, pointsRequest, tempDbPath } from '../helper.ts'
+import { authHeaders, build, issueKey, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
 import { jifen } from './cli.ts'
 
 type Entry = {
@@ -68,14 +68,7 @@ t.test('each official action appends an entry naming the key, the action and the
   tt.ok(seeded.length > 10, 'the shipped tables entered the database as audited actions')
   tt.ok(seeded.every((e) => e.keyName === 'system'))
 
-  const evaluation = json(
-    await app.inject({
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      headers: { authorization: `Bearer ${police}` },
-      payload: pointsRequest(),
-    }),
-  )
+  const evaluation = json(await postOfficial(app, { authorization: `Bearer ${police}` }, pointsRequest()))
   await app.inject({ method: 'POST', url: '/v1/rulesets', headers: admin, payload: draft() })
   await app.inject({ method: 'PUT', url: '/v1/rulesets/audit-test@1', headers: admin, payload: draft() })
   await app.inject({ method: 'POST', url: '/v1/rulesets/audit-test@1/publish', headers: admin })
@@ -110,7 +103,7 @@ t.test('a refused action leaves no entry; reads leave none', async (tt) => {
   tt.equal(twice.statusCode, 409)
   const missing = await app.inject({ method: 'POST', url: '/v1/rulesets/none@1/publish', headers: admin })
   tt.equal(missing.statusCode, 404)
-  const bad = await app.inject({ method: 'POST', url: '/v1/points/evaluations', headers: admin, payload: {} })
+  const bad = await postOfficial(app, admin, {})
   tt.equal(bad.statusCode, 400)
   await app.inject({ method: 'GET', url: '/v1/rulesets', headers: admin })
   await app.inject({ method: 'POST', url: '/v1/points/preview', payload: pointsRequest() })
@@ -131,22 +124,10 @@ t.test('no action without its entry: when the audit append fails, the record is 
     })),
   })
   const police = await authHeaders(app, ['police'])
-  const failed = await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers: police,
-    payload: pointsRequest(),
-  })
+  const failed = await postOfficial(app, police, pointsRequest())
   tt.equal(failed.statusCode, 500)
   failAudit = false
-  const next = json(
-    await app.inject({
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      headers: police,
-      payload: pointsRequest(),
-    }),
-  )
+  const next = json(await postOfficial(app, police, pointsRequest()))
   tt.equal(next.reference, 'JF-2026-000001', 'the failed evaluation was rolled back with its entry')
   const created = (await allEntries(app)).filter((e) => e.action === 'evaluation.created')
   tt.same(
@@ -187,13 +168,7 @@ t.test(
     const dbPath = tempDbPath(tt)
     const app = await build(tt, { config: { dbPath } })
     const police = await authHeaders(app, ['police'])
-    for (let i = 0; i < 3; i++)
-      await app.inject({
-        method: 'POST',
-        url: '/v1/points/evaluations',
-        headers: police,
-        payload: pointsRequest(),
-      })
+    for (let i = 0; i < 3; i++) await postOfficial(app, police, pointsRequest())
     const entries = await allEntries(app)
     tt.equal(entries[0].prevHash, GENESIS_HASH)
     const target = entries[entries.length - 2].seq

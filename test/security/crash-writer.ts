@@ -70,12 +70,7 @@ async function main(dbPath: string, run: string): Promise<void> {
   for (let i = 0; ; i++) {
     const key = idempotencyKey(run, i)
     line(`SEND ${i} ${key}`)
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      payload: requestFor(i),
-      headers: { ...auth, 'idempotency-key': key },
-    })
+    const res = await helper.postOfficial(app, { ...auth, 'idempotency-key': key }, requestFor(i))
     if (res.statusCode !== 201) {
       writeSync(2, `request ${i} answered ${res.statusCode}: ${res.body}\n`)
       process.exit(3)

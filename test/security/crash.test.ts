@@ -227,12 +227,11 @@ t.test('a writer killed with SIGKILL at random points loses no acknowledged reco
         const last = w.sent.at(-1)
         const lastAcked = w.acks.at(-1)
         if (last && (lastAcked === undefined || last.i > lastAcked.i)) {
-          const retry = await app.inject({
-            method: 'POST',
-            url: '/v1/points/evaluations',
-            payload: requestFor(last.i),
-            headers: { ...w.auth, 'idempotency-key': idempotencyKey(run, last.i) },
-          })
+          const retry = await helper.postOfficial(
+            app,
+            { ...w.auth, 'idempotency-key': idempotencyKey(run, last.i) },
+            requestFor(last.i),
+          )
           tt.equal(retry.statusCode, 201, 'the retry is answered 201')
           const id = helper.json(retry).id
           if (unacked.length === 1) {

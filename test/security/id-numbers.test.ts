@@ -16,6 +16,7 @@ import {
   logLeaks,
   NOW,
   pointsRequest,
+  postOfficial,
   shippedTables,
   TEST_ID_HMAC_SECRET,
   tempDbPath,
@@ -33,14 +34,7 @@ t.test('the database holds the HMAC and the masked form, never the number', asyn
   const dbPath = tempDbPath(tt)
   const app = await build(tt, { config: { dbPath } })
   const police = await authHeaders(app, ['police'])
-  const created = json(
-    await app.inject({
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      headers: police,
-      payload: pointsRequest({}, { idNumber: ALICE }),
-    }),
-  )
+  const created = json(await postOfficial(app, police, pointsRequest({}, { idNumber: ALICE })))
   tt.equal(created.idNumberMasked, `330212***********${ALICE[17]}`)
   await app.close()
   const raw = new Database(dbPath, { readonly: true })
@@ -68,14 +62,7 @@ t.test(
     const app = await build(tt)
     const police = await authHeaders(app, ['police'])
     const make = async (id: string | undefined) =>
-      json(
-        await app.inject({
-          method: 'POST',
-          url: '/v1/points/evaluations',
-          headers: police,
-          payload: pointsRequest({}, id === undefined ? {} : { idNumber: id }),
-        }),
-      )
+      json(await postOfficial(app, police, pointsRequest({}, id === undefined ? {} : { idNumber: id })))
     const a1 = await make(ALICE)
     await make(BOB)
     await make(undefined)
@@ -134,14 +121,7 @@ t.test(
     const app = await build(tt)
     const police = await authHeaders(app, ['police'])
     const make = async (id: string) =>
-      json(
-        await app.inject({
-          method: 'POST',
-          url: '/v1/points/evaluations',
-          headers: police,
-          payload: pointsRequest({}, { idNumber: id }),
-        }),
-      )
+      json(await postOfficial(app, police, pointsRequest({}, { idNumber: id })))
     const a1 = await make(ALICE)
     await make(BOB)
     const a2 = await make(ALICE)
@@ -205,18 +185,8 @@ t.test('logs of a whole flow hold no full ID number and no key', async (tt) => {
   const key = await issueKey(app, ['police', 'auditor'], 'logged-counter')
   const headers = { authorization: `Bearer ${key}`, 'idempotency-key': 'log-1' }
   const badChecksum = `${BOB.slice(0, 17)}${BOB[17] === '0' ? '1' : '0'}`
-  await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers,
-    payload: pointsRequest({}, { idNumber: ALICE }),
-  })
-  await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers,
-    payload: pointsRequest({}, { idNumber: ALICE }),
-  })
+  await postOfficial(app, headers, pointsRequest({}, { idNumber: ALICE }))
+  await postOfficial(app, headers, pointsRequest({}, { idNumber: ALICE }))
   await app.inject({ method: 'GET', url: `/v1/points/evaluations?idNumber=${ALICE}`, headers })
   await app.inject({ method: 'GET', url: `/v1/points/evaluations?idNumber=${badChecksum}`, headers })
   await app.inject({
@@ -269,14 +239,7 @@ t.test(
     tt.ok(logs.text().includes(secretPath), 'the log line says where')
     const key = await issueKey(first, ['police'])
     const headers = { authorization: `Bearer ${key}` }
-    const created = json(
-      await first.inject({
-        method: 'POST',
-        url: '/v1/points/evaluations',
-        headers,
-        payload: pointsRequest({}, { idNumber: ALICE }),
-      }),
-    )
+    const created = json(await postOfficial(first, headers, pointsRequest({}, { idNumber: ALICE })))
     await first.close()
 
     const second = await build(tt, { config: { dbPath }, idHmacSecret: undefined })

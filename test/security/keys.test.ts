@@ -1,27 +1,17 @@
 // API keys: issued once, stored as a hash, checked on every request, revoked from the CLI while the service runs.
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { authHeaders, build, issueKey, json, pointsRequest, tempDbPath } from '../helper.ts'
+import { authHeaders, build, issueKey, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
 import { jifen } from './cli.ts'
 
 t.test('a key revoked in the middle of a run stops working on the next request', async (tt) => {
   const app = await build(tt)
   const key = await issueKey(app, ['police'], 'counter-7')
   const headers = { authorization: `Bearer ${key}` }
-  const before = await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers,
-    payload: pointsRequest(),
-  })
+  const before = await postOfficial(app, headers, pointsRequest())
   tt.equal(before.statusCode, 201)
   await app.jifen.services().keys.revoke('counter-7', { keyId: null, keyName: 'test' })
-  const after = await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers,
-    payload: pointsRequest(),
-  })
+  const after = await postOfficial(app, headers, pointsRequest())
   tt.equal(after.statusCode, 401)
   tt.equal(json(after).code, 'JIFEN_ERR_UNAUTHORIZED')
   tt.match(json(after).detail, /unknown or revoked/)
@@ -43,12 +33,7 @@ t.test('the CLI creates, lists and revokes keys in the database a running servic
   tt.match(key, /^jf_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/, 'only the key on stdout')
   tt.match(created.err, /only time it is shown/)
   const headers = { authorization: `Bearer ${key}` }
-  const ok = await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers,
-    payload: pointsRequest(),
-  })
+  const ok = await postOfficial(app, headers, pointsRequest())
   tt.equal(ok.statusCode, 201, 'the running service accepts a key the CLI just made')
 
   const listed = jifen(['keys', 'list', '--json'], env)
@@ -63,12 +48,7 @@ t.test('the CLI creates, lists and revokes keys in the database a running servic
 
   const revoked = jifen(['keys', 'revoke', '--name', 'yinzhou-counter-7'], env)
   tt.equal(revoked.code, 0, revoked.err)
-  const refused = await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers,
-    payload: pointsRequest(),
-  })
+  const refused = await postOfficial(app, headers, pointsRequest())
   tt.equal(
     refused.statusCode,
     401,
@@ -113,12 +93,7 @@ t.test('a key is only revoked, never edited or deleted: the database refuses', a
 t.test('a key with several scopes passes where any one of them is needed', async (tt) => {
   const app = await build(tt)
   const both = await authHeaders(app, ['education', 'auditor'])
-  const created = await app.inject({
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    headers: both,
-    payload: pointsRequest(),
-  })
+  const created = await postOfficial(app, both, pointsRequest())
   tt.equal(created.statusCode, 201, 'education')
   const audit = await app.inject({ method: 'GET', url: '/v1/audit', headers: both })
   tt.equal(audit.statusCode, 200, 'auditor')

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
 import { GroupCommitter } from '../../src/repositories/sqlite/group-commit.ts'
 import { verifyChain } from '../../src/security/audit-chain.ts'
-import { authHeaders, build, json, pointsRequest, tempDbPath } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
 
 /** A file database (a second connection must be able to look at it) with one table of rows. */
 function fileDb(tt: Test): { db: Database.Database; path: string; commits: () => number } {
@@ -176,14 +176,7 @@ t.test(
     const app = await build(tt, { config: { dbPath } })
     const auth = await authHeaders(app, ['police'])
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () =>
-        app.inject({
-          headers: auth,
-          method: 'POST',
-          url: '/v1/points/evaluations',
-          payload: pointsRequest(),
-        }),
-      ),
+      Array.from({ length: 50 }, () => postOfficial(app, auth, pointsRequest())),
     )
     tt.same(
       responses.map((r) => r.statusCode),

@@ -9,7 +9,7 @@ import { factsSha256 } from '../../scoring/hash.ts'
 import type { Config } from '../../src/config.ts'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
 import type { NewEvaluation, Repositories, StoredEvaluation, WriteTx } from '../../src/repositories/types.ts'
-import { applicant, authHeaders, build, json, NOW, shippedTables } from '../helper.ts'
+import { applicant, authHeaders, build, json, NOW, postOfficial, shippedTables } from '../helper.ts'
 
 function repos(tt: Test): Repositories {
   const r = openSqlite(':memory:')
@@ -199,12 +199,7 @@ t.test('replay reports exactly which items differ from the stored result', async
     ),
   })
   const auth = await authHeaders(app, ['police'])
-  await app.inject({
-    headers: auth,
-    method: 'POST',
-    url: '/v1/points/evaluations',
-    payload: { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() },
-  })
+  await postOfficial(app, auth, { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() })
   const replayRes = await app.inject({
     headers: auth,
     method: 'POST',
@@ -226,12 +221,7 @@ t.test('a record whose table no longer matches its hash is refused as corrupt, n
   })
   const auth = await authHeaders(app, ['police'])
   const created = json(
-    await app.inject({
-      headers: auth,
-      method: 'POST',
-      url: '/v1/points/evaluations',
-      payload: { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() },
-    }),
+    await postOfficial(app, auth, { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() }),
   )
   const res = await app.inject({
     headers: auth,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, postOfficial } from '../helper.ts'
 
 t.test(
   'restarting keeps every stored record, and a stored record replays identically after restart',
@@ -17,16 +17,7 @@ t.test(
     const auth = await authHeaders(first, ['police'])
     const created = []
     for (let i = 0; i < 3; i++) {
-      created.push(
-        json(
-          await first.inject({
-            headers: auth,
-            method: 'POST',
-            url: '/v1/points/evaluations',
-            payload: pointsRequest(),
-          }),
-        ),
-      )
+      created.push(json(await postOfficial(first, auth, pointsRequest())))
     }
     const seeded = json(await first.inject({ headers: auth, method: 'GET', url: '/v1/rulesets' })).rulesets
       .length
@@ -48,14 +39,7 @@ t.test(
       tt.equal(replay.identical, true, `${c.reference} replays identically`)
     }
     // numbering continues after the restart
-    const next = json(
-      await second.inject({
-        headers: auth,
-        method: 'POST',
-        url: '/v1/points/evaluations',
-        payload: pointsRequest(),
-      }),
-    )
+    const next = json(await postOfficial(second, auth, pointsRequest()))
     tt.equal(next.reference, 'JF-2026-000004')
     // seeding again inserted nothing new and changed nothing
     tt.equal(
