@@ -11,27 +11,14 @@
 // are reported; the bar is met when both bundle medians are at most 1,000 ms.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { freePort } from './lib/free-port.ts'
 
 const BAR_MS = 1000
 const POLL_MS = 5
 const root = fileURLToPath(new URL('..', import.meta.url))
-
-/** A free loopback port: bound and released at once (the service is then started on it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address()
-      const port = typeof addr === 'object' && addr ? addr.port : 0
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 async function ready(port: number): Promise<boolean> {
   try {

@@ -1,25 +1,14 @@
 // What `npm start` runs: the esbuild bundle builds, serves the same contract as the sources, scores, and stops cleanly.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
+import { freePort } from '../../bench/lib/free-port.ts'
 import { EXAMPLE_POINTS_REQUEST } from '../../schema/api.ts'
 import { projectRoot } from '../../src/project-root.ts'
 import { tempDbPath } from '../helper.ts'
 
 const BUNDLE = join(projectRoot, 'dist', 'jifen.mjs')
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address()
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0))
-    })
-  })
-}
 
 t.test('npm run build writes the bundle npm start runs', async (tt) => {
   // a stale bundle from an earlier build must not pass for a fresh one
