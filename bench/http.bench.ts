@@ -13,41 +13,24 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
-import type { Preview } from '../schema/api.ts'
+import { EXAMPLE_APPLICANT, type Preview } from '../schema/api.ts'
 
 const CONNECTIONS = 50
 const TARGETS = { previewRatio: 0.5, storedRatio: 0.25, p99Ms: 20 }
 
-/** A realistic ~1 KB request: the README's applicant, as a counter would send it. */
+/**
+ * A realistic ~1 KB request: the README's applicant (schema/api.ts), as a counter would send it, with
+ * two years insured in Suzhou before Ningbo and two city items.
+ */
 const BODY = JSON.stringify({
   jurisdiction: '330212',
   asOf: '2026-04-30',
   applicant: {
-    birthDate: '1988-03-02',
-    education: 'junior_college',
-    skills: [{ kind: 'skill_level', level: 3 }],
+    ...EXAMPLE_APPLICANT,
     socialInsurance: [
       { from: '2017-01', to: '2018-12', region: '320500', backPaid: false },
-      { from: '2019-03', to: null, region: '330212', backPaid: false },
+      ...EXAMPLE_APPLICANT.socialInsurance,
     ],
-    residence: {
-      registeredSince: '2019-02-20',
-      region: '330212',
-      permit: {
-        issuedOn: '2019-03-01',
-        endorsements: [
-          '2020-02-20',
-          '2021-02-25',
-          '2022-02-20',
-          '2023-02-20',
-          '2024-02-20',
-          '2025-02-20',
-          '2026-02-20',
-        ],
-      },
-    },
-    employment: [{ kind: 'labour_contract', from: '2019-03-01', to: null, region: '330212' }],
-    housing: { kind: 'registered_rental', region: '330212', owner: null },
     cityItems: { bloodDonations: 2, publicWelfareHours: 45 },
   },
 })
