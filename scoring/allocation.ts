@@ -164,7 +164,11 @@ export type Outcome = 'placed' | 'gate_failed' | 'below_cutoff' | 'referred' | '
 
 interface OutcomeBase {
   ref: string
-  /** refusals of every listed unit above the placement, or of every listed unit when not placed */
+  /**
+   * when not placed, why each unit listed did not take the child (empty otherwise). A placed child found
+   * every unit it listed above its placement full, and each one's cut-off is in `units[]`: the refusals are
+   * not repeated for the tens of thousands placed, whose outcomes are most of the result.
+   */
   refusals: readonly PreferenceRefusal[]
   ignoredPreferences: readonly IgnoredPreference[]
 }
@@ -916,14 +920,14 @@ export function allocate(
       }
       continue
     }
-    // every listed unit above the placement (all of them when not placed) was full at the child's turn
+    // not placed: every unit listed was full at the child's turn (or had no seats)
     const start = prefStart[i]
+    const end = prefStart[i + 1]
     const k = placedAt[i]
-    const refusedTo = k >= 0 ? k : prefStart[i + 1]
     let refusals = NO_REFUSALS
-    if (refusedTo > start) {
+    if (k < 0 && end > start) {
       const list: PreferenceRefusal[] = []
-      for (let q = start; q < refusedTo; q++) {
+      for (let q = start; q < end; q++) {
         const u = prefUnit[q]
         list.push(
           seats[u] === 0
@@ -950,7 +954,7 @@ export function allocate(
         ignoredPreferences,
       }
     } else {
-      const outcome = refusedTo === start ? 'no_preferences' : notPlaced
+      const outcome = end === start ? 'no_preferences' : notPlaced
       if (outcome === 'no_preferences') summary.noPreferences++
       else if (outcome === 'referred') summary.referred++
       else summary.belowCutoff++
