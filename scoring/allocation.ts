@@ -253,18 +253,19 @@ export function compareRefs(a: string, b: string): number {
   if (a === b) return 0
   const n = Math.min(a.length, b.length)
   for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i)
-    let y = b.charCodeAt(i)
-    if (x !== y) {
-      if (x >= 0xd800 && y >= 0xd800) {
-        // surrogates (D800–DFFF, characters above U+FFFF) go after E000–FFFF
-        x = x >= 0xe000 ? x - 0x800 : x + 0x2000
-        y = y >= 0xe000 ? y - 0x800 : y + 0x2000
-      }
-      return x - y
-    }
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) return codePointUnit(x) - codePointUnit(y)
   }
   return a.length - b.length
+}
+
+/**
+ * A UTF-16 unit moved so that units compare in code point order: surrogates (D800–DFFF, the halves of the
+ * characters above U+FFFF) go after E000–FFFF, which move down to make room.
+ */
+function codePointUnit(u: number): number {
+  return u < 0xd800 ? u : u >= 0xe000 ? u - 0x800 : u + 0x2000
 }
 
 // ---------------------------------------------------------------- application time
@@ -602,9 +603,6 @@ function sortByKey(key: Float64Array, rest: ((a: number, b: number) => number) |
   if (rest !== null && m - runStart > 1) ids.subarray(runStart, m).sort(rest)
   return ids
 }
-
-/** A UTF-16 unit moved so that units compare in code point order (see compareRefs). */
-const codePointUnit = (u: number): number => (u < 0xd800 ? u : u >= 0xe000 ? u - 0x800 : u + 0x2000)
 
 /**
  * A number per ref that orders refs as the first few characters after the prefix they all share do
