@@ -28,6 +28,7 @@ import { openapiRoutes } from './routes/openapi.ts'
 import { pointsRoutes } from './routes/points.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
+import { webRoutes } from './routes/web.ts'
 import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
 import { ApiKeyService } from './services/api-keys.ts'
 import { AuditService } from './services/audit.ts'
@@ -240,6 +241,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     pointsRoutes(scope, services)
     schemeRoutes(scope, services)
     auditRoutes(scope, services)
+    webRoutes(scope)
   })
   return app
 }

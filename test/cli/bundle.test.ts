@@ -20,7 +20,7 @@ t.test('npm run build writes the bundle npm start runs', async (tt) => {
 })
 
 t.test(
-  'the bundle serves: ready, the committed contract, a scored preview, the docs; SIGTERM stops it',
+  'the bundle serves: ready, the committed contract, a scored preview, the docs, the page; SIGTERM stops it',
   async (tt) => {
     const port = await freePort()
     const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', BUNDLE, 'serve'], {
@@ -66,6 +66,13 @@ t.test(
 
     const docs = await fetch(`${base}/docs/static/index.html`)
     tt.equal(docs.status, 200, 'the reference UI is served from node_modules, not a CDN')
+
+    // the applicant page's files are found from the project root, also from dist/
+    const page = await fetch(`${base}/`)
+    tt.equal(page.status, 200, 'the applicant page')
+    tt.match(await page.text(), '<script type="module" src="/assets/app.js">')
+    const script = await fetch(`${base}/assets/app.js`)
+    tt.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8', 'its script')
 
     child.kill('SIGTERM')
     tt.equal(await exited, 0, 'graceful shutdown exits 0')

@@ -26,6 +26,13 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'GET /docs/yaml': 'public',
   'GET /docs/static/*': 'public',
   'POST /v1/points/preview': 'public',
+  // the applicant's page and its files (src/routes/web.ts)
+  'GET /': 'public',
+  'GET /assets/app.js': 'public',
+  'GET /assets/request.js': 'public',
+  'GET /assets/i18n.js': 'public',
+  'GET /assets/chart.js': 'public',
+  'GET /assets/style.css': 'public',
   'POST /v1/points/evaluations': ['police', 'education'],
   'GET /v1/points/evaluations': ['police', 'auditor'],
   'POST /v1/points/evaluations/search': ['police', 'auditor'],
