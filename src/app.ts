@@ -29,6 +29,7 @@ import { pointsRoutes } from './routes/points.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
 import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
+import { RequestFingerprints } from './security/request-fingerprint.ts'
 import { ApiKeyService } from './services/api-keys.ts'
 import { AuditService } from './services/audit.ts'
 import { PointsService } from './services/points.ts'
@@ -214,7 +215,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     state.repos = repos
     state.migrated = true
     const idHmacSecret = await idSecretFor(config, options, repos, app.log)
-    const recorder = new Recorder(repos, clock)
+    const recorder = new Recorder(repos, clock, new RequestFingerprints(idHmacSecret))
     const rulesets = new RulesetService(repos.rulesets, recorder, app.log)
     await rulesets.seed((options.seedTables ?? loadShippedTables)())
     state.publishedRulesets = await rulesets.reloadRegistry()
