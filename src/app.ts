@@ -5,12 +5,7 @@ import { join } from 'node:path'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { Table } from '../schema/table.ts'
 import { type Clock, systemClock } from './clock.ts'
@@ -19,6 +14,7 @@ import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
 import { addSecurityHeaders, registerHardening } from './plugins/hardening.ts'
 import { LOG_REDACT_PATHS, scrubIdNumbers } from './plugins/logging.ts'
+import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
 import { openSqlite } from './repositories/sqlite/database.ts'
 import type { Repositories } from './repositories/types.ts'
@@ -158,7 +154,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
   })
   // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
-  app.setValidatorCompiler(validatorCompiler)
+  // zod, after the documented size limits, keeping at most 100 issues (src/plugins/validation.ts)
+  app.setValidatorCompiler(boundedValidatorCompiler)
   app.setSerializerCompiler(
     options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data),
   )

@@ -130,8 +130,10 @@ t.test('the default configuration limits public routes (120 per minute)', async 
 
 t.test('oversize bodies are a 413 problem+json naming the body; public routes take less', async (tt) => {
   const app = await build(tt, { config: { bodyLimit: 16 * 1024, publicBodyLimit: 2048, rateLimitMax: 0 } })
-  // ~3 KB: over the public limit, under the global one
-  const dates = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`d${i}`, '2020-01-01']))
+  // ~3 KB: over the public limit, under the global one (30 named dates, within their maximum of 32)
+  const dates = Object.fromEntries(
+    Array.from({ length: 30 }, (_, i) => [`date-${'n'.repeat(50)}-${i}`, '2020-01-01']),
+  )
   const medium = pointsRequest({ dates })
   tt.ok(JSON.stringify(medium).length > 2048 && JSON.stringify(medium).length < 16 * 1024)
   const pub = await app.inject({ method: 'POST', url: PREVIEW, payload: medium })
