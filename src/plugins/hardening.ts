@@ -1,4 +1,4 @@
-// Hardening: rate limit and smaller bodies on public routes, a nesting limit, security headers, request timeouts, 503 under pressure.
+// Hardening: rate limit and smaller bodies on public routes, a nesting limit, security headers, request timeouts, 503 under pressure; probes exempt.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
@@ -11,8 +11,16 @@ import { problem } from './errors.ts'
 /** Seconds a refused caller is told to wait when the process is under pressure. */
 const PRESSURE_RETRY_AFTER_S = 10
 
-/** Routes that answer even under pressure: liveness must not fail because the process is busy. */
-const PRESSURE_EXEMPT = new Set(['/healthz'])
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A probe (/healthz, /readyz): never rate limited and never refused under pressure. A load
+     * balancer shares its address with clients, and a probe refused for someone else's traffic
+     * would take a healthy process out of rotation or restart it.
+     */
+    probe?: boolean
+  }
+}
 
 /**
  * Whether a parsed JSON value nests objects and arrays deeper than `limit`. Iterative: the point is to
@@ -109,7 +117,7 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
   app.addHook('onRoute', (route) => {
     if (!isPublic(route.config?.scopes)) return
     route.bodyLimit = Math.min(route.bodyLimit ?? config.bodyLimit, publicBodyLimit)
-    if (limitRate) {
+    if (limitRate && route.config?.probe !== true) {
       route.config = {
         ...route.config,
         rateLimit: { max: config.rateLimitMax, timeWindow: config.rateLimitWindowMs },
@@ -163,7 +171,7 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
     // Answered here rather than thrown: the root handler would turn a non-4xx error into a 500.
     // Sending in the handler ends the request (the README's pattern); returning without sending lets it through.
     pressureHandler: (req, reply, type, value) => {
-      if (PRESSURE_EXEMPT.has(req.routeOptions.url ?? '')) return
+      if (req.routeOptions.config.probe === true) return
       req.log.warn({ type, value }, 'under pressure: request refused')
       const body = problem(
         'OVERLOADED',
