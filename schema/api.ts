@@ -432,10 +432,24 @@ export const LegalReferenceSchema = z
   })
   .meta({ id: 'LegalReference' })
 
+export const DistrictItemDefinitionSchema = z
+  .object({
+    id: z.string().meta({ description: 'the key in applicant.districtItems' }),
+    label: z.string(),
+    type: z
+      .enum(['number', 'boolean'])
+      .meta({ description: 'number: a count or amount; boolean: true or false' }),
+  })
+  .meta({ id: 'DistrictItemDefinition' })
+
 export const RulesetDetailSchema = z
   .object({
     ruleset: RulesetSummarySchema,
     references: z.array(LegalReferenceSchema).meta({ description: 'every row with its legal reference' }),
+    districtItems: z.array(DistrictItemDefinitionSchema).meta({
+      description:
+        'what callers send in applicant.districtItems while this table is in force (its own and those it inherits); any other key, or a value of another type, is a 400',
+    }),
     table: TableSchema,
   })
   .meta({
@@ -451,6 +465,7 @@ export const RulesetDetailSchema = z
           provisional: false,
         },
       ],
+      districtItems: [],
       table: {
         id: 'ningbo-points-2022',
         version: 1,
