@@ -13,7 +13,7 @@ import { type Config, ConfigError } from './config.ts'
 import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
 import { addSecurityHeaders, registerHardening } from './plugins/hardening.ts'
-import { LOG_REDACT_PATHS, scrubIdNumbers } from './plugins/logging.ts'
+import { LOG_REDACT_PATHS, requestLogFields, scrubIdNumbers } from './plugins/logging.ts'
 import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
 import { openSqlite } from './repositories/sqlite/database.ts'
@@ -128,6 +128,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     logger: {
       level: config.logLevel,
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      // the route pattern and the decoded, scrubbed query: never the raw URL
+      serializers: { req: requestLogFields },
       // last line of defence: an ID number that reaches a log line by a path nobody listed is masked too
       hooks: { streamWrite: scrubIdNumbers },
       ...(options.logStream ? { stream: options.logStream } : {}),
