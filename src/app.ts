@@ -12,7 +12,7 @@ import { type Clock, systemClock } from './clock.ts'
 import { type Config, ConfigError } from './config.ts'
 import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
-import { addSecurityHeaders, registerHardening } from './plugins/hardening.ts'
+import { addSecurityHeaders, answerClientError, registerHardening } from './plugins/hardening.ts'
 import { LOG_REDACT_PATHS, requestLogFields, scrubIdNumbers } from './plugins/logging.ts'
 import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
@@ -153,6 +153,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       addSecurityHeaders(reply)
       return sendProblem(err, req, reply)
     },
+    // what node refuses before routing (408, 431, not HTTP): problem+json with codes of their own too
+    clientErrorHandler: answerClientError,
   })
   // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')

@@ -90,7 +90,8 @@ const BY_STATUS: Readonly<Record<number, { name: ErrorName; path: string; messag
   431: { name: 'HEADERS_TOO_LARGE', path: 'headers', message: 'too large' },
 }
 
-function toProblem(err: unknown, requestId: string): Problem {
+/** The problem body for any error the service meets: the root handler, framework errors and the tests use it. */
+export function toProblem(err: unknown, requestId: string): Problem {
   if (err instanceof AppError) return problem(err.name_, err.message, err.errors, requestId)
   if (err instanceof NoTableInForceError) {
     return problem(
@@ -198,17 +199,41 @@ export function sendProblem(err: unknown, request: FastifyRequest, reply: Fastif
   return reply.code(body.status).type('application/problem+json').send(body)
 }
 
+/** A route's URL as a pattern over request paths: `:id` is one segment, `*` the rest. */
+export function routePattern(url: string): RegExp {
+  const source = url
+    .split(/(:[A-Za-z0-9_]+|\*)/)
+    .map((part) =>
+      part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('')
+  return new RegExp(`^${source}/?$`)
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) =>
     sendProblem(err, request, reply),
   )
+  // Every route's methods by path pattern, so that a known path with another method is a 405 with
+  // Allow rather than a 404 that says the route does not exist.
+  const routes: { pattern: RegExp; methods: string[] }[] = []
+  app.addHook('onRoute', (route) => {
+    routes.push({ pattern: routePattern(route.url), methods: [route.method].flat() })
+  })
   app.setNotFoundHandler((request, reply) => {
-    const body = problem(
-      'ROUTE_NOT_FOUND',
-      `no route ${request.method} ${request.url.split('?')[0]}`,
-      [],
-      request.id,
-    )
+    const path = request.url.split('?')[0]
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort()
+    if (allowed.length > 0) {
+      const message = `allowed: ${allowed.join(', ')}`
+      const body = problem(
+        'METHOD_NOT_ALLOWED',
+        `${request.method} is not allowed here; ${message}`,
+        [{ path: 'method', message }],
+        request.id,
+      )
+      return reply.code(405).header('allow', allowed.join(', ')).type('application/problem+json').send(body)
+    }
+    const body = problem('ROUTE_NOT_FOUND', `no route ${request.method} ${path}`, [], request.id)
     return reply.code(404).type('application/problem+json').send(body)
   })
 }

@@ -1,9 +1,12 @@
 // Hardening: rate limit and smaller bodies on public routes, a nesting limit, security headers, request timeouts, 503 under pressure; probes exempt.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { randomUUID } from 'node:crypto'
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import helmet from 'helmet'
+import { ERRORS, type ErrorName } from '../../schema/errors.ts'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import { problem } from './errors.ts'
@@ -88,6 +91,50 @@ export function addSecurityHeaders(reply: FastifyReply): void {
   for (const name in SECURITY_HEADERS) {
     if (!reply.hasHeader(name)) reply.header(name, SECURITY_HEADERS[name])
   }
+}
+
+/**
+ * Answers what node refuses before fastify sees a request (a request not received within the
+ * timeout, headers over node's limit, a request that is not HTTP) with problem+json and a code of its
+ * own, instead of fastify's plain JSON. Bound to the fastify instance (the clientErrorHandler option).
+ * The error is not logged whole: its rawPacket holds the bytes of the request, URL included.
+ */
+export function answerClientError(
+  this: FastifyInstance,
+  err: Error & { code?: string },
+  socket: Socket,
+): void {
+  // a reset connection has nobody to answer (node's own handler does the same)
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const name: ErrorName =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 'REQUEST_TIMEOUT'
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? 'HEADERS_TOO_LARGE'
+        : 'MALFORMED_REQUEST'
+  const detail =
+    name === 'REQUEST_TIMEOUT'
+      ? 'the whole request must arrive within the request timeout'
+      : name === 'HEADERS_TOO_LARGE'
+        ? 'the request headers exceed the limit'
+        : 'the request is not valid HTTP'
+  const requestId = randomUUID()
+  const body = JSON.stringify(problem(name, detail, [], requestId))
+  this.log.debug({ requestId, code: err.code, problem: name }, 'client error')
+  if (socket.writable) {
+    const status = ERRORS[name].status
+    const headers = Object.entries({
+      ...SECURITY_HEADERS,
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-request-id': requestId,
+      connection: 'close',
+    })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`)
+  }
+  socket.destroy(err)
 }
 
 function isPublic(scopes: readonly string[] | undefined): boolean {
