@@ -135,6 +135,12 @@ export class Limits {
   readonly maxItems: number
   /** most entries a record may hold here */
   readonly maxEntries: number
+  /**
+   * The properties strict objects allow here (`.strict()`: any other key is an error), or null when
+   * something here takes other keys. An object with more keys than this has unknown ones for certain,
+   * and is refused without zod listing thousands of them in one message.
+   */
+  readonly strictKeys: ReadonlySet<string> | null
   private readonly arrays: readonly Node[]
   private readonly objects: readonly Node[]
   private readonly records: readonly Node[]
@@ -148,6 +154,13 @@ export class Limits {
     this.records = containers.filter((c) => c._zod.def.type === 'record')
     this.maxItems = Math.max(0, ...this.arrays.map(maxItemsOf))
     this.maxEntries = Math.max(0, ...this.records.map(maxEntriesOf))
+    const strict =
+      this.records.length === 0 &&
+      this.objects.length > 0 &&
+      this.objects.every((o) => o._zod.def.catchall?._zod.def.type === 'never')
+    this.strictKeys = strict
+      ? new Set(this.objects.flatMap((o) => Object.keys(o._zod.def.shape ?? {})))
+      : null
   }
 
   private reaches: boolean | undefined
@@ -220,9 +233,8 @@ interface Found {
 
 function walk(value: unknown, limits: Limits | null, depth: number): Found | null {
   if (limits === null || value === null || typeof value !== 'object' || depth > MAX_WALK_DEPTH) return null
-  if (!limits.reachesBounds) return null
   if (Array.isArray(value)) {
-    if (!limits.hasArrays) return null
+    if (!limits.hasArrays || !limits.reachesBounds) return null
     if (value.length > limits.maxItems)
       return { reversedPath: [], message: `at most ${limits.maxItems} items (got ${value.length})` }
     const element = limits.element()
@@ -236,7 +248,16 @@ function walk(value: unknown, limits: Limits | null, depth: number): Found | nul
     }
     return null
   }
+  const allowed = limits.strictKeys
+  if (allowed === null && !limits.reachesBounds) return null
   const keys = Object.keys(value)
+  if (allowed !== null && keys.length > allowed.size) {
+    const unknown = keys.filter((k) => !allowed.has(k))
+    const named = unknown.slice(0, 5).map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k))
+    const more = unknown.length > named.length ? ` and ${unknown.length - named.length} more` : ''
+    return { reversedPath: [], message: `unknown properties: ${named.join(', ')}${more}` }
+  }
+  if (!limits.reachesBounds) return null
   if (limits.hasRecords && keys.length > limits.maxEntries)
     return { reversedPath: [], message: `at most ${limits.maxEntries} entries (got ${keys.length})` }
   for (const key of keys) {
