@@ -1,7 +1,7 @@
 // Request and response bodies of the HTTP API, built from the applicant, result and table shapes; with examples.
 import { z } from 'zod'
 import { ApplicantSchema } from './applicant.ts'
-import { DateStringSchema, JurisdictionSchema } from './common.ts'
+import { boundedRecord, DateStringSchema, JurisdictionSchema } from './common.ts'
 import { FieldErrorSchema } from './errors.ts'
 import { PermitResultSchema, PointsResultSchema, SettlementResultSchema } from './result.ts'
 import {
@@ -130,6 +130,9 @@ export const EXAMPLE_POINTS_RESULT = {
 
 // ---------------------------------------------------------------- points
 
+/** Named dates one request may supply: the shipped tables name at most two. */
+export const MAX_NAMED_DATES = 32
+
 export const EvaluationRequestSchema = z
   .object({
     jurisdiction: JurisdictionSchema.meta({
@@ -139,9 +142,11 @@ export const EvaluationRequestSchema = z
       description: 'the measuring date; the table in force then is used; not after today',
     }),
     applicant: ApplicantSchema,
-    dates: z.record(z.string().min(1).max(64), DateStringSchema).optional().meta({
-      description: 'dates a table names for the caller to supply (e.g. when online enrolment opens)',
-    }),
+    dates: boundedRecord(z.string().min(1).max(64), DateStringSchema, MAX_NAMED_DATES)
+      .optional()
+      .meta({
+        description: `dates a table names for the caller to supply (e.g. when online enrolment opens), by name; at most ${MAX_NAMED_DATES}`,
+      }),
   })
   .strict()
   .meta({ id: 'EvaluationRequest', example: EXAMPLE_POINTS_REQUEST })
@@ -427,10 +432,24 @@ export const LegalReferenceSchema = z
   })
   .meta({ id: 'LegalReference' })
 
+export const DistrictItemDefinitionSchema = z
+  .object({
+    id: z.string().meta({ description: 'the key in applicant.districtItems' }),
+    label: z.string(),
+    type: z
+      .enum(['number', 'boolean'])
+      .meta({ description: 'number: a count or amount; boolean: true or false' }),
+  })
+  .meta({ id: 'DistrictItemDefinition' })
+
 export const RulesetDetailSchema = z
   .object({
     ruleset: RulesetSummarySchema,
     references: z.array(LegalReferenceSchema).meta({ description: 'every row with its legal reference' }),
+    districtItems: z.array(DistrictItemDefinitionSchema).meta({
+      description:
+        'what callers send in applicant.districtItems while this table is in force (its own and those it inherits); any other key, or a value of another type, is a 400',
+    }),
     table: TableSchema,
   })
   .meta({
@@ -446,6 +465,7 @@ export const RulesetDetailSchema = z
           provisional: false,
         },
       ],
+      districtItems: [],
       table: {
         id: 'ningbo-points-2022',
         version: 1,

@@ -1,6 +1,6 @@
 // The applicant's facts in the caller vocabulary of product.md ("The contract with callers").
 import { z } from 'zod'
-import { DateStringSchema, MonthStringSchema, RegionCodeSchema } from './common.ts'
+import { boundedRecord, DateStringSchema, MonthStringSchema, RegionCodeSchema } from './common.ts'
 import { idBirthDate, idNumberProblem } from './id-number.ts'
 
 export const EDUCATION_LEVELS = [
@@ -116,12 +116,27 @@ export type CityItems = z.infer<typeof CityItemsSchema>
 
 export const RecordSchema = z.object({ kind: z.enum(RECORD_KINDS), date: DateStringSchema }).strict()
 
-export const DistrictItemsSchema = z
-  .record(
-    z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'item ids are lower_snake_case'),
-    z.union([z.number().min(0).max(1_000_000), z.boolean()]),
-  )
-  .meta({ description: 'Values for the items of the district patch in use, by item id' })
+/**
+ * What callers read about districtItems in the contract. It names the shipped tables' items so that a
+ * caller can see them without a key; a test keeps it in step with the tables (test/routes/district-items.test.ts).
+ */
+const DISTRICT_ITEMS_DESCRIPTION = [
+  'Values for the district items of the points table in force for the jurisdiction and as-of date, by item id: a number for a count, true or false for a yes-or-no item.',
+  'Each table lists its items, with their types, in `districtItems` of GET /v1/rulesets/{id}.',
+  'An id that the tables in force do not define, or a value of the wrong type, is a 400 naming it.',
+  'Shipped tables: xiangshan-points-2022 (象山县, 330225): local_housing (boolean), local_honours (number), local_donation (number), mobile_party_member (boolean), special_post (boolean), spring_festival_stay (boolean);',
+  'fenghua-points-2022 (奉化区, 330213): brave_act (boolean), local_honours (number), party_member (boolean), donation_certificate (boolean), public_interest_post (boolean), military_service (boolean), spring_festival_stay (boolean).',
+  'The other shipped tables define none.',
+].join(' ')
+
+/** District items one applicant may carry: the shipped district tables define at most seven. */
+export const MAX_DISTRICT_ITEMS = 64
+
+export const DistrictItemsSchema = boundedRecord(
+  z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'item ids are lower_snake_case'),
+  z.union([z.number().min(0).max(1_000_000), z.boolean()]),
+  MAX_DISTRICT_ITEMS,
+).meta({ description: DISTRICT_ITEMS_DESCRIPTION })
 
 export const ApplicantSchema = z
   .object({

@@ -28,3 +28,19 @@ export const JurisdictionSchema = z
   .string()
   .regex(/^\d{6}$/, 'expected a 6-digit GB/T 2260 code')
   .meta({ description: 'Jurisdiction of use, a 6-digit GB/T 2260 code', example: '330212' })
+
+/**
+ * A map (JSON object with caller-chosen keys) with a documented maximum number of entries. The
+ * maximum is `maxProperties` in the contract, and the service refuses a longer map before validating
+ * any of its entries (src/plugins/validation.ts reads it from here).
+ */
+export function boundedRecord<K extends z.core.$ZodRecordKey, V extends z.core.SomeType>(
+  key: K,
+  value: V,
+  maxEntries: number,
+) {
+  return z
+    .record(key, value)
+    .refine((r) => Object.keys(r).length <= maxEntries, { message: `at most ${maxEntries} entries` })
+    .meta({ maxProperties: maxEntries })
+}

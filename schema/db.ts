@@ -100,8 +100,9 @@ export const idempotencyKeys = sqliteTable(
   {
     /** keys are scoped per API key: two callers may use the same Idempotency-Key independently */
     apiKeyId: text('api_key_id').notNull(),
+    /** HMAC-SHA256 of the caller's Idempotency-Key (src/security/request-fingerprint.ts); rows from earlier versions hold it in clear */
     key: text('key').notNull(),
-    /** SHA-256 of the route, path parameters and body: a retry must send the same request */
+    /** HMAC-SHA256 of the route, path parameters and body: a retry must send the same request (earlier versions: plain SHA-256) */
     requestSha256: text('request_sha256').notNull(),
     status: integer('status').notNull(),
     responseJson: text('response_json').notNull(),

@@ -5,20 +5,16 @@ import { join } from 'node:path'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { Table } from '../schema/table.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { type Config, ConfigError } from './config.ts'
 import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
-import { addSecurityHeaders, registerHardening } from './plugins/hardening.ts'
-import { LOG_REDACT_PATHS, scrubIdNumbers } from './plugins/logging.ts'
+import { addSecurityHeaders, answerClientError, registerHardening } from './plugins/hardening.ts'
+import { LOG_REDACT_PATHS, requestLogFields, scrubIdNumbers } from './plugins/logging.ts'
+import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
 import { openSqlite } from './repositories/sqlite/database.ts'
 import type { Repositories } from './repositories/types.ts'
@@ -30,6 +26,7 @@ import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
 import { webRoutes } from './routes/web.ts'
 import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
+import { RequestFingerprints } from './security/request-fingerprint.ts'
 import { ApiKeyService } from './services/api-keys.ts'
 import { AuditService } from './services/audit.ts'
 import { PointsService } from './services/points.ts'
@@ -132,6 +129,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     logger: {
       level: config.logLevel,
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      // the route pattern and the decoded, scrubbed query: never the raw URL
+      serializers: { req: requestLogFields },
       // last line of defence: an ID number that reaches a log line by a path nobody listed is masked too
       hooks: { streamWrite: scrubIdNumbers },
       ...(options.logStream ? { stream: options.logStream } : {}),
@@ -155,10 +154,13 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       addSecurityHeaders(reply)
       return sendProblem(err, req, reply)
     },
+    // what node refuses before routing (408, 431, not HTTP): problem+json with codes of their own too
+    clientErrorHandler: answerClientError,
   })
   // The API speaks JSON only: a text/plain body is a 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain')
-  app.setValidatorCompiler(validatorCompiler)
+  // zod, after the documented size limits, keeping at most 100 issues (src/plugins/validation.ts)
+  app.setValidatorCompiler(boundedValidatorCompiler)
   app.setSerializerCompiler(
     options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data),
   )
@@ -215,7 +217,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     state.repos = repos
     state.migrated = true
     const idHmacSecret = await idSecretFor(config, options, repos, app.log)
-    const recorder = new Recorder(repos, clock)
+    const recorder = new Recorder(repos, clock, new RequestFingerprints(idHmacSecret))
     const rulesets = new RulesetService(repos.rulesets, recorder, app.log)
     await rulesets.seed((options.seedTables ?? loadShippedTables)())
     state.publishedRulesets = await rulesets.reloadRegistry()

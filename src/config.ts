@@ -201,10 +201,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   })
 }
 
-/** A configuration for tests and tools: in-memory database, no logs, unless overridden. */
+/**
+ * A configuration for tests and tools: in-memory database, no logs and no pressure checks, unless
+ * overridden. The pressure checks are off because they measure the machine, not the code: on a shared
+ * CI machine a busy neighbour pushes the event-loop delay over a second and a correct request gets
+ * 503. A test about them turns them on.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return Object.freeze({
-    ...loadConfig({ JIFEN_DB_PATH: ':memory:', JIFEN_LOG_LEVEL: 'silent' }),
+    ...loadConfig({
+      JIFEN_DB_PATH: ':memory:',
+      JIFEN_LOG_LEVEL: 'silent',
+      JIFEN_PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '0',
+      JIFEN_PRESSURE_MAX_HEAP_USED_BYTES: '0',
+      JIFEN_PRESSURE_MAX_RSS_BYTES: '0',
+    }),
     ...overrides,
   })
 }

@@ -71,9 +71,16 @@ export async function authHeaders(
 const FULL_ID = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/g
 const ANY_KEY = /jf_[0-9a-f]{12}_[A-Za-z0-9_-]{43}/g
 
-/** Full ID numbers and API keys found in log output (empty when the logs are clean). */
+/** Percent-escapes decoded wherever they are: an ID written `…45%37` in a logged URL is still an ID. */
+function percentDecoded(text: string): string {
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+}
+
+/** Full ID numbers and API keys found in log output, as written or percent-decoded (empty when the logs are clean). */
 export function logLeaks(text: string, keys: readonly string[] = []): string[] {
-  const found = [...text.matchAll(FULL_ID)].map((m) => `ID number ${m[0]}`)
+  const found = [...text.matchAll(FULL_ID), ...percentDecoded(text).matchAll(FULL_ID)].map(
+    (m) => `ID number ${m[0]}`,
+  )
   found.push(...[...text.matchAll(ANY_KEY)].map((m) => `API key ${m[0].slice(0, 18)}…`))
   for (const k of keys) if (text.includes(k.slice(16))) found.push(`secret of key ${k.slice(0, 18)}…`)
   return [...new Set(found)]

@@ -1,31 +1,97 @@
-// The one root error handler: every failure leaves as RFC 9457 problem+json with a JIFEN_ERR_* code.
+// The one root error handler: every failure leaves as RFC 9457 problem+json with a JIFEN_ERR_* code, bounded in size.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
-import { ERRORS, type ErrorName, type FieldError, type Problem, problemType } from '../../schema/errors.ts'
+import {
+  ERRORS,
+  type ErrorName,
+  type FieldError,
+  MAX_FIELD_MESSAGE,
+  MAX_FIELD_PATH,
+  MAX_PROBLEM_DETAIL,
+  MAX_PROBLEM_ERRORS,
+  type Problem,
+  problemType,
+} from '../../schema/errors.ts'
 import { NoTableInForceError } from '../../scoring/registry.ts'
 import { AppError } from '../errors.ts'
+import { RequestValidationError } from './validation.ts'
 
-export function problem(name: ErrorName, detail: string, errors: FieldError[], requestId?: string): Problem {
+/** `text` cut to `max` characters with an ellipsis, never splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text
+  let end = max - 1
+  const last = text.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff) end--
+  return `${text.slice(0, end)}…`
+}
+
+/**
+ * A problem body, bounded whatever the caller sent: at most MAX_PROBLEM_ERRORS field errors (the
+ * rest counted in `errorsOmitted`), each path and message clipped, and `detail` at most
+ * MAX_PROBLEM_DETAIL characters. The status is always the catalogue's for the code.
+ */
+export function problem(
+  name: ErrorName,
+  detail: string,
+  errors: readonly FieldError[],
+  requestId?: string,
+  omitted = 0,
+): Problem {
   const e = ERRORS[name]
+  const kept = errors.slice(0, MAX_PROBLEM_ERRORS).map((f) => ({
+    path: clip(f.path, MAX_FIELD_PATH),
+    message: clip(f.message, MAX_FIELD_MESSAGE),
+  }))
+  const errorsOmitted = omitted + errors.length - kept.length
   return {
     type: problemType(name),
     title: e.title,
     status: e.status,
-    detail,
+    detail: clip(detail, MAX_PROBLEM_DETAIL),
     code: `JIFEN_ERR_${name}`,
-    errors,
+    errors: kept,
+    ...(errorsOmitted > 0 ? { errorsOmitted } : {}),
     requestId,
   }
 }
 
-/** `/applicant/socialInsurance/0/to` in the body → `body.applicant.socialInsurance.0.to` */
-function fieldPath(context: string | undefined, instancePath: string): string {
-  const rest = instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.')
-  const where = context ?? 'body'
-  return rest ? `${where}.${rest}` : where
+/** A detail that summarises field errors: the first few in full, then how many more. */
+export function summarize(errors: readonly FieldError[], omitted = 0): string {
+  const total = errors.length + omitted
+  let detail = ''
+  let shown = 0
+  for (const e of errors) {
+    const part = `${shown === 0 ? '' : '; '}${clip(e.path, 100)}: ${clip(e.message, 150)}`
+    // room for the "; and N more" tail
+    if (detail.length + part.length > MAX_PROBLEM_DETAIL - 40) break
+    detail += part
+    shown++
+  }
+  return shown < total ? `${detail}; and ${total - shown} more` : detail
 }
 
-function toProblem(err: unknown, requestId: string): Problem {
+/** `['applicant', 'socialInsurance', 0, 'to']` in the body → `body.applicant.socialInsurance.0.to` */
+function fieldPath(context: string | undefined, path: readonly PropertyKey[]): string {
+  const where = context ?? 'body'
+  return path.length === 0 ? where : `${where}.${path.map(String).join('.')}`
+}
+
+/** Client errors fastify and its plugins raise with a status of their own, each with its own code. */
+const BY_STATUS: Readonly<Record<number, { name: ErrorName; path: string; message: string }>> = {
+  400: { name: 'MALFORMED_REQUEST', path: 'body', message: 'malformed request' },
+  404: { name: 'ROUTE_NOT_FOUND', path: 'params', message: 'not found' },
+  405: { name: 'METHOD_NOT_ALLOWED', path: 'method', message: 'method not allowed' },
+  408: { name: 'REQUEST_TIMEOUT', path: 'body', message: 'not received in time' },
+  412: { name: 'PRECONDITION_FAILED', path: 'headers', message: 'precondition failed' },
+  413: { name: 'BODY_TOO_LARGE', path: 'body', message: 'too large' },
+  414: { name: 'URI_TOO_LONG', path: 'params', message: 'too long' },
+  415: { name: 'UNSUPPORTED_MEDIA_TYPE', path: 'headers.content-type', message: 'unsupported media type' },
+  416: { name: 'RANGE_NOT_SATISFIABLE', path: 'headers.range', message: 'range not satisfiable' },
+  429: { name: 'RATE_LIMITED', path: 'headers', message: 'too many requests' },
+  431: { name: 'HEADERS_TOO_LARGE', path: 'headers', message: 'too large' },
+}
+
+/** The problem body for any error the service meets: the root handler, framework errors and the tests use it. */
+export function toProblem(err: unknown, requestId: string): Problem {
   if (err instanceof AppError) return problem(err.name_, err.message, err.errors, requestId)
   if (err instanceof NoTableInForceError) {
     return problem(
@@ -44,13 +110,12 @@ function toProblem(err: unknown, requestId: string): Problem {
       requestId,
     )
   }
-  if (hasZodFastifySchemaValidationErrors(err)) {
-    const context = (err as { validationContext?: string }).validationContext
-    const errors = err.validation.map((v) => ({
-      path: fieldPath(context, v.instancePath),
-      message: v.message ?? 'invalid',
+  if (err instanceof RequestValidationError) {
+    const errors = err.issues.map((i) => ({
+      path: fieldPath(err.validationContext, i.path),
+      message: i.message,
     }))
-    return problem('VALIDATION', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors, requestId)
+    return problem('VALIDATION', summarize(errors, err.omitted), errors, requestId, err.omitted)
   }
   const fe = err as Partial<FastifyError>
   switch (fe.code) {
@@ -106,8 +171,16 @@ function toProblem(err: unknown, requestId: string): Problem {
     )
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    // Any other client error fastify raises: keep its status, never its internals.
-    return { ...problem('VALIDATION', fe.message ?? 'bad request', [], requestId), status: fe.statusCode }
+    // Any other client error fastify or a plugin raises (a bad Content-Length, @fastify/static's 412
+    // and 416): the code of its status, never its internals. A status we have no code for becomes a
+    // plain malformed request (400), so that a code is never sent with a status other than its own.
+    const known = BY_STATUS[fe.statusCode] ?? BY_STATUS[400]
+    return problem(
+      known.name,
+      clip(fe.message ?? known.message, 200),
+      [{ path: known.path, message: known.message }],
+      requestId,
+    )
   }
   return problem(
     'INTERNAL',
@@ -126,17 +199,41 @@ export function sendProblem(err: unknown, request: FastifyRequest, reply: Fastif
   return reply.code(body.status).type('application/problem+json').send(body)
 }
 
+/** A route's URL as a pattern over request paths: `:id` is one segment, `*` the rest. */
+export function routePattern(url: string): RegExp {
+  const source = url
+    .split(/(:[A-Za-z0-9_]+|\*)/)
+    .map((part) =>
+      part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('')
+  return new RegExp(`^${source}/?$`)
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) =>
     sendProblem(err, request, reply),
   )
+  // Every route's methods by path pattern, so that a known path with another method is a 405 with
+  // Allow rather than a 404 that says the route does not exist.
+  const routes: { pattern: RegExp; methods: string[] }[] = []
+  app.addHook('onRoute', (route) => {
+    routes.push({ pattern: routePattern(route.url), methods: [route.method].flat() })
+  })
   app.setNotFoundHandler((request, reply) => {
-    const body = problem(
-      'ROUTE_NOT_FOUND',
-      `no route ${request.method} ${request.url.split('?')[0]}`,
-      [],
-      request.id,
-    )
+    const path = request.url.split('?')[0]
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort()
+    if (allowed.length > 0) {
+      const message = `allowed: ${allowed.join(', ')}`
+      const body = problem(
+        'METHOD_NOT_ALLOWED',
+        `${request.method} is not allowed here; ${message}`,
+        [{ path: 'method', message }],
+        request.id,
+      )
+      return reply.code(405).header('allow', allowed.join(', ')).type('application/problem+json').send(body)
+    }
+    const body = problem('ROUTE_NOT_FOUND', `no route ${request.method} ${path}`, [], request.id)
     return reply.code(404).type('application/problem+json').send(body)
   })
 }

@@ -1,9 +1,12 @@
-// Hardening: rate limit and smaller bodies on public routes, a nesting limit, security headers, request timeouts, 503 under pressure.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+// Hardening: rate limit and smaller bodies on public routes, a nesting limit, security headers, request timeouts, 503 under pressure; probes exempt.
+import { randomUUID } from 'node:crypto'
+import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import helmet from 'helmet'
+import { ERRORS, type ErrorName } from '../../schema/errors.ts'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import { problem } from './errors.ts'
@@ -11,8 +14,16 @@ import { problem } from './errors.ts'
 /** Seconds a refused caller is told to wait when the process is under pressure. */
 const PRESSURE_RETRY_AFTER_S = 10
 
-/** Routes that answer even under pressure: liveness must not fail because the process is busy. */
-const PRESSURE_EXEMPT = new Set(['/healthz'])
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A probe (/healthz, /readyz): never rate limited and never refused under pressure. A load
+     * balancer shares its address with clients, and a probe refused for someone else's traffic
+     * would take a healthy process out of rotation or restart it.
+     */
+    probe?: boolean
+  }
+}
 
 /**
  * Whether a parsed JSON value nests objects and arrays deeper than `limit`. Iterative: the point is to
@@ -82,6 +93,50 @@ export function addSecurityHeaders(reply: FastifyReply): void {
   }
 }
 
+/**
+ * Answers what node refuses before fastify sees a request (a request not received within the
+ * timeout, headers over node's limit, a request that is not HTTP) with problem+json and a code of its
+ * own, instead of fastify's plain JSON. Bound to the fastify instance (the clientErrorHandler option).
+ * The error is not logged whole: its rawPacket holds the bytes of the request, URL included.
+ */
+export function answerClientError(
+  this: FastifyInstance,
+  err: Error & { code?: string },
+  socket: Socket,
+): void {
+  // a reset connection has nobody to answer (node's own handler does the same)
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const name: ErrorName =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? 'REQUEST_TIMEOUT'
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? 'HEADERS_TOO_LARGE'
+        : 'MALFORMED_REQUEST'
+  const detail =
+    name === 'REQUEST_TIMEOUT'
+      ? 'the whole request must arrive within the request timeout'
+      : name === 'HEADERS_TOO_LARGE'
+        ? 'the request headers exceed the limit'
+        : 'the request is not valid HTTP'
+  const requestId = randomUUID()
+  const body = JSON.stringify(problem(name, detail, [], requestId))
+  this.log.debug({ requestId, code: err.code, problem: name }, 'client error')
+  if (socket.writable) {
+    const status = ERRORS[name].status
+    const headers = Object.entries({
+      ...SECURITY_HEADERS,
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      'x-request-id': requestId,
+      connection: 'close',
+    })
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${headers}\r\n${body}`)
+  }
+  socket.destroy(err)
+}
+
 function isPublic(scopes: readonly string[] | undefined): boolean {
   return scopes?.includes('public') === true
 }
@@ -109,7 +164,7 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
   app.addHook('onRoute', (route) => {
     if (!isPublic(route.config?.scopes)) return
     route.bodyLimit = Math.min(route.bodyLimit ?? config.bodyLimit, publicBodyLimit)
-    if (limitRate) {
+    if (limitRate && route.config?.probe !== true) {
       route.config = {
         ...route.config,
         rateLimit: { max: config.rateLimitMax, timeWindow: config.rateLimitWindowMs },
@@ -163,7 +218,7 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
     // Answered here rather than thrown: the root handler would turn a non-4xx error into a 500.
     // Sending in the handler ends the request (the README's pattern); returning without sending lets it through.
     pressureHandler: (req, reply, type, value) => {
-      if (PRESSURE_EXEMPT.has(req.routeOptions.url ?? '')) return
+      if (req.routeOptions.config.probe === true) return
       req.log.warn({ type, value }, 'under pressure: request refused')
       const body = problem(
         'OVERLOADED',

@@ -2,7 +2,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { ERRORS, type ErrorName, ProblemSchema } from '../../schema/errors.ts'
-import { contentSha256 } from '../../scoring/hash.ts'
 import type { WriteContext, Written } from '../services/recorder.ts'
 
 /** Who may call a route: any one of the scopes admits a key (src/plugins/auth.ts enforces it). */
@@ -54,8 +53,9 @@ export const BODY_PROBLEMS: ErrorName[] = [
 ]
 
 /**
- * Who acts and, with an Idempotency-Key, the fingerprint of the request: route, path parameters and
- * parsed body. The key is scoped to the caller's API key, so callers never collide.
+ * Who acts and, with an Idempotency-Key, the request a retry must repeat: route, path parameters and
+ * parsed body (the Recorder stores only a keyed fingerprint of it). The key is scoped to the caller's
+ * API key, so callers never collide.
  */
 export function writeContext(req: FastifyRequest): WriteContext {
   const key = req.apiKey
@@ -68,11 +68,11 @@ export function writeContext(req: FastifyRequest): WriteContext {
       typeof given === 'string'
         ? {
             key: given,
-            requestSha256: contentSha256({
+            request: {
               route: `${req.method} ${req.routeOptions.url}`,
               params: req.params ?? {},
               body: req.body ?? null,
-            }),
+            },
           }
         : null,
   }

@@ -9,11 +9,12 @@ export function healthRoutes(app: FastifyInstance, state: AppState): void {
   r.get(
     '/healthz',
     {
-      config: { scopes: ['public'] },
+      config: { scopes: ['public'], probe: true },
       logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process answers',
+        description: 'Never rate limited and never refused as overloaded.',
         response: { 200: ok(HealthSchema, 'the process is up'), ...problems() },
       },
     },
@@ -22,11 +23,13 @@ export function healthRoutes(app: FastifyInstance, state: AppState): void {
   r.get(
     '/readyz',
     {
-      config: { scopes: ['public'] },
+      config: { scopes: ['public'], probe: true },
       logLevel: 'warn',
       schema: {
         tags: ['health'],
         summary: 'Readiness: migrations applied, tables loaded, database answering',
+        description:
+          'Never rate limited and never refused as overloaded, like /healthz: it reports the checks below, not the load.',
         response: {
           200: ok(ReadySchema, 'ready'),
           503: ok(ReadySchema, 'not ready: see checks'),

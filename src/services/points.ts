@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts'
 import type { EvaluationRepository, StoredEvaluation } from '../repositories/types.ts'
 import { protectIdNumber } from '../security/id-hmac.ts'
 import { adviseMore } from './advice.ts'
+import { checkDistrictItems, districtItemsOf } from './district-items.ts'
 import { futureDates } from './future-dates.ts'
 import { diffJson } from './json-diff.ts'
 import type { Recorder, WriteContext, Written } from './recorder.ts'
@@ -82,6 +83,7 @@ export class PointsService {
   private compute(req: EvaluationRequest): { compiled: CompiledTable; result: PointsResult } {
     refuseFuture(req, this.clock)
     const compiled = this.rulesets.current().find('points', req.jurisdiction, req.asOf)
+    checkDistrictItems(req.applicant.districtItems, [districtItemsOf(compiled.table)])
     const result = evaluateOrExplain(() => compiled.evaluatePoints(req.applicant, contextOf(req)))
     return { compiled, result }
   }

@@ -3,6 +3,11 @@ import type { FieldError } from '../../schema/errors.ts'
 import type { Clock } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import type { Repositories, StoredResponse, WriteTx } from '../repositories/types.ts'
+import {
+  type FingerprintedRequest,
+  legacyRequestFingerprint,
+  type RequestFingerprints,
+} from '../security/request-fingerprint.ts'
 
 /** Who acts: an API key (by id and name), or the operator's CLI or the service itself (no key id). */
 export interface Actor {
@@ -13,10 +18,17 @@ export interface Actor {
 /** The service's own actions, such as seeding the shipped tables on first start. */
 export const SYSTEM_ACTOR: Actor = { keyId: null, keyName: 'system' }
 
-/** An Idempotency-Key and the fingerprint of the request that came with it. */
+/** An Idempotency-Key and the request that came with it (fingerprinted by the Recorder, keyed). */
 export interface IdempotencyRequest {
   key: string
-  requestSha256: string
+  request: FingerprintedRequest
+}
+
+/** An Idempotency-Key as stored and compared: both keyed (src/security/request-fingerprint.ts). */
+interface KeyedIdempotency {
+  given: IdempotencyRequest
+  storedKey: string
+  fingerprint: string
 }
 
 export interface WriteContext {
@@ -46,13 +58,33 @@ const KEY_PATH: FieldError[] = [
 ]
 
 export class Recorder {
+  private readonly keyed = new WeakMap<IdempotencyRequest, KeyedIdempotency>()
+
   constructor(
     private readonly repos: Repositories,
     private readonly clock: Clock,
+    /** keys the stored Idempotency-Keys and request fingerprints; required for writes that take one */
+    private readonly fingerprints: RequestFingerprints | null = null,
   ) {}
 
-  private replayOf<T>(saved: StoredResponse, idem: IdempotencyRequest): Written<T> {
-    if (saved.requestSha256 !== idem.requestSha256) {
+  /** The stored key and fingerprint of a request's Idempotency-Key, computed once per request. */
+  private keyedOf(idem: IdempotencyRequest): KeyedIdempotency {
+    let k = this.keyed.get(idem)
+    if (k === undefined) {
+      if (this.fingerprints === null)
+        throw new Error('an Idempotency-Key was given to a Recorder made without fingerprint keys')
+      k = {
+        given: idem,
+        storedKey: this.fingerprints.storedKey(idem.key),
+        fingerprint: this.fingerprints.request(idem.request),
+      }
+      this.keyed.set(idem, k)
+    }
+    return k
+  }
+
+  private replayOf<T>(saved: StoredResponse, idem: IdempotencyRequest, fingerprint: string): Written<T> {
+    if (saved.requestSha256 !== fingerprint) {
       throw new AppError(
         'IDEMPOTENCY_CONFLICT',
         `Idempotency-Key ${JSON.stringify(idem.key)} was used with a different request; use a new key for a new request`,
@@ -70,8 +102,13 @@ export class Recorder {
   async replay<T>(ctx: WriteContext): Promise<Written<T> | null> {
     const idem = ctx.idempotency
     if (idem === null || ctx.actor.keyId === null) return null
-    const saved = await this.repos.idempotency.get(ctx.actor.keyId, idem.key)
-    return saved === null ? null : this.replayOf<T>(saved, idem)
+    const k = this.keyedOf(idem)
+    const saved = await this.repos.idempotency.get(ctx.actor.keyId, k.storedKey)
+    if (saved !== null) return this.replayOf<T>(saved, idem, k.fingerprint)
+    // Saved before keys and fingerprints were keyed: under the key in clear, with a plain SHA-256.
+    // Such rows are old, so no retry races one and this check outside the transaction suffices.
+    const legacy = await this.repos.idempotency.get(ctx.actor.keyId, idem.key)
+    return legacy === null ? null : this.replayOf<T>(legacy, idem, legacyRequestFingerprint(idem.request))
   }
 
   /**
@@ -111,17 +148,18 @@ export class Recorder {
     const at = this.clock.now().toISOString()
     const { actor, idempotency: idem } = ctx
     return this.repos.transaction((tx) => {
-      if (idem !== null && actor.keyId !== null) {
-        const saved = tx.idempotency.get(actor.keyId, idem.key)
-        if (saved !== null) return this.replayOf<T>(saved, idem)
+      const k = idem !== null && actor.keyId !== null ? this.keyedOf(idem) : null
+      if (k !== null && actor.keyId !== null) {
+        const saved = tx.idempotency.get(actor.keyId, k.storedKey)
+        if (saved !== null) return this.replayOf<T>(saved, k.given, k.fingerprint)
       }
       const out = this.inTx(tx, actor, at, work)
       const location = out.location ?? null
-      if (idem !== null && actor.keyId !== null) {
+      if (k !== null && actor.keyId !== null) {
         tx.idempotency.save(
           actor.keyId,
-          idem.key,
-          { requestSha256: idem.requestSha256, status, body: out.body, location },
+          k.storedKey,
+          { requestSha256: k.fingerprint, status, body: out.body, location },
           at,
         )
       }

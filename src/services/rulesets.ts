@@ -168,7 +168,12 @@ export class RulesetService {
     return r
   }
 
-  async get(id: string): Promise<{ ruleset: RulesetSummary; references: LegalReference[]; table: Table }> {
+  async get(id: string): Promise<{
+    ruleset: RulesetSummary
+    references: LegalReference[]
+    districtItems: { id: string; label: string; type: 'number' | 'boolean' }[]
+    table: Table
+  }> {
     const r = await this.mustGet(id)
     const references: LegalReference[] = []
     for (const section of ROW_SECTIONS) {
@@ -197,7 +202,8 @@ export class RulesetService {
         ref: ps.ref,
         provisional: ps.provisional,
       })
-    return { ruleset: summarize(r), references, table: r.table }
+    const districtItems = r.table.districtFacts.map(({ id, label, type }) => ({ id, label, type }))
+    return { ruleset: summarize(r), references, districtItems, table: r.table }
   }
 
   async diff(id: string, otherId: string) {

@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
+import { getHeapStatistics } from 'node:v8'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { ERROR_CODES } from '../../schema/errors.ts'
+import { loadConfig } from '../../src/config.ts'
 import { projectRoot } from '../../src/project-root.ts'
 import * as helper from '../helper.ts'
 
@@ -114,24 +116,48 @@ t.test(
 t.test('a rate limit of 0 turns the limit off (test and bench apps)', async (tt) => {
   const app = await build(tt, { config: { rateLimitMax: 0 } })
   for (let i = 0; i < 150; i++) {
-    const res = await app.inject({ method: 'GET', url: '/healthz' })
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' })
     if (res.statusCode !== 200) tt.fail(`request ${i + 1}: ${res.statusCode}`)
   }
-  const res = await app.inject({ method: 'GET', url: '/healthz' })
+  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
   tt.equal(res.statusCode, 200)
   tt.equal(res.headers['x-ratelimit-limit'], undefined, 'no rate-limit headers')
 })
 
 t.test('the default configuration limits public routes (120 per minute)', async (tt) => {
   const app = await build(tt)
-  const res = await app.inject({ method: 'GET', url: '/healthz' })
+  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
   tt.equal(res.headers['x-ratelimit-limit'], '120')
+})
+
+t.test('probes are never rate limited: 1,000 /healthz calls from one address all get 200', async (tt) => {
+  // a limit low enough that the public routes are refused well before the probes are done
+  const app = await build(tt, { config: { rateLimitMax: 5, rateLimitWindowMs: 60_000 } })
+  const from = { remoteAddress: '10.0.0.9' }
+  const statuses = new Map<number, number>()
+  for (let i = 0; i < 1000; i++) {
+    const res = await app.inject({ method: 'GET', url: '/healthz', ...from })
+    statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+    if (i === 0) tt.equal(res.headers['x-ratelimit-limit'], undefined, 'no rate-limit headers on a probe')
+  }
+  tt.same(Object.fromEntries(statuses), { 200: 1000 }, '1,000 × 200')
+  for (let i = 0; i < 20; i++) {
+    const res = await app.inject({ method: 'GET', url: '/readyz', ...from })
+    if (res.statusCode !== 200) tt.fail(`/readyz call ${i + 1}: ${res.statusCode}`)
+  }
+  // the same address on a public route is limited: the limit is on, the probes are exempt
+  const answers = []
+  for (let i = 0; i < 6; i++)
+    answers.push((await app.inject({ method: 'GET', url: '/openapi.json', ...from })).statusCode)
+  tt.same(answers, [200, 200, 200, 200, 200, 429])
 })
 
 t.test('oversize bodies are a 413 problem+json naming the body; public routes take less', async (tt) => {
   const app = await build(tt, { config: { bodyLimit: 16 * 1024, publicBodyLimit: 2048, rateLimitMax: 0 } })
-  // ~3 KB: over the public limit, under the global one
-  const dates = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`d${i}`, '2020-01-01']))
+  // ~3 KB: over the public limit, under the global one (30 named dates, within their maximum of 32)
+  const dates = Object.fromEntries(
+    Array.from({ length: 30 }, (_, i) => [`date-${'n'.repeat(50)}-${i}`, '2020-01-01']),
+  )
   const medium = pointsRequest({ dates })
   tt.ok(JSON.stringify(medium).length > 2048 && JSON.stringify(medium).length < 16 * 1024)
   const pub = await app.inject({ method: 'POST', url: PREVIEW, payload: medium })
@@ -314,43 +340,46 @@ t.test('a client that never finishes its request gets a 408 once the request tim
   tt.match(answer, /^HTTP\/1\.1 408/, 'node answers 408 Request Timeout and closes')
 })
 
-/** Waits (polling) until under-pressure's sampler has seen the pressure, at most a few seconds. */
-async function untilUnderPressure(app: FastifyInstance): Promise<boolean> {
-  for (let i = 0; i < 100; i++) {
-    if (app.isUnderPressure()) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return false
+/**
+ * Waits until under-pressure's sampler (once a second) has taken a sample that satisfies `done`. No
+ * deadline of its own: on a loaded machine timers run late, and tap's timeout catches a real hang.
+ */
+async function untilSampled(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((r) => setTimeout(r, 50))
 }
 
 t.test(
-  'under pressure, requests get a 503 problem+json with Retry-After; liveness still answers',
+  'under pressure, requests get a 503 problem+json with Retry-After; the probes still answer',
   async (tt) => {
-    // one byte of heap: always over, as soon as the first sample is taken (about a second after start)
+    // one byte of heap: always over, as soon as the first sample is taken, however busy the machine
     const app = await build(tt, { config: { pressureMaxHeapUsedBytes: 1, rateLimitMax: 0 } })
-    tt.ok(await untilUnderPressure(app), 'the sampler reports pressure')
+    await untilSampled(() => app.isUnderPressure())
     const res = await app.inject({ method: 'POST', url: PREVIEW, payload: pointsRequest() })
     const body = assertProblem(tt, res, 503)
     tt.equal(body.code, 'JIFEN_ERR_OVERLOADED')
     tt.match(body.detail, /under pressure/)
     tt.equal(res.headers['retry-after'], '10')
     tt.equal(res.headers['x-content-type-options'], 'nosniff', 'the refusal carries the security headers')
-    tt.equal(
-      (await app.inject({ method: 'GET', url: '/readyz' })).statusCode,
-      503,
-      'not ready: take it out of rotation',
-    )
-    tt.equal(
-      (await app.inject({ method: 'GET', url: '/healthz' })).statusCode,
-      200,
-      'alive: do not restart it',
-    )
+    // Probes are exempt: a busy process is alive (do not restart it) and reports its own checks,
+    // rather than the overload answer meant for callers.
+    tt.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'alive')
+    const ready = await app.inject({ method: 'GET', url: '/readyz' })
+    tt.equal(ready.statusCode, 200, 'ready: its checks pass')
+    tt.equal(json(ready).status, 'ready')
   },
 )
 
-t.test('the default pressure limits leave a normal process alone', async (tt) => {
-  const app = await build(tt, { config: { rateLimitMax: 0 } })
-  await new Promise((r) => setTimeout(r, 1100)) // one sample
+t.test('the default pressure limits, and the heap limit leaves a normal process alone', async (tt) => {
+  const defaults = loadConfig({})
+  tt.equal(defaults.pressureMaxEventLoopDelayMs, 1000)
+  tt.equal(defaults.pressureMaxHeapUsedBytes, Math.floor(getHeapStatistics().heap_size_limit * 0.9))
+  tt.equal(defaults.pressureMaxRssBytes, 0)
+  // The event-loop check measures the machine (a busy neighbour on a shared CI machine pushes it over a
+  // second), so this test leaves it off; the heap check depends on this process only.
+  const app = await build(tt, {
+    config: { rateLimitMax: 0, pressureMaxHeapUsedBytes: defaults.pressureMaxHeapUsedBytes },
+  })
+  await untilSampled(() => app.memoryUsage().heapUsed > 0)
   tt.equal(app.isUnderPressure(), false)
   tt.equal((await app.inject({ method: 'POST', url: PREVIEW, payload: pointsRequest() })).statusCode, 200)
 })

@@ -1,7 +1,18 @@
 // Idempotency-Key on creating POSTs: a retry gets the original answer, a different request under the same key a 409.
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { authHeaders, build, issueKey, json, pointsRequest, tempDbPath } from '../helper.ts'
+import { EvaluationRequestSchema } from '../../schema/api.ts'
+import { contentSha256 } from '../../scoring/hash.ts'
+import { RequestFingerprints } from '../../src/security/request-fingerprint.ts'
+import {
+  authHeaders,
+  build,
+  issueKey,
+  json,
+  pointsRequest,
+  TEST_ID_HMAC_SECRET,
+  tempDbPath,
+} from '../helper.ts'
 
 const URL = '/v1/points/evaluations'
 
@@ -194,10 +205,58 @@ t.test('the key is stored in the database with the record, and survives a restar
     response_json: string
   }
   raw.close()
-  tt.equal(row.key, 'restart-1')
+  const keyed = new RequestFingerprints(TEST_ID_HMAC_SECRET)
+  tt.equal(row.key, keyed.storedKey('restart-1'), 'stored as its keyed hash')
+  tt.not(row.key, 'restart-1', 'not in clear')
   tt.equal(row.status, 201)
   tt.equal(JSON.parse(row.response_json).id, original.id)
   const second = await build(tt, { config: { dbPath } })
   const retry = await second.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() })
   tt.equal(json(retry).id, original.id)
 })
+
+t.test(
+  'a key saved before keys and fingerprints were keyed (in clear, plain SHA-256) still replays after the upgrade',
+  async (tt) => {
+    const dbPath = tempDbPath(tt)
+    const first = await build(tt, { config: { dbPath } })
+    const key = await issueKey(first, ['police'], 'counter-old')
+    const headers = { authorization: `Bearer ${key}`, 'idempotency-key': 'before-upgrade-1' }
+    const keyId = (await first.jifen.services().keys.list()).find((k) => k.name === 'counter-old')?.id
+    // the answer the earlier version saved: made here through the current code, then rewritten the old way
+    const original = await first.inject({ method: 'POST', url: URL, headers, payload: pointsRequest() })
+    await first.close()
+    const raw = new Database(dbPath)
+    // what the earlier version stored: the key in clear and SHA-256 of {route, params, parsed body}
+    const oldFingerprint = contentSha256({
+      route: 'POST /v1/points/evaluations',
+      params: {},
+      body: EvaluationRequestSchema.parse(pointsRequest()),
+    })
+    raw
+      .prepare(
+        `insert into idempotency_keys (api_key_id, key, request_sha256, status, response_json, location, created_at)
+         select api_key_id, ?, ?, status, response_json, location, created_at from idempotency_keys where api_key_id = ?`,
+      )
+      .run('before-upgrade-1-old', oldFingerprint, keyId)
+    raw.close()
+    const second = await build(tt, { config: { dbPath } })
+    const oldHeaders = { ...headers, 'idempotency-key': 'before-upgrade-1-old' }
+    const retry = await second.inject({
+      method: 'POST',
+      url: URL,
+      headers: oldHeaders,
+      payload: pointsRequest(),
+    })
+    tt.equal(retry.statusCode, 201)
+    tt.equal(retry.headers['idempotent-replayed'], 'true', 'found under the key in clear')
+    tt.equal(json(retry).id, json(original).id, 'the original answer')
+    const other = await second.inject({
+      method: 'POST',
+      url: URL,
+      headers: oldHeaders,
+      payload: pointsRequest({ asOf: '2026-04-29' }),
+    })
+    tt.equal(other.statusCode, 409, 'another request under the old key is still a conflict')
+  },
+)

@@ -1,5 +1,5 @@
 // Opens the SQLite database (better-sqlite3, WAL), applies the drizzle migrations, builds the repositories.
-import { mkdirSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { eq } from 'drizzle-orm'
@@ -21,7 +21,12 @@ export type Db = BetterSQLite3Database<typeof tables>
 export const MIGRATIONS_DIR = join(projectRoot, 'schema', 'migrations')
 
 export function openSqlite(path: string): Repositories {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true })
+    // A new database file is readable by its owner only (records, hashes, masked IDs); SQLite gives
+    // its -wal and -shm files the same mode. An existing file keeps the mode the operator gave it.
+    closeSync(openSync(path, 'a', 0o600))
+  }
   const sqlite = new Database(path)
   // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
   sqlite.pragma('journal_mode = WAL')
