@@ -2,7 +2,7 @@
 import type { FieldError } from '../../schema/errors.ts'
 import type { Clock } from '../clock.ts'
 import { AppError } from '../errors.ts'
-import type { Repositories, StoredResponse, WriteTx } from '../repositories/types.ts'
+import type { Storage, StoredResponse, WriteTx } from '../repositories/types.ts'
 
 /** Who acts: an API key (by id and name), or the operator's CLI or the service itself (no key id). */
 export interface Actor {
@@ -37,8 +37,8 @@ export interface Work {
   tx: WriteTx
   /** the instant of the action: the record's timestamp and its audit entry's are the same */
   at: string
-  /** appends the audit entry for this action, in this transaction */
-  audit(action: string, objectId: string): void
+  /** appends the audit entry for this action, in this transaction (await it) */
+  audit(action: string, objectId: string): Promise<void>
 }
 
 const KEY_PATH: FieldError[] = [
@@ -47,7 +47,7 @@ const KEY_PATH: FieldError[] = [
 
 export class Recorder {
   constructor(
-    private readonly repos: Repositories,
+    private readonly storage: Storage,
     private readonly clock: Clock,
   ) {}
 
@@ -70,7 +70,7 @@ export class Recorder {
   async replay<T>(ctx: WriteContext): Promise<Written<T> | null> {
     const idem = ctx.idempotency
     if (idem === null || ctx.actor.keyId === null) return null
-    const saved = await this.repos.idempotency.get(ctx.actor.keyId, idem.key)
+    const saved = await this.storage.idempotency.get(ctx.actor.keyId, idem.key)
     return saved === null ? null : this.replayOf<T>(saved, idem)
   }
 
@@ -79,46 +79,58 @@ export class Recorder {
    * its audit entry is a programming error, and rolls back. `mayWriteNothing` is for work that may
    * find nothing to do (seeding tables another process has just seeded).
    */
-  async audited<T>(actor: Actor, work: (w: Work) => T, mayWriteNothing = false): Promise<T> {
+  async audited<T>(actor: Actor, work: (w: Work) => Promise<T>, mayWriteNothing = false): Promise<T> {
     const at = this.clock.now().toISOString()
-    return this.repos.transaction((tx) => this.inTx(tx, actor, at, work, mayWriteNothing))
+    return this.storage.transaction((tx) => this.inTx(tx, actor, at, work, mayWriteNothing))
   }
 
-  private inTx<T>(tx: WriteTx, actor: Actor, at: string, work: (w: Work) => T, mayWriteNothing = false): T {
-    let entries = 0
-    const out = work({
+  private async inTx<T>(
+    tx: WriteTx,
+    actor: Actor,
+    at: string,
+    work: (w: Work) => Promise<T>,
+    mayWriteNothing = false,
+  ): Promise<T> {
+    // every append is awaited here too, so that one the work forgot to await still lands in its
+    // unit (or fails it) before the unit ends
+    const appends: Promise<unknown>[] = []
+    const out = await work({
       tx,
       at,
       audit: (action, objectId) => {
-        tx.audit.append({ at, keyName: actor.keyName, action, objectId })
-        entries++
+        const p = tx.audit.append({ at, keyName: actor.keyName, action, objectId }).then(() => {})
+        appends.push(p)
+        return p
       },
     })
-    if (entries === 0 && !mayWriteNothing) throw new Error('an official action wrote no audit entry')
+    await Promise.all(appends)
+    if (appends.length === 0 && !mayWriteNothing) throw new Error('an official action wrote no audit entry')
     return out
   }
 
   /**
    * An audited action that answers a creating POST: with an Idempotency-Key, the answer is saved in
    * the same transaction, so a retry finds either nothing (and the action never happened) or the
-   * record's own answer. The key is looked up again under the write lock, for two retries racing.
+   * record's own answer. The key is looked up again under its lock, for two retries racing.
    */
   async record<T>(
     ctx: WriteContext,
     status: number,
-    work: (w: Work) => { body: T; location?: string },
+    work: (w: Work) => Promise<{ body: T; location?: string }>,
   ): Promise<Written<T>> {
     const at = this.clock.now().toISOString()
     const { actor, idempotency: idem } = ctx
-    return this.repos.transaction((tx) => {
+    return this.storage.transaction(async (tx) => {
       if (idem !== null && actor.keyId !== null) {
-        const saved = tx.idempotency.get(actor.keyId, idem.key)
+        // under the key's lock: a concurrent request with the same key, here or on another
+        // instance, waits for this unit and then gets its answer
+        const saved = await tx.idempotency.get(actor.keyId, idem.key)
         if (saved !== null) return this.replayOf<T>(saved, idem)
       }
-      const out = this.inTx(tx, actor, at, work)
+      const out = await this.inTx(tx, actor, at, work)
       const location = out.location ?? null
       if (idem !== null && actor.keyId !== null) {
-        tx.idempotency.save(
+        await tx.idempotency.save(
           actor.keyId,
           idem.key,
           { requestSha256: idem.requestSha256, status, body: out.body, location },
