@@ -7,7 +7,8 @@
 //      (both migration folders; append-only rules as triggers in a custom migration of each);
 //   3. `src/repositories/sqlite/x.ts` and `src/repositories/postgres/x.ts`: one class each with the
 //      reads and the `…InTx` writes, wired into `sqlite/database.ts` and `postgres/database.ts`;
-//   4. `db copy` (`src/repositories/copy.ts`) gets its rows in `dump`/`restore`;
+//   4. `jifen db copy` (src/services/database-copy.ts) gets its rows: a `DumpRow` kind, and both
+//      adapters' `dump`/`restore`;
 //   5. the contract test (`test/storage/contract.test.ts`) runs against both backends.
 import type { Applicant } from '../../schema/applicant.ts'
 import type { Scheme, Table } from '../../schema/table.ts'

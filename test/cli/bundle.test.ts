@@ -6,7 +6,7 @@ import t from 'tap'
 import { freePort } from '../../bench/lib/free-port.ts'
 import { EXAMPLE_POINTS_REQUEST } from '../../schema/api.ts'
 import { projectRoot } from '../../src/project-root.ts'
-import { tempDbPath } from '../helper.ts'
+import { tempDbPath, tempDir } from '../helper.ts'
 
 const BUNDLE = join(projectRoot, 'dist', 'jifen.mjs')
 
@@ -29,6 +29,7 @@ t.test(
       env: {
         ...process.env,
         JIFEN_DB_PATH: tempDbPath(tt),
+        JIFEN_SECRETS_DIR: tempDir(tt),
         JIFEN_PORT: String(port),
         JIFEN_LOG_LEVEL: 'warn',
       },
@@ -39,7 +40,8 @@ t.test(
     })
     const base = `http://127.0.0.1:${port}`
     let readyStatus = 0
-    for (let i = 0; i < 300 && readyStatus !== 200; i++) {
+    // bounded, not timed: a loaded CI machine may take long to start, and the test waits for it
+    for (let i = 0; i < 1200 && readyStatus !== 200; i++) {
       readyStatus = await fetch(`${base}/readyz`).then(
         (r) => r.status,
         () => 0,

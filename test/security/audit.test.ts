@@ -90,7 +90,7 @@ t.test('each official action appends an entry naming the key, the action and the
       ['cli:ops', 'api_key.revoked', revoked.id],
     ],
   )
-  tt.same(app.jifen.services().audit.verify(), { ok: true, entries: seeded.length + 7 })
+  tt.same(await app.jifen.services().audit.verify(), { ok: true, entries: seeded.length + 7 })
 })
 
 t.test('a refused action leaves no entry; reads leave none', async (tt) => {
