@@ -146,6 +146,9 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
+    // start-up migrates and seeds the database: on a busy machine or a large PostgreSQL database that
+    // can take longer than fastify's 10 s default, and waiting is better than failing the start
+    pluginTimeout: 120_000,
     // behind a proxy, req.ip (the rate limit's key, the logs' client) comes from X-Forwarded-For as far
     // as the configured proxies vouch for it; otherwise every caller would share the proxy's address
     trustProxy: config.trustProxy,

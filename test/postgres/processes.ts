@@ -37,8 +37,11 @@ export function jifenCli(args: string[], env: Record<string, string>) {
 export interface Instance {
   child: ChildProcess
   base: string
+  port: number
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
   stderr(): string
+  /** its log lines (JSON, one per line) */
+  stdout(): string
 }
 
 /** Starts `jifen serve` and waits (bounded, not timed) until /readyz answers 200. */
@@ -47,7 +50,12 @@ export async function startInstance(t: Test, env: Record<string, string>): Promi
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
     cwd: projectRoot,
     env: { ...env, JIFEN_PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.setEncoding('utf8')
+  child.stdout?.on('data', (d: string) => {
+    out += d
   })
   let err = ''
   child.stderr?.setEncoding('utf8')
@@ -70,7 +78,7 @@ export async function startInstance(t: Test, env: Record<string, string>): Promi
       (r) => r.status,
       () => 0,
     )
-    if (status === 200) return { child, base, exited, stderr: () => err }
+    if (status === 200) return { child, base, port, exited, stderr: () => err, stdout: () => out }
     await new Promise((r) => setTimeout(r, 50))
   }
   throw new Error(`the instance did not become ready: ${err.slice(0, 2000)}`)
