@@ -37,8 +37,15 @@ export class PgAuditRepository implements AuditRepository {
     if (head === undefined) throw new Error('the audit head row is missing: run the migrations')
     const prev = head.seq === 0 ? null : ({ seq: head.seq, hash: head.hash } as AuditEntry)
     const entry = chainEntry({ seq: head.seq + 1, ...e }, prev)
-    await tx.insert(auditLog).values(entry)
-    await tx.update(auditHead).set({ seq: entry.seq, hash: entry.hash }).where(eq(auditHead.id, 1))
+    // one round trip for the entry and the head: the head row is locked until commit, so the fewer
+    // round trips while it is held, the more appends per second across instances
+    await tx.execute(sql`
+      WITH entry AS (
+        INSERT INTO audit_log (seq, at, key_name, action, object_id, prev_hash, hash)
+        VALUES (${entry.seq}, ${entry.at}, ${entry.keyName}, ${entry.action}, ${entry.objectId}, ${entry.prevHash}, ${entry.hash})
+        RETURNING seq, hash
+      )
+      UPDATE audit_head SET seq = entry.seq, hash = entry.hash FROM entry WHERE audit_head.id = 1`)
     return entry
   }
 
