@@ -6,6 +6,9 @@ import t from 'tap'
 import { projectRoot } from '../../src/project-root.ts'
 import { tempDir } from '../helper.ts'
 
+// npm ci and builds, or real processes under load: longer than .taprc's 600 s on a loaded machine
+t.setTimeout(2_400_000)
+
 const DOCKERFILE = readFileSync(join(projectRoot, 'deploy', 'Dockerfile'), 'utf8')
 const SCRIPT = join(projectRoot, 'deploy', 'docker-steps.sh')
 

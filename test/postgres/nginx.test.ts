@@ -12,6 +12,9 @@ import { freshPgDatabase } from '../backend.ts'
 import { tempDir } from '../helper.ts'
 import { instanceEnv, jifenCli, startInstance } from './processes.ts'
 
+// npm ci and builds, or real processes under load: longer than .taprc's 600 s on a loaded machine
+t.setTimeout(2_400_000)
+
 /** nginx from Debian's packages, installed by this test when missing; null (with why) where apt cannot. */
 function nginxBinary(): { path: string } | { missing: string } {
   const path = '/usr/sbin/nginx'

@@ -5,6 +5,9 @@ import { freshPgDatabase } from '../backend.ts'
 import { requestFor } from '../security/crash-writer.ts'
 import { type Instance, instanceEnv, jifenCli, pooled, startInstance } from './processes.ts'
 
+// npm ci and builds, or real processes under load: longer than .taprc's 600 s on a loaded machine
+t.setTimeout(2_400_000)
+
 /** mulberry32: a seeded order, so that a failing interleaving can be repeated. */
 function random(seed: number): () => number {
   let a = seed >>> 0
