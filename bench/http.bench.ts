@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import type { FastifyInstance } from 'fastify'
 import { EXAMPLE_APPLICANT, type Preview } from '../schema/api.ts'
+import { BENCH_SECRET, benchDatabase, benchKey } from './lib/stored-scale-out.ts'
 
 const CONNECTIONS = 50
 const TARGETS = { previewRatio: 0.5, storedRatio: 0.25, p99Ms: 20 }
@@ -78,24 +79,15 @@ async function serve(kind: string, dbPath: string, constantFile = ''): Promise<v
   }
   const { buildApp } = await import('../src/app.ts')
   const { loadConfig } = await import('../src/config.ts')
-  const { openSqlite } = await import('../src/repositories/sqlite/database.ts')
-  const { ApiKeyService } = await import('../src/services/api-keys.ts')
-  const { Recorder } = await import('../src/services/recorder.ts')
-  const { systemClock } = await import('../src/clock.ts')
+  // `app-url`: an instance on PostgreSQL (dbPath carries the URL), its key made once by the parent
+  const onPg = kind === 'app-url'
   // a police key for the official route, made as `jifen keys create` makes it
-  const repos = openSqlite(dbPath)
-  const { key } = await new ApiKeyService(repos.apiKeys, new Recorder(repos, systemClock)).create(
-    'bench',
-    ['police'],
-    {
-      keyId: null,
-      keyName: 'bench',
-    },
-  )
-  await repos.close()
+  const key = onPg ? constantFile : await benchKey({ dbPath, databaseUrl: null })
   // the public rate limit (120 a minute by default) would turn the load into 429s: off for the bench
   const config = loadConfig({
-    JIFEN_DB_PATH: dbPath,
+    ...(onPg
+      ? { JIFEN_DATABASE_URL: dbPath, JIFEN_ID_HMAC_SECRET: BENCH_SECRET }
+      : { JIFEN_DB_PATH: dbPath }),
     JIFEN_LOG_LEVEL: 'warn',
     JIFEN_PORT: '0',
     JIFEN_RATE_LIMIT_MAX: '0',
@@ -144,13 +136,19 @@ interface Run {
   errors: number
 }
 
-async function load(url: string, method: 'GET' | 'POST', seconds: number, key = ''): Promise<Run> {
+async function load(
+  url: string,
+  method: 'GET' | 'POST',
+  seconds: number,
+  key = '',
+  connections = CONNECTIONS,
+): Promise<Run> {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (key) headers.authorization = `Bearer ${key}`
   const opts = {
     url,
     method,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     ...(method === 'POST' ? { body: BODY, headers } : {}),
   }
@@ -252,6 +250,48 @@ async function main(): Promise<void> {
       ['stored', s],
     ] as const) {
       if (r.non2xx > 0 || r.errors > 0) failures.push(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
+    }
+    constant.child.kill()
+
+    // Stored evaluations on each backend: SQLite (the line above, one instance: one file, one
+    // writer) and PostgreSQL with one and with two instances sharing the database, each instance
+    // in its own process; with two, the 50 connections are split 25 + 25 and the rates added.
+    const db = await benchDatabase()
+    try {
+      const key = await benchKey({ dbPath: ':memory:', databaseUrl: db.url })
+      const one = await start('app-url', db.url, key)
+      children.push(one.child)
+      const pg1 = await load(`http://127.0.0.1:${one.port}/v1/points/evaluations`, 'POST', seconds, key)
+      const two = await start('app-url', db.url, key)
+      children.push(two.child)
+      const [x, y] = await Promise.all(
+        [one, two].map((i) =>
+          load(`http://127.0.0.1:${i.port}/v1/points/evaluations`, 'POST', seconds, key, CONNECTIONS / 2),
+        ),
+      )
+      one.child.kill()
+      two.child.kill()
+      const pg2: Run = {
+        rps: x.rps + y.rps,
+        p50: Math.max(x.p50, y.p50),
+        p99: Math.max(x.p99, y.p99),
+        non2xx: x.non2xx + y.non2xx,
+        errors: x.errors + y.errors,
+      }
+      console.log('stored evaluations per second, by backend (same run):')
+      console.log(fmt('  SQLite, 1 instance', s, s.rps / h.rps))
+      console.log(fmt('  PostgreSQL, 1 inst.', pg1, pg1.rps / h.rps))
+      console.log(
+        `${fmt('  PostgreSQL, 2 inst.', pg2, pg2.rps / h.rps)}  (2 instances / 1: ${(pg2.rps / pg1.rps).toFixed(2)}×; PostgreSQL 1 / SQLite: ${(pg1.rps / s.rps).toFixed(2)}×)`,
+      )
+      for (const [name, r] of [
+        ['PostgreSQL 1', pg1],
+        ['PostgreSQL 2', pg2],
+      ] as const) {
+        if (r.non2xx > 0 || r.errors > 0) failures.push(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`)
+      }
+    } finally {
+      await db.drop()
     }
     console.log(failures.length === 0 ? 'http: all targets met' : `http: MISSED ${failures.join('; ')}`)
     process.exitCode = failures.length === 0 ? 0 : 1

@@ -12,7 +12,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './lib/free-port.ts'
 
@@ -31,13 +31,24 @@ async function ready(port: number): Promise<boolean> {
 }
 
 /** Spawns `args` with the service's configuration and returns the milliseconds until /readyz answers 200. */
-async function timeToReady(args: string[], dbPath: string): Promise<number> {
+async function timeToReady(
+  args: string[],
+  dbPath: string,
+  secretsDir = join(dirname(dbPath), 'secrets'),
+): Promise<number> {
   const port = await freePort()
   const started = process.hrtime.bigint()
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, JIFEN_DB_PATH: dbPath, JIFEN_PORT: String(port), JIFEN_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      JIFEN_DB_PATH: dbPath,
+      // one secret for every round's database (each keeps its own check value of it)
+      JIFEN_SECRETS_DIR: secretsDir,
+      JIFEN_PORT: String(port),
+      JIFEN_LOG_LEVEL: 'warn',
+    },
   })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => {
@@ -80,7 +91,7 @@ async function main(): Promise<void> {
       '-e',
       "require('http').createServer((q,s)=>s.end('ok')).listen(+process.env.JIFEN_PORT,'127.0.0.1')",
     ]
-    // a seeded database (and its ID-secret file) to copy for each restart round
+    // a seeded database to copy for each restart round (the secret stays in the secrets folder)
     const seeded = join(dir, 'seeded.sqlite')
     await timeToReady(bundle, seeded)
     const times = {
@@ -93,7 +104,6 @@ async function main(): Promise<void> {
       times.fresh.push(await timeToReady(bundle, join(dir, `fresh-${r}.sqlite`)))
       const copy = join(dir, `restart-${r}.sqlite`)
       copyFileSync(seeded, copy)
-      copyFileSync(`${seeded}.id-hmac-secret`, `${copy}.id-hmac-secret`)
       times.restart.push(await timeToReady(bundle, copy))
       times.tsx.push(await timeToReady(sources, join(dir, `tsx-${r}.sqlite`)))
       times.bare.push(await timeToReady(bare, join(dir, 'unused.sqlite')))

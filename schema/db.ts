@@ -117,3 +117,12 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 })
+
+/**
+ * One row: the generation of the published tables. Seeding, publication and retirement bump it in
+ * their transaction; every instance compares it with the one its compiled tables were built at.
+ */
+export const tableGeneration = sqliteTable('table_generation', {
+  id: integer('id').primaryKey(),
+  generation: integer('generation').notNull(),
+})

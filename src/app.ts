@@ -16,8 +16,8 @@ import { addSecurityHeaders, answerClientError, registerHardening } from './plug
 import { LOG_REDACT_PATHS, requestLogFields, scrubIdNumbers } from './plugins/logging.ts'
 import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
-import { openSqlite } from './repositories/sqlite/database.ts'
-import type { Repositories } from './repositories/types.ts'
+import { openStorage } from './repositories/open.ts'
+import type { Storage } from './repositories/types.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoutes } from './routes/openapi.ts'
@@ -40,8 +40,8 @@ export interface AppOptions {
   clock?: Clock
   /** tables seeded on first start; defaults to the shipped YAML tables */
   seedTables?: () => Table[]
-  /** opens storage; defaults to SQLite at config.dbPath (a PostgreSQL implementation plugs in here) */
-  openRepositories?: (config: Config) => Repositories
+  /** opens storage; defaults to openStorage (PostgreSQL for config.databaseUrl, else SQLite at config.dbPath) */
+  openStorage?: (config: Config) => Promise<Storage>
   /**
    * Check every response against its zod schema before sending (tests turn this on). Off in service:
    * responses are built from typed engine results, and the check costs as much as the evaluation.
@@ -51,7 +51,8 @@ export interface AppOptions {
   logStream?: DestinationStream
   /**
    * The ID-number HMAC secret, overriding config.idHmacSecret (tests pass a fixed one). With neither,
-   * a secret file next to the database is used or, for a new database, generated (src/security/id-secret.ts).
+   * the configured secret file is read or, for a new SQLite database, one is generated in the
+   * secrets folder (src/security/id-secret.ts).
    */
   idHmacSecret?: string
 }
@@ -76,7 +77,7 @@ export interface AppState {
   migrated: boolean
   tablesLoaded: boolean
   publishedRulesets: number
-  repos: Repositories | null
+  storage: Storage | null
   services: Services | null
 }
 
@@ -90,15 +91,18 @@ const VERSION = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf
 async function idSecretFor(
   config: Config,
   options: AppOptions,
-  repos: Repositories,
+  storage: Storage,
   log: FastifyInstance['log'],
 ): Promise<string> {
-  const stored = await repos.transaction((tx) => tx.settings.get(ID_SECRET_CHECK_KEY))
+  const stored = await storage.transaction((tx) => tx.settings.get(ID_SECRET_CHECK_KEY))
   let resolved: ReturnType<typeof resolveIdHmacSecret>
   try {
     resolved = resolveIdHmacSecret({
       configured: options.idHmacSecret ?? config.idHmacSecret,
+      configuredFile: config.idHmacSecretFile,
+      backend: storage.backend,
       dbPath: config.dbPath,
+      secretsDir: config.secretsDir,
       databaseHasHashes: stored !== null,
     })
   } catch (e) {
@@ -108,16 +112,22 @@ async function idSecretFor(
   const check = secretCheck(resolved.secret)
   if (stored !== null && stored !== check) {
     throw new ConfigError(
-      `the ID-number HMAC secret (${resolved.source === 'file' ? resolved.path : 'JIFEN_ID_HMAC_SECRET'}) is not the one ${config.dbPath} was made with; restore the original`,
+      `the ID-number HMAC secret (${resolved.source === 'file' ? resolved.path : 'JIFEN_ID_HMAC_SECRET'}) is not the one ${storage.location} was made with; restore the original`,
     )
   }
-  if (stored === null) await repos.transaction((tx) => tx.settings.set(ID_SECRET_CHECK_KEY, check))
+  if (stored === null) await storage.transaction((tx) => tx.settings.set(ID_SECRET_CHECK_KEY, check))
   if (resolved.source === 'generated') {
     log.warn(
       { path: resolved.path },
-      'generated the ID-number HMAC secret on first start (file mode 0600); keep and back it up with the database, or set JIFEN_ID_HMAC_SECRET',
+      'generated the ID-number HMAC secret on first start (file mode 0600); back it up, but never in the same place as the database backups, or set JIFEN_ID_HMAC_SECRET(_FILE)',
     )
-  } else if (resolved.looseMode) {
+  } else if (resolved.besideDatabase) {
+    log.warn(
+      { path: resolved.path },
+      'the ID-number HMAC secret file sits beside the database, so a copy of the folder holds both: move it into JIFEN_SECRETS_DIR or set JIFEN_ID_HMAC_SECRET_FILE',
+    )
+  }
+  if (resolved.looseMode) {
     log.warn({ path: resolved.path }, 'the ID-number HMAC secret file is readable by others; chmod 600 it')
   }
   return resolved.secret
@@ -136,6 +146,9 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     bodyLimit: config.bodyLimit,
+    // start-up migrates and seeds the database: on a busy machine or a large PostgreSQL database that
+    // can take longer than fastify's 10 s default, and waiting is better than failing the start
+    pluginTimeout: 120_000,
     // behind a proxy, req.ip (the rate limit's key, the logs' client) comes from X-Forwarded-For as far
     // as the configured proxies vouch for it; otherwise every caller would share the proxy's address
     trustProxy: config.trustProxy,
@@ -178,7 +191,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     migrated: false,
     tablesLoaded: false,
     publishedRulesets: 0,
-    repos: null,
+    storage: null,
     services: null,
   }
   const services = (): Services => {
@@ -213,26 +226,33 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
 
   // Storage first: routes registered after it only ever run once it is up.
   app.register(async () => {
-    const repos = (options.openRepositories ?? ((c: Config) => openSqlite(c.dbPath)))(config)
-    state.repos = repos
+    const storage = await (options.openStorage ?? openStorage)(config)
+    state.storage = storage
     state.migrated = true
-    const idHmacSecret = await idSecretFor(config, options, repos, app.log)
-    const recorder = new Recorder(repos, clock, new RequestFingerprints(idHmacSecret))
-    const rulesets = new RulesetService(repos.rulesets, recorder, app.log)
+    const idHmacSecret = await idSecretFor(config, options, storage, app.log)
+    const recorder = new Recorder(storage, clock, new RequestFingerprints(idHmacSecret))
+    const rulesets = new RulesetService(storage.rulesets, recorder, app.log)
     await rulesets.seed((options.seedTables ?? loadShippedTables)())
     state.publishedRulesets = await rulesets.reloadRegistry()
     state.services = {
       rulesets,
-      points: new PointsService(rulesets, repos.evaluations, recorder, clock, idHmacSecret),
+      points: new PointsService(rulesets, storage.records, recorder, clock, idHmacSecret),
       schemes: new SchemeService(rulesets, clock),
-      keys: new ApiKeyService(repos.apiKeys, recorder),
-      audit: new AuditService(repos.audit),
+      keys: new ApiKeyService(storage.apiKeys, recorder),
+      audit: new AuditService(storage.audit),
     }
     state.tablesLoaded = true
   })
+  // Before a handler scores, its instance's tables must be those in force: another instance (or the
+  // CLI) may have published or retired one since. Callback style: this runs on every API request.
+  app.addHook('preHandler', (req, _reply, done) => {
+    const s = state.services
+    if (s === null || !req.url.startsWith('/v1/')) return done()
+    s.rulesets.ensureFresh().then(() => done(), done)
+  })
   app.addHook('onClose', async () => {
     state.tablesLoaded = false
-    await state.repos?.close()
+    await state.storage?.close()
   })
 
   app.decorate('jifen', { services })

@@ -19,13 +19,27 @@ export const ConfigEnvSchema = z.object({
     .min(1)
     .default('127.0.0.1')
     .describe('interface to listen on; 0.0.0.0 to serve beyond loopback'),
+  JIFEN_DATABASE_URL: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'the database: `postgres://user@host:5432/name` (or postgresql://) selects PostgreSQL, for several instances; a file path selects the embedded SQLite database; wins over JIFEN_DB_PATH when both are set',
+    ),
   JIFEN_DB_PATH: z
     .string()
     .min(1)
     .default('data/jifen.sqlite')
     .describe(
-      'SQLite database file, relative to the working directory; `:memory:` for a throw-away database',
+      'SQLite database file, relative to the working directory (`:memory:` for a throw-away one); used when JIFEN_DATABASE_URL is not set',
     ),
+  JIFEN_DB_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe('PostgreSQL connections per instance (each instance also keeps one for LISTEN)'),
   JIFEN_LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level'),
   JIFEN_BODY_LIMIT: z.coerce
     .number()
@@ -38,7 +52,35 @@ export const ConfigEnvSchema = z.object({
     .string()
     .min(32, 'must be at least 32 characters')
     .optional()
-    .describe('secret for the keyed hash of ID numbers (used by the security layer)'),
+    .describe(
+      'secret for the keyed hash of ID numbers (≥ 32 characters); or JIFEN_ID_HMAC_SECRET_FILE. Required with PostgreSQL',
+    ),
+  JIFEN_ID_HMAC_SECRET_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'a file holding the ID-number secret (mode 0600), e.g. a container secret; keep it out of the database backups',
+    ),
+  JIFEN_SECRETS_DIR: z
+    .string()
+    .min(1)
+    .default('secrets')
+    .describe(
+      'where the embedded SQLite default generates its ID-number secret when none is configured: apart from the database folder, so that a database backup never holds the secret',
+    ),
+  JIFEN_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .describe(
+      'Redis for the public rate limit shared by every instance (`redis://127.0.0.1:6379`); without it each instance counts alone',
+    ),
+  JIFEN_REDIS_PREFIX: z
+    .string()
+    .min(1)
+    .default('jifen-rate-limit:')
+    .describe('prefix of the rate-limit keys in Redis (several services may share one Redis)'),
   JIFEN_PUBLIC_BODY_LIMIT: z.coerce
     .number()
     .int()
@@ -148,10 +190,20 @@ function isAddressOrCidr(entry: string): boolean {
 export interface Config {
   readonly port: number
   readonly host: string
+  /** the SQLite file, used when `databaseUrl` is null */
   readonly dbPath: string
+  /** a PostgreSQL URL, or null for the embedded SQLite database at `dbPath` */
+  readonly databaseUrl: string | null
+  readonly dbPoolSize: number
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly bodyLimit: number
   readonly idHmacSecret: string | undefined
+  readonly idHmacSecretFile: string | undefined
+  /** where the SQLite default keeps a secret it generated itself */
+  readonly secretsDir: string
+  /** Redis for the shared public rate limit, or null (each instance counts alone) */
+  readonly redisUrl: string | null
+  readonly redisPrefix: string
   readonly publicBodyLimit: number
   readonly bodyMaxDepth: number
   /** public-route rate limit per client address and window; 0 = off */
@@ -181,13 +233,24 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.data
+  if (e.JIFEN_ID_HMAC_SECRET !== undefined && e.JIFEN_ID_HMAC_SECRET_FILE !== undefined)
+    throw new ConfigError(
+      'invalid configuration:\n  JIFEN_ID_HMAC_SECRET_FILE: set either JIFEN_ID_HMAC_SECRET or JIFEN_ID_HMAC_SECRET_FILE, not both',
+    )
+  const { dbPath, databaseUrl } = databaseOf(e.JIFEN_DATABASE_URL, e.JIFEN_DB_PATH)
   return Object.freeze({
     port: e.JIFEN_PORT,
     host: e.JIFEN_HOST,
-    dbPath: e.JIFEN_DB_PATH,
+    dbPath,
+    databaseUrl,
+    dbPoolSize: e.JIFEN_DB_POOL_SIZE,
     logLevel: e.JIFEN_LOG_LEVEL,
     bodyLimit: e.JIFEN_BODY_LIMIT,
     idHmacSecret: e.JIFEN_ID_HMAC_SECRET,
+    idHmacSecretFile: e.JIFEN_ID_HMAC_SECRET_FILE,
+    secretsDir: e.JIFEN_SECRETS_DIR,
+    redisUrl: e.JIFEN_REDIS_URL ?? null,
+    redisPrefix: e.JIFEN_REDIS_PREFIX,
     publicBodyLimit: e.JIFEN_PUBLIC_BODY_LIMIT,
     bodyMaxDepth: e.JIFEN_BODY_MAX_DEPTH,
     rateLimitMax: e.JIFEN_RATE_LIMIT_MAX,
@@ -199,6 +262,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     pressureMaxRssBytes: e.JIFEN_PRESSURE_MAX_RSS_BYTES,
     trustProxy: e.JIFEN_TRUST_PROXY,
   })
+}
+
+/** Whether a database location names PostgreSQL (a URL) rather than an SQLite file. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location)
+}
+
+/** JIFEN_DATABASE_URL wins: a PostgreSQL URL, or a file path for SQLite; else JIFEN_DB_PATH. */
+function databaseOf(url: string | undefined, dbPath: string): { dbPath: string; databaseUrl: string | null } {
+  if (url === undefined) return { dbPath, databaseUrl: null }
+  if (isPostgresUrl(url)) return { dbPath, databaseUrl: url }
+  // a file: URL is a path too (file:data/jifen.sqlite, file:///srv/jifen/jifen.sqlite)
+  const path = url.startsWith('file:') ? url.replace(/^file:(\/\/)?/, '') : url
+  return { dbPath: path, databaseUrl: null }
 }
 
 /**

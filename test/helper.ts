@@ -12,6 +12,9 @@ import { fixedClock } from '../src/clock.ts'
 import { type Config, testConfig } from '../src/config.ts'
 import type { Scope } from '../src/security/api-keys.ts'
 import { loadShippedTables } from '../src/tables/shipped.ts'
+import { freshPgDatabase, TEST_BACKEND } from './backend.ts'
+
+export { TEST_BACKEND } from './backend.ts'
 
 /** Today, for every route test: 15 May 2026, 10:00 in Ningbo. */
 export const NOW = '2026-05-15T02:00:00.000Z'
@@ -98,11 +101,25 @@ export function captureLogs(): { stream: Writable; lines: string[]; text(): stri
   return { stream, lines, text: () => lines.join('') }
 }
 
-/** A database file in a fresh temporary folder, removed at teardown (its secret file goes beside it). */
+/** A database file in a fresh temporary folder, removed at teardown (SQLite only). */
 export function tempDbPath(t: Test): string {
+  return join(tempDir(t), 'jifen.sqlite')
+}
+
+/** A fresh temporary folder, removed at teardown. */
+export function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), 'jifen-test-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  return join(dir, 'jifen.sqlite')
+  return dir
+}
+
+/**
+ * A database of the backend under test that outlives one app (restarts, several instances): an
+ * SQLite file in a temporary folder, or a fresh PostgreSQL database; dropped at teardown.
+ */
+export async function tempDatabase(t: Test): Promise<Pick<Config, 'dbPath' | 'databaseUrl'>> {
+  if (TEST_BACKEND === 'postgres') return { dbPath: ':memory:', databaseUrl: await freshPgDatabase(t) }
+  return { dbPath: tempDbPath(t), databaseUrl: null }
 }
 
 export interface BuildOptions extends AppOptions {
@@ -117,7 +134,22 @@ export interface BuildOptions extends AppOptions {
 export async function build(t: Test, options: BuildOptions = {}): Promise<FastifyInstance> {
   const { config, ...appOptions } = options
   const capture = options.logStream === undefined ? captureLogs() : null
-  const app = buildApp(testConfig({ ...(capture ? { logLevel: 'trace' } : {}), ...config }), {
+  // the backend under test, unless the test names its database (an SQLite file, a PostgreSQL URL)
+  const database =
+    TEST_BACKEND === 'postgres' && config?.dbPath === undefined && config?.databaseUrl === undefined
+      ? { databaseUrl: await freshPgDatabase(t), dbPoolSize: 4 }
+      : {}
+  const settings = {
+    // a secret the app generates goes to a folder of this test, never the working directory's
+    secretsDir: join(tempDir(t), 'secrets'),
+    // CI shares two cores with other work: an event-loop delay there is not this app's overload
+    // (the hardening tests that check the 503 set their own threshold)
+    pressureMaxEventLoopDelayMs: 0,
+    ...(capture ? { logLevel: 'trace' as const } : {}),
+    ...database,
+    ...config,
+  }
+  const app = buildApp(testConfig(settings), {
     clock: fixedClock(NOW),
     seedTables: shippedTables,
     validateResponses: true,

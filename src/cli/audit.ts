@@ -1,7 +1,7 @@
 // `jifen audit verify`: walks the audit log's hash chain and reports the first broken link (exit 1).
 import type { Command } from 'commander'
 import { AuditService } from '../services/audit.ts'
-import { DB_OPTION, openStorage } from './storage.ts'
+import { DB_OPTION, openCliStorage } from './storage.ts'
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the audit log of official actions')
@@ -11,9 +11,9 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print the verdict as JSON')
     .option(...DB_OPTION)
     .action(async (opts: { json?: boolean; db?: string }) => {
-      const repos = openStorage(opts.db)
+      const storage = await openCliStorage(opts.db)
       try {
-        const verdict = new AuditService(repos.audit).verify()
+        const verdict = await new AuditService(storage.audit).verify()
         if (opts.json) process.stdout.write(`${JSON.stringify(verdict)}\n`)
         else if (verdict.ok) process.stdout.write(`audit log intact: ${verdict.entries} entries\n`)
         else
@@ -22,7 +22,7 @@ export function registerAudit(program: Command): void {
           )
         if (!verdict.ok) process.exitCode = 1
       } finally {
-        await repos.close()
+        await storage.close()
       }
     })
 }

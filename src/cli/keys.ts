@@ -5,17 +5,17 @@ import type { StoredApiKey } from '../repositories/types.ts'
 import { ApiKeyService, KeyError, parseScopes } from '../services/api-keys.ts'
 import { Recorder } from '../services/recorder.ts'
 import { UsageError } from './score.ts'
-import { cliActor, DB_OPTION, openStorage } from './storage.ts'
+import { cliActor, DB_OPTION, openCliStorage } from './storage.ts'
 
 async function withKeys<T>(db: string | undefined, run: (keys: ApiKeyService) => Promise<T>): Promise<T> {
-  const repos = openStorage(db)
+  const storage = await openCliStorage(db)
   try {
-    return await run(new ApiKeyService(repos.apiKeys, new Recorder(repos, systemClock)))
+    return await run(new ApiKeyService(storage.apiKeys, new Recorder(storage, systemClock)))
   } catch (e) {
     if (e instanceof KeyError) throw new UsageError(e.message)
     throw e
   } finally {
-    await repos.close()
+    await storage.close()
   }
 }
 

@@ -1,6 +1,7 @@
 // The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
 import { Command, CommanderError } from 'commander'
 import { registerAudit } from './audit.ts'
+import { registerDb } from './db.ts'
 import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
 import { registerScore, UsageError } from './score.ts'
@@ -17,6 +18,7 @@ registerScore(program)
 registerOpenapi(program)
 registerKeys(program)
 registerAudit(program)
+registerDb(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -1,23 +1,35 @@
-// Opening the service's database from the CLI (keys, audit): the same file and migrations as `jifen serve`.
+// Opening the service's database from the CLI (keys, audit, db): the configuration `jifen serve` reads, or --db.
 import { userInfo } from 'node:os'
-import { ConfigError, loadConfig } from '../config.ts'
-import { openSqlite } from '../repositories/sqlite/database.ts'
-import type { Repositories } from '../repositories/types.ts'
+import { type Config, ConfigError, isPostgresUrl, loadConfig } from '../config.ts'
+import { openStorage } from '../repositories/open.ts'
+import type { Storage } from '../repositories/types.ts'
 import type { Actor } from '../services/recorder.ts'
 import { UsageError } from './score.ts'
 
-export const DB_OPTION = ['--db <path>', 'database file; overrides JIFEN_DB_PATH'] as const
+export const DB_OPTION = [
+  '--db <path-or-url>',
+  'SQLite file or postgres:// URL; overrides JIFEN_DATABASE_URL and JIFEN_DB_PATH',
+] as const
 
-/** The database of JIFEN_DB_PATH (or --db), migrated; the caller closes it. */
-export function openStorage(db: string | undefined): Repositories {
-  let dbPath: string
+/** The configuration with --db in place of JIFEN_DATABASE_URL / JIFEN_DB_PATH. */
+export function cliConfig(db: string | undefined): Config {
   try {
-    dbPath = loadConfig({ ...process.env, ...(db !== undefined ? { JIFEN_DB_PATH: db } : {}) }).dbPath
+    const env = { ...process.env }
+    if (db !== undefined) {
+      delete env.JIFEN_DATABASE_URL
+      if (isPostgresUrl(db)) env.JIFEN_DATABASE_URL = db
+      else env.JIFEN_DB_PATH = db
+    }
+    return loadConfig(env)
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message)
     throw e
   }
-  return openSqlite(dbPath)
+}
+
+/** The database of the configuration (or --db), migrated; the caller closes it. */
+export function openCliStorage(db: string | undefined): Promise<Storage> {
+  return openStorage(cliConfig(db))
 }
 
 /** Audit entries made from the CLI name the operating-system user who ran it. */

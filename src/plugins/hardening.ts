@@ -7,6 +7,7 @@ import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import helmet from 'helmet'
 import { ERRORS, type ErrorName } from '../../schema/errors.ts'
+import { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import { problem } from './errors.ts'
@@ -172,7 +173,29 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
     }
   })
   if (limitRate) {
+    // With several instances behind a load balancer, each would count alone and a client would get
+    // the allowance once per instance: JIFEN_REDIS_URL gives them one shared count.
+    const redis =
+      config.redisUrl === null
+        ? null
+        : new Redis(config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, lazyConnect: false })
+    if (redis !== null) {
+      // reconnects by itself; a Redis outage must not crash the service
+      redis.on('error', (err) => app.log.warn({ err: err.message }, 'rate-limit Redis unavailable'))
+      app.addHook('onClose', async () => {
+        await redis.quit().catch(() => redis.disconnect())
+      })
+    }
     app.register(rateLimit, {
+      ...(redis === null
+        ? {}
+        : {
+            redis,
+            nameSpace: config.redisPrefix,
+            // a Redis outage lets public requests through rather than failing them: the limit is abuse
+            // protection, and every keyed route stays accountable to its key
+            skipOnError: true,
+          }),
       // only routes marked above; keyed routes are accountable to their key instead
       global: false,
       max: config.rateLimitMax,

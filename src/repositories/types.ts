@@ -1,9 +1,21 @@
-// Storage interfaces and the domain objects they return; SQLite fills them today, PostgreSQL can later.
+// The storage contract: domain objects, reads, and the async unit of work; SQLite and PostgreSQL both fill it.
+//
+// Adding a repository (an admission round, say), for both backends:
+//   1. here: its domain type, a read interface (`XRepository`, async) on `Storage`, and its writes
+//      as async methods on `WriteTx`;
+//   2. tables: `schema/db.ts` (SQLite) and `schema/db-pg.ts` (PostgreSQL), then `npm run db:generate`
+//      (both migration folders; append-only rules as triggers in a custom migration of each);
+//   3. `src/repositories/sqlite/x.ts` and `src/repositories/postgres/x.ts`: one class each with the
+//      reads and the `…InTx` writes, wired into `sqlite/database.ts` and `postgres/database.ts`;
+//   4. `jifen db copy` (src/services/database-copy.ts) gets its rows: a `DumpRow` kind, and both
+//      adapters' `dump`/`restore`;
+//   5. the contract test (`test/storage/contract.test.ts`) runs against both backends.
 import type { Applicant } from '../../schema/applicant.ts'
-import type { PointsResult } from '../../schema/result.ts'
 import type { Scheme, Table } from '../../schema/table.ts'
 import type { Scope } from '../security/api-keys.ts'
 import type { AuditEntry } from '../security/audit-chain.ts'
+
+export type Backend = 'sqlite' | 'postgres'
 
 export type RulesetStatus = 'draft' | 'published' | 'retired'
 export type RulesetOrigin = 'shipped' | 'api'
@@ -41,47 +53,76 @@ export interface NewRuleset {
   at: string
 }
 
-/** Reads; writes go through `Repositories.transaction` with their audit entries. */
+/** Reads; writes go through `Storage.transaction` with their audit entries. */
 export interface RulesetRepository {
   list(filter?: RulesetFilter): Promise<StoredRuleset[]>
   get(id: string): Promise<StoredRuleset | null>
+  /**
+   * The tables generation: a counter that every change to the published set (seeding, publication,
+   * retirement) bumps in its own transaction. An instance whose compiled tables were built at another
+   * generation reloads them before it scores (src/services/rulesets.ts).
+   */
+  generation(): Promise<number>
 }
 
+/** The facts of a points, permit or settlement decision as stored: the applicant without the ID number. */
 export type StoredFacts = Omit<Applicant, 'idNumber'>
 
-export interface NewEvaluation {
+/**
+ * An official record of any scheme, stored generically: `facts` are what was decided on (the
+ * scheme's input without the ID number) and `result` is the scheme's result JSON. Replaying it
+ * needs only the stored table and these (src/services/replay.ts).
+ */
+export interface NewRecord<Facts = unknown, Result = unknown> {
   scheme: Scheme
   rulesetId: string
   rulesetSha256: string
   asOf: string
   jurisdiction: string
-  facts: StoredFacts
+  facts: Facts
   factsSha256: string
   idNumberMasked: string | null
   /** keyed HMAC of the ID number (src/security/id-hmac.ts), for lookups; never the number itself */
   idNumberHmac: string | null
   dates: Record<string, string>
-  /**
-   * The engine's result. Store it with JSON.stringify: its item and gate rows render their text
-   * when read (toJSON), so a structuredClone or spread copy would lose it.
-   */
-  result: PointsResult
+  /** the scheme's result, stored as JSON (JSON.stringify) and read back by JSON.parse */
+  result: Result
   /** the record's id, chosen by the service so its audit entry can name it in the same transaction */
   id: string
   /** creation instant (ISO), and the calendar year the reference number is counted in */
   at: string
   year: number
+  /**
+   * The tables generation the result was computed at: the write is refused with TablesChangedError
+   * when a publication or retirement committed since (checked under the write's locks), so that no
+   * record is ever made with a table withdrawn before it. null: no check (copying stored records).
+   */
+  tablesGeneration: number | null
 }
 
-export interface StoredEvaluation extends Omit<NewEvaluation, 'at' | 'year'> {
+export interface StoredRecord<Facts = unknown, Result = unknown>
+  extends Omit<NewRecord<Facts, Result>, 'at' | 'year' | 'tablesGeneration'> {
   reference: string
   createdAt: string
 }
 
-export interface EvaluationRepository {
-  get(id: string): Promise<StoredEvaluation | null>
+/** The tables changed between scoring and storing: the service reloads them and scores again. */
+export class TablesChangedError extends Error {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`the tables in force changed (generation ${expected} → ${actual}) while the record was made`)
+    this.name = 'TablesChangedError'
+  }
+}
+
+export interface RecordRepository {
+  get(id: string): Promise<StoredRecord | null>
   /** A person's records, newest first, found by the HMAC of their ID number. */
-  listByIdHmac(idNumberHmac: string, limit: number): Promise<StoredEvaluation[]>
+  listByIdHmac(idNumberHmac: string, limit: number): Promise<StoredRecord[]>
+  /** Every record in reference order, streamed (copying and checking a whole database). */
+  all(): AsyncIterable<StoredRecord>
 }
 
 export interface StoredApiKey {
@@ -110,7 +151,7 @@ export interface AuditRepository {
   /** Entries with seq > after, in order. */
   page(after: number, limit: number): Promise<AuditPage>
   /** Every entry in seq order, streamed (the verifier walks millions without holding them). */
-  entries(): Iterable<AuditEntry>
+  entries(): AsyncIterable<AuditEntry>
 }
 
 export interface StoredResponse {
@@ -124,60 +165,88 @@ export interface IdempotencyRepository {
   get(apiKeyId: string, key: string): Promise<StoredResponse | null>
 }
 
+/** An idempotency record as copied between databases. */
+export interface StoredIdempotencyKey extends StoredResponse {
+  apiKeyId: string
+  key: string
+  createdAt: string
+}
+
 /**
- * The writes of one unit of work. Synchronous on purpose: better-sqlite3 transactions are, and an
- * async callback would commit before its awaits and never roll back. (A PostgreSQL implementation
- * makes these async and `transaction` awaits the callback inside BEGIN … COMMIT; services already
- * await `transaction`.)
+ * The writes of one unit of work, all async. Inside `Storage.transaction` only: a method called
+ * after its unit ended throws. A unit should await nothing but these methods: on SQLite every unit
+ * of a batch holds the one write lock until the batch commits.
  */
 export interface WriteTx {
-  evaluations: {
-    /** Stores a record with the next reference number of its year. */
-    create(e: NewEvaluation): StoredEvaluation
+  records: {
+    /** Stores a record with the next reference number of its year (unique and gapless). */
+    create<F, R>(e: NewRecord<F, R>): Promise<StoredRecord<F, R>>
   }
   rulesets: {
-    /** Inserts; false (and writes nothing) when the id@version exists. */
-    insert(r: NewRuleset): boolean
+    /** Inserts; false (and writes nothing) when the id@version exists. A published insert bumps the generation. */
+    insert(r: NewRuleset): Promise<boolean>
     /** Replaces the content of a draft; false when there is no draft with this id. */
-    replaceDraft(id: string, table: Table, sha256: string): boolean
-    /** draft → published; false when there is no draft with this id. */
-    publish(id: string, at: string): boolean
-    /** published → retired, with the reason; false when there is no published ruleset with this id. */
-    retire(id: string, at: string, reason: string): boolean
+    replaceDraft(id: string, table: Table, sha256: string): Promise<boolean>
+    /** draft → published, bumping the generation; false when there is no draft with this id. */
+    publish(id: string, at: string): Promise<boolean>
+    /** published → retired with the reason, bumping the generation; false when it is not published. */
+    retire(id: string, at: string, reason: string): Promise<boolean>
   }
   audit: {
-    /** Chains and appends an entry after the last one. */
-    append(e: { at: string; keyName: string; action: string; objectId: string }): AuditEntry
+    /** Chains and appends an entry after the last one (serialised across instances). */
+    append(e: { at: string; keyName: string; action: string; objectId: string }): Promise<AuditEntry>
   }
   idempotency: {
-    get(apiKeyId: string, key: string): StoredResponse | null
-    save(apiKeyId: string, key: string, response: StoredResponse, at: string): void
+    /**
+     * The saved answer for this (API key, Idempotency-Key), read under the write's lock on that key:
+     * a concurrent unit with the same key (in this or another instance) waits until this one ends.
+     */
+    get(apiKeyId: string, key: string): Promise<StoredResponse | null>
+    save(apiKeyId: string, key: string, response: StoredResponse, at: string): Promise<void>
   }
   apiKeys: {
     /** false when the name is taken (revoked keys included) */
-    create(k: Omit<StoredApiKey, 'revokedAt'>): boolean
+    create(k: Omit<StoredApiKey, 'revokedAt'>): Promise<boolean>
     /** false when there is no such key or it was already revoked */
-    revoke(id: string, at: string): boolean
+    revoke(id: string, at: string): Promise<boolean>
   }
   settings: {
-    get(key: string): string | null
-    set(key: string, value: string): void
+    get(key: string): Promise<string | null>
+    set(key: string, value: string): Promise<void>
   }
 }
 
-export interface Repositories {
+/** Everything a database holds, row by row, for `jifen db copy` (src/repositories/copy.ts). */
+export type DumpRow =
+  | { kind: 'ruleset'; row: StoredRuleset }
+  | { kind: 'apiKey'; row: StoredApiKey }
+  | { kind: 'record'; row: StoredRecord }
+  | { kind: 'audit'; row: AuditEntry }
+  | { kind: 'idempotency'; row: StoredIdempotencyKey }
+  | { kind: 'setting'; row: { key: string; value: string } }
+
+export interface Storage {
+  readonly backend: Backend
+  /** where it is, for messages: the SQLite file, or the PostgreSQL URL without its password */
+  readonly location: string
   rulesets: RulesetRepository
-  evaluations: EvaluationRepository
+  records: RecordRepository
   apiKeys: ApiKeyRepository
   audit: AuditRepository
   idempotency: IdempotencyRepository
   /**
-   * Runs `work` as one atomic unit holding the write lock: every write made through `tx` commits
-   * together, or none does when `work` throws. Official actions, their audit entries and their
-   * idempotency records are written this way, so none exists without the others.
+   * Runs `work` as one atomic unit: every write made through `tx` commits together, or none does
+   * when `work` throws (after an await too). The promise resolves only once the unit is committed.
+   * Reads made outside `tx` (the repositories above) never see a unit's writes before that.
+   * Official actions, their audit entries and their idempotency records are written this way.
    */
-  transaction<T>(work: (tx: WriteTx) => T): Promise<T>
-  /** a trivial query, for /readyz */
+  transaction<T>(work: (tx: WriteTx) => Promise<T>): Promise<T>
+  /** Every row, for copying to another database. */
+  dump(): AsyncIterable<DumpRow>
+  /** Writes copied rows into this (empty) database, keeping ids, sequence numbers and hashes. */
+  restore(rows: AsyncIterable<DumpRow>): Promise<void>
+  /** a real query, for /readyz */
   ping(): Promise<boolean>
+  /** Finishes the writes already submitted, then closes. */
   close(): Promise<void>
 }

@@ -38,7 +38,7 @@ export function healthRoutes(app: FastifyInstance, state: AppState): void {
       },
     },
     async (_req, reply) => {
-      const database = state.repos !== null && (await state.repos.ping().catch(() => false))
+      const database = state.storage !== null && (await state.storage.ping().catch(() => false))
       const checks = { migrations: state.migrated, tables: state.tablesLoaded, database }
       const ready = checks.migrations && checks.tables && checks.database
       return reply

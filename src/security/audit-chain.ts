@@ -33,15 +33,18 @@ export type ChainVerdict =
   | { ok: false; entries: number; brokenAt: number; reason: string }
 
 /**
- * Walks entries in sequence order and reports the first broken link: a gap in the sequence, an
- * entry whose stored previous hash is not its predecessor's hash, or whose own hash does not
- * match its content (a row altered in place).
+ * Checks entries one at a time, in sequence order: a gap in the sequence, an entry whose stored
+ * previous hash is not its predecessor's hash, or whose own hash does not match its content (a row
+ * altered in place) is the first broken link.
  */
-export function verifyChain(entries: Iterable<AuditEntry>): ChainVerdict {
-  let prev: AuditEntry | null = null
-  let n = 0
-  for (const e of entries) {
-    n++
+class ChainWalk {
+  private prev: AuditEntry | null = null
+  n = 0
+
+  /** null while the chain holds */
+  step(e: AuditEntry): ChainVerdict | null {
+    const prev = this.prev
+    const n = ++this.n
     const expectedSeq = prev === null ? e.seq : prev.seq + 1
     if (prev === null && e.seq !== 1)
       return { ok: false, entries: n, brokenAt: e.seq, reason: `chain starts at ${e.seq}, not 1` }
@@ -52,7 +55,29 @@ export function verifyChain(entries: Iterable<AuditEntry>): ChainVerdict {
       return { ok: false, entries: n, brokenAt: e.seq, reason: 'previous-hash link does not match' }
     if (e.hash !== entryHash(e, e.prevHash))
       return { ok: false, entries: n, brokenAt: e.seq, reason: 'entry content was altered' }
-    prev = e
+    this.prev = e
+    return null
   }
-  return { ok: true, entries: n }
+}
+
+/** Walks entries in sequence order and reports the first broken link. */
+export function verifyChain(entries: Iterable<AuditEntry>): ChainVerdict {
+  const walk = new ChainWalk()
+  for (const e of entries) {
+    const broken = walk.step(e)
+    if (broken !== null) return broken
+  }
+  return { ok: true, entries: walk.n }
+}
+
+/** The same walk over a stream of entries (the storage's audit walk), holding one entry at a time. */
+export async function verifyChainStream(
+  entries: AsyncIterable<AuditEntry> | Iterable<AuditEntry>,
+): Promise<ChainVerdict> {
+  const walk = new ChainWalk()
+  for await (const e of entries) {
+    const broken = walk.step(e)
+    if (broken !== null) return broken
+  }
+  return { ok: true, entries: walk.n }
 }

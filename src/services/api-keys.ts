@@ -54,10 +54,10 @@ export class ApiKeyService {
     const k = generateApiKey()
     const created = await this.recorder.audited(
       actor,
-      ({ tx, at, audit }) => {
+      async ({ tx, at, audit }) => {
         const record = { id: k.keyId, name, scopes: [...scopes], secretHash: k.secretHash, createdAt: at }
-        if (!tx.apiKeys.create(record)) return null
-        audit('api_key.created', k.keyId)
+        if (!(await tx.apiKeys.create(record))) return null
+        await audit('api_key.created', k.keyId)
         return { ...record, revokedAt: null }
       },
       true,
@@ -78,9 +78,9 @@ export class ApiKeyService {
     if (k.revokedAt !== null) throw new KeyError(`key ${k.name} was revoked at ${k.revokedAt}`)
     const at = await this.recorder.audited(
       actor,
-      ({ tx, at, audit }) => {
-        if (!tx.apiKeys.revoke(k.id, at)) return null
-        audit('api_key.revoked', k.id)
+      async ({ tx, at, audit }) => {
+        if (!(await tx.apiKeys.revoke(k.id, at))) return null
+        await audit('api_key.revoked', k.id)
         return at
       },
       true,

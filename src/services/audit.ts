@@ -1,6 +1,6 @@
 // Reading and verifying the audit log: pages for the API, a walk of the whole hash chain for `jifen audit verify`.
 import type { AuditPage, AuditRepository } from '../repositories/types.ts'
-import { type ChainVerdict, verifyChain } from '../security/audit-chain.ts'
+import { type ChainVerdict, verifyChainStream } from '../security/audit-chain.ts'
 
 export class AuditService {
   constructor(private readonly repo: AuditRepository) {}
@@ -10,7 +10,7 @@ export class AuditService {
   }
 
   /** Walks every entry in order; the verdict names the first broken link. */
-  verify(): ChainVerdict {
-    return verifyChain(this.repo.entries())
+  verify(): Promise<ChainVerdict> {
+    return verifyChainStream(this.repo.entries())
   }
 }

@@ -1,20 +1,29 @@
 // Points: official evaluations (stored, numbered, audited, replayable), lookups by ID number, and previews (store nothing).
 import { v7 as timeOrderedUuid } from 'uuid'
 import type { EvaluationRequest, PointsEvaluation, Preview, Replay } from '../../schema/api.ts'
-import { ApplicantSchema } from '../../schema/applicant.ts'
 import type { PointsResult } from '../../schema/result.ts'
 import { type CompiledTable, type EvalContext, EvaluationError } from '../../scoring/compile.ts'
-import { factsSha256 } from '../../scoring/hash.ts'
 import { type Clock, todayOf } from '../clock.ts'
 import { AppError } from '../errors.ts'
-import type { EvaluationRepository, StoredEvaluation } from '../repositories/types.ts'
+import {
+  type RecordRepository,
+  type StoredFacts,
+  type StoredRecord,
+  TablesChangedError,
+} from '../repositories/types.ts'
 import { protectIdNumber } from '../security/id-hmac.ts'
 import { adviseMore } from './advice.ts'
 import { checkDistrictItems, districtItemsOf } from './district-items.ts'
 import { futureDates } from './future-dates.ts'
-import { diffJson } from './json-diff.ts'
 import type { Recorder, WriteContext, Written } from './recorder.ts'
+import { replayRecord } from './replay.ts'
 import { type RulesetService, rulesetIdOf } from './rulesets.ts'
+
+/** A points record as the points routes show it. */
+type PointsRecord = StoredRecord<StoredFacts, PointsResult>
+
+/** Attempts at storing a record when the tables keep changing under it (each a fresh scoring). */
+const TABLE_CHANGE_ATTEMPTS = 3
 
 /** Runs the engine, turning a date the table needs but the caller did not give into a 422 naming it. */
 export function evaluateOrExplain<T>(run: () => T): T {
@@ -48,12 +57,7 @@ export function contextOf(req: EvaluationRequest): EvalContext {
   return { asOf: req.asOf, jurisdiction: req.jurisdiction, dates: req.dates }
 }
 
-/** A result as it reads back from JSON (no undefined members), so stored and fresh results compare equal. */
-function asStored(result: PointsResult): PointsResult {
-  return JSON.parse(JSON.stringify(result)) as PointsResult
-}
-
-function toView(e: StoredEvaluation): PointsEvaluation {
+function toView(e: PointsRecord): PointsEvaluation {
   return {
     id: e.id,
     reference: e.reference,
@@ -73,7 +77,7 @@ function rowOf(path: string): string | null {
 export class PointsService {
   constructor(
     private readonly rulesets: RulesetService,
-    private readonly evaluations: EvaluationRepository,
+    private readonly records: RecordRepository,
     private readonly recorder: Recorder,
     private readonly clock: Clock,
     /** key of the ID-number HMAC; from configuration (src/security/id-secret.ts) */
@@ -92,13 +96,26 @@ export class PointsService {
   async createOfficial(req: EvaluationRequest, ctx: WriteContext): Promise<Written<PointsEvaluation>> {
     const earlier = await this.recorder.replay<PointsEvaluation>(ctx)
     if (earlier !== null) return earlier
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.storeOfficial(req, ctx)
+      } catch (e) {
+        // a publication or retirement committed between scoring and storing: score again on the new tables
+        if (!(e instanceof TablesChangedError) || attempt === TABLE_CHANGE_ATTEMPTS) throw e
+        await this.rulesets.reloadRegistry(e.actual)
+      }
+    }
+  }
+
+  private async storeOfficial(req: EvaluationRequest, ctx: WriteContext): Promise<Written<PointsEvaluation>> {
+    const tablesGeneration = this.rulesets.generation()
     const { compiled, result } = this.compute(req)
     const { idNumber, ...facts } = req.applicant
     const id = idNumber === undefined ? null : protectIdNumber(idNumber, this.idHmacSecret)
     // reference numbers count per calendar year in China Standard Time, like the date on the counter
     const year = Number(todayOf(this.clock).slice(0, 4))
-    return this.recorder.record(ctx, 201, ({ tx, at, audit }) => {
-      const stored = tx.evaluations.create({
+    return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
+      const stored = await tx.records.create<StoredFacts, PointsResult>({
         // time-ordered (UUIDv7): new records go to the end of the primary-key index instead of a random
         // page of it, so a batch of inserts dirties a few pages, not one per record
         id: timeOrderedUuid(),
@@ -116,8 +133,9 @@ export class PointsService {
         result,
         at,
         year,
+        tablesGeneration,
       })
-      audit('evaluation.created', stored.id)
+      await audit('evaluation.created', stored.id)
       return { body: toView(stored), location: `/v1/points/evaluations/${stored.id}` }
     })
   }
@@ -125,16 +143,18 @@ export class PointsService {
   /** A person's official records, newest first, found through the HMAC of the ID number. */
   async listByIdNumber(idNumber: string, limit: number): Promise<PointsEvaluation[]> {
     const { hmac } = protectIdNumber(idNumber, this.idHmacSecret)
-    return (await this.evaluations.listByIdHmac(hmac, limit)).map(toView)
+    const records = await this.records.listByIdHmac(hmac, limit)
+    return records.filter((r) => r.scheme === 'points').map((r) => toView(r as PointsRecord))
   }
 
-  private async mustGet(id: string): Promise<StoredEvaluation> {
-    const e = await this.evaluations.get(id)
-    if (e === null)
+  /** A points record; a record of another scheme is not found here. */
+  private async mustGet(id: string): Promise<PointsRecord> {
+    const e = await this.records.get(id)
+    if (e === null || e.scheme !== 'points')
       throw new AppError('NOT_FOUND', `no evaluation ${id}`, [
         { path: 'params.id', message: `no evaluation ${id}` },
       ])
-    return e
+    return e as PointsRecord
   }
 
   async get(id: string): Promise<PointsEvaluation> {
@@ -145,16 +165,8 @@ export class PointsService {
   async replay(id: string): Promise<Replay> {
     const e = await this.mustGet(id)
     const compiled = await this.rulesets.compiledForRecord(e.rulesetId, e.rulesetSha256)
-    const applicant = ApplicantSchema.parse(e.facts)
-    if (factsSha256(applicant) !== e.factsSha256) {
-      throw new AppError('RECORD_CORRUPT', `the facts stored with ${e.reference} do not match their hash`)
-    }
-    const replayed = asStored(
-      evaluateOrExplain(() =>
-        compiled.evaluatePoints(applicant, { asOf: e.asOf, jurisdiction: e.jurisdiction, dates: e.dates }),
-      ),
-    )
-    const differences = diffJson(e.result, replayed).map((d) => ({
+    const { replayed, differences: diff } = replayRecord(e, compiled, evaluateOrExplain)
+    const differences = diff.map((d) => ({
       path: d.path,
       item: rowOf(d.path),
       stored: d.from,
@@ -166,7 +178,7 @@ export class PointsService {
       identical: differences.length === 0,
       differences,
       rulesetId: e.rulesetId,
-      replayed,
+      replayed: replayed as PointsResult,
     }
   }
 

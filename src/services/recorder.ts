@@ -2,7 +2,7 @@
 import type { FieldError } from '../../schema/errors.ts'
 import type { Clock } from '../clock.ts'
 import { AppError } from '../errors.ts'
-import type { Repositories, StoredResponse, WriteTx } from '../repositories/types.ts'
+import type { Storage, StoredResponse, WriteTx } from '../repositories/types.ts'
 import {
   type FingerprintedRequest,
   legacyRequestFingerprint,
@@ -49,8 +49,8 @@ export interface Work {
   tx: WriteTx
   /** the instant of the action: the record's timestamp and its audit entry's are the same */
   at: string
-  /** appends the audit entry for this action, in this transaction */
-  audit(action: string, objectId: string): void
+  /** appends the audit entry for this action, in this transaction (await it) */
+  audit(action: string, objectId: string): Promise<void>
 }
 
 const KEY_PATH: FieldError[] = [
@@ -61,7 +61,7 @@ export class Recorder {
   private readonly keyed = new WeakMap<IdempotencyRequest, KeyedIdempotency>()
 
   constructor(
-    private readonly repos: Repositories,
+    private readonly storage: Storage,
     private readonly clock: Clock,
     /** keys the stored Idempotency-Keys and request fingerprints; required for writes that take one */
     private readonly fingerprints: RequestFingerprints | null = null,
@@ -103,11 +103,11 @@ export class Recorder {
     const idem = ctx.idempotency
     if (idem === null || ctx.actor.keyId === null) return null
     const k = this.keyedOf(idem)
-    const saved = await this.repos.idempotency.get(ctx.actor.keyId, k.storedKey)
+    const saved = await this.storage.idempotency.get(ctx.actor.keyId, k.storedKey)
     if (saved !== null) return this.replayOf<T>(saved, idem, k.fingerprint)
     // Saved before keys and fingerprints were keyed: under the key in clear, with a plain SHA-256.
     // Such rows are old, so no retry races one and this check outside the transaction suffices.
-    const legacy = await this.repos.idempotency.get(ctx.actor.keyId, idem.key)
+    const legacy = await this.storage.idempotency.get(ctx.actor.keyId, idem.key)
     return legacy === null ? null : this.replayOf<T>(legacy, idem, legacyRequestFingerprint(idem.request))
   }
 
@@ -116,47 +116,59 @@ export class Recorder {
    * its audit entry is a programming error, and rolls back. `mayWriteNothing` is for work that may
    * find nothing to do (seeding tables another process has just seeded).
    */
-  async audited<T>(actor: Actor, work: (w: Work) => T, mayWriteNothing = false): Promise<T> {
+  async audited<T>(actor: Actor, work: (w: Work) => Promise<T>, mayWriteNothing = false): Promise<T> {
     const at = this.clock.now().toISOString()
-    return this.repos.transaction((tx) => this.inTx(tx, actor, at, work, mayWriteNothing))
+    return this.storage.transaction((tx) => this.inTx(tx, actor, at, work, mayWriteNothing))
   }
 
-  private inTx<T>(tx: WriteTx, actor: Actor, at: string, work: (w: Work) => T, mayWriteNothing = false): T {
-    let entries = 0
-    const out = work({
+  private async inTx<T>(
+    tx: WriteTx,
+    actor: Actor,
+    at: string,
+    work: (w: Work) => Promise<T>,
+    mayWriteNothing = false,
+  ): Promise<T> {
+    // every append is awaited here too, so that one the work forgot to await still lands in its
+    // unit (or fails it) before the unit ends
+    const appends: Promise<unknown>[] = []
+    const out = await work({
       tx,
       at,
       audit: (action, objectId) => {
-        tx.audit.append({ at, keyName: actor.keyName, action, objectId })
-        entries++
+        const p = tx.audit.append({ at, keyName: actor.keyName, action, objectId }).then(() => {})
+        appends.push(p)
+        return p
       },
     })
-    if (entries === 0 && !mayWriteNothing) throw new Error('an official action wrote no audit entry')
+    await Promise.all(appends)
+    if (appends.length === 0 && !mayWriteNothing) throw new Error('an official action wrote no audit entry')
     return out
   }
 
   /**
    * An audited action that answers a creating POST: with an Idempotency-Key, the answer is saved in
    * the same transaction, so a retry finds either nothing (and the action never happened) or the
-   * record's own answer. The key is looked up again under the write lock, for two retries racing.
+   * record's own answer. The key is looked up again under its lock, for two retries racing.
    */
   async record<T>(
     ctx: WriteContext,
     status: number,
-    work: (w: Work) => { body: T; location?: string },
+    work: (w: Work) => Promise<{ body: T; location?: string }>,
   ): Promise<Written<T>> {
     const at = this.clock.now().toISOString()
     const { actor, idempotency: idem } = ctx
-    return this.repos.transaction((tx) => {
+    return this.storage.transaction(async (tx) => {
       const k = idem !== null && actor.keyId !== null ? this.keyedOf(idem) : null
       if (k !== null && actor.keyId !== null) {
-        const saved = tx.idempotency.get(actor.keyId, k.storedKey)
+        // under the key's lock: a concurrent request with the same key, here or on another
+        // instance, waits for this unit and then gets its answer
+        const saved = await tx.idempotency.get(actor.keyId, k.storedKey)
         if (saved !== null) return this.replayOf<T>(saved, k.given, k.fingerprint)
       }
-      const out = this.inTx(tx, actor, at, work)
+      const out = await this.inTx(tx, actor, at, work)
       const location = out.location ?? null
       if (k !== null && actor.keyId !== null) {
-        tx.idempotency.save(
+        await tx.idempotency.save(
           actor.keyId,
           k.storedKey,
           { requestSha256: k.fingerprint, status, body: out.body, location },

@@ -99,6 +99,9 @@ function zodIssuePath(path: readonly PropertyKey[]): string {
 
 export class RulesetService {
   private registry = new TableRegistry([])
+  /** the tables generation the registry was built at (storage's RulesetRepository.generation) */
+  private loadedGeneration = -1
+  private reloading: Promise<number> | null = null
   /** Tables compiled from stored JSON for replay, keyed by id and hash: never the registry's objects. */
   private readonly storedCompiled = new Map<string, CompiledTable>()
 
@@ -108,9 +111,26 @@ export class RulesetService {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** The tables in force: built from published rulesets at start and after each publication. */
+  /**
+   * The tables in force: built from the published rulesets at start, and again whenever the tables
+   * generation moved (a publication or retirement, through any instance); `ensureFresh` checks that
+   * before each request that scores.
+   */
   current(): TableRegistry {
     return this.registry
+  }
+
+  /** The generation `current()` was built at: an official record is stored only if it still holds. */
+  generation(): number {
+    return this.loadedGeneration
+  }
+
+  /**
+   * Reloads the tables when another instance (or the CLI) changed them since they were built: a
+   * cheap read on SQLite; on PostgreSQL the generation its LISTEN connection last heard.
+   */
+  async ensureFresh(): Promise<void> {
+    if ((await this.repo.generation()) > this.loadedGeneration) await this.reloadRegistry()
   }
 
   /**
@@ -132,10 +152,11 @@ export class RulesetService {
       // A table entering the database in force is an official action like a publication: audited.
       await this.recorder.audited(
         SYSTEM_ACTOR,
-        ({ tx, at, audit }) => {
+        async ({ tx, at, audit }) => {
           for (const { table, sha256 } of missing) {
-            if (!tx.rulesets.insert({ table, sha256, status: 'published', origin: 'shipped', at })) continue
-            audit('ruleset.seeded', rulesetIdOf(table))
+            if (!(await tx.rulesets.insert({ table, sha256, status: 'published', origin: 'shipped', at })))
+              continue
+            await audit('ruleset.seeded', rulesetIdOf(table))
             inserted.push(rulesetIdOf(table))
           }
         },
@@ -151,10 +172,27 @@ export class RulesetService {
     return { inserted, changedWithoutNewVersion: changed }
   }
 
-  async reloadRegistry(): Promise<number> {
-    const published = await this.repo.list({ status: 'published' })
-    this.registry = new TableRegistry(published.map((r) => r.table))
-    return published.length
+  /**
+   * Rebuilds the registry from the published rulesets. The generation is read first, so the tables
+   * read after it are at least that recent (a later change only makes the next check reload again).
+   * `atLeast`: a generation the caller saw in the database itself (a refused record), which the
+   * LISTEN connection may not have heard of yet. Concurrent calls share one reload.
+   */
+  reloadRegistry(atLeast = 0): Promise<number> {
+    this.reloading ??= (async () => {
+      try {
+        const generation = Math.max(await this.repo.generation(), atLeast)
+        const published = await this.repo.list({ status: 'published' })
+        if (generation >= this.loadedGeneration) {
+          this.registry = new TableRegistry(published.map((r) => r.table))
+          this.loadedGeneration = generation
+        }
+        return published.length
+      } finally {
+        this.reloading = null
+      }
+    })()
+    return this.reloading
   }
 
   async list(filter: RulesetFilter): Promise<RulesetSummary[]> {
@@ -312,13 +350,13 @@ export class RulesetService {
       ])
     }
     const { table, compiled, warnings } = await this.validate(source)
-    return this.recorder.record(ctx, 201, ({ tx, at, audit }) => {
+    return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
       const draft = { table, sha256: compiled.sha256, status: 'draft', origin: 'api', at } as const
-      if (!tx.rulesets.insert(draft))
+      if (!(await tx.rulesets.insert(draft)))
         throw new AppError('RULESET_EXISTS', `${id} exists`, [
           { path: 'body.table.version', message: `${id} exists` },
         ])
-      audit('ruleset.draft_created', id)
+      await audit('ruleset.draft_created', id)
       return {
         body: { ruleset: summarize(storedOf(table, compiled.sha256, 'draft', 'api', at, null)), warnings },
         location: `/v1/rulesets/${id}`,
@@ -337,9 +375,9 @@ export class RulesetService {
     const { table, compiled, warnings } = await this.validate(source)
     const replaced = await this.recorder.audited(
       ctx.actor,
-      ({ tx, audit }) => {
-        if (!tx.rulesets.replaceDraft(id, table, compiled.sha256)) return false
-        audit('ruleset.draft_replaced', id)
+      async ({ tx, audit }) => {
+        if (!(await tx.rulesets.replaceDraft(id, table, compiled.sha256))) return false
+        await audit('ruleset.draft_replaced', id)
         return true
       },
       true,
@@ -360,13 +398,13 @@ export class RulesetService {
     this.checkOverlap(existing.table, published)
     const compiled = compileTable(existing.table)
     const warnings = compiled.warnings.map((w) => ({ path: `table.${w.path}`, message: w.message }))
-    const out = await this.recorder.record(ctx, 200, ({ tx, at, audit }) => {
+    const out = await this.recorder.record(ctx, 200, async ({ tx, at, audit }) => {
       // published by someone else in the meantime: nothing written, and the 409 says why
-      if (!tx.rulesets.publish(id, at))
+      if (!(await tx.rulesets.publish(id, at)))
         throw new AppError('RULESET_IMMUTABLE', `${id} is no longer a draft; publish a new version instead`, [
           { path: 'params.id', message: `${id} is not a draft` },
         ])
-      audit('ruleset.published', id)
+      await audit('ruleset.published', id)
       const stored = storedOf(
         existing.table,
         existing.sha256,
@@ -395,10 +433,10 @@ export class RulesetService {
         { path: 'params.id', message: `${id} is ${status}` },
       ])
     if (existing.status !== 'published') throw notPublished(existing.status)
-    const out = await this.recorder.record(ctx, 200, ({ tx, at, audit }) => {
+    const out = await this.recorder.record(ctx, 200, async ({ tx, at, audit }) => {
       // retired by someone else in the meantime: nothing written
-      if (!tx.rulesets.retire(id, at, reason)) throw notPublished('no longer published')
-      audit('ruleset.retired', id)
+      if (!(await tx.rulesets.retire(id, at, reason))) throw notPublished('no longer published')
+      await audit('ruleset.retired', id)
       const retired: StoredRuleset = { ...existing, status: 'retired', retiredAt: at, retiredReason: reason }
       return { body: { ruleset: summarize(retired), warnings: [] } }
     })

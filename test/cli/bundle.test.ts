@@ -6,7 +6,7 @@ import t from 'tap'
 import { freePort } from '../../bench/lib/free-port.ts'
 import { EXAMPLE_POINTS_REQUEST } from '../../schema/api.ts'
 import { projectRoot } from '../../src/project-root.ts'
-import { tempDbPath } from '../helper.ts'
+import { tempDbPath, tempDir } from '../helper.ts'
 
 const BUNDLE = join(projectRoot, 'dist', 'jifen.mjs')
 
@@ -29,6 +29,7 @@ t.test(
       env: {
         ...process.env,
         JIFEN_DB_PATH: tempDbPath(tt),
+        JIFEN_SECRETS_DIR: tempDir(tt),
         JIFEN_PORT: String(port),
         JIFEN_LOG_LEVEL: 'warn',
         // the event-loop check measures the machine: on a loaded one a correct preview would get 503

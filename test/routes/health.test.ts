@@ -3,8 +3,8 @@ import { Writable } from 'node:stream'
 import t from 'tap'
 import { idCheckChar } from '../../schema/id-number.ts'
 import { type Config, ConfigError, loadConfig } from '../../src/config.ts'
-import { openSqlite } from '../../src/repositories/sqlite/database.ts'
-import type { Repositories } from '../../src/repositories/types.ts'
+import { openStorage } from '../../src/repositories/open.ts'
+import type { Storage } from '../../src/repositories/types.ts'
 import { authHeaders, build, json, pointsRequest, postOfficial } from '../helper.ts'
 
 t.test('/healthz answers ok; /readyz is ready after migrations and table load', async (tt) => {
@@ -19,18 +19,18 @@ t.test('/healthz answers ok; /readyz is ready after migrations and table load', 
   tt.ok(json(ready).publishedRulesets > 10, 'the shipped tables were seeded and published')
 })
 
-/** SQLite storage with one part replaced, as a failing disk or a broken query would behave. */
-function breaking(patch: (r: Repositories) => void) {
-  return (config: Config): Repositories => {
-    const repos = openSqlite(config.dbPath)
-    patch(repos)
-    return repos
+/** Storage (of the backend under test) with one part replaced, as a failing disk or a broken query would behave. */
+function breaking(patch: (r: Storage) => void) {
+  return async (config: Config): Promise<Storage> => {
+    const storage = await openStorage(config)
+    patch(storage)
+    return storage
   }
 }
 
 t.test('/readyz is 503 when the database stops answering', async (tt) => {
   const app = await build(tt, {
-    openRepositories: breaking((r) => {
+    openStorage: breaking((r) => {
       r.ping = async () => {
         throw new Error('SQLITE_IOERR: disk I/O error')
       }
@@ -45,15 +45,15 @@ t.test('/readyz is 503 when the database stops answering', async (tt) => {
 
 t.test('a storage failure mid-request is a 500 problem with no SQL and no stack', async (tt) => {
   const app = await build(tt, {
-    openRepositories: breaking((r) => {
+    openStorage: breaking((r) => {
       const transaction = r.transaction.bind(r)
       // the key is issued through storage too: fail only the evaluation's write
       r.transaction = (work) =>
         transaction((tx) =>
           work({
             ...tx,
-            evaluations: {
-              create: () => {
+            records: {
+              create: async () => {
                 throw new Error('SQLITE_ERROR: near "insert into evaluations": syntax error')
               },
             },

@@ -1,6 +1,6 @@
 // Ruleset routes: list, read with references, drafts and their validation, publication, retirement, immutability (409), diff.
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, postOfficial, tempDatabase } from '../helper.ts'
 
 /** Yinzhou version 2: the city table plus one district item, 5 points for living in the district. */
 function yinzhouV2(overrides: Record<string, unknown> = {}) {
@@ -172,8 +172,8 @@ t.test(
 t.test(
   'retiring a published ruleset: lookup falls back, its records still read and replay, the reason is kept',
   async (tt) => {
-    const dbPath = tempDbPath(tt)
-    const app = await build(tt, { config: { dbPath } })
+    const database = await tempDatabase(tt)
+    const app = await build(tt, { config: database })
     const auth = await authHeaders(app, ['admin', 'police', 'auditor'])
     const evaluate = async () => json(await postOfficial(app, auth, pointsRequest()))
     tt.equal((await app.inject(post(yinzhouV2(), auth))).statusCode, 201)
@@ -275,7 +275,7 @@ t.test(
 
     // a restart keeps both retired: seeding does not bring the shipped one back
     await app.close()
-    const second = await build(tt, { config: { dbPath } })
+    const second = await build(tt, { config: database })
     const afterRestart = json(await postOfficial(second, auth, pointsRequest()))
     tt.equal(afterRestart.rulesetId, 'ningbo-points-2022@1')
     const v1 = json(

@@ -3,8 +3,8 @@ import { copyFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import type { Config } from '../../src/config.ts'
-import { openSqlite } from '../../src/repositories/sqlite/database.ts'
-import type { Repositories, WriteTx } from '../../src/repositories/types.ts'
+import { openStorage } from '../../src/repositories/open.ts'
+import type { Storage, WriteTx } from '../../src/repositories/types.ts'
 import { GENESIS_HASH } from '../../src/security/audit-chain.ts'
 import { authHeaders, build, issueKey, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
 import { jifen } from './cli.ts'
@@ -50,12 +50,12 @@ function draft(version = 1) {
   }
 }
 
-/** SQLite storage whose unit of work is changed by `patch`, to fail one write of an action. */
+/** Storage whose unit of work is changed by `patch`, to fail one write of an action. */
 function patchedTx(patch: (tx: WriteTx) => WriteTx) {
-  return (config: Config): Repositories => {
-    const r = openSqlite(config.dbPath)
+  return async (config: Config): Promise<Storage> => {
+    const r = await openStorage(config)
     const transaction = r.transaction.bind(r)
-    r.transaction = <T>(work: (tx: WriteTx) => T) => transaction((tx) => work(patch(tx)))
+    r.transaction = <T>(work: (tx: WriteTx) => Promise<T>) => transaction((tx) => work(patch(tx)))
     return r
   }
 }
@@ -90,7 +90,7 @@ t.test('each official action appends an entry naming the key, the action and the
       ['cli:ops', 'api_key.revoked', revoked.id],
     ],
   )
-  tt.same(app.jifen.services().audit.verify(), { ok: true, entries: seeded.length + 7 })
+  tt.same(await app.jifen.services().audit.verify(), { ok: true, entries: seeded.length + 7 })
 })
 
 t.test('a refused action leaves no entry; reads leave none', async (tt) => {
@@ -113,10 +113,10 @@ t.test('a refused action leaves no entry; reads leave none', async (tt) => {
 t.test('no action without its entry: when the audit append fails, the record is not stored', async (tt) => {
   let failAudit = true
   const app = await build(tt, {
-    openRepositories: patchedTx((tx) => ({
+    openStorage: patchedTx((tx) => ({
       ...tx,
       audit: {
-        append: (e) => {
+        append: async (e) => {
           if (failAudit && e.action === 'evaluation.created') throw new Error('disk full')
           return tx.audit.append(e)
         },
@@ -138,14 +138,14 @@ t.test('no action without its entry: when the audit append fails, the record is 
 
 t.test('no entry without its action: when the record write fails, no entry remains', async (tt) => {
   const app = await build(tt, {
-    openRepositories: patchedTx((tx) => ({
+    openStorage: patchedTx((tx) => ({
       ...tx,
       rulesets: {
         ...tx.rulesets,
         // the write itself goes through, then the transaction fails after the audit entry was appended
-        publish: (id, at) => {
-          tx.rulesets.publish(id, at)
-          tx.audit.append({ at, keyName: 'x', action: 'ruleset.published', objectId: id })
+        publish: async (id, at) => {
+          await tx.rulesets.publish(id, at)
+          await tx.audit.append({ at, keyName: 'x', action: 'ruleset.published', objectId: id })
           throw new Error('I/O error')
         },
       },

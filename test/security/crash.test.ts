@@ -114,6 +114,7 @@ function auditVerify(dbPath: string): { ok: boolean; entries: number; output: st
 }
 
 t.test('a writer killed with SIGKILL at random points loses no acknowledged record', async (t) => {
+  t.setTimeout(1_200_000)
   t.comment(`seed ${SEED} (CRASH_SEED=${SEED} to repeat)`)
   const rand = random(SEED)
   const dir = mkdtempSync(join(tmpdir(), 'jifen-crash-'))

@@ -1,5 +1,6 @@
 // ID numbers: stored as a keyed HMAC plus a masked form, found through the HMAC, never stored or logged in full.
 import { existsSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import t from 'tap'
 import { idCheckChar } from '../../schema/id-number.ts'
@@ -20,6 +21,7 @@ import {
   shippedTables,
   TEST_ID_HMAC_SECRET,
   tempDbPath,
+  tempDir,
 } from '../helper.ts'
 
 /** A valid ID for the helper's applicant (born 1988-03-02), registered in Yinzhou. */
@@ -226,18 +228,22 @@ t.test('logs of a whole flow hold no full ID number and no key', async (tt) => {
 })
 
 t.test(
-  'without a configured secret: generated next to the database (0600) on first start, reused after',
+  'without a configured secret: generated in the secrets folder, apart from the database (0600), on first start, reused after',
   async (tt) => {
     const dbPath = tempDbPath(tt)
-    const secretPath = `${dbPath}.id-hmac-secret`
+    // a folder of its own, not the database's: a copy of the database folder never holds the secret
+    const secretsDir = join(tempDir(tt), 'secrets')
+    const secretPath = join(secretsDir, 'id-hmac-secret')
     const logs = captureLogs()
     const first = await build(tt, {
-      config: { dbPath, logLevel: 'warn' },
+      config: { dbPath, secretsDir, logLevel: 'warn' },
       logStream: logs.stream,
       idHmacSecret: undefined,
     })
     tt.ok(existsSync(secretPath))
+    tt.notOk(existsSync(`${dbPath}.id-hmac-secret`), 'nothing beside the database')
     tt.equal(statSync(secretPath).mode & 0o777, 0o600)
+    tt.equal(statSync(secretsDir).mode & 0o777, 0o700)
     tt.match(logs.text(), /generated the ID-number HMAC secret/)
     tt.ok(logs.text().includes(secretPath), 'the log line says where')
     const key = await issueKey(first, ['police'])
@@ -245,7 +251,7 @@ t.test(
     const created = json(await postOfficial(first, headers, pointsRequest({}, { idNumber: ALICE })))
     await first.close()
 
-    const second = await build(tt, { config: { dbPath }, idHmacSecret: undefined })
+    const second = await build(tt, { config: { dbPath, secretsDir }, idHmacSecret: undefined })
     const found = json(
       await second.inject({ method: 'GET', url: `/v1/points/evaluations?idNumber=${ALICE}`, headers }),
     )
@@ -257,7 +263,7 @@ t.test(
     await second.close()
 
     const start = async (idHmacSecret: string | undefined) => {
-      const app = buildApp(testConfig({ dbPath }), {
+      const app = buildApp(testConfig({ dbPath, secretsDir }), {
         clock: fixedClock(NOW),
         seedTables: shippedTables,
         idHmacSecret,

@@ -2,18 +2,30 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest, postOfficial } from '../helper.ts'
+import { openRaw } from '../backend.ts'
+import {
+  authHeaders,
+  build,
+  json,
+  pointsRequest,
+  postOfficial,
+  TEST_BACKEND,
+  tempDatabase,
+} from '../helper.ts'
 
 t.test(
   'restarting keeps every stored record, and a stored record replays identically after restart',
   async (tt) => {
     const dir = mkdtempSync(join(tmpdir(), 'jifen-restart-'))
     tt.teardown(() => rmSync(dir, { recursive: true, force: true }))
-    const dbPath = join(dir, 'nested', 'jifen.sqlite')
+    // SQLite: a file in a folder that does not exist yet; PostgreSQL: a fresh database
+    const database =
+      TEST_BACKEND === 'sqlite'
+        ? { dbPath: join(dir, 'nested', 'jifen.sqlite'), databaseUrl: null }
+        : await tempDatabase(tt)
 
-    const first = await build(tt, { config: { dbPath } })
+    const first = await build(tt, { config: database })
     const auth = await authHeaders(first, ['police'])
     const created = []
     for (let i = 0; i < 3; i++) {
@@ -24,7 +36,7 @@ t.test(
     await first.close()
 
     // the key issued before the restart still works: keys live in the database, not in the process
-    const second = await build(tt, { config: { dbPath } })
+    const second = await build(tt, { config: database })
     for (const c of created) {
       const read = await second.inject({
         headers: auth,
@@ -48,13 +60,14 @@ t.test(
     )
     await second.close()
 
-    const raw = new Database(dbPath, { readonly: true })
-    tt.teardown(() => raw.close())
-    tt.equal(raw.pragma('journal_mode', { simple: true }), 'wal', 'the database runs in WAL mode')
-    tt.equal((raw.prepare('select count(*) n from evaluations').get() as { n: number }).n, 4)
-    const stored = raw.prepare('select facts_json, id_number_masked from evaluations limit 1').get() as {
-      facts_json: string
+    const raw = await openRaw(tt, database)
+    if (TEST_BACKEND === 'sqlite') {
+      const [mode] = await raw.all<{ journal_mode: string }>('pragma journal_mode')
+      tt.equal(mode.journal_mode, 'wal', 'the database runs in WAL mode')
     }
+    const [count] = await raw.all<{ n: number | string }>('select count(*) as n from evaluations')
+    tt.equal(Number(count.n), 4)
+    const [stored] = await raw.all<{ facts_json: string }>('select facts_json from evaluations limit 1')
     tt.notMatch(stored.facts_json, /idNumber/, 'facts are stored without the ID number')
   },
 )

@@ -23,7 +23,10 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
   // another process (the CLI) takes effect on the very next request, with no cache to expire.
   private readonly byId
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly write: Db,
+  ) {
     this.byId = db
       .select()
       .from(apiKeys)
@@ -51,7 +54,7 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
   }
 
   createInTx(k: Omit<StoredApiKey, 'revokedAt'>): boolean {
-    const result = this.db
+    const result = this.write
       .insert(apiKeys)
       .values({
         id: k.id,
@@ -65,8 +68,23 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
     return result.changes === 1
   }
 
+  /** A copied key, revoked or not (db copy). */
+  restoreInTx(k: StoredApiKey): void {
+    this.write
+      .insert(apiKeys)
+      .values({
+        id: k.id,
+        name: k.name,
+        scopes: k.scopes.join(','),
+        secretHash: k.secretHash,
+        createdAt: k.createdAt,
+        revokedAt: k.revokedAt,
+      })
+      .run()
+  }
+
   revokeInTx(id: string, at: string): boolean {
-    const result = this.db
+    const result = this.write
       .update(apiKeys)
       .set({ revokedAt: at })
       .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))

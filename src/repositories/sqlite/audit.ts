@@ -1,5 +1,4 @@
-// The audit log in SQLite: entries chained by hash, appended in the caller's transaction, never changed.
-import type { Database } from 'better-sqlite3'
+// The audit log in SQLite: entries chained by hash, appended in the writer's transaction, never changed.
 import { asc, desc, gt, sql } from 'drizzle-orm'
 import { auditLog } from '../../../schema/db.ts'
 import { type AuditEntry, chainEntry } from '../../security/audit-chain.ts'
@@ -20,18 +19,17 @@ function toDomain(row: Row): AuditEntry {
   }
 }
 
+/** Entries per page of the streamed walk. */
+const PAGE = 1000
+
 export class SqliteAuditRepository implements AuditRepository {
   private readonly last
   private readonly insertRow
   private readonly after
 
-  constructor(
-    db: Db,
-    /** the raw connection, for streaming rows with iterate() (drizzle's prepared queries cannot) */
-    private readonly sqlite: Database,
-  ) {
-    this.last = db.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1).prepare()
-    this.insertRow = db
+  constructor(read: Db, write: Db) {
+    this.last = write.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1).prepare()
+    this.insertRow = write
       .insert(auditLog)
       .values({
         seq: sql.placeholder('seq'),
@@ -43,7 +41,7 @@ export class SqliteAuditRepository implements AuditRepository {
         hash: sql.placeholder('hash'),
       })
       .prepare()
-    this.after = db
+    this.after = read
       .select()
       .from(auditLog)
       .where(gt(auditLog.seq, sql.placeholder('after')))
@@ -53,9 +51,8 @@ export class SqliteAuditRepository implements AuditRepository {
   }
 
   /**
-   * Must run inside an IMMEDIATE transaction (Repositories.transaction): the last entry is read
-   * under the write lock, so two writers cannot chain onto the same predecessor; the seq primary
-   * key would refuse the second anyway.
+   * Inside the writer's IMMEDIATE transaction: the last entry is read under the write lock, so two
+   * writers cannot chain onto the same predecessor; the seq primary key would refuse the second anyway.
    */
   appendInTx(e: { at: string; keyName: string; action: string; objectId: string }): AuditEntry {
     const prevRow = this.last.get()
@@ -65,6 +62,11 @@ export class SqliteAuditRepository implements AuditRepository {
     return entry
   }
 
+  /** A copied entry, as it was (db copy): its hashes are kept, so the chain verifies or not as before. */
+  restoreInTx(entry: AuditEntry): void {
+    this.insertRow.run({ ...entry })
+  }
+
   async page(after: number, limit: number): Promise<AuditPage> {
     // one row more than asked tells whether another page follows, without a count
     const rows = this.after.all({ after, limit: limit + 1 })
@@ -72,18 +74,15 @@ export class SqliteAuditRepository implements AuditRepository {
     return { entries, next: rows.length > limit ? entries[entries.length - 1].seq : null }
   }
 
-  *entries(): Iterable<AuditEntry> {
-    for (const row of this.sqlite.prepare('select * from audit_log order by seq').iterate()) {
-      const r = row as Record<string, string | number>
-      yield {
-        seq: r.seq as number,
-        at: r.at as string,
-        keyName: r.key_name as string,
-        action: r.action as string,
-        objectId: r.object_id as string,
-        prevHash: r.prev_hash as string,
-        hash: r.hash as string,
-      }
+  async *entries(): AsyncIterable<AuditEntry> {
+    // pages by seq rather than one open statement: the reader connection stays free for requests
+    // between pages (a better-sqlite3 connection runs one statement at a time)
+    let after = 0
+    for (;;) {
+      const rows = this.after.all({ after, limit: PAGE })
+      for (const row of rows) yield toDomain(row)
+      if (rows.length < PAGE) return
+      after = rows[rows.length - 1].seq
     }
   }
 }

@@ -1,18 +1,19 @@
-// Opens the SQLite database (better-sqlite3, WAL), applies the drizzle migrations, builds the repositories.
-import { closeSync, mkdirSync, openSync } from 'node:fs'
+// The embedded SQLite backend (better-sqlite3, WAL): a writer connection behind the group committer, a reader connection for everything else.
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
-import { eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as tables from '../../../schema/db.ts'
 import { projectRoot } from '../../project-root.ts'
-import type { Repositories, WriteTx } from '../types.ts'
+import type { DumpRow, Storage, WriteTx } from '../types.ts'
 import { SqliteApiKeyRepository } from './api-keys.ts'
 import { SqliteAuditRepository } from './audit.ts'
-import { SqliteEvaluationRepository } from './evaluations.ts'
-import { GroupCommitter } from './group-commit.ts'
+import { GroupCommitter, type UnitTx } from './group-commit.ts'
 import { SqliteIdempotencyRepository } from './idempotency.ts'
+import { SqliteRecordRepository } from './records.ts'
 import { SqliteRulesetRepository } from './rulesets.ts'
 
 export type Db = BetterSQLite3Database<typeof tables>
@@ -20,74 +21,170 @@ export type Db = BetterSQLite3Database<typeof tables>
 /** Found from the project root, not import.meta.url of this file, so that it survives compilation. */
 export const MIGRATIONS_DIR = join(projectRoot, 'schema', 'migrations')
 
-export function openSqlite(path: string): Repositories {
-  if (path !== ':memory:') {
-    mkdirSync(dirname(path), { recursive: true })
-    // A new database file is readable by its owner only (records, hashes, masked IDs); SQLite gives
-    // its -wal and -shm files the same mode. An existing file keeps the mode the operator gave it.
-    closeSync(openSync(path, 'a', 0o600))
+/**
+ * The database file, created with mode 0600 before SQLite opens it: SQLite gives its -wal and -shm
+ * files the mode of the database file, so none of the three is readable by other users. An
+ * existing file that others can read is tightened to 0600 too (with its -wal and -shm).
+ */
+function createPrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600))
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(f) && (statSync(f).mode & 0o077) !== 0) chmodSync(f, 0o600)
   }
+}
+
+function connect(path: string): Database.Database {
   const sqlite = new Database(path)
-  // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
+  // WAL lets the reader run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  const db: Db = drizzle(sqlite, { schema: tables })
-  migrate(db, { migrationsFolder: MIGRATIONS_DIR })
-  const ping = sqlite.prepare('select 1 as ok')
-  const rulesets = new SqliteRulesetRepository(db)
-  const evaluations = new SqliteEvaluationRepository(db)
-  const apiKeys = new SqliteApiKeyRepository(db)
-  const audit = new SqliteAuditRepository(db, sqlite)
-  const idempotency = new SqliteIdempotencyRepository(db)
-  // One object for every unit of work: its methods only write through this connection, so they join
-  // whichever transaction is open on it.
-  const tx: WriteTx = {
-    evaluations: { create: (e) => evaluations.createInTx(e) },
-    rulesets: {
-      insert: (r) => rulesets.insertInTx(r),
-      replaceDraft: (id, table, sha256) => rulesets.replaceDraftInTx(id, table, sha256),
-      publish: (id, at) => rulesets.publishInTx(id, at),
-      retire: (id, at, reason) => rulesets.retireInTx(id, at, reason),
-    },
-    audit: { append: (e) => audit.appendInTx(e) },
-    idempotency: {
-      get: (apiKeyId, key) => idempotency.getSync(apiKeyId, key),
-      save: (apiKeyId, key, r, at) => idempotency.saveInTx(apiKeyId, key, r, at),
-    },
-    apiKeys: {
-      create: (k) => apiKeys.createInTx(k),
-      revoke: (id, at) => apiKeys.revokeInTx(id, at),
-    },
-    settings: {
-      get: (key) =>
-        db.select().from(tables.settings).where(eq(tables.settings.key, key)).get()?.value ?? null,
-      set: (key, value) => {
-        db.insert(tables.settings)
-          .values({ key, value })
-          .onConflictDoUpdate({ target: tables.settings.key, set: { value } })
-          .run()
+  return sqlite
+}
+
+/**
+ * Opens (creating and migrating) the SQLite database at `path`. `:memory:` gives a throw-away
+ * database: a file in a fresh temporary folder, removed on close, because the reader connection
+ * must see the same database as the writer (two `:memory:` connections would be two databases).
+ */
+export function openSqlite(path: string): Storage {
+  const temporary = path === ':memory:' ? mkdtempSync(join(tmpdir(), 'jifen-memory-')) : null
+  const file = temporary === null ? path : join(temporary, 'jifen.sqlite')
+  createPrivate(file)
+  const writer = connect(file)
+  const write: Db = drizzle(writer, { schema: tables })
+  migrate(write, { migrationsFolder: MIGRATIONS_DIR })
+  const reader = connect(file)
+  // the reader never writes: a programming error that tries is refused by SQLite itself
+  reader.pragma('query_only = ON')
+  const read: Db = drizzle(reader, { schema: tables })
+
+  const ping = reader.prepare('select count(*) as n from table_generation')
+  const rulesets = new SqliteRulesetRepository(read, write)
+  const records = new SqliteRecordRepository(read, write)
+  const apiKeys = new SqliteApiKeyRepository(read, write)
+  const audit = new SqliteAuditRepository(read, write)
+  const idempotency = new SqliteIdempotencyRepository(read, write)
+  const settingsOf = (db: Db) => db.select().from(tables.settings).orderBy(asc(tables.settings.key)).all()
+
+  // A fresh tx object per unit of work: its methods write on the writer connection, inside the
+  // unit's savepoint, and refuse to run once the unit has ended.
+  const newTx = (): UnitTx<WriteTx> => {
+    let open = true
+    const live = <A extends unknown[], R>(f: (...args: A) => R) => {
+      return async (...args: A): Promise<R> => {
+        if (!open) throw new Error('this unit of work has ended: await every tx call inside transaction()')
+        return f(...args)
+      }
+    }
+    const tx: WriteTx = {
+      records: { create: live((e) => records.createInTx(e)) as WriteTx['records']['create'] },
+      rulesets: {
+        insert: live((r) => rulesets.insertInTx(r)),
+        replaceDraft: live((id, table, sha256) => rulesets.replaceDraftInTx(id, table, sha256)),
+        publish: live((id, at) => rulesets.publishInTx(id, at)),
+        retire: live((id, at, reason) => rulesets.retireInTx(id, at, reason)),
       },
-    },
+      audit: { append: live((e) => audit.appendInTx(e)) },
+      idempotency: {
+        get: live((apiKeyId, key) => idempotency.getInTx(apiKeyId, key)),
+        save: live((apiKeyId, key, r, at) => idempotency.saveInTx(apiKeyId, key, r, at)),
+      },
+      apiKeys: {
+        create: live((k) => apiKeys.createInTx(k)),
+        revoke: live((id, at) => apiKeys.revokeInTx(id, at)),
+      },
+      settings: {
+        get: live(
+          (key: string) =>
+            write.select().from(tables.settings).where(eq(tables.settings.key, key)).get()?.value ?? null,
+        ),
+        set: live((key: string, value: string) => {
+          write
+            .insert(tables.settings)
+            .values({ key, value })
+            .onConflictDoUpdate({ target: tables.settings.key, set: { value } })
+            .run()
+        }),
+      },
+    }
+    return {
+      tx,
+      end: () => {
+        open = false
+      },
+    }
   }
-  const committer = new GroupCommitter(sqlite, tx)
+  const committer = new GroupCommitter(writer, newTx)
+
   return {
+    backend: 'sqlite',
+    location: temporary === null ? path : ':memory:',
     rulesets,
-    evaluations,
+    records,
     apiKeys,
     audit,
     idempotency,
-    // Synchronous callback: with better-sqlite3 an async one would commit early and never roll back.
     // Units submitted together share one IMMEDIATE transaction, each in its own savepoint (see
     // group-commit.ts): the write lock is taken first, so reads inside (last reference number, last
     // audit hash) cannot be raced by another process writing the same file.
     transaction: (work) => committer.submit(work),
-    ping: async () => (ping.get() as { ok: number }).ok === 1,
-    close: async () => {
-      if (!sqlite.open) return
-      committer.drain()
-      sqlite.close()
+    async *dump(): AsyncIterable<DumpRow> {
+      for (const row of settingsOf(read)) yield { kind: 'setting', row }
+      for (const row of await rulesets.list()) yield { kind: 'ruleset', row }
+      for (const row of await apiKeys.list()) yield { kind: 'apiKey', row }
+      for await (const row of records.all()) yield { kind: 'record', row }
+      for await (const row of audit.entries()) yield { kind: 'audit', row }
+      for await (const row of idempotency.all()) yield { kind: 'idempotency', row }
     },
+    restore: (rows) =>
+      // one unit: the copy is all or nothing
+      committer.submit(async () => {
+        const nonEmpty = writer
+          .prepare(
+            'select (select count(*) from rulesets) + (select count(*) from evaluations) + (select count(*) from api_keys) + (select count(*) from audit_log) as n',
+          )
+          .get() as { n: number }
+        if (nonEmpty.n > 0) throw new Error(`${path} is not empty: copy into a new database`)
+        for await (const r of rows) {
+          if (r.kind === 'setting')
+            write
+              .insert(tables.settings)
+              .values(r.row)
+              .onConflictDoUpdate({ target: tables.settings.key, set: { value: r.row.value } })
+              .run()
+          else if (r.kind === 'ruleset') rulesets.restoreInTx(r.row)
+          else if (r.kind === 'apiKey') apiKeys.restoreInTx(r.row)
+          else if (r.kind === 'record') records.restoreInTx(r.row)
+          else if (r.kind === 'audit') audit.restoreInTx(r.row)
+          else idempotency.restoreInTx(r.row)
+        }
+      }),
+    ping: async () => (ping.get() as { n: number }).n === 1,
+    close: async () => {
+      if (!writer.open) return
+      await committer.drain()
+      reader.close()
+      writer.close()
+      if (temporary !== null) rmSync(temporary, { recursive: true, force: true })
+    },
+  }
+}
+
+/**
+ * An online, consistent copy of the database into `file` (better-sqlite3's backup API: pages are
+ * copied while the service keeps writing, and the copy is one committed state). Mode 0600.
+ */
+export async function backupSqlite(path: string, file: string): Promise<{ pages: number }> {
+  const source = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    createPrivate(file)
+    const progress = await source.backup(file)
+    chmodSync(file, 0o600)
+    return { pages: progress.totalPages }
+  } finally {
+    source.close()
   }
 }

@@ -1,44 +1,57 @@
 // Idempotency keys in SQLite: the first response to a (API key, Idempotency-Key) pair, saved with its record.
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { idempotencyKeys } from '../../../schema/db.ts'
-import type { IdempotencyRepository, StoredResponse } from '../types.ts'
+import type { IdempotencyRepository, StoredIdempotencyKey, StoredResponse } from '../types.ts'
 import type { Db } from './database.ts'
+
+type Row = typeof idempotencyKeys.$inferSelect
+
+function toResponse(row: Row): StoredResponse {
+  return {
+    requestSha256: row.requestSha256,
+    status: row.status,
+    body: JSON.parse(row.responseJson) as unknown,
+    location: row.location,
+  }
+}
 
 export class SqliteIdempotencyRepository implements IdempotencyRepository {
   private readonly byKey
+  private readonly byKeyInTx
 
-  constructor(private readonly db: Db) {
-    this.byKey = db
-      .select()
-      .from(idempotencyKeys)
-      .where(
-        and(
-          eq(idempotencyKeys.apiKeyId, sql.placeholder('apiKeyId')),
-          eq(idempotencyKeys.key, sql.placeholder('key')),
-        ),
-      )
-      .prepare()
-  }
-
-  getSync(apiKeyId: string, key: string): StoredResponse | null {
-    const row = this.byKey.get({ apiKeyId, key })
-    return row
-      ? {
-          requestSha256: row.requestSha256,
-          status: row.status,
-          body: JSON.parse(row.responseJson) as unknown,
-          location: row.location,
-        }
-      : null
+  constructor(
+    private readonly db: Db,
+    private readonly write: Db,
+  ) {
+    const prepare = (d: Db) =>
+      d
+        .select()
+        .from(idempotencyKeys)
+        .where(
+          and(
+            eq(idempotencyKeys.apiKeyId, sql.placeholder('apiKeyId')),
+            eq(idempotencyKeys.key, sql.placeholder('key')),
+          ),
+        )
+        .prepare()
+    this.byKey = prepare(db)
+    this.byKeyInTx = prepare(write)
   }
 
   async get(apiKeyId: string, key: string): Promise<StoredResponse | null> {
-    return this.getSync(apiKeyId, key)
+    const row = this.byKey.get({ apiKeyId, key })
+    return row ? toResponse(row) : null
+  }
+
+  /** Under the write lock (the writer's IMMEDIATE transaction), so no other unit can save it meanwhile. */
+  getInTx(apiKeyId: string, key: string): StoredResponse | null {
+    const row = this.byKeyInTx.get({ apiKeyId, key })
+    return row ? toResponse(row) : null
   }
 
   /** Inside the transaction that wrote the record: a second save of the same pair fails the whole unit. */
   saveInTx(apiKeyId: string, key: string, r: StoredResponse, at: string): void {
-    this.db
+    this.write
       .insert(idempotencyKeys)
       .values({
         apiKeyId,
@@ -50,5 +63,35 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
         createdAt: at,
       })
       .run()
+  }
+
+  /** Every saved answer in key order, a page at a time (db copy). */
+  async *all(): AsyncIterable<StoredIdempotencyKey> {
+    let apiKeyId = ''
+    let key = ''
+    for (;;) {
+      const rows = this.db
+        .select()
+        .from(idempotencyKeys)
+        .where(
+          or(
+            gt(idempotencyKeys.apiKeyId, apiKeyId),
+            and(eq(idempotencyKeys.apiKeyId, apiKeyId), gt(idempotencyKeys.key, key)),
+          ),
+        )
+        .orderBy(asc(idempotencyKeys.apiKeyId), asc(idempotencyKeys.key))
+        .limit(500)
+        .all()
+      for (const row of rows)
+        yield { ...toResponse(row), apiKeyId: row.apiKeyId, key: row.key, createdAt: row.createdAt }
+      if (rows.length < 500) return
+      apiKeyId = rows[rows.length - 1].apiKeyId
+      key = rows[rows.length - 1].key
+    }
+  }
+
+  /** A copied answer (db copy). */
+  restoreInTx(k: StoredIdempotencyKey): void {
+    this.saveInTx(k.apiKeyId, k.key, k, k.createdAt)
   }
 }

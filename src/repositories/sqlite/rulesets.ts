@@ -1,6 +1,6 @@
-// Ruleset storage in SQLite: rows in, domain objects out; writes run in the caller's transaction; non-drafts never change.
-import { and, eq, type SQL } from 'drizzle-orm'
-import { rulesets } from '../../../schema/db.ts'
+// Ruleset storage in SQLite: reads on the reader connection, writes in the writer's transaction; non-drafts never change.
+import { and, eq, type SQL, sql } from 'drizzle-orm'
+import { rulesets, tableGeneration } from '../../../schema/db.ts'
 import type { Scheme, Table } from '../../../schema/table.ts'
 import type { NewRuleset, RulesetFilter, RulesetRepository, StoredRuleset } from '../types.ts'
 import type { Db } from './database.ts'
@@ -32,7 +32,32 @@ export function rulesetId(tableId: string, version: number): string {
 }
 
 export class SqliteRulesetRepository implements RulesetRepository {
-  constructor(private readonly db: Db) {}
+  // a cheap read before every evaluation (src/services/rulesets.ts ensureFresh): prepared once
+  private readonly readGeneration
+
+  constructor(
+    private readonly db: Db,
+    private readonly write: Db,
+  ) {
+    this.readGeneration = db
+      .select({ generation: tableGeneration.generation })
+      .from(tableGeneration)
+      .where(eq(tableGeneration.id, 1))
+      .prepare()
+  }
+
+  async generation(): Promise<number> {
+    return this.readGeneration.get()?.generation ?? 0
+  }
+
+  /** In the writer's transaction: every instance reloads its tables before its next evaluation. */
+  private bumpGeneration(): void {
+    this.write
+      .update(tableGeneration)
+      .set({ generation: sql`${tableGeneration.generation} + 1` })
+      .where(eq(tableGeneration.id, 1))
+      .run()
+  }
 
   async list(filter: RulesetFilter = {}): Promise<StoredRuleset[]> {
     const where: SQL[] = []
@@ -55,7 +80,7 @@ export class SqliteRulesetRepository implements RulesetRepository {
 
   insertInTx(r: NewRuleset): boolean {
     const t = r.table
-    const result = this.db
+    const result = this.write
       .insert(rulesets)
       .values({
         id: rulesetId(t.id, t.version),
@@ -74,11 +99,37 @@ export class SqliteRulesetRepository implements RulesetRepository {
       })
       .onConflictDoNothing()
       .run()
+    if (result.changes === 1 && r.status === 'published') this.bumpGeneration()
     return result.changes === 1
   }
 
+  /** A copied ruleset, exactly as stored, whatever its status (db copy). */
+  restoreInTx(r: StoredRuleset): void {
+    this.write
+      .insert(rulesets)
+      .values({
+        id: r.id,
+        tableId: r.tableId,
+        version: r.version,
+        scheme: r.scheme,
+        jurisdiction: r.jurisdiction,
+        validFrom: r.validFrom,
+        validTo: r.validTo,
+        status: r.status,
+        sha256: r.sha256,
+        tableJson: JSON.stringify(r.table),
+        origin: r.origin,
+        createdAt: r.createdAt,
+        publishedAt: r.publishedAt,
+        retiredAt: r.retiredAt,
+        retiredReason: r.retiredReason,
+      })
+      .run()
+    if (r.status !== 'draft') this.bumpGeneration()
+  }
+
   replaceDraftInTx(id: string, table: Table, sha256: string): boolean {
-    const result = this.db
+    const result = this.write
       .update(rulesets)
       .set({
         scheme: table.scheme,
@@ -94,20 +145,22 @@ export class SqliteRulesetRepository implements RulesetRepository {
   }
 
   publishInTx(id: string, at: string): boolean {
-    const result = this.db
+    const result = this.write
       .update(rulesets)
       .set({ status: 'published', publishedAt: at })
       .where(and(eq(rulesets.id, id), eq(rulesets.status, 'draft')))
       .run()
+    if (result.changes === 1) this.bumpGeneration()
     return result.changes === 1
   }
 
   retireInTx(id: string, at: string, reason: string): boolean {
-    const result = this.db
+    const result = this.write
       .update(rulesets)
       .set({ status: 'retired', retiredAt: at, retiredReason: reason })
       .where(and(eq(rulesets.id, id), eq(rulesets.status, 'published')))
       .run()
+    if (result.changes === 1) this.bumpGeneration()
     return result.changes === 1
   }
 }

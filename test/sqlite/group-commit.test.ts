@@ -1,4 +1,4 @@
-// Group commit: units submitted together share a transaction, yet each stays atomic, ordered and unacknowledged until committed.
+// Group commit: async units submitted together share a transaction, yet each stays atomic, ordered, unacknowledged until committed and unseen by readers until then.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import t, { type Test } from 'tap'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
 import { GroupCommitter } from '../../src/repositories/sqlite/group-commit.ts'
-import { verifyChain } from '../../src/security/audit-chain.ts'
+import { verifyChainStream } from '../../src/security/audit-chain.ts'
 import { authHeaders, build, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
 
 /** A file database (a second connection must be able to look at it) with one table of rows. */
@@ -21,27 +21,48 @@ function fileDb(tt: Test): { db: Database.Database; path: string; commits: () =>
     if (db.open) db.close()
     rmSync(dir, { recursive: true, force: true })
   })
-  // counts outermost transactions: the committer makes one with transaction() outside any transaction
-  // (its savepoints are made inside one), and runs it at once
+  // counts COMMIT statements: the committer issues BEGIN IMMEDIATE … COMMIT itself
   let commits = 0
-  const transaction = db.transaction.bind(db)
-  db.transaction = ((fn: Parameters<typeof transaction>[0]) => {
-    if (!db.inTransaction) commits++
-    return transaction(fn)
-  }) as typeof db.transaction
+  const exec = db.exec.bind(db)
+  db.exec = ((sql: string) => {
+    if (sql === 'COMMIT') commits++
+    return exec(sql)
+  }) as typeof db.exec
   return { db, path, commits: () => commits }
 }
 
-type Tx = { insert(label: string): number; count(): number }
+type Tx = { insert(label: string): Promise<number>; count(): Promise<number> }
 
 function committerOn(db: Database.Database, maxBatch?: number): GroupCommitter<Tx> {
   const insert = db.prepare('insert into row (label) values (?)')
   const count = db.prepare('select count(*) as c from row')
-  const tx: Tx = {
-    insert: (label) => Number(insert.run(label).lastInsertRowid),
-    count: () => (count.get() as { c: number }).c,
+  const newTx = () => {
+    let open = true
+    const live = <R>(f: () => R) => {
+      if (!open) throw new Error('unit ended')
+      return Promise.resolve(f())
+    }
+    const tx: Tx = {
+      insert: (label) => live(() => Number(insert.run(label).lastInsertRowid)),
+      count: () => live(() => (count.get() as { c: number }).c),
+    }
+    return {
+      tx,
+      end: () => {
+        open = false
+      },
+    }
   }
-  return new GroupCommitter(db, tx, maxBatch)
+  return new GroupCommitter(db, newTx, maxBatch)
+}
+
+/** A promise the test resolves when it chooses: a unit awaiting it is held in the middle of its batch. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open = () => {}
+  const wait = new Promise<void>((resolve) => {
+    open = resolve
+  })
+  return { wait, open }
 }
 
 function labels(db: Database.Database): string[] {
@@ -65,9 +86,9 @@ t.test('each unit sees the writes of the units before it in its batch', async (t
   // what the reference-number and audit-chain reads rely on: "the last one" includes the batch so far
   const seen = await Promise.all(
     [0, 1, 2, 3].map(() =>
-      c.submit((tx) => {
-        const before = tx.count()
-        tx.insert(`after ${before}`)
+      c.submit(async (tx) => {
+        const before = await tx.count()
+        await tx.insert(`after ${before}`)
         return before
       }),
     ),
@@ -80,8 +101,8 @@ t.test('a unit that throws rolls back its own writes only and rejects alone', as
   const c = committerOn(db)
   const outcomes = await Promise.allSettled([
     c.submit((tx) => tx.insert('kept 1')),
-    c.submit((tx) => {
-      tx.insert('half-written')
+    c.submit(async (tx) => {
+      await tx.insert('half-written')
       throw new Error('second unit fails after writing')
     }),
     c.submit((tx) => tx.insert('kept 2')),
@@ -105,7 +126,7 @@ t.test('a failed commit rejects every unit of its batch, and none of their write
   const c = committerOn(db)
   const outcomes = await Promise.allSettled([
     c.submit((tx) => tx.insert('innocent')),
-    c.submit(() => orphan.run()),
+    c.submit(async () => orphan.run()),
   ])
   tt.same(
     outcomes.map((o) => o.status),
@@ -154,7 +175,7 @@ t.test('drain commits what is queued at once, before the connection closes', asy
   const { db, path } = fileDb(tt)
   const c = committerOn(db)
   const pending = c.submit((tx) => tx.insert('queued at shutdown'))
-  c.drain()
+  await c.drain()
   db.close()
   tt.equal(await pending, 1)
   const reader = new Database(path, { readonly: true })
@@ -167,6 +188,84 @@ t.test('drain commits what is queued at once, before the connection closes', asy
     c.submit((tx) => tx.insert('too late')),
     { message: 'the database is closed' },
   )
+})
+
+t.test('a unit that throws after an await rolls back alone; the units around it commit', async (tt) => {
+  const { db, commits } = fileDb(tt)
+  const c = committerOn(db)
+  const g = gate()
+  const outcomes = Promise.allSettled([
+    c.submit((tx) => tx.insert('before')),
+    c.submit(async (tx) => {
+      await tx.insert('written, then the unit waits')
+      await g.wait
+      await tx.insert('written after the wait')
+      throw new Error('fails after an await')
+    }),
+    c.submit((tx) => tx.insert('after')),
+  ])
+  // the second unit is now suspended inside the batch's transaction
+  await new Promise((r) => setImmediate(r))
+  g.open()
+  const settled = await outcomes
+  tt.same(
+    settled.map((o) => o.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  )
+  tt.same(labels(db), ['before', 'after'], 'neither write of the failed unit remains')
+  tt.equal(commits(), 1, 'one transaction for the three')
+})
+
+t.test(
+  "a read during a batch never sees a unit's uncommitted rows; its promise resolves after COMMIT",
+  async (tt) => {
+    const storage = openSqlite(tempDbPath(tt))
+    tt.teardown(() => storage.close())
+    const g = gate()
+    let acknowledged = false
+    const written = storage
+      .transaction(async (tx) => {
+        await tx.settings.set('probe', 'uncommitted')
+        await tx.apiKeys.create({
+          id: 'aaaaaaaaaaaa',
+          name: 'during-batch',
+          scopes: ['police'],
+          secretHash: '0'.repeat(64),
+          createdAt: '2026-05-15T02:00:00.000Z',
+        })
+        // the unit waits inside its savepoint, its rows written but not committed
+        await g.wait
+        return 'done'
+      })
+      .then((v) => {
+        acknowledged = true
+        return v
+      })
+    // let the batch start and reach the wait
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    tt.equal(await storage.apiKeys.get('aaaaaaaaaaaa'), null, 'a read now does not see the key')
+    tt.equal(await storage.apiKeys.getByName('during-batch'), null)
+    tt.same(await storage.apiKeys.list(), [], 'nor does a list')
+    tt.equal(acknowledged, false, 'not acknowledged while its batch is open')
+    g.open()
+    tt.equal(await written, 'done')
+    tt.equal((await storage.apiKeys.get('aaaaaaaaaaaa'))?.name, 'during-batch', 'visible once acknowledged')
+  },
+)
+
+t.test('a tx method called after its unit ended is refused, not written into another unit', async (tt) => {
+  const { db } = fileDb(tt)
+  const c = committerOn(db)
+  let leaked: Tx | null = null
+  await c.submit(async (tx) => {
+    leaked = tx
+    await tx.insert('inside')
+  })
+  await tt.rejects(
+    c.submit(async () => leaked!.insert('leaked')),
+    /unit ended/,
+  )
+  tt.same(labels(db), ['inside'])
 })
 
 t.test(
@@ -197,10 +296,11 @@ t.test(
       tt.same(json(read), json(r))
     }
     await app.close()
-    const repos = openSqlite(dbPath)
-    tt.teardown(() => repos.close())
-    const entries = [...repos.audit.entries()]
-    tt.equal(verifyChain(entries).ok, true, 'the audit chain verifies')
+    const storage = openSqlite(dbPath)
+    tt.teardown(() => storage.close())
+    const entries = []
+    for await (const e of storage.audit.entries()) entries.push(e)
+    tt.equal((await verifyChainStream(entries)).ok, true, 'the audit chain verifies')
     tt.equal(
       entries.filter((e) => e.action === 'evaluation.created').length,
       50,

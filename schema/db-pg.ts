@@ -1,0 +1,143 @@
+// PostgreSQL tables (drizzle): the same rows as schema/db.ts, plus the counters that keep numbering and the audit chain right across instances.
+
+import { sql } from 'drizzle-orm'
+import { bigint, check, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
+
+// JSON is kept as text, exactly as written, like SQLite: a stored result reads back byte for byte.
+
+export const rulesets = pgTable(
+  'rulesets',
+  {
+    /** public id: `${tableId}@${version}` */
+    id: text('id').primaryKey(),
+    tableId: text('table_id').notNull(),
+    version: integer('version').notNull(),
+    scheme: text('scheme').notNull(),
+    jurisdiction: text('jurisdiction').notNull(),
+    validFrom: text('valid_from').notNull(),
+    validTo: text('valid_to'),
+    status: text('status', { enum: ['draft', 'published', 'retired'] }).notNull(),
+    /** SHA-256 of the canonical JSON of `table_json`; checked again whenever the table is read back */
+    sha256: text('sha256').notNull(),
+    /** the resolved table (schema/table.ts TableSchema) as JSON */
+    tableJson: text('table_json').notNull(),
+    origin: text('origin', { enum: ['shipped', 'api'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+    publishedAt: text('published_at'),
+    retiredAt: text('retired_at'),
+    retiredReason: text('retired_reason'),
+  },
+  (t) => [
+    uniqueIndex('rulesets_table_version').on(t.tableId, t.version),
+    index('rulesets_lookup').on(t.scheme, t.jurisdiction, t.status),
+  ],
+)
+
+/** Official records of every scheme: `result_json` is the scheme's result. */
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    id: text('id').primaryKey(),
+    /** human reference number, JF-<year>-<seq padded to 6> */
+    reference: text('reference').notNull(),
+    referenceYear: integer('reference_year').notNull(),
+    referenceSeq: integer('reference_seq').notNull(),
+    scheme: text('scheme').notNull(),
+    rulesetId: text('ruleset_id')
+      .notNull()
+      .references(() => rulesets.id),
+    rulesetSha256: text('ruleset_sha256').notNull(),
+    asOf: text('as_of').notNull(),
+    jurisdiction: text('jurisdiction').notNull(),
+    factsJson: text('facts_json').notNull(),
+    factsSha256: text('facts_sha256').notNull(),
+    idNumberMasked: text('id_number_masked'),
+    idNumberHmac: text('id_number_hmac'),
+    datesJson: text('dates_json').notNull().default('{}'),
+    resultJson: text('result_json').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('evaluations_reference').on(t.reference),
+    uniqueIndex('evaluations_reference_seq').on(t.referenceYear, t.referenceSeq),
+    index('evaluations_ruleset').on(t.rulesetId),
+    index('evaluations_id_number_hmac').on(t.idNumberHmac),
+  ],
+)
+
+/**
+ * The last reference number given per year. Taken with UPDATE … RETURNING in the record's own
+ * transaction: the row lock serialises instances, and a rolled-back record gives its number back,
+ * so numbers stay unique and gapless.
+ */
+export const referenceCounters = pgTable('reference_counters', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+})
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    scopes: text('scopes').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_name').on(t.name)],
+)
+
+export const auditLog = pgTable('audit_log', {
+  /** 1, 2, 3 … without gaps; the chain is walked in this order */
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  at: text('at').notNull(),
+  keyName: text('key_name').notNull(),
+  action: text('action').notNull(),
+  objectId: text('object_id').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+})
+
+/**
+ * The head of the audit chain, one row, locked (SELECT … FOR UPDATE) by every append: appends from
+ * every instance are serialised through it, each chaining onto the one before.
+ */
+export const auditHead = pgTable(
+  'audit_head',
+  {
+    id: integer('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [check('audit_head_one_row', sql`${t.id} = 1`)],
+)
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    apiKeyId: text('api_key_id').notNull(),
+    key: text('key').notNull(),
+    requestSha256: text('request_sha256').notNull(),
+    status: integer('status').notNull(),
+    responseJson: text('response_json').notNull(),
+    location: text('location'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+)
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
+
+/** One row: the generation of the published tables (see schema/db.ts); bumps are NOTIFYed to every instance. */
+export const tableGeneration = pgTable(
+  'table_generation',
+  {
+    id: integer('id').primaryKey(),
+    generation: bigint('generation', { mode: 'number' }).notNull(),
+  },
+  (t) => [check('table_generation_one_row', sql`${t.id} = 1`)],
+)

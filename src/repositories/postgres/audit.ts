@@ -1,0 +1,90 @@
+// The audit log in PostgreSQL: every append locks the chain's head row, so entries from all instances chain one after another.
+import { asc, eq, gt, sql } from 'drizzle-orm'
+import { auditHead, auditLog } from '../../../schema/db-pg.ts'
+import { type AuditEntry, chainEntry } from '../../security/audit-chain.ts'
+import type { AuditPage, AuditRepository } from '../types.ts'
+import type { PgDb } from './database.ts'
+
+type Row = typeof auditLog.$inferSelect
+
+function toDomain(row: Row): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    keyName: row.keyName,
+    action: row.action,
+    objectId: row.objectId,
+    prevHash: row.prevHash,
+    hash: row.hash,
+  }
+}
+
+const PAGE = 1000
+
+export class PgAuditRepository implements AuditRepository {
+  constructor(private readonly db: PgDb) {}
+
+  /**
+   * The head row is locked (FOR UPDATE) until the unit commits: a second append, from this instance
+   * or another, waits and then chains onto this entry. The head's seq and hash are those of the last
+   * entry, so no scan of the log is needed.
+   */
+  async appendInTx(
+    tx: PgDb,
+    e: { at: string; keyName: string; action: string; objectId: string },
+  ): Promise<AuditEntry> {
+    const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1)).for('update')
+    if (head === undefined) throw new Error('the audit head row is missing: run the migrations')
+    const prev = head.seq === 0 ? null : ({ seq: head.seq, hash: head.hash } as AuditEntry)
+    const entry = chainEntry({ seq: head.seq + 1, ...e }, prev)
+    // one round trip for the entry and the head: the head row is locked until commit, so the fewer
+    // round trips while it is held, the more appends per second across instances
+    await tx.execute(sql`
+      WITH entry AS (
+        INSERT INTO audit_log (seq, at, key_name, action, object_id, prev_hash, hash)
+        VALUES (${entry.seq}, ${entry.at}, ${entry.keyName}, ${entry.action}, ${entry.objectId}, ${entry.prevHash}, ${entry.hash})
+        RETURNING seq, hash
+      )
+      UPDATE audit_head SET seq = entry.seq, hash = entry.hash FROM entry WHERE audit_head.id = 1`)
+    return entry
+  }
+
+  /** A copied entry, hashes kept (db copy); the head follows the last one. */
+  async restoreInTx(tx: PgDb, entry: AuditEntry): Promise<void> {
+    await tx.insert(auditLog).values(entry)
+  }
+
+  /** After a copy: the head onto the last copied entry. */
+  async moveHeadInTx(tx: PgDb): Promise<void> {
+    await tx.execute(sql`
+      UPDATE audit_head SET seq = l.seq, hash = l.hash
+      FROM (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) l
+      WHERE audit_head.id = 1 AND l.seq > audit_head.seq`)
+  }
+
+  async page(after: number, limit: number): Promise<AuditPage> {
+    const rows = await this.db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, after))
+      .orderBy(asc(auditLog.seq))
+      .limit(limit + 1)
+    const entries = rows.slice(0, limit).map(toDomain)
+    return { entries, next: rows.length > limit ? entries[entries.length - 1].seq : null }
+  }
+
+  async *entries(): AsyncIterable<AuditEntry> {
+    let after = 0
+    for (;;) {
+      const rows = await this.db
+        .select()
+        .from(auditLog)
+        .where(gt(auditLog.seq, after))
+        .orderBy(asc(auditLog.seq))
+        .limit(PAGE)
+      for (const row of rows) yield toDomain(row)
+      if (rows.length < PAGE) return
+      after = rows[rows.length - 1].seq
+    }
+  }
+}

@@ -1,0 +1,353 @@
+// The storage contract, on the backend under test (JIFEN_TEST_BACKEND): domain objects out, numbering, generic records, the tables generation, immutability below the repositories.
+import { randomUUID } from 'node:crypto'
+import t, { type Test } from 'tap'
+import { ApplicantSchema } from '../../schema/applicant.ts'
+import type { PointsResult } from '../../schema/result.ts'
+import { compileTable } from '../../scoring/compile.ts'
+import { factsSha256 } from '../../scoring/hash.ts'
+import { evaluatePermit } from '../../scoring/schemes.ts'
+import type { Config } from '../../src/config.ts'
+import { openStorage } from '../../src/repositories/open.ts'
+import type { NewRecord, Storage, StoredRecord, WriteTx } from '../../src/repositories/types.ts'
+import { verifyChainStream } from '../../src/security/audit-chain.ts'
+import { replayRecord } from '../../src/services/replay.ts'
+import { openRaw } from '../backend.ts'
+import {
+  applicant,
+  authHeaders,
+  build,
+  json,
+  NOW,
+  postOfficial,
+  shippedTables,
+  TEST_BACKEND,
+  tempDatabase,
+} from '../helper.ts'
+
+t.comment(`backend: ${TEST_BACKEND}`)
+
+async function open(tt: Test): Promise<{ storage: Storage; target: Pick<Config, 'dbPath' | 'databaseUrl'> }> {
+  const target = await tempDatabase(tt)
+  const storage = await openStorage(target)
+  tt.teardown(() => storage.close())
+  return { storage, target }
+}
+
+async function seed(r: Storage, id = 'yinzhou-points-2022') {
+  const table = shippedTables().find((x) => x.id === id)!
+  const compiled = compileTable(table)
+  await r.transaction((tx) =>
+    tx.rulesets.insert({ table, sha256: compiled.sha256, status: 'published', origin: 'shipped', at: NOW }),
+  )
+  return compiled
+}
+
+function create(r: Storage, e: NewRecord): Promise<StoredRecord> {
+  return r.transaction((tx) => tx.records.create(e))
+}
+
+function evaluation(
+  compiled: ReturnType<typeof compileTable>,
+  year: number,
+  tablesGeneration: number | null = null,
+): NewRecord {
+  const a = ApplicantSchema.parse(applicant())
+  const r = compiled.evaluatePoints(a, { asOf: '2026-04-30', jurisdiction: '330212' })
+  return {
+    id: randomUUID(),
+    scheme: 'points',
+    rulesetId: 'yinzhou-points-2022@1',
+    rulesetSha256: compiled.sha256,
+    asOf: '2026-04-30',
+    jurisdiction: '330212',
+    facts: a,
+    factsSha256: factsSha256(a),
+    idNumberMasked: null,
+    idNumberHmac: null,
+    dates: {},
+    result: JSON.parse(JSON.stringify(r)),
+    at: NOW,
+    year,
+    tablesGeneration,
+  }
+}
+
+t.test('reference numbers count per year and are unique', async (tt) => {
+  const { storage } = await open(tt)
+  const compiled = await seed(storage)
+  const refs = []
+  for (const year of [2026, 2026, 2027, 2026])
+    refs.push((await create(storage, evaluation(compiled, year))).reference)
+  tt.same(refs, ['JF-2026-000001', 'JF-2026-000002', 'JF-2027-000001', 'JF-2026-000003'])
+})
+
+t.test(
+  'a unit that throws after writing a record gives its number back: the next one is gapless',
+  async (tt) => {
+    const { storage } = await open(tt)
+    const compiled = await seed(storage)
+    await create(storage, evaluation(compiled, 2026))
+    await tt.rejects(
+      storage.transaction(async (tx) => {
+        await tx.records.create(evaluation(compiled, 2026))
+        throw new Error('fails after the record was written')
+      }),
+      /fails after/,
+    )
+    tt.equal((await create(storage, evaluation(compiled, 2026))).reference, 'JF-2026-000002')
+  },
+)
+
+t.test('a stored record reads back as the same domain object', async (tt) => {
+  const { storage } = await open(tt)
+  const compiled = await seed(storage)
+  const created = await create(storage, evaluation(compiled, 2026))
+  tt.same(await storage.records.get(created.id), created)
+  tt.equal(await storage.records.get('00000000-0000-4000-8000-000000000000'), null)
+  const all = []
+  for await (const r of storage.records.all()) all.push(r)
+  tt.same(all, [created], 'and in the walk of every record')
+})
+
+t.test('records are generic: a permit decision is stored as { scheme, result } and replays', async (tt) => {
+  const { storage } = await open(tt)
+  const table = shippedTables().find((x) => x.scheme === 'residence-permit')!
+  const compiled = compileTable(table)
+  await storage.transaction((tx) =>
+    tx.rulesets.insert({ table, sha256: compiled.sha256, status: 'published', origin: 'shipped', at: NOW }),
+  )
+  const a = ApplicantSchema.parse(applicant())
+  const ctx = { asOf: '2026-04-30', jurisdiction: table.jurisdiction }
+  const result = JSON.parse(JSON.stringify(evaluatePermit(compiled, a, ctx)))
+  const { idNumber: _none, ...facts } = a
+  const stored = await create(storage, {
+    id: randomUUID(),
+    scheme: 'residence-permit',
+    rulesetId: `${table.id}@${table.version}`,
+    rulesetSha256: compiled.sha256,
+    asOf: ctx.asOf,
+    jurisdiction: ctx.jurisdiction,
+    facts,
+    factsSha256: factsSha256(a),
+    idNumberMasked: null,
+    idNumberHmac: null,
+    dates: {},
+    result,
+    at: NOW,
+    year: 2026,
+    tablesGeneration: null,
+  })
+  const read = await storage.records.get(stored.id)
+  tt.equal(read?.scheme, 'residence-permit')
+  tt.same(read?.result, result, 'the scheme’s own result JSON')
+  const replay = replayRecord(read!, compiled)
+  tt.same(replay.differences, [], 'replays identical through the generic plumbing')
+  // and a changed stored result is found out, path by path
+  const altered = { ...read!, result: { ...result, eligible: !result.eligible } }
+  tt.same(
+    replayRecord(altered, compiled).differences.map((d) => d.path),
+    ['eligible'],
+  )
+})
+
+t.test('publish, retire and a published insert bump the tables generation; a draft does not', async (tt) => {
+  const { storage } = await open(tt)
+  const g0 = await storage.rulesets.generation()
+  const compiled = await seed(storage)
+  const g1 = await storage.rulesets.generation()
+  tt.equal(g1, g0 + 1, 'seeding a published table')
+  const city = shippedTables().find((x) => x.id === 'ningbo-points-2022')!
+  const draft = { ...city, id: 'draft-only', version: 1 }
+  await storage.transaction((tx) =>
+    tx.rulesets.insert({
+      table: draft,
+      sha256: compileTable(draft).sha256,
+      status: 'draft',
+      origin: 'api',
+      at: NOW,
+    }),
+  )
+  tt.equal(await storage.rulesets.generation(), g1, 'a draft changes nothing in force')
+  await storage.transaction((tx) => tx.rulesets.publish('draft-only@1', NOW))
+  tt.equal(await storage.rulesets.generation(), g1 + 1, 'publication')
+  await storage.transaction((tx) => tx.rulesets.retire('draft-only@1', NOW, 'withdrawn'))
+  tt.equal(await storage.rulesets.generation(), g1 + 2, 'retirement')
+
+  // a record computed at an older generation is refused, writes nothing and takes no number
+  await tt.rejects(create(storage, evaluation(compiled, 2026, g1)), {
+    name: 'TablesChangedError',
+    expected: g1,
+    actual: g1 + 2,
+  })
+  const ok = await create(storage, evaluation(compiled, 2026, g1 + 2))
+  tt.equal(ok.reference, 'JF-2026-000001', 'the refused record took no number')
+})
+
+t.test('the database itself refuses to change a published ruleset or a record', async (tt) => {
+  const { storage, target } = await open(tt)
+  const compiled = await seed(storage)
+  const created = await create(storage, evaluation(compiled, 2026))
+  await storage.transaction((tx) =>
+    tx.audit.append({ at: NOW, keyName: 'test', action: 'test.appended', objectId: created.id }),
+  )
+  tt.equal(
+    await storage.transaction((tx) => tx.rulesets.replaceDraft('yinzhou-points-2022@1', compiled.table, 'x')),
+    false,
+    'not a draft',
+  )
+  tt.equal(
+    await storage.transaction((tx) => tx.rulesets.publish('yinzhou-points-2022@1', NOW)),
+    false,
+    'already published',
+  )
+  const raw = await openRaw(tt, target)
+  for (const [query, params] of [
+    [`update rulesets set table_json = '{}' where id = 'yinzhou-points-2022@1'`, []],
+    [`delete from rulesets where id = 'yinzhou-points-2022@1'`, []],
+    [`update evaluations set result_json = '{}' where id = ?`, [created.id]],
+    ['delete from evaluations where id = ?', [created.id]],
+    ['delete from audit_log', []],
+    ['update table_generation set generation = 0', []],
+  ] as const) {
+    await tt.rejects(raw.run(query, [...params]), /JIFEN_IMMUTABLE/, query)
+  }
+})
+
+t.test(
+  'retiring: published → retired once, with when and why; then the database refuses every change',
+  async (tt) => {
+    const { storage, target } = await open(tt)
+    await seed(storage)
+    const id = 'yinzhou-points-2022@1'
+    tt.equal(
+      await storage.transaction((tx) => tx.rulesets.retire(id, NOW, 'entered with a wrong value')),
+      true,
+    )
+    const retired = await storage.rulesets.get(id)
+    tt.same(
+      { status: retired?.status, retiredAt: retired?.retiredAt, retiredReason: retired?.retiredReason },
+      { status: 'retired', retiredAt: NOW, retiredReason: 'entered with a wrong value' },
+    )
+    tt.equal(
+      await storage.transaction((tx) => tx.rulesets.retire(id, NOW, 'again')),
+      false,
+      'only a published one',
+    )
+    const raw = await openRaw(tt, target)
+    for (const query of [
+      `update rulesets set retired_reason = 'rewritten' where id = '${id}'`,
+      `update rulesets set retired_at = '2030-01-01T00:00:00.000Z' where id = '${id}'`,
+      `update rulesets set status = 'published', retired_at = null, retired_reason = null where id = '${id}'`,
+      `update rulesets set published_at = null where id = '${id}'`,
+    ]) {
+      await tt.rejects(raw.run(query), /JIFEN_IMMUTABLE/, query)
+    }
+    await seed(storage, 'ningbo-points-2022')
+    await tt.rejects(
+      raw.run(`update rulesets set status = 'retired' where id = 'ningbo-points-2022@1'`),
+      /JIFEN_IMMUTABLE/,
+      'not without when and why',
+    )
+    await tt.rejects(
+      raw.run(`update rulesets set retired_reason = 'not retired yet' where id = 'ningbo-points-2022@1'`),
+      /JIFEN_IMMUTABLE/,
+    )
+  },
+)
+
+t.test(
+  'two storages on one database (two instances) chain their audit entries onto one another',
+  async (tt) => {
+    const target = await tempDatabase(tt)
+    const a = await openStorage(target)
+    const b = await openStorage(target)
+    tt.teardown(async () => {
+      await a.close()
+      await b.close()
+    })
+    const append = (s: Storage, i: number) =>
+      s.transaction((tx) =>
+        tx.audit.append({ at: NOW, keyName: `k${i}`, action: 'test.appended', objectId: `o${i}` }),
+      )
+    await Promise.all(Array.from({ length: 40 }, (_, i) => append(i % 2 === 0 ? a : b, i)))
+    const verdict = await verifyChainStream(a.audit.entries())
+    tt.same(verdict, { ok: true, entries: 40 }, 'one unbroken chain of 40 entries')
+  },
+)
+
+/**
+ * Storage whose record writes pass through `change` first, as a changed engine or a corrupted disk
+ * would leave them; `seen` gets each stored record.
+ */
+function alteringRecords(change: (e: NewRecord) => NewRecord, seen: (s: StoredRecord) => void = () => {}) {
+  return async (config: Config): Promise<Storage> => {
+    const r = await openStorage(config)
+    const transaction = r.transaction.bind(r)
+    r.transaction = <T>(work: (tx: WriteTx) => Promise<T>) =>
+      transaction((tx) =>
+        work({
+          ...tx,
+          records: {
+            create: (async (e: NewRecord) => {
+              const s = await tx.records.create(change(e))
+              seen(s)
+              return s
+            }) as WriteTx['records']['create'],
+          },
+        }),
+      )
+    return r
+  }
+}
+
+t.test('replay reports exactly which items differ from the stored result', async (tt) => {
+  // A record whose stored result disagrees with what its table gives (as an engine change would cause).
+  let stored: { id: string } | undefined
+  const app = await build(tt, {
+    openStorage: alteringRecords(
+      (e) => {
+        const result = JSON.parse(JSON.stringify(e.result)) as PointsResult
+        const age = result.items.find((i) => i.id === 'age')!
+        age.points = 19
+        age.pointsBeforeCap = 19
+        result.total -= 1
+        return { ...e, result }
+      },
+      (s) => {
+        stored = s
+      },
+    ),
+  })
+  const auth = await authHeaders(app, ['police'])
+  await postOfficial(app, auth, { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() })
+  const replayRes = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: `/v1/points/evaluations/${stored!.id}/replay`,
+  })
+  tt.equal(replayRes.statusCode, 200, replayRes.body.slice(0, 300))
+  const replay = json(replayRes)
+  tt.equal(replay.identical, false)
+  tt.same(replay.differences, [
+    { path: 'total', item: null, stored: 106.5, replayed: 107.5 },
+    { path: 'items[age].pointsBeforeCap', item: 'age', stored: 19, replayed: 20 },
+    { path: 'items[age].points', item: 'age', stored: 19, replayed: 20 },
+  ])
+})
+
+t.test('a record whose table no longer matches its hash is refused as corrupt, not replayed', async (tt) => {
+  const app = await build(tt, {
+    openStorage: alteringRecords((e) => ({ ...e, rulesetSha256: '0'.repeat(64) })),
+  })
+  const auth = await authHeaders(app, ['police'])
+  const created = json(
+    await postOfficial(app, auth, { jurisdiction: '330212', asOf: '2026-04-30', applicant: applicant() }),
+  )
+  const res = await app.inject({
+    headers: auth,
+    method: 'POST',
+    url: `/v1/points/evaluations/${created.id}/replay`,
+  })
+  tt.equal(res.statusCode, 500)
+  tt.equal(json(res).code, 'JIFEN_ERR_RECORD_CORRUPT')
+})
