@@ -27,10 +27,11 @@ cd "$run"
 cp "$build/package.json" ./package.json
 cp -a "$build/node_modules" ./node_modules
 cp -a "$build/dist" ./dist
-mkdir -p schema scoring
+mkdir -p schema scoring src
 cp -a "$build/schema/migrations" ./schema/migrations
 cp -a "$build/schema/migrations-pg" ./schema/migrations-pg
 cp -a "$build/scoring/tables" ./scoring/tables
+cp -a "$build/src/web" ./src/web
 # RUN mkdir -p /app/data /app/secrets && chown node:node … && chmod 700 …, in this folder
 mkdir -p "$run/data" "$run/secrets"
 # USER node: an unprivileged user of this machine stands in for the image's `node`
@@ -51,6 +52,7 @@ for _ in $(seq 1 2400); do
   sleep 0.05
 done
 curl -fsS "http://127.0.0.1:$port/readyz"; echo
+curl -fsS -o /dev/null "http://127.0.0.1:$port/" && echo "the applicant page is served"
 owner=$(stat -c %U "$run/data/jifen.sqlite")
 mode=$(stat -c %a "$run/data/jifen.sqlite")
 echo "database owned by $owner, mode $mode"

@@ -165,7 +165,7 @@ t.test('nginx (TLS) in front of two instances', async (tt) => {
     references.push(JSON.parse(r.body).reference)
   }
   tt.equal(new Set(references).size, 12, 'twelve records, twelve references')
-  const served = [a, b].map((x) => (x.stdout().match(/"url":"\/v1\/points\/evaluations"/g) ?? []).length)
+  const served = [a, b].map((x) => (x.stdout().match(/"route":"\/v1\/points\/evaluations"/g) ?? []).length)
   tt.ok(served[0] > 0 && served[1] > 0, `both instances served (${served.join(' + ')})`)
 
   // the public preview, rate-limited per client address as nginx reports it, shared by both instances
