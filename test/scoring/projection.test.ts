@@ -159,7 +159,10 @@ t.test('a freeze ends inside the window', async (t) => {
    * (2025-09-10 + 12 months − 1 day). The deduction stays; the score is usable again from 2026-09-10,
    * until the permit lapses after 2027-02-28.
    */
-  const recorded = ApplicantSchema.parse({ ...EXAMPLE_APPLICANT, records: [{ kind: 'dishonesty', date: '2025-09-10' }] })
+  const recorded = ApplicantSchema.parse({
+    ...EXAMPLE_APPLICANT,
+    records: [{ kind: 'dishonesty', date: '2025-09-10' }],
+  })
   const p = projectPoints(yinzhou, recorded, ctx, '2027-03-31')
   t.same(p.points[0], { date: '2026-04-30', total: 97.5, eligible: false })
   t.same(pointOn(p, '2026-08-31'), { date: '2026-08-31', total: 98.5, eligible: false }, 'frozen')
