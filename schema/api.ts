@@ -232,8 +232,9 @@ export const AdviceSchema = z
   .object({
     item: z.string().meta({ description: 'the item whose points the change raises' }),
     label: z.string(),
-    kind: z.enum(['education', 'skill', 'employment', 'housing', 'city', 'accrual']).meta({
-      description: 'what sort of change: a tier, a job run, housing, a city item, or a month of accrual',
+    kind: z.enum(['education', 'skill', 'employment', 'housing', 'city', 'district', 'accrual']).meta({
+      description:
+        'what sort of change: a tier, a job run, housing, a city or district item, or a month of accrual',
     }),
     action: z
       .string()

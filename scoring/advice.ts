@@ -8,7 +8,7 @@ import { fromScaled, toScaled } from './exact.ts'
 /** Only the public entry points: the engine's internals may move, its evaluation and its tables stay. */
 export type AdviceTable = Pick<CompiledTable, 'evaluatePoints' | 'table'>
 
-export type AdviceKind = 'education' | 'skill' | 'employment' | 'housing' | 'city' | 'accrual'
+export type AdviceKind = 'education' | 'skill' | 'employment' | 'housing' | 'city' | 'district' | 'accrual'
 
 /**
  * A change to the applicant's facts: the value to put at a dotted path of the applicant
@@ -227,6 +227,23 @@ function candidates(a: Applicant, table: AdviceTable['table'], asOf: string, jur
     })
   ladders.push(donation)
 
+  // the district's own items, as the table declares them (applicant.districtItems)
+  for (const d of table.districtFacts) {
+    const now = a.districtItems[d.id]
+    const change = (value: unknown) => ({ set: `districtItems.${d.id}`, value })
+    if (d.type === 'boolean') {
+      if (now !== true) single({ kind: 'district', action: d.label, change: change(true) })
+    } else {
+      const more = perOf(table, `district.${d.id}`)
+      single({
+        kind: 'district',
+        action: `${d.label}再增加 ${more}`,
+        change: change((typeof now === 'number' ? now : 0) + more),
+        fact: { name: `district.${d.id}`, label: d.label, more },
+      })
+    }
+  }
+
   // months of accrual: one more month of each, as if it had already been counted
   const asOfMonth = toMonth(asOf.slice(0, 7))
   let first = asOfMonth + 1
@@ -270,8 +287,8 @@ function risen(before: PointsResult, after: PointsResult): { now: ItemResult; ch
 
 /**
  * What the applicant can act on, highest gain first: the next education and skill tier, employment
- * reaching 12 months, registering the rental contract, each city item, and one more month of insurance
- * and of residence. Each change is applied to the facts and evaluated with the same table and as-of
+ * reaching 12 months, registering the rental contract, each city item, each district item the table
+ * declares, and one more month of insurance and of residence. Each change is applied to the facts and evaluated with the same table and as-of
  * date, so its gain is the engine's own arithmetic (item caps, highest-of-group, layer caps) and
  * applying it raises the score by exactly that. A ladder (education, skills, tax, honours) gives its
  * first rung that gains. Changes that add nothing are left out.

@@ -11,6 +11,7 @@ import { applicant as anyApplicant, asOf as anyAsOf } from './arbitraries.ts'
 const tables = loadShippedTables()
 const yinzhou = compileTable(tables.find((x) => x.id === 'yinzhou-points-2022')!)
 const beilun2021 = compileTable(tables.find((x) => x.id === 'beilun-points-2021')!)
+const xiangshan = compileTable(tables.find((x) => x.id === 'xiangshan-points-2022')!)
 const ctx = { asOf: '2026-04-30', jurisdiction: '330212' }
 const readme = ApplicantSchema.parse(EXAMPLE_APPLICANT)
 const scaled = (x: number) => Math.round(x * 10_000)
@@ -93,6 +94,32 @@ t.test('employment reaching 12 months and registering the rental contract', asyn
   })
 })
 
+t.test('the district items the table declares', async (t) => {
+  /*
+   * The README applicant in Xiangshan (330225), district layer 0 of 50: each item is P.
+   *   local housing 10, special post 10; local honours 5 each (cap 10); party member 5; staying over
+   *   Spring Festival 5; one local donation 2 each (cap 10). With 1 honour already (5): one more → +5.
+   */
+  const a = ApplicantSchema.parse({ ...EXAMPLE_APPLICANT, districtItems: { local_honours: 1 } })
+  const c = { asOf: '2026-04-30', jurisdiction: '330225' }
+  const advice = advise(xiangshan, a, c).filter((x) => x.kind === 'district')
+  t.same(
+    advice.map((x) => [x.item, x.change, x.gain, x.provisional]),
+    [
+      ['local_housing', { set: 'districtItems.local_housing', value: true }, 10, true],
+      ['special_post', { set: 'districtItems.special_post', value: true }, 10, true],
+      ['local_honours', { set: 'districtItems.local_honours', value: 2 }, 5, true],
+      ['mobile_party_member', { set: 'districtItems.mobile_party_member', value: true }, 5, true],
+      ['spring_festival_stay', { set: 'districtItems.spring_festival_stay', value: true }, 5, true],
+      ['local_donation', { set: 'districtItems.local_donation', value: 1 }, 2, true],
+    ],
+  )
+  t.same(
+    [advice[2].action, advice[2].fact, advice[2].more],
+    ['象山县级表彰奖励次数再增加 1', 'district.local_honours', 1],
+  )
+})
+
 t.test('the next tier is the first one that scores more', async (t) => {
   // 初中 scores 5 (P) like 高中 and 中职: the next tier is 大专 (8), +3; no skill → 五级 3 points, +3
   const a = ApplicantSchema.parse({ birthDate: '1990-01-01', education: 'junior' })
@@ -139,9 +166,14 @@ t.test('property: applying an advised change raises the score by exactly the sta
   const j = fc.constantFrom('330212', '330203', '330200')
   let lines = 0
   fc.assert(
-    fc.property(anyApplicant, anyAsOf, j, fc.boolean(), (a, at, jurisdiction, legacy) => {
-      const table = legacy ? beilun2021 : yinzhou
-      const c = { asOf: legacy ? '2021-06-30' : at, jurisdiction: legacy ? '330206' : jurisdiction }
+    fc.property(anyApplicant, anyAsOf, j, fc.constantFrom(0, 1, 2), (a, at, jurisdiction, which) => {
+      // the 2022 Yinzhou table, the legacy Beilun 2021 one (other items, step bonuses), Xiangshan's district items
+      const table = [yinzhou, beilun2021, xiangshan][which]
+      const c = [
+        { asOf: at, jurisdiction },
+        { asOf: '2021-06-30', jurisdiction: '330206' },
+        { asOf: at, jurisdiction: '330225' },
+      ][which]
       const base = table.evaluatePoints(a, c)
       const advice = advise(table, a, c, base)
       for (let i = 1; i < advice.length; i++)
