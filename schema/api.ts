@@ -214,28 +214,128 @@ export const ReplaySchema = z
   })
 export type Replay = z.output<typeof ReplaySchema>
 
+export const AdviceChangeSchema = z
+  .object({
+    set: z.string().meta({
+      description:
+        'a dotted path into the applicant (`education`, `cityItems.bloodDonations`, `employment` …)',
+    }),
+    value: z.unknown().meta({ description: 'the value to put there' }),
+  })
+  .meta({
+    id: 'AdviceChange',
+    description:
+      'the advised change as facts: put `value` at `set` in the applicant and preview again to see the gain',
+  })
+
 export const AdviceSchema = z
   .object({
-    item: z.string(),
+    item: z.string().meta({ description: 'the item whose points the change raises' }),
     label: z.string(),
-    fact: z.string().meta({ description: 'the fact that would have to grow' }),
-    factLabel: z.string(),
+    kind: z.enum(['education', 'skill', 'employment', 'housing', 'city', 'district', 'accrual']).meta({
+      description:
+        'what sort of change: a tier, a job run, housing, a city or district item, or a month of accrual',
+    }),
+    action: z
+      .string()
+      .meta({ description: 'the condition in words: what the applicant would have to do or have' }),
+    change: AdviceChangeSchema,
+    fact: z.string().nullable().meta({ description: 'for counts and accrual: the fact that would grow' }),
+    factLabel: z.string().nullable(),
     more: z
       .number()
-      .meta({ description: 'how much more of the fact: one scoring unit (e.g. 1 month, 20 hours)' }),
+      .nullable()
+      .meta({ description: 'how much more of the fact (1 month, 20 hours, one patent …)' }),
     points: z.number().meta({ description: 'the item’s points now' }),
     cap: z.number().nullable(),
-    gain: z.number().meta({ description: 'what `more` adds to the total, after item, group and layer caps' }),
+    gain: z
+      .number()
+      .meta({ description: 'what the change adds to the total, after item, group and layer caps: exactly' }),
+    ref: z.string().meta({ description: 'the legal reference of the item' }),
+    provisional: z.boolean().meta({ description: 'the value that gives the gain is provisional (P)' }),
   })
   .meta({ id: 'Advice' })
 export type Advice = z.output<typeof AdviceSchema>
 
+export const ProjectionSchema = z
+  .object({
+    from: DateStringSchema.meta({ description: 'the as-of date' }),
+    to: DateStringSchema.meta({ description: 'the last date: target.by, else 36 months on (a month-end)' }),
+    points: z
+      .array(
+        z.object({
+          date: DateStringSchema,
+          total: z.number(),
+          eligible: z
+            .boolean()
+            .meta({ description: 'the score can be used then (gates pass: permit valid, not frozen …)' }),
+        }),
+      )
+      .meta({
+        description:
+          'the score on the as-of date, each month-end after it, and `to`: an evaluation as of each date with the same facts (nothing is endorsed or added)',
+      }),
+    target: z
+      .object({
+        points: z.number(),
+        by: DateStringSchema.nullable(),
+        reachedOn: DateStringSchema.nullable().meta({
+          description:
+            'the first day on or before `to` with a total of at least `points`; null when not reached',
+        }),
+        eligibleThen: z
+          .boolean()
+          .nullable()
+          .meta({ description: 'whether the score can be used on reachedOn' }),
+        short: z
+          .number()
+          .nullable()
+          .meta({ description: 'points − the best total of the window, when not reached' }),
+        never: z.boolean().meta({
+          description:
+            'not reached, and nothing that time moves raised any item over the last 12 months of the window: accrual alone will not reach it',
+        }),
+        reason: z.string().nullable().meta({ description: 'why it is not reached, in words' }),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'PointsProjection' })
+export type ProjectionView = z.output<typeof ProjectionSchema>
+
+export const PreviewRequestSchema = EvaluationRequestSchema.extend({
+  target: z
+    .object({
+      points: z
+        .number()
+        .min(0)
+        .max(1000)
+        .meta({ description: 'the score to reach, e.g. last year’s cut-off' }),
+      by: DateStringSchema.optional().meta({
+        description:
+          'the date to look up to: after asOf, at most 120 months after it; default: the month-end 36 months after asOf',
+      }),
+    })
+    .strict()
+    .optional()
+    .meta({
+      description:
+        'ask for a projection: the score on each month-end if only time passes, and when it reaches `points`',
+    }),
+})
+  .strict()
+  .meta({
+    id: 'PreviewRequest',
+    example: { ...EXAMPLE_POINTS_REQUEST, target: { points: 109 } },
+  })
+export type PreviewRequest = z.output<typeof PreviewRequestSchema>
+
 export const PreviewSchema = z
   .object({
     result: PointsResultSchema,
-    advice: z
-      .array(AdviceSchema)
-      .meta({ description: 'items still below their cap and what one more unit would add' }),
+    advice: z.array(AdviceSchema).meta({
+      description: 'changes the applicant can act on, highest gain first, each with its exact gain',
+    }),
+    projection: ProjectionSchema.nullable().meta({ description: 'when `target` was given; null otherwise' }),
   })
   .meta({
     id: 'PointsPreview',
@@ -243,16 +343,53 @@ export const PreviewSchema = z
       result: EXAMPLE_POINTS_RESULT,
       advice: [
         {
+          item: 'education',
+          label: '学历',
+          kind: 'education',
+          action: '学历提升至大学本科',
+          change: { set: 'education', value: 'bachelor' },
+          fact: null,
+          factLabel: null,
+          more: null,
+          points: 8,
+          cap: 10,
+          gain: 2,
+          ref: '甬政办发〔2022〕10号',
+          provisional: false,
+        },
+        {
           item: 'residence',
           label: '居住时间',
+          kind: 'accrual',
+          action: '在浙江省内再居住满 1 个月',
+          change: { set: 'residence.registeredSince', value: '2019-01-20' },
           fact: 'residence.months',
           factLabel: '居住满月数（逾期签注后重新起算）',
           more: 1,
           points: 21.5,
           cap: 30,
           gain: 0.25,
+          ref: '甬政办发〔2022〕10号；国务院令第663号《居住证暂行条例》第十条（逾期签注后居住年限重新起算）',
+          provisional: false,
         },
       ],
+      projection: {
+        from: '2026-04-30',
+        to: '2029-04-30',
+        points: [
+          { date: '2026-04-30', total: 107.5, eligible: true },
+          { date: '2026-05-31', total: 107.75, eligible: true },
+        ],
+        target: {
+          points: 109,
+          by: null,
+          reachedOn: '2026-10-20',
+          eligibleThen: true,
+          short: null,
+          never: false,
+          reason: null,
+        },
+      },
     },
   })
 export type Preview = z.output<typeof PreviewSchema>

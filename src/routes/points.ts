@@ -8,6 +8,7 @@ import {
   EvaluationSearchSchema,
   IdempotencyHeadersSchema,
   PointsEvaluationSchema,
+  PreviewRequestSchema,
   PreviewSchema,
   ReplaySchema,
 } from '../../schema/api.ts'
@@ -125,9 +126,11 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
       schema: {
         tags: ['points'],
         summary: 'Preview points without storing anything, with advice on what would raise the score',
-        body: EvaluationRequestSchema,
+        description:
+          'Advice lists changes the applicant can act on, each with its exact gain, legal reference and provisional mark. With `target`, also the projection: the score on each month-end if only time passes, and the first day it reaches the target (or why it does not).',
+        body: PreviewRequestSchema,
         response: {
-          200: ok(PreviewSchema, 'the result and advice; nothing was stored'),
+          200: ok(PreviewSchema, 'the result, advice and projection; nothing was stored'),
           ...problems(...BODY_PROBLEMS, 'FUTURE_DATE', 'NO_TABLE_IN_FORCE', 'EVALUATION'),
         },
       },

@@ -1,8 +1,16 @@
 // Points: official evaluations (stored, numbered, audited, replayable), lookups by ID number, and previews (store nothing).
 import { v7 as timeOrderedUuid } from 'uuid'
-import type { EvaluationRequest, PointsEvaluation, Preview, Replay } from '../../schema/api.ts'
+import type {
+  EvaluationRequest,
+  PointsEvaluation,
+  Preview,
+  PreviewRequest,
+  Replay,
+} from '../../schema/api.ts'
 import type { PointsResult } from '../../schema/result.ts'
+import { advise } from '../../scoring/advice.ts'
 import { type CompiledTable, type EvalContext, EvaluationError } from '../../scoring/compile.ts'
+import { defaultProjectionEnd, latestProjectionEnd, projectPoints } from '../../scoring/projection.ts'
 import { type Clock, todayOf } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import {
@@ -12,7 +20,6 @@ import {
   TablesChangedError,
 } from '../repositories/types.ts'
 import { protectIdNumber } from '../security/id-hmac.ts'
-import { adviseMore } from './advice.ts'
 import { checkDistrictItems, districtItemsOf } from './district-items.ts'
 import { futureDates } from './future-dates.ts'
 import type { Recorder, WriteContext, Written } from './recorder.ts'
@@ -182,8 +189,22 @@ export class PointsService {
     }
   }
 
-  preview(req: EvaluationRequest): Preview {
+  /** Scores without storing: the result, advice priced by the engine, and with a target the projection to it. */
+  preview(req: PreviewRequest): Preview {
     const { compiled, result } = this.compute(req)
-    return { result, advice: adviseMore(compiled, req.applicant, contextOf(req), result) }
+    const ctx = contextOf(req)
+    const advice = evaluateOrExplain(() => advise(compiled, req.applicant, ctx, result))
+    const target = req.target
+    if (target === undefined) return { result, advice, projection: null }
+    const latest = latestProjectionEnd(req.asOf)
+    if (target.by !== undefined && (target.by <= req.asOf || target.by > latest)) {
+      const message = `must be after asOf (${req.asOf}) and no later than ${latest}`
+      throw new AppError('VALIDATION', `body.target.by: ${message}`, [{ path: 'body.target.by', message }])
+    }
+    const to = target.by ?? defaultProjectionEnd(req.asOf)
+    const projection = evaluateOrExplain(() =>
+      projectPoints(compiled, req.applicant, ctx, to, { points: target.points, by: target.by ?? null }),
+    )
+    return { result, advice, projection }
   }
 }

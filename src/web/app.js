@@ -697,17 +697,20 @@ function renderAdvice(advice) {
   $('#advice-empty').hidden = sorted.length > 0
   $('#advice').replaceChildren(
     ...sorted.map((a) => {
-      const what = a.action
-        ? zh(a.action)
-        : a.fact && a.more !== null && a.more !== undefined
-          ? t('advice.more', {
-              fact:
-                lang !== 'zh' && has(`api.fact.${a.fact}`)
-                  ? t(`api.fact.${a.fact}`)
-                  : (a.factLabel ?? a.fact),
-              more: num(a.more),
-            })
-          : apiLabel('item', a.item, a.label)
+      // the service words actions in Chinese: in English, a count or accrual line is built from its fact
+      const englishFact = lang !== 'zh' && a.fact && a.more != null && has(`api.fact.${a.fact}`)
+      const what =
+        a.action && !englishFact
+          ? zh(a.action)
+          : a.fact && a.more !== null && a.more !== undefined
+            ? t('advice.more', {
+                fact:
+                  lang !== 'zh' && has(`api.fact.${a.fact}`)
+                    ? t(`api.fact.${a.fact}`)
+                    : (a.factLabel ?? a.fact),
+                more: num(a.more),
+              })
+            : apiLabel('item', a.item, a.label)
       const now = t('advice.now', {
         label: lang !== 'zh' && has(`api.item.${a.item}`) ? t(`api.item.${a.item}`) : a.label,
         points: num(a.points),
@@ -752,10 +755,17 @@ function renderProjection(projection, request, unsupported) {
   if (target?.reachedOn) {
     summary.setAttribute('data-reached-on', target.reachedOn)
     summary.textContent = t('projection.reached', { date: target.reachedOn, points: num(target.points) })
+    // reached, but the permit lapsed or a freeze still runs on that day (no endorsement is assumed)
+    if (target.eligibleThen === false) summary.append(' ', t('projection.notEligibleThen'))
   } else if (target) {
-    const key = target.by ? 'projection.notReachedBy' : 'projection.notReached'
+    // "never" only when nothing rises any more; otherwise it is not reached within the window drawn
+    const key = target.by
+      ? 'projection.notReachedBy'
+      : target.never === false
+        ? 'projection.notReachedInWindow'
+        : 'projection.notReached'
     summary.append(
-      t(key, { points: num(target.points), by: target.by ?? '', reason: '' }),
+      t(key, { points: num(target.points), by: target.by ?? '', to: projection.to, reason: '' }),
       zh(target.reason ?? ''),
     )
   } else {

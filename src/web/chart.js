@@ -3,7 +3,8 @@
 
 /**
  * @typedef {{ date: string, total: number, eligible: boolean }} ProjectionPoint
- * @typedef {{ points: number, by: string | null, reachedOn: string | null, reason: string | null }} ProjectionTarget
+ * @typedef {{ points: number, by: string | null, reachedOn: string | null, reason: string | null,
+ *   never?: boolean, short?: number | null, eligibleThen?: boolean | null }} ProjectionTarget
  * @typedef {{ from: string, to: string, points: ProjectionPoint[], target: ProjectionTarget | null }} Projection
  * @typedef {{
  *   title: string,

@@ -167,6 +167,8 @@ export const DICTIONARY = Object.freeze({
     'projection.reached': '如果只是时间流逝、其他情况不变，将于 {date} 达到 {points} 分。',
     'projection.notReached': '只靠时间累积达不到 {points} 分：{reason}',
     'projection.notReachedBy': '在 {by} 之前只靠时间累积达不到 {points} 分：{reason}',
+    'projection.notReachedInWindow': '到 {to} 为止只靠时间累积达不到 {points} 分：{reason}',
+    'projection.notEligibleThen': '届时积分还不能用于申请（居住证需按时签注，冻结期需届满）。',
     'projection.range': '从 {from} 到 {to} 各月末的积分（假设其他情况不变）。',
     'projection.unavailable': '本服务暂未提供按时间推算的积分预测。',
     'projection.chartTitle': '未来各月末的积分预测',
@@ -360,6 +362,9 @@ export const DICTIONARY = Object.freeze({
       'If only time passes and nothing else changes, you reach {points} points on {date}.',
     'projection.notReached': 'Time alone does not reach {points} points: {reason}',
     'projection.notReachedBy': 'Time alone does not reach {points} points by {by}: {reason}',
+    'projection.notReachedInWindow': 'Time alone does not reach {points} points by {to}: {reason}',
+    'projection.notEligibleThen':
+      'On that date the score cannot be used to apply yet (the permit must be endorsed on time, a freeze must end).',
     'projection.range': 'The score at each month-end from {from} to {to}, if nothing else changes.',
     'projection.unavailable': 'This service does not project the score over time yet.',
     'projection.chartTitle': 'Projected score at each month-end',

@@ -141,26 +141,46 @@ t.test('POST /v1/points/preview computes without storing and adds advice', async
   const body = json(res)
   tt.equal(body.result.total, TOTAL)
   const gains = Object.fromEntries(
-    body.advice.map((a: { item: string; fact: string; gain: number }) => [`${a.item}:${a.fact}`, a.gain]),
+    body.advice.map((a: { item: string; fact: string | null; gain: number }) => [
+      `${a.item}:${a.fact ?? '-'}`,
+      a.gain,
+    ]),
   )
   /*
-   * One more unit of each per-unit fact, by hand from policy.md:
+   * The changes this applicant can act on, by hand from policy.md (test/scoring/advice.test.ts has the
+   * whole list and its order):
+   *   shortage occupation 10; tax tier 5; invention patent 5; honours 5; donor registration 5 (all P)
+   *   education 大专 8 → 本科 10 and skill 三级 8 → 二级 10          → +2 each
+   *   utility patent 2, blood donation 2, insured employee 1, 20 volunteer hours 1 (P)
    *   residence: one more full month × 0.25                 → +0.25 (21.5 < cap 30)
    *   social insurance: already at its cap 30               → no advice
-   *   job creation: one more insured employee × 1           → +1
-   *   inventions: one more invention patent 5, utility 2    → +5, +2
-   *   public welfare: 20 more volunteer hours               → +1
-   *   blood donation: one more donation                     → +2
    */
   tt.same(gains, {
-    'residence:residence.months': 0.25,
-    'job_creation:city.insuredEmployeesHired': 1,
+    'shortage_occupation:-': 10,
+    'investment_tax:-': 5,
     'inventions:city.inventionPatents': 5,
+    'honours:-': 5,
+    'organ_donation:-': 5,
+    'education:-': 2,
+    'vocational_skills:-': 2,
     'inventions:city.utilityPatents': 2,
-    'public_welfare:city.publicWelfareHours': 1,
     'blood_donation:city.bloodDonations': 2,
+    'job_creation:city.insuredEmployeesHired': 1,
+    'public_welfare:city.publicWelfareHours': 1,
+    'residence:residence.months': 0.25,
   })
+  tt.same(
+    body.advice.map((a: { gain: number }) => a.gain),
+    [10, 5, 5, 5, 5, 2, 2, 2, 2, 1, 1, 0.25],
+    'highest gain first',
+  )
   tt.equal(body.advice.find((a: { item: string }) => a.item === 'public_welfare').more, 20)
+  const education = body.advice.find((a: { kind: string }) => a.kind === 'education')
+  tt.same(
+    [education.action, education.change, education.ref, education.provisional],
+    ['学历提升至大学本科', { set: 'education', value: 'bachelor' }, '甬政办发〔2022〕10号', false],
+  )
+  tt.equal(body.projection, null, 'no target, no projection')
   // nothing was stored: the first official record is still the year's first
   const official = json(await postOfficial(app, auth, pointsRequest()))
   tt.equal(official.reference, 'JF-2026-000001')
@@ -208,4 +228,66 @@ t.test('a deduction and freeze show in the stored result', async (tt) => {
   tt.equal(body.result.total, TOTAL - 10)
   tt.equal(body.result.frozenUntil, '2027-01-09')
   tt.equal(body.result.eligible, false)
+})
+
+t.test('POST /v1/points/preview with a target returns the projection to it', async (tt) => {
+  const app = await build(tt)
+  const preview = (target: unknown) =>
+    app.inject({ method: 'POST', url: '/v1/points/preview', payload: { ...pointsRequest(), target } })
+  /*
+   * 107.5 on 2026-04-30; only residence grows (+0.25 on each 20th): 109 on 2026-10-20, the 92nd month
+   * (test/scoring/projection.test.ts). The default window: 37 dates, 2026-04-30 … 2029-04-30.
+   */
+  const res = await preview({ points: 109 })
+  tt.equal(res.statusCode, 200)
+  const p = json(res).projection
+  tt.equal(p.from, '2026-04-30')
+  tt.equal(p.to, '2029-04-30')
+  tt.equal(p.points.length, 37)
+  tt.same(p.points[1], { date: '2026-05-31', total: 107.75, eligible: true })
+  tt.same(p.target, {
+    points: 109,
+    by: null,
+    reachedOn: '2026-10-20',
+    eligibleThen: true,
+    short: null,
+    never: false,
+    reason: null,
+  })
+  // by 2026-09-30: 91 months, 108.75, 0.25 short
+  const by = json(await preview({ points: 109, by: '2026-09-30' })).projection
+  tt.equal(by.to, '2026-09-30')
+  tt.equal(by.points.length, 6)
+  tt.same([by.target.reachedOn, by.target.short, by.target.never], [null, 0.25, false])
+  tt.equal(by.target.reason, '至 2026-09-30 仍未达到，还差 0.25 分；居住时间仍在增加')
+})
+
+t.test('a projection date must lie after asOf and within 120 months of it', async (tt) => {
+  const app = await build(tt)
+  for (const by of ['2026-04-30', '2026-01-01', '2036-05-01']) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/points/preview',
+      payload: { ...pointsRequest(), target: { points: 109, by } },
+    })
+    tt.equal(res.statusCode, 400, by)
+    tt.equal(json(res).code, 'JIFEN_ERR_VALIDATION')
+    tt.same(
+      json(res).errors.map((e: { path: string }) => e.path),
+      ['body.target.by'],
+    )
+  }
+  const last = await app.inject({
+    method: 'POST',
+    url: '/v1/points/preview',
+    payload: { ...pointsRequest(), target: { points: 109, by: '2036-04-30' } },
+  })
+  tt.equal(last.statusCode, 200, '120 months after 2026-04-30 is allowed')
+  tt.equal(json(last).projection.points.length, 121)
+  const typo = await app.inject({
+    method: 'POST',
+    url: '/v1/points/preview',
+    payload: { ...pointsRequest(), target: { point: 109 } },
+  })
+  tt.equal(typo.statusCode, 400, 'a misspelt member is refused, not ignored')
 })
