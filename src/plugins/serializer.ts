@@ -97,6 +97,27 @@ function relaxForUnions(root: Json): void {
     if (n.additionalProperties === false && !keep.has(n)) delete n.additionalProperties
 }
 
+const ANNOTATIONS = new Set(['description', 'example', 'examples', 'default', 'title', 'deprecated'])
+
+/**
+ * zod lists a `z.unknown()` property as required, yet accepts it undefined (a ruleset diff's `to`
+ * when a field was removed), and JSON.stringify leaves such a key out. fast-json-stringify would
+ * throw "is required" instead: a property that may be anything is not required of the writer.
+ */
+function optionalAnything(root: Json): void {
+  for (const n of nodes(root)) {
+    if (!Array.isArray(n.required) || n.properties === null || typeof n.properties !== 'object') continue
+    const props = n.properties as Record<string, unknown>
+    n.required = (n.required as string[]).filter((k) => {
+      const p = props[k]
+      return !(
+        p === true ||
+        (typeof p === 'object' && p !== null && Object.keys(p).every((a) => ANNOTATIONS.has(a)))
+      )
+    })
+  }
+}
+
 /** Compiled once per schema: fastify asks for each route × status × content type, and most share the Problem schema. */
 const compiled = new WeakMap<object, (data: unknown) => string>()
 
@@ -112,6 +133,7 @@ export function compileResponseSerializer(schema: RouteSchema): (data: unknown) 
     // zod writes a fresh object each time; a plain JSON Schema is a route's own, so it is copied first
     const own = schema instanceof z.ZodType ? json : (structuredClone(json) as Json)
     relaxForUnions(own)
+    optionalAnything(own)
     serialize = fastJson(own as unknown as Parameters<typeof fastJson>[0]) as (data: unknown) => string
     compiled.set(schema, serialize)
   }

@@ -1,6 +1,7 @@
 // One serializer: every response is written by the schema-compiled serializer, so an undeclared key (an ID-number HMAC) never leaves any route.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
+import { FieldChangeSchema } from '../../schema/api.ts'
 import { buildApp } from '../../src/app.ts'
 import { fixedClock } from '../../src/clock.ts'
 import { testConfig } from '../../src/config.ts'
@@ -287,4 +288,14 @@ t.test('the compiled serializer drops undeclared keys at every depth, and checks
   tt.notMatch(text, LEAK_VALUE)
   const { [LEAK_KEY]: _leak, ...declared } = problem
   tt.same(JSON.parse(text), { ...declared, errors: [{ path: 'body', message: 'm' }] })
+})
+
+t.test('a value that may be anything may also be absent, as JSON.stringify leaves it out', async (tt) => {
+  // a ruleset diff's field removed in the newer version: `to` is undefined
+  const write = compileResponseSerializer(FieldChangeSchema)
+  tt.equal(
+    write({ path: 'validTo', from: '2026-12-31', to: undefined }),
+    '{"path":"validTo","from":"2026-12-31"}',
+  )
+  tt.equal(write({ path: 'x', from: { a: [1] }, to: null }), '{"path":"x","from":{"a":[1]},"to":null}')
 })
