@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler } from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
 import type { Table } from '../schema/table.ts'
 import { type Clock, systemClock } from './clock.ts'
@@ -14,6 +14,7 @@ import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
 import { addSecurityHeaders, answerClientError, registerHardening } from './plugins/hardening.ts'
 import { LOG_REDACT_PATHS, requestLogFields, scrubIdNumbers } from './plugins/logging.ts'
+import { registerSerialization } from './plugins/serializer.ts'
 import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
 import { openStorage } from './repositories/open.ts'
@@ -43,8 +44,9 @@ export interface AppOptions {
   /** opens storage; defaults to openStorage (PostgreSQL for config.databaseUrl, else SQLite at config.dbPath) */
   openStorage?: (config: Config) => Promise<Storage>
   /**
-   * Check every response against its zod schema before sending (tests turn this on). Off in service:
-   * responses are built from typed engine results, and the check costs as much as the evaluation.
+   * Also check every response against its zod schema before it is serialized (tests turn this on).
+   * Off in service: responses are built from typed engine results, and the check costs as much as the
+   * evaluation. The bytes sent come from the same compiled serializer either way.
    */
   validateResponses?: boolean
   /** where logs go (tests capture them); defaults to stdout */
@@ -174,9 +176,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
   app.removeContentTypeParser('text/plain')
   // zod, after the documented size limits, keeping at most 100 issues (src/plugins/validation.ts)
   app.setValidatorCompiler(boundedValidatorCompiler)
-  app.setSerializerCompiler(
-    options.validateResponses ? serializerCompiler : () => (data) => JSON.stringify(data),
-  )
+  // one compiled serializer per response schema, in tests and in service alike (src/plugins/serializer.ts)
+  registerSerialization(app, { validate: options.validateResponses ?? false })
   // callback style, not async: this runs on every request and a promise per request shows in the bench
   app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id)
