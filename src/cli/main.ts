@@ -6,6 +6,7 @@ import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
 import { registerScore, UsageError } from './score.ts'
 import { registerServe } from './serve.ts'
+import { registerTables } from './tables.ts'
 
 const program = new Command()
   .name('jifen')
@@ -19,6 +20,7 @@ registerOpenapi(program)
 registerKeys(program)
 registerAudit(program)
 registerDb(program)
+registerTables(program)
 
 try {
   await program.parseAsync(process.argv)
