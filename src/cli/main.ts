@@ -1,6 +1,7 @@
 // The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
 import { Command, CommanderError } from 'commander'
 import { registerAudit } from './audit.ts'
+import { registerBatch } from './batch.ts'
 import { registerDb } from './db.ts'
 import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
@@ -21,6 +22,7 @@ registerKeys(program)
 registerAudit(program)
 registerDb(program)
 registerTables(program)
+registerBatch(program)
 
 try {
   await program.parseAsync(process.argv)
