@@ -5,106 +5,16 @@ import { parse } from 'csv-parse/sync'
 import { stringify } from 'csv-stringify/sync'
 import fc from 'fast-check'
 import t from 'tap'
-import { type ApplicantInput, ApplicantSchema } from '../../schema/applicant.ts'
+import { ApplicantSchema } from '../../schema/applicant.ts'
 import { TableRegistry } from '../../scoring/registry.ts'
 import { runBatch } from '../../src/cli/batch.ts'
 import { loadShippedTables } from '../../src/tables/shipped.ts'
 import { tempDir } from '../helper.ts'
 import { applicantInput } from '../scoring/arbitraries.ts'
+import { cellsOf, HEADER, JURISDICTIONS } from './batch-rows.ts'
 
 const ROWS = 100_000
 const AS_OF = '2026-04-30'
-/** The province, the city and every district with a points table of its own. */
-const JURISDICTIONS = [
-  '330000',
-  '330200',
-  '330203',
-  '330205',
-  '330206',
-  '330211',
-  '330212',
-  '330213',
-  '330225',
-  '330226',
-  '330281',
-  '330282',
-]
-
-const HEADER = [
-  'id',
-  'jurisdiction',
-  'idNumber',
-  'birthDate',
-  'education',
-  'skills',
-  'socialInsurance',
-  'residenceSince',
-  'residenceRegion',
-  'permitIssuedOn',
-  'permitEndorsements',
-  'employment',
-  'housing',
-  'housingRegion',
-  'housingOwner',
-  'hukou',
-  'shortageOccupation',
-  'yearlyTaxYuan',
-  'insuredEmployeesHired',
-  'inventionPatents',
-  'utilityPatents',
-  'honours',
-  'publicWelfareHours',
-  'bloodDonations',
-  'organDonation',
-  'records',
-]
-
-const span = (p: { from: string; to: string | null; region: string }) =>
-  `${p.from}..${p.to ?? ''}@${p.region}`
-
-/** An applicant in the batch's cell syntax (docs/batch.md): the inverse of reading a row. */
-function cellsOf(id: string, jurisdiction: string, a: ApplicantInput): string[] {
-  const c = a.cityItems ?? {}
-  const r = a.residence ?? null
-  const h = a.housing ?? null
-  return [
-    id,
-    jurisdiction,
-    a.idNumber ?? '',
-    a.birthDate,
-    a.education ?? '',
-    (a.skills ?? [])
-      .map((s) =>
-        s.kind === 'skill_level'
-          ? `skill_level:${s.level}`
-          : s.kind === 'title'
-            ? `title:${s.grade}`
-            : s.kind,
-      )
-      .join(';'),
-    (a.socialInsurance ?? []).map((p) => `${span(p)}${p.backPaid ? '*' : ''}`).join(';'),
-    r?.registeredSince ?? '',
-    r?.region ?? '',
-    r?.permit?.issuedOn ?? '',
-    (r?.permit?.endorsements ?? []).join(';'),
-    (a.employment ?? []).map((e) => `${e.kind}:${span(e)}`).join(';'),
-    h?.kind ?? '',
-    h?.region ?? '',
-    h?.owner ?? '',
-    a.hukou ?? '',
-    c.shortageOccupation === undefined ? '' : String(c.shortageOccupation),
-    String(c.yearlyTaxYuan ?? ''),
-    String(c.insuredEmployeesHired ?? ''),
-    String(c.inventionPatents ?? ''),
-    String(c.utilityPatents ?? ''),
-    (c.honours ?? []).join(';'),
-    String(c.publicWelfareHours ?? ''),
-    String(c.bloodDonations ?? ''),
-    c.organDonation ?? '',
-    (a.records ?? []).map((x) => `${x.kind}:${x.date}`).join(';'),
-  ]
-}
-
 t.test('a 100,000-row batch equals scoring the rows one by one', async (t) => {
   t.setTimeout(30 * 60_000)
   const registry = new TableRegistry(loadShippedTables())
