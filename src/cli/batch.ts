@@ -333,10 +333,14 @@ export async function runBatch(opts: BatchOptions, tables: BatchTables): Promise
   await errOut.write(['row', 'column', 'message'])
   const progress = new Progress(opts.progress, size, () => stream.bytesRead, opts.progressIntervalMs ?? 1000)
   const named = (key: string) => headerOf.get(key) ?? key
+  let explained = false
 
   const fail = async (n: number, errors: readonly RowError[]) => {
     for (const e of errors) await errOut.write([n, e.column === '' ? '' : named(e.column), e.message])
-    if (opts.explain === n) opts.explainTo.write(`${JSON.stringify({ row: n, errors }, null, 2)}\n`)
+    if (opts.explain === n) {
+      explained = true
+      opts.explainTo.write(`${JSON.stringify({ row: n, errors }, null, 2)}\n`)
+    }
     progress.tick(false)
   }
 
@@ -419,10 +423,16 @@ export async function runBatch(opts: BatchOptions, tables: BatchTables): Promise
         continue
       }
       await out.write(resultRow(number, read.row.ref, result, layers, items))
-      if (opts.explain === number)
+      if (opts.explain === number) {
+        explained = true
         opts.explainTo.write(`${JSON.stringify({ row: number, result }, null, 2)}\n`)
+      }
       progress.tick(true)
     }
+    if (opts.explain !== undefined && !explained)
+      opts.explainTo.write(
+        `${JSON.stringify({ row: opts.explain, errors: [{ column: '', message: 'no such row (past the end, or blank)' }] }, null, 2)}\n`,
+      )
   } finally {
     progress.finish()
     await out.close()
