@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import type { FastifyBaseLogger } from 'fastify'
 import { pino } from 'pino'
-import { LineCounter, parseDocument } from 'yaml'
+import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml'
 import { RULESET_STATUSES, type RulesetSummary } from '../../schema/api.ts'
 import type { FieldError } from '../../schema/errors.ts'
 import { SchemeSchema, type TableSource, TableSourceSchema } from '../../schema/table.ts'
@@ -99,39 +99,23 @@ function segmentsOf(path: string): string[] {
     .filter((s) => s !== '')
 }
 
-interface YamlNode {
-  range?: [number, number, number] | null
-  items?: unknown[]
-}
-
 /**
  * The offset of the deepest node of the document on `path`: an index into a sequence, a key into a
  * map, or (for rows addressed by id, as the compiler names them) the row whose `id` is the segment.
  */
-function offsetOf(doc: ReturnType<typeof parseDocument>, segments: readonly string[]): number | null {
-  const keys: (string | number)[] = []
-  let best: number | null = (doc.contents as YamlNode | null)?.range?.[0] ?? null
+function offsetOf(doc: Document, segments: readonly string[]): number | null {
+  let node: unknown = doc.contents
+  let best: number | null = isNode(node) ? (node.range?.[0] ?? null) : null
   for (const seg of segments) {
-    const parent = doc.getIn(keys, true) as YamlNode | undefined
-    const isSeq =
-      parent !== undefined &&
-      parent !== null &&
-      (parent as { constructor: { name: string } }).constructor.name === 'YAMLSeq'
-    let key: string | number = seg
-    if (isSeq) {
-      if (/^\d+$/.test(seg)) key = Number(seg)
-      else {
-        const plain = doc.getIn(keys) as unknown
-        const rows = (plain as { toJSON?: () => unknown })?.toJSON?.() ?? plain
-        const i = Array.isArray(rows) ? rows.findIndex((r) => (r as { id?: unknown })?.id === seg) : -1
-        if (i < 0) break
-        key = i
-      }
-    }
-    const node = doc.getIn([...keys, key], true) as YamlNode | undefined
-    if (node === undefined || node === null) break
-    keys.push(key)
-    if (node.range) best = node.range[0]
+    let next: unknown
+    if (isSeq(node)) {
+      next = /^\d+$/.test(seg)
+        ? node.items[Number(seg)]
+        : node.items.find((row) => isMap(row) && row.get('id') === seg)
+    } else if (isMap(node)) next = node.get(seg, true)
+    if (!isNode(next)) break
+    node = next
+    if (next.range) best = next.range[0]
   }
   return best
 }
