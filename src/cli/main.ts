@@ -1,11 +1,13 @@
 // The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
 import { Command, CommanderError } from 'commander'
 import { registerAudit } from './audit.ts'
+import { registerBatch } from './batch.ts'
 import { registerDb } from './db.ts'
 import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
 import { registerScore, UsageError } from './score.ts'
 import { registerServe } from './serve.ts'
+import { registerTables } from './tables.ts'
 
 const program = new Command()
   .name('jifen')
@@ -19,6 +21,8 @@ registerOpenapi(program)
 registerKeys(program)
 registerAudit(program)
 registerDb(program)
+registerTables(program)
+registerBatch(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -313,6 +313,15 @@ export class RulesetService {
   }
 
   /**
+   * Validates a draft as creating it would (schema after resolution, compilation, overlapping
+   * windows) without writing anything: `jifen tables validate`. Throws the same AppError.
+   */
+  async check(source: TableSource): Promise<{ table: Table; sha256: string; warnings: FieldError[] }> {
+    const { table, compiled, warnings } = await this.validate(source)
+    return { table, sha256: compiled.sha256, warnings }
+  }
+
+  /**
    * Two published tables of one scheme and jurisdiction may not be in force on the same day, with one
    * exception: a newer version of the same table supersedes the older from its validFrom (the registry
    * takes the latest validFrom, then the highest version), which is how provisional values get replaced.
