@@ -37,9 +37,4 @@ export class CompiledGate {
     const at = this.onlyDate === null ? asOf : env.dateOf(this.onlyDate)
     return { id: g.id, label: g.label, passed, reason, ref: g.ref, provisional: g.provisional, at }
   }
-
-  /** test and explain at once (callers that want the row) */
-  run(env: Env, asOf: string): GateResult {
-    return this.explain(env, this.test(env), asOf)
-  }
 }
