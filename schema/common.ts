@@ -1,6 +1,6 @@
 // Shared value shapes: calendar dates, months, GB/T 2260 region codes.
 import { z } from 'zod'
-import { isCalendarDate, isCalendarMonth } from '../scoring/calendar.ts'
+import { isCalendarDate, isCalendarMonth } from '../lib/calendar.ts'
 
 export const DateStringSchema = z
   .string()

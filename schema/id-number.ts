@@ -1,5 +1,5 @@
 // GB 11643-1999 citizen ID numbers: checksum, embedded birth date, masking.
-import { isCalendarDate } from '../scoring/calendar.ts'
+import { isCalendarDate } from '../lib/calendar.ts'
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK_CHARS = '10X98765432'

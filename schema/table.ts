@@ -327,9 +327,86 @@ export const TableSourceSchema = z
 export type TableSource = z.output<typeof TableSourceSchema>
 export type TableSourceInput = z.input<typeof TableSourceSchema>
 
-/** A resolved table: any patch applied. This is what is hashed, stored and compiled. */
-export const TableSchema = z
-  .object({ ...tableFields, extends: z.string().optional() })
+const {
+  scheme: _scheme,
+  layers,
+  items,
+  deductions,
+  vetoes,
+  entitlements,
+  routes,
+  pointsSettlement,
+  priorityTiers,
+  household,
+  ...headerFields
+} = tableFields
+
+/** What every resolved table carries whatever its scheme: identity, period, reference, dates, gates. */
+const tableHeader = { ...headerFields, extends: z.string().optional() }
+
+/**
+ * A section of another scheme: always empty. It stays in the parsed table (as [] or null) because a
+ * table's content hash is over every section, so that tables published before the union keep their
+ * hash; a table cannot fill it.
+ */
+const noRows = z.array(z.never()).max(0).default([]).meta({ description: 'not a section of this scheme' })
+const noSection = z.null().default(null).meta({ description: 'not a section of this scheme' })
+const otherSections = {
+  layers: noRows,
+  items: noRows,
+  deductions: noRows,
+  vetoes: noRows,
+  entitlements: noRows,
+  routes: noRows,
+  priorityTiers: noRows,
+  pointsSettlement: noSection,
+  household: noSection,
+}
+
+export const PointsTableSchema = z
+  .object({
+    ...tableHeader,
+    ...otherSections,
+    scheme: z.literal('points'),
+    layers,
+    items,
+    deductions,
+    vetoes,
+  })
   .strict()
+  .meta({ id: 'PointsTable' })
+
+export const PermitTableSchema = z
+  .object({ ...tableHeader, ...otherSections, scheme: z.literal('residence-permit'), entitlements })
+  .strict()
+  .meta({ id: 'PermitTable' })
+
+export const SettlementTableSchema = z
+  .object({ ...tableHeader, ...otherSections, scheme: z.literal('settlement'), routes, pointsSettlement })
+  .strict()
+  .meta({ id: 'SettlementTable' })
+
+export const AdmissionTableSchema = z
+  .object({
+    ...tableHeader,
+    ...otherSections,
+    scheme: z.literal('admission'),
+    priorityTiers,
+    household,
+  })
+  .strict()
+  .meta({ id: 'AdmissionTable' })
+
+/**
+ * A resolved table: any patch applied. This is what is hashed, stored and compiled. Each scheme has
+ * its own sections over the shared header (scoring/schemes/<scheme> reads them).
+ */
+export const TableSchema = z
+  .discriminatedUnion('scheme', [
+    PointsTableSchema,
+    PermitTableSchema,
+    SettlementTableSchema,
+    AdmissionTableSchema,
+  ])
   .meta({ id: 'Table' })
 export type Table = z.output<typeof TableSchema>

@@ -5,37 +5,9 @@ export type DayNumber = number
 /** A calendar month as year * 12 + (month - 1). */
 export type MonthIndex = number
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
-const MONTH_RE = /^(\d{4})-(\d{2})$/
+import { daysInMonth, isLeapYear } from '../lib/calendar.ts'
 
-export function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
-}
-
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-export function daysInMonth(year: number, month: number): number {
-  return month === 2 && isLeapYear(year) ? 29 : MONTH_DAYS[month - 1]
-}
-
-/** True when `s` is a real calendar date written YYYY-MM-DD (2023-02-30 is not). */
-export function isCalendarDate(s: string): boolean {
-  const m = DATE_RE.exec(s)
-  if (!m) return false
-  const y = Number(m[1])
-  const mo = Number(m[2])
-  const d = Number(m[3])
-  return y >= 1900 && y <= 2200 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo)
-}
-
-/** True when `s` is a real month written YYYY-MM. */
-export function isCalendarMonth(s: string): boolean {
-  const m = MONTH_RE.exec(s)
-  if (!m) return false
-  const y = Number(m[1])
-  const mo = Number(m[2])
-  return y >= 1900 && y <= 2200 && mo >= 1 && mo <= 12
-}
+export { daysInMonth, isCalendarDate, isCalendarMonth, isLeapYear } from '../lib/calendar.ts'
 
 /** Day number of a civil date by H. Hinnant's days_from_civil (integer arithmetic; Date objects are slow). */
 function daysFromCivil(year: number, month: number, day: number): DayNumber {

@@ -1,4 +1,5 @@
 // Hand-computed table cases (the *.cases.yaml beside each table): evaluate one and list its checks.
+import { z } from 'zod'
 import { ApplicantSchema } from '../schema/applicant.ts'
 import { HouseholdSchema } from '../schema/household.ts'
 import type { PointsResult } from '../schema/result.ts'
@@ -7,33 +8,60 @@ import type { EvalContext } from './compile.ts'
 import type { TableRegistry } from './registry.ts'
 import { evaluateAdmission, evaluatePermit, evaluateSettlement } from './schemes.ts'
 
-export interface TableCase {
-  name: string
-  /** a known gap: the case documents what policy says and why the engine does not yet do it */
-  todo?: string
-  jurisdiction: string
-  asOf: string
-  dates?: Record<string, string>
-  applicant?: unknown
-  household?: unknown
-  expect: {
-    table?: string
-    error?: string
-    total?: number
-    items?: Record<string, number>
-    layers?: Record<string, number>
-    eligible?: boolean
-    frozenUntil?: string | null
-    gates?: Record<string, boolean>
-    provisionalRows?: string[]
-    entitlements?: Record<string, boolean>
-    routes?: Record<string, boolean>
-    pointsSettlement?: boolean
-    priorityTier?: string | null
-    points?: number | null
-    scoringParent?: number | null
-  }
-}
+const checksOf = <T extends z.ZodType>(value: T) =>
+  z
+    .record(z.string().min(1), value)
+    .refine((r) => Object.keys(r).length > 0, { message: 'lists no row: it would check nothing' })
+
+/**
+ * What a case may expect. Strict: a misspelt key (`totl: 999`) is an error, not a check of nothing.
+ * At least one value must be checked.
+ */
+export const CaseExpectSchema = z
+  .object({
+    table: z.string().min(1).optional(),
+    /** the evaluation fails with a message containing this text */
+    error: z.string().min(1).optional(),
+    total: z.number().optional(),
+    items: checksOf(z.number()).optional(),
+    layers: checksOf(z.number()).optional(),
+    eligible: z.boolean().optional(),
+    frozenUntil: z.string().nullable().optional(),
+    gates: checksOf(z.boolean()).optional(),
+    provisionalRows: z.array(z.string()).optional(),
+    entitlements: checksOf(z.boolean()).optional(),
+    routes: checksOf(z.boolean()).optional(),
+    pointsSettlement: z.boolean().optional(),
+    priorityTier: z.string().nullable().optional(),
+    points: z.number().nullable().optional(),
+    scoringParent: z.number().int().nullable().optional(),
+  })
+  .strict()
+  .refine((e) => Object.values(e).some((v) => v !== undefined), {
+    message: 'expects nothing: a case must check at least one value',
+  })
+
+export const TableCaseSchema = z
+  .object({
+    name: z.string().min(1),
+    /** a known gap: the case documents what policy says and why the engine does not yet do it */
+    todo: z.string().min(1).optional(),
+    jurisdiction: z.string().min(1),
+    asOf: z.string().min(1),
+    dates: z.record(z.string(), z.string()).optional(),
+    /** checked by the applicant schema (strict) when the case runs */
+    applicant: z.unknown().optional(),
+    household: z.unknown().optional(),
+    expect: CaseExpectSchema,
+  })
+  .strict()
+  .refine((c) => (c.applicant === undefined) !== (c.household === undefined), {
+    message: 'a case has an applicant or a household',
+  })
+export type TableCase = z.output<typeof TableCaseSchema>
+
+/** A `*.cases.yaml` file: its cases, nothing else. */
+export const CaseFileSchema = z.object({ cases: z.array(TableCaseSchema).min(1) }).strict()
 
 export interface CaseCheck {
   what: string

@@ -1,54 +1,21 @@
 // Table compiler: turns a resolved table into rule objects once, at load, so evaluation never reads YAML.
 import type { Applicant } from '../schema/applicant.ts'
-import type { DeductionResult, GateResult, LayerResult, PointsResult, RulesetRef } from '../schema/result.ts'
+import type { PointsResult, RulesetRef } from '../schema/result.ts'
 import type { Table } from '../schema/table.ts'
-import { type DayNumber, fromDay, toDay } from './calendar.ts'
-import {
-  type CompiledCondition,
-  compileCondition,
-  type FactScope,
-  stringsUnder,
-  TableCompileError,
-} from './conditions.ts'
-import { type EvalContext, householdScope, personEnv, personScope } from './env.ts'
-import { fromScaled, toScaled } from './exact.ts'
-import { freezeLastDay, groupsFor } from './facts.ts'
+import type { CompiledTable, SchemeParts, TableProblems } from './compiled.ts'
+import { type FactScope, stringsUnder, TableCompileError } from './conditions.ts'
+import { type EvalContext, householdScope, personScope } from './env.ts'
+import { groupsFor } from './facts.ts'
 import { CompiledGate } from './gates.ts'
-import { contentSha256, factsSha256 } from './hash.ts'
-import { CompiledItem, ItemRow } from './items.ts'
+import { contentSha256 } from './hash.ts'
+import * as admission from './schemes/admission/index.ts'
+import * as points from './schemes/points/index.ts'
+import * as permit from './schemes/residence-permit/index.ts'
+import * as settlement from './schemes/settlement/index.ts'
 
+export type { CompiledTable, PointsParts, SchemeParts, TableProblems } from './compiled.ts'
 export { type EvalContext, EvaluationError } from './env.ts'
 export { CompiledGate } from './gates.ts'
-
-/** Checks that can be made without an applicant; errors stop publication, warnings are shown. */
-export interface TableProblems {
-  errors: { path: string; message: string }[]
-  warnings: { path: string; message: string }[]
-}
-
-/** Compiled non-item parts: permit entitlements, settlement routes, admission priority tiers. */
-export interface SchemeParts {
-  entitlements: { e: Table['entitlements'][number]; cond: CompiledCondition | null }[]
-  routes: { r: Table['routes'][number]; gates: CompiledGate[] }[]
-  pointsSettlementGates: CompiledGate[]
-  tiers: { t: Table['priorityTiers'][number]; cond: CompiledCondition }[]
-}
-
-/** A table compiled once: its identity, its hash and its evaluators. */
-export interface CompiledTable {
-  table: Table
-  sha256: string
-  ref: RulesetRef
-  scope: FactScope
-  items: readonly CompiledItem[]
-  gates: readonly CompiledGate[]
-  parts: SchemeParts
-  /** the fact groups this table's rules read: only those are derived per evaluation */
-  factGroups: number
-  warnings: TableProblems['warnings']
-  /** Points of one person: the per-item breakdown, layers, deductions, gates (points tables only). */
-  evaluatePoints(applicant: Applicant, ctx: EvalContext): PointsResult
-}
 
 function checkIds(rows: readonly { id: string }[], path: string): void {
   const seen = new Set<string>()
@@ -67,38 +34,12 @@ export function compileTable(table: Table): CompiledTable {
   checkIds(table.gates, 'gates')
   checkIds(table.routes, 'routes')
   checkIds(table.entitlements, 'entitlements')
-  const items = table.items.map((item, i) => {
-    const layerIndex = table.layers.findIndex((l) => l.id === item.layer)
-    if (layerIndex < 0) throw new TableCompileError(`items[${i}].layer`, `unknown layer "${item.layer}"`)
-    return new CompiledItem(item, person, layerIndex, `items[${i}]`)
-  })
-  table.layers.forEach((layer, i) => {
-    let reachable = 0
-    for (const c of items) if (c.layerIndex === i) reachable += c.reachable()
-    if (reachable < toScaled(layer.cap)) {
-      warnings.push({
-        path: `layers[${i}].cap`,
-        message: `layer ${layer.id} cap ${layer.cap} cannot be reached by its items (at most ${fromScaled(reachable)})`,
-      })
-    }
-  })
+  const { items, points: pointsParts } = points.compile(table, person, warnings)
   const gates = table.gates.map((g, i) => new CompiledGate(g, scope, `gates[${i}]`))
   const parts: SchemeParts = {
-    entitlements: table.entitlements.map((e, i) => ({
-      e,
-      cond: e.when ? compileCondition(e.when, scope, `entitlements[${i}].when`) : null,
-    })),
-    routes: table.routes.map((r, i) => ({
-      r,
-      gates: r.gates.map((g, j) => new CompiledGate(g, scope, `routes[${i}].gates[${j}]`)),
-    })),
-    pointsSettlementGates: (table.pointsSettlement?.gates ?? []).map(
-      (g, i) => new CompiledGate(g, scope, `pointsSettlement.gates[${i}]`),
-    ),
-    tiers: table.priorityTiers.map((t, i) => ({
-      t,
-      cond: compileCondition(t.when, scope, `priorityTiers[${i}].when`),
-    })),
+    entitlements: permit.compile(table, scope),
+    ...settlement.compile(table, scope),
+    tiers: admission.compile(table, scope),
   }
   const sha256 = contentSha256(table)
   const ref: RulesetRef = {
@@ -111,152 +52,24 @@ export function compileTable(table: Table): CompiledTable {
     validTo: table.validTo,
     provisional: table.provisional,
   }
-  const layerCaps = table.layers.map((l) => toScaled(l.cap))
-  // admission results also report the scoring parent's insurance and residence months
+  // admission results also report the scoring parent's tie-break facts
   const factGroups = groupsFor([
     ...stringsUnder('fact', table),
-    ...(table.scheme === 'admission' ? ['insurance.ningbo.months', 'residence.months'] : []),
+    ...(table.scheme === 'admission' ? admission.TIE_BREAK_FACTS : []),
   ])
-  const deductions = table.deductions.map((d) => ({ ...d, pts: toScaled(d.points) }))
-  const hasGroups = items.some((c) => c.item.highestOfGroup !== undefined)
-  const freezeRef = table.deductions.find((d) => d.freezeMonths > 0)
-  const freezeProvisional = table.deductions.some((d) => d.freezeMonths > 0 && d.provisional)
-
-  function evaluatePoints(applicant: Applicant, ctx: EvalContext): PointsResult {
-    if (table.scheme !== 'points') throw new Error(`${table.id} is a ${table.scheme} table`)
-    const asOf = toDay(ctx.asOf)
-    const jurisdiction = ctx.jurisdiction ?? table.jurisdiction
-    const env = personEnv(applicant, table, asOf, jurisdiction, ctx, factGroups)
-    const n = items.length
-    const outcomes = new Array(n)
-    const after = new Array<number>(n)
-    for (let i = 0; i < n; i++) {
-      const o = items[i].run(env)
-      outcomes[i] = o
-      after[i] = Math.min(o.before, items[i].cap)
-    }
-    // highest-only across items: within a group only the best item counts (the first on a tie)
-    const superseded: (string | null)[] | null = hasGroups ? new Array(n).fill(null) : null
-    if (superseded !== null) {
-      const bestOfGroup = new Map<string, number>()
-      for (let i = 0; i < n; i++) {
-        const g = items[i].item.highestOfGroup
-        if (g === undefined) continue
-        const best = bestOfGroup.get(g)
-        if (best === undefined || after[i] > after[best]) bestOfGroup.set(g, i)
-      }
-      for (let i = 0; i < n; i++) {
-        const g = items[i].item.highestOfGroup
-        const best = g === undefined ? i : bestOfGroup.get(g)!
-        if (best !== i) {
-          superseded[i] = items[best].item.id
-          after[i] = 0
-        }
-      }
-    }
-    const layerBefore = new Array<number>(layerCaps.length).fill(0)
-    for (let i = 0; i < n; i++) layerBefore[items[i].layerIndex] += after[i]
-    const layers: LayerResult[] = []
-    let total = 0
-    for (let i = 0; i < layerCaps.length; i++) {
-      const capped = Math.min(layerBefore[i], layerCaps[i])
-      total += capped
-      const l = table.layers[i]
-      layers.push({
-        id: l.id,
-        label: l.label,
-        pointsBeforeCap: fromScaled(layerBefore[i]),
-        points: fromScaled(capped),
-        cap: l.cap,
-      })
-    }
-    const provisionalRows: string[] = []
-    const itemResults: ItemRow[] = []
-    for (let i = 0; i < n; i++) {
-      const o = outcomes[i]
-      // listed when a provisional value gave points, or a provisional band/tier/category decided
-      // them (even a 0); an item outranked in its highest-only group used nothing
-      const supersededBy = superseded === null ? null : superseded[i]
-      if (supersededBy === null && ((o.provisional && o.before > 0) || o.matchedProvisional)) {
-        provisionalRows.push(items[i].item.id)
-      }
-      itemResults.push(new ItemRow(items[i], env, o, fromScaled(after[i]), supersededBy))
-    }
-    const deductionResults: DeductionResult[] = []
-    let frozenUntil: DayNumber | null = null
-    for (const rec of applicant.records) {
-      const day = toDay(rec.date)
-      if (day > asOf) continue
-      for (const d of deductions) {
-        if (d.record !== rec.kind) continue
-        const last = d.freezeMonths > 0 ? freezeLastDay(day, d.freezeMonths) : null
-        if (last !== null && last >= asOf && (frozenUntil === null || last > frozenUntil)) frozenUntil = last
-        total -= d.pts
-        // two records of one kind apply one deduction row twice: list the row once
-        if (d.provisional && !provisionalRows.includes(d.id)) provisionalRows.push(d.id)
-        deductionResults.push({
-          id: d.id,
-          label: d.label,
-          recordDate: rec.date,
-          points: d.points,
-          frozenUntil: last === null ? null : fromDay(last),
-          ref: d.ref,
-          provisional: d.provisional,
-        })
-      }
-    }
-    const at = ctx.asOf
-    const gateResults: GateResult[] = []
-    for (const g of gates) gateResults.push(g.run(env, at))
-    for (const v of table.vetoes) {
-      const hits: string[] = []
-      for (const r of applicant.records) if (r.kind === v.record && toDay(r.date) <= asOf) hits.push(r.date)
-      gateResults.push({
-        id: v.id,
-        label: v.label,
-        passed: hits.length === 0,
-        reason: hits.length === 0 ? '无一票否决记录' : `一票否决：${hits.join('、')} 的记录`,
-        ref: v.ref,
-        provisional: v.provisional,
-        at,
-      })
-    }
-    if (freezeRef !== undefined) {
-      gateResults.push({
-        id: 'not_frozen',
-        label: '积分未被冻结',
-        passed: frozenUntil === null,
-        reason:
-          frozenUntil === null
-            ? '计算日无冻结'
-            : `积分冻结至 ${fromDay(frozenUntil)}（含），冻结期间不得用于申请`,
-        ref: freezeRef.ref,
-        provisional: freezeProvisional,
-        at,
-      })
-    }
-    let eligible = true
-    for (const g of gateResults) {
-      if (g.provisional && !provisionalRows.includes(g.id)) provisionalRows.push(g.id)
-      eligible &&= g.passed
-    }
-    return {
-      scheme: 'points',
-      jurisdiction,
-      asOf: ctx.asOf,
-      total: fromScaled(total),
-      layers,
-      items: itemResults,
-      deductions: deductionResults,
-      frozenUntil: frozenUntil === null ? null : fromDay(frozenUntil),
-      eligible,
-      gates: gateResults,
-      provisional: provisionalRows.length > 0 || table.provisional,
-      provisionalRows,
-      ruleset: ref,
-      factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
-    }
+  const compiled: CompiledTable = {
+    table,
+    sha256,
+    ref,
+    scope,
+    items,
+    gates,
+    parts,
+    points: pointsParts,
+    factGroups,
+    warnings,
+    evaluatePoints: (applicant: Applicant, ctx: EvalContext): PointsResult =>
+      points.evaluate(compiled, applicant, ctx),
   }
-
-  return { table, sha256, ref, scope, items, gates, parts, factGroups, warnings, evaluatePoints }
+  return compiled
 }

@@ -24,50 +24,17 @@ export class CompiledGate {
     this.onlyDate = dates.length === 1 ? dates[0] : null
   }
 
-  run(env: Env, asOf: string): GateRow {
-    const at = this.onlyDate === null ? asOf : env.dateOf(this.onlyDate)
-    return new GateRow(this, env, this.cond.test(env), at)
+  /** whether the gate passes: all that scoring needs */
+  test(env: Env): boolean {
+    return this.cond.test(env)
   }
 
-  explain(env: Env, passed: boolean): string {
+  /** The gate's row of a breakdown, as plain data, with its reason in words. */
+  explain(env: Env, passed: boolean, asOf: string): GateResult {
+    const g = this.gate
     const facts = this.cond.explain(env)
-    if (passed) return `满足：${facts}`
-    return `${this.gate.failReason ? `${this.gate.failReason}：` : '不满足：'}${facts}`
-  }
-}
-
-/**
- * One gate's outcome. Its `reason` is rendered when read (serialised, validated, compared):
- * toJSON includes it, while work that only needs pass/fail never builds the text.
- */
-export class GateRow implements GateResult {
-  readonly id: string
-  readonly label: string
-  readonly ref: string
-  readonly provisional: boolean
-  readonly #compiled: CompiledGate
-  readonly #env: Env
-
-  constructor(
-    compiled: CompiledGate,
-    env: Env,
-    readonly passed: boolean,
-    readonly at: string,
-  ) {
-    this.id = compiled.gate.id
-    this.label = compiled.gate.label
-    this.ref = compiled.gate.ref
-    this.provisional = compiled.gate.provisional
-    this.#compiled = compiled
-    this.#env = env
-  }
-
-  get reason(): string {
-    return this.#compiled.explain(this.#env, this.passed)
-  }
-
-  toJSON(): GateResult {
-    const { id, label, passed, reason, ref, provisional, at } = this
-    return { id, label, passed, reason, ref, provisional, at }
+    const reason = passed ? `满足：${facts}` : `${g.failReason ? `${g.failReason}：` : '不满足：'}${facts}`
+    const at = this.onlyDate === null ? asOf : env.dateOf(this.onlyDate)
+    return { id: g.id, label: g.label, passed, reason, ref: g.ref, provisional: g.provisional, at }
   }
 }

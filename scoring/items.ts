@@ -13,9 +13,8 @@ import {
 import { fromScaled, perUnitScaled, toScaled } from './exact.ts'
 import type { FactDef } from './facts.ts'
 
-/** What an item's rule gave, before the item cap (all points in 1/10,000). */
+/** What an item's rule gave, before the item cap (all points in 1/10,000): numbers and flags only. */
 export interface ItemOutcome {
-  value: ItemResult['value']
   before: number
   /** the item, or the band/tier/category/step it matched, is provisional */
   provisional: boolean
@@ -27,15 +26,8 @@ export interface ItemOutcome {
   excluded: boolean
 }
 
-function outcome(
-  value: ItemResult['value'],
-  before: number,
-  provisional: boolean,
-  matched: boolean,
-  pick: number,
-): ItemOutcome {
+function outcome(before: number, provisional: boolean, matched: boolean, pick: number): ItemOutcome {
   return {
-    value,
     before,
     provisional: provisional || matched,
     matchedProvisional: matched,
@@ -47,6 +39,8 @@ function outcome(
 /** The rule of one item kind. Implementations are classes so that evaluation allocates no closures. */
 interface Rule {
   score(env: Env): ItemOutcome
+  /** the raw fact(s) the item scored, as the breakdown shows them (built only when explaining) */
+  value(env: Env, pick: number): ItemResult['value']
   explain(env: Env, o: ItemOutcome): string
   /** the most points the rule can give (before the item cap), for "cap cannot be reached" checks */
   maxPoints(): number
@@ -99,20 +93,7 @@ class PerUnitRule implements Rule {
 
   score(env: Env): ItemOutcome {
     let before = 0
-    let value: ItemResult['value']
-    if (this.terms.length === 1) {
-      const v = env.facts[this.terms[0].index]
-      value = Number.isNaN(v) ? null : v
-      before = this.termPoints(env, this.terms[0])
-    } else {
-      const values: Record<string, number | null> = {}
-      for (const t of this.terms) {
-        const v = env.facts[t.index]
-        values[t.def.name] = Number.isNaN(v) ? null : v
-        before += this.termPoints(env, t)
-      }
-      value = values
-    }
+    for (const t of this.terms) before += this.termPoints(env, t)
     let matched = false
     let bonus = 0
     if (this.steps) {
@@ -123,7 +104,20 @@ class PerUnitRule implements Rule {
         matched ||= s.provisional
       }
     }
-    return outcome(value, before + bonus, this.item.provisional, matched, bonus)
+    return outcome(before + bonus, this.item.provisional, matched, bonus)
+  }
+
+  value(env: Env): ItemResult['value'] {
+    if (this.terms.length === 1) {
+      const v = env.facts[this.terms[0].index]
+      return Number.isNaN(v) ? null : v
+    }
+    const values: Record<string, number | null> = {}
+    for (const t of this.terms) {
+      const v = env.facts[t.index]
+      values[t.def.name] = Number.isNaN(v) ? null : v
+    }
+    return values
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -171,16 +165,15 @@ class BandsRule implements Rule {
       const b = bands[i]
       // the first band that holds the value (NaN is in none)
       if (v >= b.from && v <= b.to) {
-        return outcome(
-          v,
-          Math.max(0, b.pts + b.slope * (v - b.from)),
-          this.item.provisional,
-          b.provisional,
-          i,
-        )
+        return outcome(Math.max(0, b.pts + b.slope * (v - b.from)), this.item.provisional, b.provisional, i)
       }
     }
-    return outcome(Number.isNaN(v) ? null : v, 0, this.item.provisional, false, -1)
+    return outcome(0, this.item.provisional, false, -1)
+  }
+
+  value(env: Env): ItemResult['value'] {
+    const v = env.facts[this.fact.index]
+    return Number.isNaN(v) ? null : v
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -232,9 +225,13 @@ class TiersRule implements Rule {
       const t = this.tiers[i]
       if ((best < 0 || t.pts > this.tiers[best].pts) && t.cond.test(env)) best = i
     }
-    if (best < 0) return outcome(null, 0, this.item.provisional, false, -1)
+    if (best < 0) return outcome(0, this.item.provisional, false, -1)
     const t = this.tiers[best]
-    return outcome(t.label, t.pts, this.item.provisional, t.provisional, best)
+    return outcome(t.pts, this.item.provisional, t.provisional, best)
+  }
+
+  value(_env: Env, pick: number): ItemResult['value'] {
+    return pick < 0 ? null : this.tiers[pick].label
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -263,7 +260,11 @@ class BinaryRule implements Rule {
 
   score(env: Env): ItemOutcome {
     const ok = this.cond.test(env)
-    return outcome(ok, ok ? this.pts : 0, this.item.provisional, false, ok ? 0 : -1)
+    return outcome(ok ? this.pts : 0, this.item.provisional, false, ok ? 0 : -1)
+  }
+
+  value(_env: Env, pick: number): ItemResult['value'] {
+    return pick === 0
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -306,10 +307,13 @@ class CategoryRule implements Rule {
 
   score(env: Env): ItemOutcome {
     const v = env.facts[this.fact.index]
-    const shown = formatFact(this.fact.def, v)
     const c = Number.isNaN(v) ? undefined : this.byValue[v]
-    if (!c) return outcome(shown, 0, this.item.provisional, false, -1)
-    return outcome(shown, c.pts, this.item.provisional, c.provisional, v)
+    if (!c) return outcome(0, this.item.provisional, false, -1)
+    return outcome(c.pts, this.item.provisional, c.provisional, v)
+  }
+
+  value(env: Env): ItemResult['value'] {
+    return formatFact(this.fact.def, env.facts[this.fact.index])
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -374,70 +378,32 @@ export class CompiledItem {
     return o
   }
 
-  explain(env: Env, o: ItemOutcome): string {
-    if (o.excluded && this.when !== null) return `不计分：${this.when.explain(env)}`
-    return this.rule.explain(env, o)
+  /**
+   * The item's row of a breakdown, as plain data: `after` is its points after the item cap and any
+   * highest-only rule, `supersededBy` the item that outranked it in its group.
+   */
+  explain(env: Env, o: ItemOutcome, after: number, supersededBy: string | null): ItemResult {
+    const item = this.item
+    let detail =
+      o.excluded && this.when !== null ? `不计分：${this.when.explain(env)}` : this.rule.explain(env, o)
+    if (o.before > this.cap) detail += `；封顶 ${item.cap}`
+    if (supersededBy !== null) detail += `；同组取最高，计入 ${supersededBy}`
+    return {
+      id: item.id,
+      label: item.label,
+      layer: item.layer,
+      value: this.rule.value(env, o.pick),
+      pointsBeforeCap: fromScaled(o.before),
+      points: fromScaled(after),
+      cap: item.cap ?? null,
+      ref: item.ref,
+      provisional: o.provisional,
+      detail,
+    }
   }
 
   /** the most this item can add to its layer: its cap, or its rule's maximum when lower */
   reachable(): number {
     return Math.min(this.cap, this.rule.maxPoints())
-  }
-}
-
-/**
- * One item of a breakdown. Its `detail` (the arithmetic in words) is rendered when read: a result
- * that is serialised, validated or compared reads it like any field (toJSON includes it), while a
- * population re-score that only reads totals never builds the text. Being a getter, `detail` is
- * not copied by spread or structuredClone: copy a result through JSON (the service does, before
- * storing it).
- */
-export class ItemRow implements ItemResult {
-  readonly id: string
-  readonly label: string
-  readonly layer: string
-  readonly value: ItemResult['value']
-  readonly pointsBeforeCap: number
-  readonly cap: number | null
-  readonly ref: string
-  readonly provisional: boolean
-  readonly #compiled: CompiledItem
-  readonly #env: Env
-  readonly #outcome: ItemOutcome
-  readonly #supersededBy: string | null
-
-  constructor(
-    compiled: CompiledItem,
-    env: Env,
-    o: ItemOutcome,
-    readonly points: number,
-    supersededBy: string | null,
-  ) {
-    const item = compiled.item
-    this.id = item.id
-    this.label = item.label
-    this.layer = item.layer
-    this.value = o.value
-    this.pointsBeforeCap = fromScaled(o.before)
-    this.cap = item.cap ?? null
-    this.ref = item.ref
-    this.provisional = o.provisional
-    this.#compiled = compiled
-    this.#env = env
-    this.#outcome = o
-    this.#supersededBy = supersededBy
-  }
-
-  get detail(): string {
-    const o = this.#outcome
-    let d = this.#compiled.explain(this.#env, o)
-    if (o.before > this.#compiled.cap) d += `；封顶 ${this.cap}`
-    if (this.#supersededBy !== null) d += `；同组取最高，计入 ${this.#supersededBy}`
-    return d
-  }
-
-  toJSON(): ItemResult {
-    const { id, label, layer, value, pointsBeforeCap, points, cap, ref, provisional, detail } = this
-    return { id, label, layer, value, pointsBeforeCap, points, cap, ref, provisional, detail }
   }
 }

@@ -34,6 +34,7 @@ import { PointsService } from './services/points.ts'
 import { Recorder } from './services/recorder.ts'
 import { RulesetService } from './services/rulesets.ts'
 import { SchemeService } from './services/schemes.ts'
+import type { AppState, Services } from './state.ts'
 import { loadShippedTables } from './tables/shipped.ts'
 
 export interface AppOptions {
@@ -59,28 +60,13 @@ export interface AppOptions {
   idHmacSecret?: string
 }
 
-export interface Services {
-  rulesets: RulesetService
-  points: PointsService
-  schemes: SchemeService
-  keys: ApiKeyService
-  audit: AuditService
-}
+export type { AppState, Services } from './state.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** the app's services once started: tests and tools issue keys and read the audit log through them */
     jifen: { services(): Services }
   }
-}
-
-/** What /readyz reports; filled in as start-up proceeds. */
-export interface AppState {
-  migrated: boolean
-  tablesLoaded: boolean
-  publishedRulesets: number
-  storage: Storage | null
-  services: Services | null
 }
 
 const VERSION = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string })

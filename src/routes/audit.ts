@@ -1,7 +1,7 @@
 // The audit log, read-only and paginated by sequence number, for auditors and administrators.
 import type { FastifyInstance } from 'fastify'
 import { AuditPageSchema, AuditQuerySchema } from '../../schema/api.ts'
-import type { Services } from '../app.ts'
+import type { Services } from '../state.ts'
 import { ok, problems, typed } from './common.ts'
 
 export function auditRoutes(app: FastifyInstance, services: () => Services): void {

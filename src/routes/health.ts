@@ -1,7 +1,7 @@
 // Liveness and readiness probes: /healthz answers while the process runs; /readyz once storage and tables are up.
 import type { FastifyInstance } from 'fastify'
 import { HealthSchema, ReadySchema } from '../../schema/api.ts'
-import type { AppState } from '../app.ts'
+import type { AppState } from '../state.ts'
 import { ok, problems, typed } from './common.ts'
 
 export function healthRoutes(app: FastifyInstance, state: AppState): void {

@@ -12,7 +12,7 @@ import {
   PreviewSchema,
   ReplaySchema,
 } from '../../schema/api.ts'
-import type { Services } from '../app.ts'
+import type { Services } from '../state.ts'
 import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
 
 export function pointsRoutes(app: FastifyInstance, services: () => Services): void {

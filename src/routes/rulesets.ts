@@ -12,7 +12,7 @@ import {
   RulesetListSchema,
   RulesetWriteResultSchema,
 } from '../../schema/api.ts'
-import type { Services } from '../app.ts'
+import type { Services } from '../state.ts'
 import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
 
 /**

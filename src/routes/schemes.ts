@@ -5,7 +5,7 @@ import {
   PermitEligibilitySchema,
   SettlementEligibilitySchema,
 } from '../../schema/api.ts'
-import type { Services } from '../app.ts'
+import type { Services } from '../state.ts'
 import { BODY_PROBLEMS, ok, problems, typed } from './common.ts'
 
 export function schemeRoutes(app: FastifyInstance, services: () => Services): void {

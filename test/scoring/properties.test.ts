@@ -1,5 +1,4 @@
-// Property tests over arbitrary valid applicants against the 2022 Ningbo points table (shipped when it
-// loads, else an inline mirror of its shape).
+// Property tests over arbitrary valid applicants against the shipped 2022 Ningbo points table.
 import fc from 'fast-check'
 import t from 'tap'
 import type { Applicant } from '../../schema/applicant.ts'
@@ -8,6 +7,7 @@ import { addMonths, fromDay, fromMonth, fullMonthsBetween, toDay, toMonth } from
 import { compileTable } from '../../scoring/compile.ts'
 import { countInsurance, derivePersonFacts, groupsFor, PERSON_FACTS } from '../../scoring/facts.ts'
 import { factsSha256 } from '../../scoring/hash.ts'
+import { loadShippedTables } from '../../src/tables/shipped.ts'
 import {
   applicant,
   asOf,
@@ -17,16 +17,12 @@ import {
   insurancePeriod,
   region,
 } from './arbitraries.ts'
-import { ningboTable } from './ningbo-mirror.ts'
 
 const RUNS = 300
-const { table, shipped } = ningboTable()
+const table = loadShippedTables().find((t) => t.id === 'ningbo-points-2022')
+if (table === undefined) throw new Error('the shipped ningbo-points-2022 table is missing')
 const compiled = compileTable(table)
 const jurisdiction = fc.constantFrom('330200', '330212', '330203')
-
-t.comment(
-  shipped ? 'using the shipped ningbo-points-2022' : 'shipped table not found: using the inline mirror',
-)
 
 const scaled = (x: number) => Math.round(x * 10_000)
 const evaluate = (a: Applicant, at: string, j: string) =>

@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import t from 'tap'
 import { parse } from 'yaml'
+import { z } from 'zod'
 import type { Scheme } from '../../schema/table.ts'
-import { evaluateCase, type TableCase } from '../../scoring/cases.ts'
+import { CaseFileSchema, evaluateCase } from '../../scoring/cases.ts'
 import { TableRegistry } from '../../scoring/registry.ts'
 import { loadShippedTables, SHIPPED_TABLES_DIR } from '../../src/tables/shipped.ts'
 
@@ -16,8 +17,14 @@ const caseFiles = readdirSync(SHIPPED_TABLES_DIR, { recursive: true, encoding: '
 let total = 0
 for (const file of caseFiles) {
   const scheme = basename(dirname(join(SHIPPED_TABLES_DIR, file))) as Scheme
-  const doc = parse(readFileSync(join(SHIPPED_TABLES_DIR, file), 'utf8')) as { cases: TableCase[] }
+  const parsed = CaseFileSchema.safeParse(parse(readFileSync(join(SHIPPED_TABLES_DIR, file), 'utf8')))
   t.test(relative('.', file), async (ft) => {
+    // a case file that does not validate fails as a whole: a misspelt check would check nothing
+    if (!parsed.success) {
+      ft.fail(`${file} is not a valid case file: ${z.prettifyError(parsed.error)}`)
+      return
+    }
+    const doc = parsed.data
     for (const c of doc.cases) {
       total++
       ft.test(c.name, { todo: c.todo }, async (ct) => {

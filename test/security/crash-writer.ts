@@ -4,7 +4,6 @@
 //
 // Lines on stdout, each written synchronously before the next request starts:
 //   KEY <json headers>     the API key it writes with (the parent retries with it after the crash)
-//   BULK <routes|none>     bulk-writing routes the API offers (none yet: not exercised)
 //   READY
 //   SEND <i> <idempotency key>            about to send request i
 //   ACK <i> <id> <reference> <sha256>     request i was answered 201; sha256 of the canonical result
@@ -54,18 +53,8 @@ async function main(dbPath: string, run: string): Promise<void> {
     logStream: sink,
   })
   // A key of its own, named per run: key names are never reused, and the database outlives this process.
-  const issueKey = (helper as Record<string, unknown>).issueKey as
-    | ((app: FastifyInstance, scopes: string[], name: string) => Promise<string>)
-    | undefined
-  const auth = issueKey
-    ? { authorization: `Bearer ${await issueKey(app, ['police'], `crash-writer-${run}`)}` }
-    : {}
+  const auth = { authorization: `Bearer ${await helper.issueKey(app, ['police'], `crash-writer-${run}`)}` }
   line(`KEY ${JSON.stringify(auth)}`)
-  const bulk = app
-    .printRoutes({ commonPrefix: false })
-    .split('\n')
-    .filter((l) => /applications|bulk|batch/.test(l) && /POST/.test(l))
-  line(`BULK ${bulk.length > 0 ? bulk.map((l) => l.trim()).join(' ') : 'none'}`)
   line('READY')
   for (let i = 0; ; i++) {
     const key = idempotencyKey(run, i)

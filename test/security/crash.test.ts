@@ -38,7 +38,6 @@ interface Ack {
 
 interface WriterRun {
   auth: Record<string, string>
-  bulk: string
   sent: { i: number; key: string }[]
   acks: Ack[]
   signal: NodeJS.Signals | null
@@ -52,7 +51,7 @@ function runWriter(dbPath: string, run: string, minAcks: number, extraMs: number
       cwd: projectRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    const out: WriterRun = { auth: {}, bulk: '', sent: [], acks: [], signal: null, stderr: '' }
+    const out: WriterRun = { auth: {}, sent: [], acks: [], signal: null, stderr: '' }
     let buffered = ''
     let killing = false
     // only a guard against a writer that hangs: on a loaded machine reaching minAcks takes a while
@@ -60,7 +59,6 @@ function runWriter(dbPath: string, run: string, minAcks: number, extraMs: number
     const take = (l: string) => {
       const [tag, ...rest] = l.split(' ')
       if (tag === 'KEY') out.auth = JSON.parse(rest.join(' '))
-      else if (tag === 'BULK') out.bulk = rest.join(' ')
       else if (tag === 'SEND') out.sent.push({ i: Number(rest[0]), key: rest[1] })
       else if (tag === 'ACK') {
         const [i, id, reference, sha256] = rest
@@ -133,7 +131,6 @@ t.test('a writer killed with SIGKILL at random points loses no acknowledged reco
       async (tt) => {
         tt.equal(w.signal, 'SIGKILL', `the writer died of SIGKILL${w.stderr ? `; stderr: ${w.stderr}` : ''}`)
         tt.ok(w.acks.length >= minAcks, `${w.acks.length} acknowledged`)
-        if (r === 0) tt.comment(`bulk routes: ${w.bulk}`)
         acked.push(...w.acks)
 
         // The restarted service: every acknowledged record is there and replays identically.

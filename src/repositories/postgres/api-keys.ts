@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { apiKeys } from '../../../schema/db-pg.ts'
 import type { Scope } from '../../security/api-keys.ts'
 import type { ApiKeyRepository, StoredApiKey } from '../types.ts'
-import type { PgDb } from './database.ts'
+import type { PgDb } from './db.ts'
 
 type Row = typeof apiKeys.$inferSelect
 

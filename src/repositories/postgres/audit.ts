@@ -3,7 +3,7 @@ import { asc, eq, gt, sql } from 'drizzle-orm'
 import { auditHead, auditLog } from '../../../schema/db-pg.ts'
 import { type AuditEntry, chainEntry } from '../../security/audit-chain.ts'
 import type { AuditPage, AuditRepository } from '../types.ts'
-import type { PgDb } from './database.ts'
+import type { PgDb } from './db.ts'
 
 type Row = typeof auditLog.$inferSelect
 

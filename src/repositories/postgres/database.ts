@@ -1,7 +1,7 @@
 // The PostgreSQL backend (drizzle over node-postgres): a pool, migrations under an advisory lock, and LISTEN for table changes.
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
 import * as tables from '../../../schema/db-pg.ts'
@@ -9,11 +9,12 @@ import { projectRoot } from '../../project-root.ts'
 import type { DumpRow, Storage, WriteTx } from '../types.ts'
 import { PgApiKeyRepository } from './api-keys.ts'
 import { PgAuditRepository } from './audit.ts'
+import type { PgDb } from './db.ts'
 import { PgIdempotencyRepository } from './idempotency.ts'
 import { PgRecordRepository } from './records.ts'
 import { PgRulesetRepository, TABLES_CHANNEL } from './rulesets.ts'
 
-export type PgDb = NodePgDatabase<typeof tables>
+export type { PgDb }
 
 /** Found from the project root, like SQLite's, so that it survives bundling. */
 export const PG_MIGRATIONS_DIR = join(projectRoot, 'schema', 'migrations-pg')

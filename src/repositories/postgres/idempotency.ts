@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
 import { idempotencyKeys } from '../../../schema/db-pg.ts'
 import type { IdempotencyRepository, StoredIdempotencyKey, StoredResponse } from '../types.ts'
-import type { PgDb } from './database.ts'
+import type { PgDb } from './db.ts'
 
 type Row = typeof idempotencyKeys.$inferSelect
 

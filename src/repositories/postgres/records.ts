@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm'
 import { evaluations } from '../../../schema/db-pg.ts'
 import type { Scheme } from '../../../schema/table.ts'
 import { type NewRecord, type RecordRepository, type StoredRecord, TablesChangedError } from '../types.ts'
-import type { PgDb } from './database.ts'
+import type { PgDb } from './db.ts'
 
 type Row = typeof evaluations.$inferSelect
 

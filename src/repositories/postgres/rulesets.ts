@@ -4,7 +4,7 @@ import { rulesets, tableGeneration } from '../../../schema/db-pg.ts'
 import type { Scheme, Table } from '../../../schema/table.ts'
 import { rulesetId } from '../sqlite/rulesets.ts'
 import type { NewRuleset, RulesetFilter, RulesetRepository, StoredRuleset } from '../types.ts'
-import type { PgDb } from './database.ts'
+import type { PgDb } from './db.ts'
 
 type Row = typeof rulesets.$inferSelect
 

@@ -3,7 +3,7 @@ import { asc, desc, gt, sql } from 'drizzle-orm'
 import { auditLog } from '../../../schema/db.ts'
 import { type AuditEntry, chainEntry } from '../../security/audit-chain.ts'
 import type { AuditPage, AuditRepository } from '../types.ts'
-import type { Db } from './database.ts'
+import type { Db } from './db.ts'
 
 type Row = typeof auditLog.$inferSelect
 

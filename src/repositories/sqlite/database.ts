@@ -4,19 +4,20 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { asc, eq } from 'drizzle-orm'
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as tables from '../../../schema/db.ts'
 import { projectRoot } from '../../project-root.ts'
 import type { DumpRow, Storage, WriteTx } from '../types.ts'
 import { SqliteApiKeyRepository } from './api-keys.ts'
 import { SqliteAuditRepository } from './audit.ts'
+import type { Db } from './db.ts'
 import { GroupCommitter, type UnitTx } from './group-commit.ts'
 import { SqliteIdempotencyRepository } from './idempotency.ts'
 import { SqliteRecordRepository } from './records.ts'
 import { SqliteRulesetRepository } from './rulesets.ts'
 
-export type Db = BetterSQLite3Database<typeof tables>
+export type { Db } from './db.ts'
 
 /** Found from the project root, not import.meta.url of this file, so that it survives compilation. */
 export const MIGRATIONS_DIR = join(projectRoot, 'schema', 'migrations')

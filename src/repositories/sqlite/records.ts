@@ -4,7 +4,7 @@ import { evaluations, tableGeneration } from '../../../schema/db.ts'
 import type { Scheme } from '../../../schema/table.ts'
 import { formatReference } from '../reference.ts'
 import { type NewRecord, type RecordRepository, type StoredRecord, TablesChangedError } from '../types.ts'
-import type { Db } from './database.ts'
+import type { Db } from './db.ts'
 
 type Row = typeof evaluations.$inferSelect
 

@@ -3,7 +3,7 @@ import { and, eq, type SQL, sql } from 'drizzle-orm'
 import { rulesets, tableGeneration } from '../../../schema/db.ts'
 import type { Scheme, Table } from '../../../schema/table.ts'
 import type { NewRuleset, RulesetFilter, RulesetRepository, StoredRuleset } from '../types.ts'
-import type { Db } from './database.ts'
+import type { Db } from './db.ts'
 
 type Row = typeof rulesets.$inferSelect
 

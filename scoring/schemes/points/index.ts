@@ -1,0 +1,357 @@
+// The points scheme: its table and result schemas, compile, score (numbers only) and explain (the plain JSON breakdown).
+import type { Applicant } from '../../../schema/applicant.ts'
+import type {
+  DeductionResult,
+  GateResult,
+  LayerResult,
+  PointsResult,
+  RulesetRef,
+} from '../../../schema/result.ts'
+import type { Table } from '../../../schema/table.ts'
+import { type DayNumber, fromDay, toDay } from '../../calendar.ts'
+import type { CompiledTable, PointsParts, TableProblems } from '../../compiled.ts'
+import { type Env, type FactScope, TableCompileError } from '../../conditions.ts'
+import { type EvalContext, personEnv } from '../../env.ts'
+import { fromScaled, toScaled } from '../../exact.ts'
+import { freezeLastDay } from '../../facts.ts'
+import { factsSha256 } from '../../hash.ts'
+import { CompiledItem, type ItemOutcome } from '../../items.ts'
+
+export { PointsResultSchema as ResultSchema } from '../../../schema/result.ts'
+export { PointsTableSchema as TableSchema } from '../../../schema/table.ts'
+
+export const SCHEME = 'points'
+
+/** ItemOutcome flags packed per item in a PointsOutcome. */
+export const ITEM_PROVISIONAL = 1
+export const ITEM_MATCHED_PROVISIONAL = 2
+export const ITEM_EXCLUDED = 4
+
+/**
+ * What `score()` returns: numbers and flags, nothing that refers back to the applicant or the table.
+ * Points are integers of 1/10,000 point (scoring/exact.ts); per-item arrays follow the table's item
+ * order, per-layer arrays its layer order. A population run reads `total` and `eligible` and never
+ * builds text; `explain()` turns an outcome into the breakdown callers see.
+ */
+export interface PointsOutcome {
+  scheme: 'points'
+  asOf: string
+  jurisdiction: string
+  total: number
+  eligible: boolean
+  /** some row that contributed is provisional, or the table itself is */
+  provisional: boolean
+  /** last day of a freeze in force on the as-of date (a day number), or null */
+  frozenUntil: DayNumber | null
+  /** per item: points before the item cap (0 when the item's `when` did not hold) */
+  before: number[]
+  /** per item: points after the item cap and any highest-only group */
+  points: number[]
+  /** per item: the band, tier, category or step picked (-1: none) */
+  pick: number[]
+  /** per item: ITEM_* flags */
+  flags: number[]
+  /** per item: the item that outranked it in its highest-only group (-1: none) */
+  supersededBy: number[]
+  /** per layer: the sum of its items before the layer cap */
+  layers: number[]
+  /** deductions applied, as flat [deduction row, record index] pairs in the order applied */
+  deductions: number[]
+  /** per table gate: passed */
+  gates: boolean[]
+  /** per veto: no vetoing record on or before the as-of date */
+  vetoes: boolean[]
+}
+
+/** Compiles the points-only parts of a table: its items against the person scope, layers, deductions. */
+export function compile(
+  table: Table,
+  person: FactScope,
+  warnings: TableProblems['warnings'],
+): { items: CompiledItem[]; points: PointsParts } {
+  const items = table.items.map((item, i) => {
+    const layerIndex = table.layers.findIndex((l) => l.id === item.layer)
+    if (layerIndex < 0) throw new TableCompileError(`items[${i}].layer`, `unknown layer "${item.layer}"`)
+    return new CompiledItem(item, person, layerIndex, `items[${i}]`)
+  })
+  table.layers.forEach((layer, i) => {
+    let reachable = 0
+    for (const c of items) if (c.layerIndex === i) reachable += c.reachable()
+    if (reachable < toScaled(layer.cap)) {
+      warnings.push({
+        path: `layers[${i}].cap`,
+        message: `layer ${layer.id} cap ${layer.cap} cannot be reached by its items (at most ${fromScaled(reachable)})`,
+      })
+    }
+  })
+  const freezeRef = table.deductions.find((d) => d.freezeMonths > 0)
+  const freezeProvisional = table.deductions.some((d) => d.freezeMonths > 0 && d.provisional)
+  return {
+    items,
+    points: {
+      layerCaps: table.layers.map((l) => toScaled(l.cap)),
+      deductions: table.deductions.map((d) => ({ ...d, pts: toScaled(d.points) })),
+      hasGroups: items.some((c) => c.item.highestOfGroup !== undefined),
+      freezeRef,
+      freezeProvisional,
+      gatesProvisional:
+        table.gates.some((g) => g.provisional) ||
+        table.vetoes.some((v) => v.provisional) ||
+        (freezeRef !== undefined && freezeProvisional),
+    },
+  }
+}
+
+function expectPoints(c: CompiledTable): void {
+  if (c.table.scheme !== 'points') throw new Error(`${c.table.id} is a ${c.table.scheme} table`)
+}
+
+/** The environment of one applicant under a points table (what score and explain read). */
+export function envOf(c: CompiledTable, applicant: Applicant, ctx: EvalContext): Env {
+  const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
+  return personEnv(applicant, c.table, toDay(ctx.asOf), jurisdiction, ctx, c.factGroups)
+}
+
+/** Scores one applicant: numbers and flags only, no text, no hash. */
+export function score(c: CompiledTable, applicant: Applicant, ctx: EvalContext): PointsOutcome {
+  expectPoints(c)
+  return scoreIn(c, envOf(c, applicant, ctx), applicant, ctx)
+}
+
+/** `score` on an environment the caller already derived. */
+export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: EvalContext): PointsOutcome {
+  const { items } = c
+  const p = c.points
+  const asOf = toDay(ctx.asOf)
+  const n = items.length
+  const before = new Array<number>(n)
+  const points = new Array<number>(n)
+  const pick = new Array<number>(n)
+  const flags = new Array<number>(n)
+  const supersededBy = new Array<number>(n).fill(-1)
+  for (let i = 0; i < n; i++) {
+    const o = items[i].run(env)
+    before[i] = o.before
+    points[i] = Math.min(o.before, items[i].cap)
+    pick[i] = o.pick
+    flags[i] =
+      (o.provisional ? ITEM_PROVISIONAL : 0) |
+      (o.matchedProvisional ? ITEM_MATCHED_PROVISIONAL : 0) |
+      (o.excluded ? ITEM_EXCLUDED : 0)
+  }
+  // highest-only across items: within a group only the best item counts (the first on a tie)
+  if (p.hasGroups) {
+    const bestOfGroup = new Map<string, number>()
+    for (let i = 0; i < n; i++) {
+      const g = items[i].item.highestOfGroup
+      if (g === undefined) continue
+      const best = bestOfGroup.get(g)
+      if (best === undefined || points[i] > points[best]) bestOfGroup.set(g, i)
+    }
+    for (let i = 0; i < n; i++) {
+      const g = items[i].item.highestOfGroup
+      const best = g === undefined ? i : bestOfGroup.get(g)!
+      if (best !== i) {
+        supersededBy[i] = best
+        points[i] = 0
+      }
+    }
+  }
+  const layers = new Array<number>(p.layerCaps.length).fill(0)
+  for (let i = 0; i < n; i++) layers[items[i].layerIndex] += points[i]
+  let total = 0
+  for (let i = 0; i < layers.length; i++) total += Math.min(layers[i], p.layerCaps[i])
+  let provisional = c.table.provisional || p.gatesProvisional
+  for (let i = 0; i < n; i++) {
+    const f = flags[i]
+    if (
+      supersededBy[i] < 0 &&
+      (((f & ITEM_PROVISIONAL) !== 0 && before[i] > 0) || (f & ITEM_MATCHED_PROVISIONAL) !== 0)
+    )
+      provisional = true
+  }
+  const deductions: number[] = []
+  let frozenUntil: DayNumber | null = null
+  const records = applicant.records
+  for (let r = 0; r < records.length; r++) {
+    const rec = records[r]
+    const day = toDay(rec.date)
+    if (day > asOf) continue
+    for (let k = 0; k < p.deductions.length; k++) {
+      const d = p.deductions[k]
+      if (d.record !== rec.kind) continue
+      const last = d.freezeMonths > 0 ? freezeLastDay(day, d.freezeMonths) : null
+      if (last !== null && last >= asOf && (frozenUntil === null || last > frozenUntil)) frozenUntil = last
+      total -= d.pts
+      provisional ||= d.provisional
+      deductions.push(k, r)
+    }
+  }
+  let eligible = true
+  const gates = c.gates.map((g) => g.test(env))
+  for (const passed of gates) eligible &&= passed
+  const vetoes = c.table.vetoes.map((v) => {
+    for (const r of records) if (r.kind === v.record && toDay(r.date) <= asOf) return false
+    return true
+  })
+  for (const passed of vetoes) eligible &&= passed
+  if (p.freezeRef !== undefined) eligible &&= frozenUntil === null
+  return {
+    scheme: 'points',
+    asOf: ctx.asOf,
+    jurisdiction: ctx.jurisdiction ?? c.table.jurisdiction,
+    total,
+    eligible,
+    provisional,
+    frozenUntil,
+    before,
+    points,
+    pick,
+    flags,
+    supersededBy,
+    layers,
+    deductions,
+    gates,
+    vetoes,
+  }
+}
+
+/** The plain JSON breakdown of an outcome: every row with its reference and its arithmetic in words. */
+export function explain(
+  c: CompiledTable,
+  outcome: PointsOutcome,
+  applicant: Applicant,
+  ctx: EvalContext,
+): PointsResult {
+  expectPoints(c)
+  return explainIn(c, outcome, envOf(c, applicant, ctx), applicant, ctx)
+}
+
+/** `explain` on the environment `score` used. */
+export function explainIn(
+  c: CompiledTable,
+  o: PointsOutcome,
+  env: Env,
+  applicant: Applicant,
+  ctx: EvalContext,
+): PointsResult {
+  const { table, items } = c
+  const p = c.points
+  const layers: LayerResult[] = table.layers.map((l, i) => ({
+    id: l.id,
+    label: l.label,
+    pointsBeforeCap: fromScaled(o.layers[i]),
+    points: fromScaled(Math.min(o.layers[i], p.layerCaps[i])),
+    cap: l.cap,
+  }))
+  const provisionalRows: string[] = []
+  const itemResults = items.map((item, i) => {
+    const f = o.flags[i]
+    const io: ItemOutcome = {
+      before: o.before[i],
+      provisional: (f & ITEM_PROVISIONAL) !== 0,
+      matchedProvisional: (f & ITEM_MATCHED_PROVISIONAL) !== 0,
+      pick: o.pick[i],
+      excluded: (f & ITEM_EXCLUDED) !== 0,
+    }
+    const supersededBy = o.supersededBy[i] < 0 ? null : items[o.supersededBy[i]].item.id
+    // listed when a provisional value gave points, or a provisional band/tier/category decided
+    // them (even a 0); an item outranked in its highest-only group used nothing
+    if (supersededBy === null && ((io.provisional && io.before > 0) || io.matchedProvisional))
+      provisionalRows.push(item.item.id)
+    return item.explain(env, io, o.points[i], supersededBy)
+  })
+  const deductions: DeductionResult[] = []
+  for (let k = 0; k < o.deductions.length; k += 2) {
+    const d = p.deductions[o.deductions[k]]
+    const rec = applicant.records[o.deductions[k + 1]]
+    const last = d.freezeMonths > 0 ? freezeLastDay(toDay(rec.date), d.freezeMonths) : null
+    // two records of one kind apply one deduction row twice: list the row once
+    if (d.provisional && !provisionalRows.includes(d.id)) provisionalRows.push(d.id)
+    deductions.push({
+      id: d.id,
+      label: d.label,
+      recordDate: rec.date,
+      points: d.points,
+      frozenUntil: last === null ? null : fromDay(last),
+      ref: d.ref,
+      provisional: d.provisional,
+    })
+  }
+  const at = ctx.asOf
+  const asOf = toDay(at)
+  const gates: GateResult[] = c.gates.map((g, i) => g.explain(env, o.gates[i], at))
+  table.vetoes.forEach((v, i) => {
+    const hits: string[] = []
+    for (const r of applicant.records) if (r.kind === v.record && toDay(r.date) <= asOf) hits.push(r.date)
+    gates.push({
+      id: v.id,
+      label: v.label,
+      passed: o.vetoes[i],
+      reason: hits.length === 0 ? '无一票否决记录' : `一票否决：${hits.join('、')} 的记录`,
+      ref: v.ref,
+      provisional: v.provisional,
+      at,
+    })
+  })
+  if (p.freezeRef !== undefined) {
+    gates.push({
+      id: 'not_frozen',
+      label: '积分未被冻结',
+      passed: o.frozenUntil === null,
+      reason:
+        o.frozenUntil === null
+          ? '计算日无冻结'
+          : `积分冻结至 ${fromDay(o.frozenUntil)}（含），冻结期间不得用于申请`,
+      ref: p.freezeRef.ref,
+      provisional: p.freezeProvisional,
+      at,
+    })
+  }
+  for (const g of gates) if (g.provisional && !provisionalRows.includes(g.id)) provisionalRows.push(g.id)
+  return {
+    scheme: 'points',
+    jurisdiction: o.jurisdiction,
+    asOf: o.asOf,
+    total: fromScaled(o.total),
+    layers,
+    items: itemResults,
+    deductions,
+    frozenUntil: o.frozenUntil === null ? null : fromDay(o.frozenUntil),
+    eligible: o.eligible,
+    gates,
+    provisional: provisionalRows.length > 0 || table.provisional,
+    provisionalRows,
+    ruleset: c.ref,
+    factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
+  }
+}
+
+/** score + explain on one environment: the full result, as `compiled.evaluatePoints` has always given it. */
+export function evaluate(c: CompiledTable, applicant: Applicant, ctx: EvalContext): PointsResult {
+  expectPoints(c)
+  const env = envOf(c, applicant, ctx)
+  return explainIn(c, scoreIn(c, env, applicant, ctx), env, applicant, ctx)
+}
+
+/**
+ * What other schemes read of a person's points (settlement's threshold, admission's household
+ * points): a PointsResult has these fields, and `pointsUsed` gives them from an outcome without
+ * building the breakdown.
+ */
+export interface PointsUsed {
+  /** points (not scaled), as in PointsResult */
+  total: number
+  eligible: boolean
+  frozenUntil: string | null
+  ruleset: RulesetRef
+}
+
+export function pointsUsed(c: CompiledTable, o: PointsOutcome): PointsUsed {
+  return {
+    total: fromScaled(o.total),
+    eligible: o.eligible,
+    frozenUntil: o.frozenUntil === null ? null : fromDay(o.frozenUntil),
+    ruleset: c.ref,
+  }
+}

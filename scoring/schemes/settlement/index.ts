@@ -1,0 +1,220 @@
+// The settlement scheme: its table and result schemas, compile, score (numbers only) and explain.
+import type { Applicant } from '../../../schema/applicant.ts'
+import type { RouteResult, SettlementResult } from '../../../schema/result.ts'
+import type { Table } from '../../../schema/table.ts'
+import { toDay } from '../../calendar.ts'
+import type { CompiledTable, SchemeParts } from '../../compiled.ts'
+import type { Env, FactScope } from '../../conditions.ts'
+import { type EvalContext, personEnv } from '../../env.ts'
+import { CompiledGate } from '../../gates.ts'
+import { factsSha256 } from '../../hash.ts'
+import { expectScheme, provisionalMarks } from '../common.ts'
+import type { PointsUsed } from '../points/index.ts'
+
+export { SettlementResultSchema as ResultSchema } from '../../../schema/result.ts'
+export { SettlementTableSchema as TableSchema } from '../../../schema/table.ts'
+
+export const SCHEME = 'settlement'
+
+/** What `score()` returns: each route's gates, and points settlement when the table has it. */
+export interface SettlementOutcome {
+  scheme: 'settlement'
+  asOf: string
+  jurisdiction: string
+  eligible: boolean
+  /** per route: passed, and each of its gates (empty for a route unavailable in the period) */
+  routes: { passed: boolean; gates: boolean[] }[]
+  pointsSettlement: {
+    passed: boolean
+    gates: boolean[]
+    /** the points in force are on another table's scale than the threshold's */
+    wrongScale: boolean
+    /** the points used (null: none in force, or on the wrong scale) */
+    points: PointsUsed | null
+    /** the points table in force when it was on the wrong scale */
+    otherRuleset: string | null
+  } | null
+}
+
+/** Compiles the routes' gates and the points-settlement gates. */
+export function compile(
+  table: Table,
+  scope: FactScope,
+): Pick<SchemeParts, 'routes' | 'pointsSettlementGates'> {
+  return {
+    routes: table.routes.map((r, i) => ({
+      r,
+      gates: r.gates.map((g, j) => new CompiledGate(g, scope, `routes[${i}].gates[${j}]`)),
+    })),
+    pointsSettlementGates: (table.pointsSettlement?.gates ?? []).map(
+      (g, i) => new CompiledGate(g, scope, `pointsSettlement.gates[${i}]`),
+    ),
+  }
+}
+
+function envOf(c: CompiledTable, applicant: Applicant, ctx: EvalContext): Env {
+  const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
+  return personEnv(applicant, c.table, toDay(ctx.asOf), jurisdiction, ctx, c.factGroups)
+}
+
+/**
+ * `points` is the applicant's points under the points table in force, which the caller looks up
+ * (null when none is in force): a PointsResult, or `pointsUsed` of a points outcome.
+ */
+export function score(
+  c: CompiledTable,
+  applicant: Applicant,
+  ctx: EvalContext,
+  deps: { points: PointsUsed | null },
+): SettlementOutcome {
+  expectScheme(c, 'settlement')
+  return scoreIn(c, envOf(c, applicant, ctx), ctx, deps)
+}
+
+function scoreIn(
+  c: CompiledTable,
+  env: Env,
+  ctx: EvalContext,
+  deps: { points: PointsUsed | null },
+): SettlementOutcome {
+  const routes = c.parts.routes.map(({ r, gates }) => {
+    if (r.unavailable !== undefined) return { passed: false, gates: [] }
+    const passed = gates.map((g) => g.test(env))
+    return { passed: passed.every((p) => p), gates: passed }
+  })
+  let pointsSettlement: SettlementOutcome['pointsSettlement'] = null
+  const ps = c.table.pointsSettlement
+  if (ps) {
+    const gates = c.parts.pointsSettlementGates.map((g) => g.test(env))
+    // a threshold is on one table's scale: points from another table in force do not count
+    const wrongScale =
+      deps.points !== null && ps.pointsTable !== undefined && deps.points.ruleset.id !== ps.pointsTable
+    const points = wrongScale ? null : deps.points
+    const passed =
+      points !== null && points.total >= ps.threshold && points.eligible === true && gates.every((g) => g)
+    pointsSettlement = {
+      passed,
+      gates,
+      wrongScale,
+      points:
+        points === null
+          ? null
+          : {
+              total: points.total,
+              eligible: points.eligible,
+              frozenUntil: points.frozenUntil,
+              ruleset: points.ruleset,
+            },
+      otherRuleset: wrongScale ? (deps.points?.ruleset.id ?? null) : null,
+    }
+  }
+  return {
+    scheme: 'settlement',
+    asOf: ctx.asOf,
+    jurisdiction: ctx.jurisdiction ?? c.table.jurisdiction,
+    eligible: routes.some((r) => r.passed) || (pointsSettlement?.passed ?? false),
+    routes,
+    pointsSettlement,
+  }
+}
+
+export function explain(
+  c: CompiledTable,
+  o: SettlementOutcome,
+  applicant: Applicant,
+  ctx: EvalContext,
+): SettlementResult {
+  expectScheme(c, 'settlement')
+  return explainIn(c, o, envOf(c, applicant, ctx), applicant, ctx)
+}
+
+function explainIn(
+  c: CompiledTable,
+  o: SettlementOutcome,
+  env: Env,
+  applicant: Applicant,
+  ctx: EvalContext,
+): SettlementResult {
+  const routes: RouteResult[] = c.parts.routes.map(({ r, gates }, i) => {
+    if (r.unavailable !== undefined) {
+      return {
+        id: r.id,
+        label: r.label,
+        available: false,
+        passed: false,
+        reason: r.unavailable,
+        gates: [],
+        ref: r.ref,
+        provisional: r.provisional,
+      }
+    }
+    const results = gates.map((g, j) => g.explain(env, o.routes[i].gates[j], ctx.asOf))
+    const failed = results.filter((g) => !g.passed)
+    return {
+      id: r.id,
+      label: r.label,
+      available: true,
+      passed: o.routes[i].passed,
+      reason: failed.length === 0 ? '全部条件满足' : failed.map((g) => `${g.label}：${g.reason}`).join('；'),
+      gates: results,
+      ref: r.ref,
+      provisional: r.provisional || results.some((g) => g.provisional),
+    }
+  })
+  let pointsSettlement: SettlementResult['pointsSettlement'] = null
+  const ps = c.table.pointsSettlement
+  const pso = o.pointsSettlement
+  if (ps && pso) {
+    const gates = c.parts.pointsSettlementGates.map((g, i) => g.explain(env, pso.gates[i], ctx.asOf))
+    const points = pso.points
+    const over = points !== null && points.total >= ps.threshold
+    const reasons: string[] = []
+    if (pso.wrongScale)
+      reasons.push(`门槛按 ${ps.pointsTable} 计分，计算日适用的是 ${pso.otherRuleset}，不可比较`)
+    else if (points === null) reasons.push('计算日无适用的积分表')
+    else {
+      reasons.push(`积分 ${points.total}，门槛 ${ps.threshold}：${over ? '达到' : '未达到'}`)
+      if (!points.eligible) reasons.push('积分当前不可用于申请（冻结或否决）')
+    }
+    for (const g of gates) if (!g.passed) reasons.push(`${g.label}：${g.reason}`)
+    if (pso.passed) reasons.push(`可申请；年度名额 ${ps.yearlyQuota} 户，按积分排名`)
+    pointsSettlement = {
+      threshold: ps.threshold,
+      yearlyQuota: ps.yearlyQuota,
+      points: points?.total ?? null,
+      passed: pso.passed,
+      reason: reasons.join('；'),
+      gates,
+      pointsRuleset: points?.ruleset ?? null,
+      ref: ps.ref,
+      provisional: ps.provisional || gates.some((g) => g.provisional),
+    }
+  }
+  const rows = [
+    ...routes,
+    ...(pointsSettlement ? [{ id: 'points_settlement', provisional: pointsSettlement.provisional }] : []),
+  ]
+  return {
+    scheme: 'settlement',
+    jurisdiction: o.jurisdiction,
+    asOf: o.asOf,
+    eligible: o.eligible,
+    routes,
+    pointsSettlement,
+    ...provisionalMarks(c, rows),
+    ruleset: c.ref,
+    factsSha256: factsSha256(applicant),
+  }
+}
+
+/** score + explain on one environment: the full result. */
+export function evaluate(
+  c: CompiledTable,
+  applicant: Applicant,
+  ctx: EvalContext,
+  deps: { points: PointsUsed | null },
+): SettlementResult {
+  expectScheme(c, 'settlement')
+  const env = envOf(c, applicant, ctx)
+  return explainIn(c, scoreIn(c, env, ctx, deps), env, applicant, ctx)
+}

@@ -1,0 +1,24 @@
+// The app's services and start-up state as types, apart from src/app.ts so that routes need not import the app that registers them.
+import type { Storage } from './repositories/types.ts'
+import type { ApiKeyService } from './services/api-keys.ts'
+import type { AuditService } from './services/audit.ts'
+import type { PointsService } from './services/points.ts'
+import type { RulesetService } from './services/rulesets.ts'
+import type { SchemeService } from './services/schemes.ts'
+
+export interface Services {
+  rulesets: RulesetService
+  points: PointsService
+  schemes: SchemeService
+  keys: ApiKeyService
+  audit: AuditService
+}
+
+/** What /readyz reports; filled in as start-up proceeds. */
+export interface AppState {
+  migrated: boolean
+  tablesLoaded: boolean
+  publishedRulesets: number
+  storage: Storage | null
+  services: Services | null
+}
