@@ -113,7 +113,7 @@ export const RoundCreateSchema = z
       }),
     lotterySeed: z.string().min(1).max(200).meta({
       description:
-        'published with the round; the lottery key is SHA-256 of `${seed}:${applicationRef}` in hex, smaller first',
+        'published with the round; the lottery key is SHA-256 of `seed:applicationRef` in hex, smaller first',
     }),
   })
   .strict()
