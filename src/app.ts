@@ -18,6 +18,7 @@ import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
 import { openStorage } from './repositories/open.ts'
 import type { Storage } from './repositories/types.ts'
+import { admissionRoutes } from './routes/admission.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoutes } from './routes/openapi.ts'
@@ -27,6 +28,7 @@ import { schemeRoutes } from './routes/schemes.ts'
 import { webRoutes } from './routes/web.ts'
 import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
 import { RequestFingerprints } from './security/request-fingerprint.ts'
+import { AdmissionService } from './services/admission.ts'
 import { ApiKeyService } from './services/api-keys.ts'
 import { AuditService } from './services/audit.ts'
 import { PointsService } from './services/points.ts'
@@ -63,6 +65,7 @@ export interface Services {
   schemes: SchemeService
   keys: ApiKeyService
   audit: AuditService
+  admission: AdmissionService
 }
 
 declare module 'fastify' {
@@ -212,6 +215,10 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
         { name: 'points', description: 'Points evaluations: official (stored, replayable) and preview' },
         { name: 'residence-permit', description: 'Residence-permit eligibility and entitlements' },
         { name: 'settlement', description: 'Settlement routes and points settlement' },
+        {
+          name: 'admission',
+          description: 'School admission: one household, rounds, bulk applications, allocation, publication',
+        },
         { name: 'rulesets', description: 'Versioned scoring tables' },
         { name: 'audit', description: 'The hash-chained log of official actions' },
         { name: 'health', description: 'Probes' },
@@ -240,6 +247,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       schemes: new SchemeService(rulesets, clock),
       keys: new ApiKeyService(storage.apiKeys, recorder),
       audit: new AuditService(storage.audit),
+      admission: new AdmissionService(rulesets, storage.admission, recorder, clock, idHmacSecret),
     }
     state.tablesLoaded = true
   })
@@ -262,6 +270,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     rulesetRoutes(scope, services)
     pointsRoutes(scope, services)
     schemeRoutes(scope, services)
+    admissionRoutes(scope, services)
     auditRoutes(scope, services)
     webRoutes(scope)
   })
