@@ -8,7 +8,7 @@ import { authHeaders, build, json } from '../helper.ts'
 //
 // Every round below measures on 2026-04-30 (the helper's today is 2026-05-15). The base parent, scored
 // under yinzhou-points-2022 (policy.md §3; the city items at their table values):
-//   age: born 1990-05-01 → 35 on 2026-04-30 (≤ 40) → 20
+//   age: born in 1990 → 35 or 36 on 2026-04-30 (≤ 40) → 20
 //   education: bachelor → 10
 //   social insurance: 2020-05 … 2026-04 ongoing = 72 months × 0.5 = 36 → cap 30
 //   residence: registered 2015-04-30 → 132 full months × 0.25 = 33 → cap 30
@@ -20,9 +20,19 @@ import { authHeaders, build, json } from '../helper.ts'
 const endorsements = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${from + i}-05-01`)
 
+/**
+ * Parents are born on distinct days of 1990 (all 35 or 36 on 2026-04-30, so 20 age points each): a round refuses the
+ * same child twice, and a child without an ID number is named by its birth date and its parents'.
+ */
+let born = 0
+const parentBirthDate = () => {
+  const d = new Date(Date.UTC(1990, 0, 1 + (born++ % 360)))
+  return d.toISOString().slice(0, 10)
+}
+
 function parent(region: string, o: Record<string, unknown> = {}) {
   return {
-    birthDate: '1990-05-01',
+    birthDate: parentBirthDate(),
     education: 'bachelor',
     socialInsurance: [{ from: (o.insuranceFrom as string) ?? '2020-05', to: null, region }],
     residence: {
@@ -136,3 +146,207 @@ t.test(
     tt.equal(forbidden.statusCode, 403)
   },
 )
+
+// ---------------------------------------------------------------- hand-worked rounds
+
+t.test(
+  'Yinzhou: a child with local hukou and no usable points is placed before a migrant child with 150',
+  async (tt) => {
+    const app = await build(tt)
+    const auth = await authHeaders(app, ['education'])
+    // LOCAL: the base parent with a dishonesty record on 2026-01-01 → frozen 12 months (to 2026-12-31 ≥ 2026-04-30), so no
+    // usable points (household points null); the child's hukou is Yinzhou 330212 → priority tier 1 (local_hukou_or_home).
+    const local = household('330212', {
+      child: { hukou: '330212' },
+      extra: { records: [{ kind: 'dishonesty', date: '2026-01-01' }] },
+    })
+    // MIGRANT: the base parent (110) plus city items at the table's values: national honour 20, shortage occupation 10,
+    // yearly tax 50,000 元 → 10; city 10 + 10 + 20 + 10 + 10 = 60 (cap 150); total 90 + 60 = 150. No tier.
+    const migrant = household('330212', {
+      extra: {
+        cityItems: { honours: ['national'], shortageOccupation: true, yearlyTaxYuan: 50_000 },
+      },
+    })
+    const { id, version } = await allocated(app, auth, {}, [
+      { applicationRef: 'Y-MIGRANT', household: migrant },
+      { applicationRef: 'Y-LOCAL', household: local },
+    ])
+    const apps = await app.inject({
+      method: 'GET',
+      url: `/v1/admission/rounds/${id}/applications`,
+      headers: auth,
+    })
+    const byRef = Object.fromEntries(
+      json(apps).applications.map((a: { applicationRef: string }) => [a.applicationRef, a]),
+    )
+    tt.equal(byRef['Y-MIGRANT'].evaluation.points, 150, 'the migrant family has 150 points')
+    tt.equal(byRef['Y-LOCAL'].evaluation.points, null, 'the local family has no usable points')
+    tt.equal(byRef['Y-LOCAL'].evaluation.priorityTier.rank, 1)
+    // one seat: tier 1 ranks first whatever the points → LOCAL placed (rank 1), MIGRANT rank 2, the school full
+    tt.same(outcomeOf(version, 'Y-LOCAL').placed, { unit: 's1', preferenceRank: 1 })
+    tt.equal(outcomeOf(version, 'Y-LOCAL').rank, 1)
+    tt.equal(outcomeOf(version, 'Y-MIGRANT').outcome, 'below_cutoff')
+    tt.same(outcomeOf(version, 'Y-MIGRANT').refusals, [
+      { preferenceRank: 1, unit: 's1', refusal: 'below_cutoff', cutoffRank: 1 },
+    ])
+    // the cut-off is the last child admitted: LOCAL, tier 1, points null; with no parent whose points count, the
+    // household's insurance and residence months are 0 (scoring/schemes.ts takes them from the scoring parent)
+    tt.same(version.result.units[0].cutoff, {
+      rank: 1,
+      ref: 'Y-LOCAL',
+      tier: 1,
+      points: null,
+      tieBreak: [
+        { key: 'points', value: null },
+        { key: 'insuranceMonths', value: 0 },
+        { key: 'residenceMonths', value: 0 },
+        { key: 'appliedAt', value: null },
+        { key: 'lottery', value: createHash('sha256').update('yz-2026-a:Y-LOCAL').digest('hex') },
+      ],
+    })
+  },
+)
+
+t.test(
+  'an exact tie on points is broken by insurance months, residence months, application time, then the lottery',
+  async (tt) => {
+    const app = await build(tt)
+    const auth = await authHeaders(app, ['education'])
+    // All five score 110 (insurance and residence are at their caps of 30, see the top of this file).
+    //   T-A: insurance from 2019-05 → 84 months (> 72)                       → rank 1
+    //   T-B: insurance 72, residence since 2014-04-30 → 144 months (> 132)   → rank 2
+    //   T-C, T-D, T-E: 72 and 132; T-C applied 2026-05-05 09:00, the others 2026-05-06 09:00 → T-C rank 3
+    //   T-D vs T-E: lottery, SHA-256 of `seed:ref` with seed yz-2026-a:
+    //     T-D a039f0db6f39…, T-E 80c8161cd3f7… → T-E is smaller → rank 4, although T-D < T-E by ref
+    // 4 seats → T-A, T-B, T-C, T-E placed; T-D below the cut-off (rank 5 > the cut-off's rank 4).
+    const first = '2026-05-05T09:00:00+08:00'
+    const later = '2026-05-06T09:00:00+08:00'
+    const { version } = await allocated(app, auth, { units: [{ id: 's1', name: '一校', seats: 4 }] }, [
+      { applicationRef: 'T-E', household: household('330212', { appliedAt: later }) },
+      { applicationRef: 'T-D', household: household('330212', { appliedAt: later }) },
+      { applicationRef: 'T-C', household: household('330212', { appliedAt: first }) },
+      { applicationRef: 'T-B', household: household('330212', { since: '2014-04-30', appliedAt: later }) },
+      {
+        applicationRef: 'T-A',
+        household: household('330212', { insuranceFrom: '2019-05', appliedAt: later }),
+      },
+    ])
+    const ranks = Object.fromEntries(
+      ['T-A', 'T-B', 'T-C', 'T-D', 'T-E'].map((r) => [r, outcomeOf(version, r).rank]),
+    )
+    tt.same(ranks, { 'T-A': 1, 'T-B': 2, 'T-C': 3, 'T-E': 4, 'T-D': 5 })
+    tt.equal(outcomeOf(version, 'T-D').outcome, 'below_cutoff')
+    tt.equal(version.result.units[0].cutoff.ref, 'T-E')
+    tt.equal(version.result.units[0].cutoff.points, 1_100_000, '110 points in 1/10,000')
+  },
+)
+
+t.test('P1: a child a day too young and one a day too old fail the entry-age gate', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  // intake 2026: born 2019-09-01 … 2020-08-31. 2020-09-01 is a day too young, 2019-08-31 a day too old.
+  const { version } = await allocated(app, auth, { units: [{ id: 's1', name: '一校', seats: 5 }] }, [
+    { applicationRef: 'AGE-OK', household: household('330212', { child: { birthDate: '2020-08-31' } }) },
+    { applicationRef: 'AGE-YOUNG', household: household('330212', { child: { birthDate: '2020-09-01' } }) },
+    { applicationRef: 'AGE-OLD', household: household('330212', { child: { birthDate: '2019-08-31' } }) },
+  ])
+  tt.equal(outcomeOf(version, 'AGE-OK').outcome, 'placed')
+  for (const ref of ['AGE-YOUNG', 'AGE-OLD']) {
+    const o = outcomeOf(version, ref)
+    tt.equal(o.outcome, 'gate_failed', ref)
+    tt.equal(o.gate.id, 'entry_age', ref)
+    tt.equal(o.rank, null)
+  }
+  // seats 5, placed 1: the gate, not the seats, refused them
+  tt.equal(version.result.units[0].seatsLeft, 4)
+})
+
+t.test('Zhenhai: a family owning a home in Zhenhai is refused at the gate', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  // Zhenhai 2026 (policy.md §5): no Zhenhai hukou, no home in Zhenhai, living in Zhenhai, a permit valid at registration
+  // (the round's as-of date 2026-04-30) and at checking (2026-05-10: endorsed on 2025-05-01 → valid to 2026-05-09? no:
+  // the 2025 endorsement extends the permit to 2026-05-09, so checking is set to 2026-05-08 here).
+  const round = {
+    district: '330211',
+    permitCheckDate: '2026-05-08',
+    units: [{ id: 'zh1', name: '镇海区某小学', seats: 2 }],
+  }
+  const { version } = await allocated(app, auth, round, [
+    { applicationRef: 'Z-RENT', household: household('330211', { preferences: ['zh1'] }) },
+    {
+      applicationRef: 'Z-OWNER',
+      household: household('330211', { preferences: ['zh1'], ownsHomeIn: ['330211'] }),
+    },
+  ])
+  tt.equal(outcomeOf(version, 'Z-RENT').outcome, 'placed')
+  const owner = outcomeOf(version, 'Z-OWNER')
+  tt.equal(owner.outcome, 'gate_failed')
+  tt.equal(owner.gate.id, 'no_home_in_zhenhai')
+  tt.match(owner.gate.reason, /产权住房/)
+})
+
+t.test('Cixi: two towns, each with its own cut-off, and referrals below it', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  // cixi-points-2022, the base parent living and working in Cixi (330282): 90 provincial + 20 city = 110 (district
+  // items none). Points are varied by insurance below its cap: from 2023-05 → 36 months × 0.5 = 18 → 98;
+  // from 2022-05 → 48 × 0.5 = 24 → 104; from 2020-05 → 72 → 30 → 110.
+  //   town A (1 seat): C-A1 110, C-A2 104 → C-A1 placed, cut-off 110; C-A2 referred
+  //   town B (2 seats): C-B1 104, C-B2 98, C-B3 98 applied later → C-B1, C-B2 placed (cut-off 98, C-B2); C-B3 referred
+  const c = (ref: string, town: string, insuranceFrom: string, appliedAt = '2026-05-05T09:00:00+08:00') => ({
+    applicationRef: ref,
+    household: household('330282', { insuranceFrom, preferences: [town], appliedAt }),
+  })
+  const { version } = await allocated(
+    app,
+    auth,
+    {
+      district: '330282',
+      cutoffScope: 'pool',
+      units: [
+        { id: 'townA', name: '浒山街道', seats: 1 },
+        { id: 'townB', name: '坎墩街道', seats: 2 },
+      ],
+    },
+    [
+      c('C-A1', 'townA', '2020-05'),
+      c('C-A2', 'townA', '2022-05'),
+      c('C-B1', 'townB', '2022-05'),
+      c('C-B2', 'townB', '2023-05'),
+      c('C-B3', 'townB', '2023-05', '2026-05-06T09:00:00+08:00'),
+    ],
+  )
+  const [a, b] = version.result.units
+  tt.same([a.cutoff.ref, a.cutoff.points], ['C-A1', 1_100_000])
+  tt.same([b.cutoff.ref, b.cutoff.points], ['C-B2', 980_000])
+  tt.equal(outcomeOf(version, 'C-A2').outcome, 'referred')
+  tt.equal(outcomeOf(version, 'C-B3').outcome, 'referred')
+  tt.same(
+    ['C-A1', 'C-B1', 'C-B2'].map((r) => outcomeOf(version, r).placed.unit),
+    ['townA', 'townB', 'townB'],
+  )
+  tt.equal(version.result.summary.referred, 2)
+})
+
+t.test('J1: a junior-high round takes children of any age and ranks by points', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  // J1 has no age gate. J-HI: 110; J-LO: insurance from 2023-05 → 36 × 0.5 = 18 → 98. One seat → J-HI.
+  const j1 = (ref: string, insuranceFrom: string) => ({
+    applicationRef: ref,
+    household: household('330212', { insuranceFrom, child: { birthDate: '2013-10-01', entryGrade: 'J1' } }),
+  })
+  const { version } = await allocated(app, auth, { grade: 'J1' }, [
+    j1('J-LO', '2023-05'),
+    j1('J-HI', '2020-05'),
+  ])
+  tt.equal(outcomeOf(version, 'J-HI').outcome, 'placed')
+  tt.equal(outcomeOf(version, 'J-LO').outcome, 'below_cutoff')
+  tt.equal(version.result.units[0].cutoff.points, 1_100_000)
+  // a P1 child in a J1 round is a bad row
+  const id = await createRound(app, auth, { grade: 'J1' })
+  const res = await bulk(app, auth, id, [{ applicationRef: 'P1-IN-J1', household: household('330212') }])
+  tt.equal(res.statusCode, 400)
+  tt.equal(json(res).errors[0].path, 'body.applications[0].household.child.entryGrade')
+})
