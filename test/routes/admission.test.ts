@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { idCheckChar } from '../../schema/id-number.ts'
 import { authHeaders, build, json } from '../helper.ts'
 
 // ---------------------------------------------------------------- hand-made households (intake 2026)
@@ -349,4 +350,312 @@ t.test('J1: a junior-high round takes children of any age and ranks by points', 
   const res = await bulk(app, auth, id, [{ applicationRef: 'P1-IN-J1', household: household('330212') }])
   tt.equal(res.statusCode, 400)
   tt.equal(json(res).errors[0].path, 'body.applications[0].household.child.entryGrade')
+})
+
+// ---------------------------------------------------------------- the round's life: applications, versions, publication
+
+/** A valid GB 11643 number for a child born on `birthDate` (region 420102, sequence `seq`). */
+function childId(birthDate: string, seq: number): string {
+  const first17 = `420102${birthDate.replaceAll('-', '')}${String(seq).padStart(3, '0')}`
+  return `${first17}${idCheckChar(first17)}`
+}
+
+t.test(
+  'bulk applications: a bad row is named by index, applicationRef and field, and nothing is stored',
+  async (tt) => {
+    const app = await build(tt)
+    const auth = await authHeaders(app, ['education'])
+    const id = await createRound(app, auth, { units: [{ id: 's1', name: '一校', seats: 3 }] })
+    const bad = household('330212', { child: { birthDate: '2019-02-30' } })
+    const res = await bulk(app, auth, id, [
+      { applicationRef: 'B-1', household: household('330212') },
+      { applicationRef: 'B-2', household: bad },
+      { applicationRef: 'B-1', household: household('330212') },
+    ])
+    tt.equal(res.statusCode, 400)
+    const body = json(res)
+    tt.equal(body.code, 'JIFEN_ERR_VALIDATION')
+    tt.same(
+      body.errors.map((e: { path: string }) => e.path),
+      ['body.applications[1].household.child.birthDate', 'body.applications[2].applicationRef'],
+    )
+    tt.match(body.errors[0].message, /row 1 \(applicationRef "B-2"\)/)
+    tt.match(body.errors[1].message, /repeats applications\[0\]/)
+    const round = json(await app.inject({ method: 'GET', url: `/v1/admission/rounds/${id}`, headers: auth }))
+    tt.equal(round.applications, 0, 'nothing stored')
+  },
+)
+
+t.test('bulk applications: the same child twice is a 409 naming both refs; late is a 409', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  const id = await createRound(app, auth, { units: [{ id: 's1', name: '一校', seats: 3 }] })
+  const withId = (ref: string) => {
+    const h = household('330212')
+    return {
+      applicationRef: ref,
+      household: { ...h, child: { ...h.child, idNumber: childId('2019-10-01', 7) } },
+    }
+  }
+  tt.equal((await bulk(app, auth, id, [withId('D-1')])).statusCode, 201)
+  // the same ID number (keyed hash) in a later request, under another ref
+  const again = await bulk(app, auth, id, [withId('D-2')])
+  tt.equal(again.statusCode, 409)
+  tt.equal(json(again).code, 'JIFEN_ERR_DUPLICATE_APPLICATION')
+  tt.match(json(again).detail, /D-2 and D-1/)
+  // without an ID: the same birth date and the same parents, twice in one request
+  const h = household('330212')
+  const twice = await bulk(app, auth, id, [
+    { applicationRef: 'N-1', household: h },
+    { applicationRef: 'N-2', household: structuredClone(h) },
+  ])
+  tt.equal(twice.statusCode, 409)
+  tt.match(json(twice).errors[0].message, /N-2 and N-1/)
+  // the ref already taken
+  const ref = await bulk(app, auth, id, [{ applicationRef: 'D-1', household: household('330212') }])
+  tt.equal(ref.statusCode, 409)
+  tt.match(json(ref).errors[0].message, /applicationRef D-1 is already in the round/)
+  // an application made after the window closed (2026-05-31 17:00 +08:00)
+  const late = await bulk(app, auth, id, [
+    { applicationRef: 'L-1', household: household('330212', { appliedAt: '2026-05-31T17:00:01+08:00' }) },
+  ])
+  tt.equal(late.statusCode, 409)
+  tt.equal(json(late).code, 'JIFEN_ERR_APPLICATION_LATE')
+  // a round whose window closed before now (2026-05-15 10:00 +08:00)
+  const closed = await createRound(app, auth, {
+    window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-15T09:59:59+08:00' },
+  })
+  const tooLate = await bulk(app, auth, closed, [{ applicationRef: 'L-2', household: household('330212') }])
+  tt.equal(tooLate.statusCode, 409)
+  tt.equal(json(tooLate).code, 'JIFEN_ERR_APPLICATION_LATE')
+  const round = json(await app.inject({ method: 'GET', url: `/v1/admission/rounds/${id}`, headers: auth }))
+  tt.equal(round.applications, 1, 'only D-1 was ever stored')
+})
+
+t.test('bulk applications: a retry with the same Idempotency-Key gets the first answer', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  const id = await createRound(app, auth)
+  const apps = [{ applicationRef: 'I-1', household: household('330212') }]
+  const key = { 'idempotency-key': 'bulk-1' }
+  const first = await bulk(app, auth, id, apps, key)
+  const retry = await bulk(app, auth, id, apps, key)
+  tt.equal(first.statusCode, 201)
+  tt.equal(retry.statusCode, 201)
+  tt.equal(retry.headers['idempotent-replayed'], 'true')
+  tt.same(json(retry), json(first))
+  const other = await bulk(app, auth, id, [{ applicationRef: 'I-2', household: household('330212') }], key)
+  tt.equal(other.statusCode, 409)
+  tt.equal(json(other).code, 'JIFEN_ERR_IDEMPOTENCY_CONFLICT')
+})
+
+t.test('withdrawal, versions, replay, publication (JSON and CSV), and the audit chain', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  const auditor = await authHeaders(app, ['auditor'])
+  // three children with ID numbers (the publication masks them to the region code); one seat.
+  // P-1: 110 points; P-2: insurance from 2023-05 → 98; P-3: from 2022-05 → 104.
+  const withId = (ref: string, seq: number, insuranceFrom: string) => {
+    const h = household('330212', { insuranceFrom })
+    return {
+      applicationRef: ref,
+      household: { ...h, child: { ...h.child, idNumber: childId('2019-10-01', seq) } },
+    }
+  }
+  const { id, version: v1 } = await allocated(app, auth, {}, [
+    withId('P-1', 1, '2020-05'),
+    withId('P-2', 2, '2023-05'),
+    withId('P-3', 3, '2022-05'),
+  ])
+  tt.equal(v1.version, 1)
+  tt.match(v1.inputsSha256, /^[0-9a-f]{64}$/)
+  tt.equal(outcomeOf(v1, 'P-1').outcome, 'placed')
+  // nothing changed: allocating again answers version 1 (200), no new version
+  const same = await app.inject({ method: 'POST', url: `/v1/admission/rounds/${id}/allocate`, headers: auth })
+  tt.equal(same.statusCode, 200)
+  tt.equal(json(same).version, 1)
+  // the public list is not there before publication
+  const before = await app.inject({ method: 'GET', url: `/v1/admission/rounds/${id}/results/publication` })
+  tt.equal(before.statusCode, 404)
+  // P-1 withdraws: kept, marked withdrawn
+  const del = await app.inject({
+    method: 'DELETE',
+    url: `/v1/admission/rounds/${id}/applications/P-1`,
+    headers: auth,
+  })
+  tt.equal(del.statusCode, 200)
+  tt.equal(json(del).status, 'withdrawn')
+  const kept = await app.inject({
+    method: 'GET',
+    url: `/v1/admission/rounds/${id}/applications/P-1`,
+    headers: auditor,
+  })
+  tt.equal(json(kept).status, 'withdrawn')
+  tt.equal(json(kept).idNumberMasked, '420102************')
+  // version 2: P-3 (104) now takes the seat; version 1 is unchanged
+  const v2 = await app.inject({ method: 'POST', url: `/v1/admission/rounds/${id}/allocate`, headers: auth })
+  tt.equal(v2.statusCode, 201)
+  tt.equal(json(v2).version, 2)
+  tt.not(json(v2).inputsSha256, v1.inputsSha256)
+  tt.equal(outcomeOf(json(v2), 'P-3').outcome, 'placed')
+  const old = await app.inject({
+    method: 'GET',
+    url: `/v1/admission/rounds/${id}/results?version=1`,
+    headers: auth,
+  })
+  tt.same(json(old).result, v1.result, 'version 1 never changes')
+  // replay of version 1 from its stored inputs
+  const replay = await app.inject({
+    method: 'POST',
+    url: `/v1/admission/rounds/${id}/results/1/replay`,
+    headers: auditor,
+  })
+  tt.same(json(replay), { roundId: id, version: 1, identical: true, inputsIntact: true, differences: [] })
+  // listing: by outcome in the newest version, paged
+  const placed = await app.inject({
+    method: 'GET',
+    url: `/v1/admission/rounds/${id}/applications?outcome=below_cutoff`,
+    headers: auth,
+  })
+  tt.same(
+    json(placed).applications.map((a: { applicationRef: string }) => a.applicationRef),
+    ['P-2'],
+  )
+  const page1 = json(
+    await app.inject({
+      method: 'GET',
+      url: `/v1/admission/rounds/${id}/applications?limit=2`,
+      headers: auth,
+    }),
+  )
+  tt.same(
+    page1.applications.map((a: { applicationRef: string }) => a.applicationRef),
+    ['P-1', 'P-2'],
+  )
+  tt.equal(page1.next, 'P-2')
+  const page2 = json(
+    await app.inject({
+      method: 'GET',
+      url: `/v1/admission/rounds/${id}/applications?limit=2&after=P-2`,
+      headers: auth,
+    }),
+  )
+  tt.same(
+    page2.applications.map((a: { applicationRef: string }) => a.applicationRef),
+    ['P-3'],
+  )
+  tt.equal(page2.next, null)
+  // publish version 2: frozen
+  const pub = await app.inject({
+    method: 'POST',
+    url: `/v1/admission/rounds/${id}/publish`,
+    headers: auth,
+    payload: {},
+  })
+  tt.equal(pub.statusCode, 200)
+  tt.equal(json(pub).status, 'published')
+  tt.equal(json(pub).publishedVersion, 2)
+  const frozen = await app.inject({
+    method: 'POST',
+    url: `/v1/admission/rounds/${id}/allocate`,
+    headers: auth,
+  })
+  tt.equal(frozen.statusCode, 409)
+  tt.equal(json(frozen).code, 'JIFEN_ERR_ROUND_STATE')
+  const noWithdraw = await app.inject({
+    method: 'DELETE',
+    url: `/v1/admission/rounds/${id}/applications/P-2`,
+    headers: auth,
+  })
+  tt.equal(noWithdraw.statusCode, 409)
+  // the public list, without a key: refs, region-only masks, placed school, points as decimals
+  const list = await app.inject({ method: 'GET', url: `/v1/admission/rounds/${id}/results/publication` })
+  tt.equal(list.statusCode, 200)
+  tt.same(json(list).rows, [
+    {
+      applicationRef: 'P-2',
+      idNumberMasked: '420102************',
+      placed: null,
+      outcome: 'below_cutoff',
+      points: 98,
+    },
+    {
+      applicationRef: 'P-3',
+      idNumberMasked: '420102************',
+      placed: 's1',
+      outcome: 'placed',
+      points: 104,
+    },
+  ])
+  tt.same(json(list).units[0].cutoff.points, 104)
+  tt.notOk(list.body.includes(childId('2019-10-01', 3).slice(6)), 'no digit beyond the region code')
+  const csv = await app.inject({
+    method: 'GET',
+    url: `/v1/admission/rounds/${id}/results/publication`,
+    headers: { accept: 'text/csv' },
+  })
+  tt.equal(csv.statusCode, 200)
+  tt.match(String(csv.headers['content-type']), /^text\/csv/)
+  tt.same([...csv.rawPayload.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte-order mark')
+  tt.equal(
+    csv.rawPayload.subarray(3).toString('utf8'),
+    'applicationRef,idNumberMasked,placed,outcome,points\nP-2,420102************,,below_cutoff,98\nP-3,420102************,s1,placed,104\n',
+  )
+  // every step is in the audit chain
+  const audit = json(await app.inject({ method: 'GET', url: '/v1/audit?limit=1000', headers: auditor }))
+  const actions = audit.entries
+    .map((e: { action: string }) => e.action)
+    .filter((a: string) => a.startsWith('round.'))
+  tt.same(actions, [
+    'round.created',
+    'round.applications_stored',
+    'round.closed',
+    'round.allocated',
+    'round.application_withdrawn',
+    'round.allocated',
+    'round.published',
+  ])
+})
+
+t.test('rounds: paged list, 404 for an unknown round, states refused with 409', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  const a = await createRound(app, auth)
+  const b = await createRound(app, auth)
+  const page = json(await app.inject({ method: 'GET', url: '/v1/admission/rounds?limit=1', headers: auth }))
+  tt.same(
+    page.rounds.map((r: { id: string }) => r.id),
+    [a],
+  )
+  tt.equal(page.next, a)
+  const rest = json(
+    await app.inject({ method: 'GET', url: `/v1/admission/rounds?after=${a}`, headers: auth }),
+  )
+  tt.same(
+    rest.rounds.map((r: { id: string }) => r.id),
+    [b],
+  )
+  tt.equal(rest.rounds[0].status, 'open')
+  tt.same(rest.rounds[0].tieBreak, ['points', 'insuranceMonths', 'residenceMonths', 'appliedAt', 'lottery'])
+  const missing = await app.inject({
+    method: 'GET',
+    url: '/v1/admission/rounds/01930b6e-7d3c-7a1f-9e2b-4c5d6e7f8a9b',
+    headers: auth,
+  })
+  tt.equal(missing.statusCode, 404)
+  // an open round cannot be allocated or published
+  for (const step of ['allocate', 'publish']) {
+    const res = await app.inject({ method: 'POST', url: `/v1/admission/rounds/${a}/${step}`, headers: auth })
+    tt.equal(res.statusCode, 409, step)
+    tt.equal(json(res).code, 'JIFEN_ERR_ROUND_STATE')
+  }
+  // the as-of date outside the intake year
+  const wrongYear = await app.inject({
+    method: 'POST',
+    url: '/v1/admission/rounds',
+    headers: auth,
+    payload: roundBody({ asOf: '2025-04-30' }),
+  })
+  tt.equal(wrongYear.statusCode, 400)
+  tt.equal(json(wrongYear).errors[0].path, 'body.asOf')
 })
