@@ -37,7 +37,59 @@ export const AdmissionEligibilityRequestSchema = z
   })
 export type AdmissionEligibilityRequest = z.output<typeof AdmissionEligibilityRequestSchema>
 
-export const AdmissionEligibilitySchema = AdmissionResultSchema
+const EXAMPLE_ROUND_ID = '01930b6e-7d3c-7a1f-9e2b-4c5d6e7f8a9b'
+
+const EXAMPLE_GATE = {
+  id: 'parent_lives_works_insured',
+  label: '父母一方在鄞州居住、持有效居住证、在鄞州稳定就业并在宁波缴纳社会保险',
+  passed: true,
+  reason: '满足：至少一位家长：家长1 居住地在本区（县、市） 是（需 = true）✓；…',
+  ref: '鄞州区 2023 年外来务工人员随迁子女积分入学规定（文号未见）；甬人社发〔2021〕16号 第四条',
+  provisional: false,
+  at: '2026-04-30',
+}
+
+const EXAMPLE_RULESET = {
+  id: 'yinzhou-admission-2023',
+  version: 1,
+  sha256: 'c4da118d2b8fe398fd51a052b5db0941023394511e4612ff7d331c7fc2aa9456',
+  scheme: 'admission',
+  jurisdiction: '330212',
+  validFrom: '2023-01-01',
+  validTo: null,
+  provisional: false,
+}
+
+/** Abbreviated: the real result lists every gate of the district's table. */
+const EXAMPLE_ADMISSION_RESULT = {
+  scheme: 'admission',
+  jurisdiction: '330212',
+  asOf: '2026-04-30',
+  provisional: false,
+  provisionalRows: [],
+  ruleset: EXAMPLE_RULESET,
+  eligible: true,
+  gates: [EXAMPLE_GATE],
+  priorityTier: null,
+  points: 110,
+  scoringParent: 0,
+  parents: [
+    {
+      total: 110,
+      eligible: true,
+      frozenUntil: null,
+      ruleset: { ...EXAMPLE_RULESET, id: 'yinzhou-points-2022', scheme: 'points', validFrom: '2022-04-01' },
+    },
+  ],
+  insuranceMonths: 72,
+  residenceMonths: 132,
+  factsSha256: '722a4bcad60597e8ff61f544ea3e125702f537744b1ca888b4b6fe5ba8020ed7',
+}
+
+export const AdmissionEligibilitySchema = AdmissionResultSchema.meta({
+  id: 'AdmissionEligibility',
+  example: EXAMPLE_ADMISSION_RESULT,
+})
 
 // ---------------------------------------------------------------- rounds
 
@@ -132,7 +184,7 @@ export const RoundSchema = RoundCreateSchema.extend({
   id: 'Round',
   example: {
     ...EXAMPLE_ROUND_REQUEST,
-    id: '01930b6e-7d3c-7a1f-9e2b-4c5d6e7f8a9b',
+    id: EXAMPLE_ROUND_ID,
     kind: 'admission',
     status: 'open',
     createdAt: '2026-04-30T02:00:00.000Z',
@@ -145,8 +197,12 @@ export type Round = z.infer<typeof RoundSchema>
 
 export const RoundListQuerySchema = z
   .object({
-    after: z.string().max(64).optional().meta({ description: 'the previous page’s `next`' }),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    after: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: 'the previous page’s `next`', example: EXAMPLE_ROUND_ID }),
+    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
   })
   .strict()
 
@@ -155,9 +211,10 @@ export const RoundListSchema = z
     rounds: z.array(RoundSchema),
     next: z.string().nullable().meta({ description: 'pass as `after` for the next page; null at the end' }),
   })
-  .meta({ id: 'RoundList' })
+  .meta({ id: 'RoundList', example: { rounds: [], next: null } })
 
-export const RoundIdParamsSchema = z.object({ id: z.uuid().meta({ description: 'the round’s id' }) })
+const RoundIdSchema = z.uuid().meta({ description: 'the round’s id', example: EXAMPLE_ROUND_ID })
+export const RoundIdParamsSchema = z.object({ id: RoundIdSchema })
 
 // ---------------------------------------------------------------- applications
 
@@ -166,14 +223,17 @@ export const ApplicationRefSchema = z
   .min(1)
   .max(64)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-  .meta({ description: 'the enrolment system’s own application number, unique in the round' })
+  .meta({
+    description: 'the enrolment system’s own application number, unique in the round',
+    example: 'YZ2026P1000123',
+  })
 
 export const MAX_BULK_APPLICATIONS = 10_000
 
 export const ApplicationInputSchema = z
   .object({ applicationRef: ApplicationRefSchema, household: HouseholdSchema })
   .strict()
-  .meta({ id: 'ApplicationInput' })
+  .meta({ id: 'BulkApplicationRow' })
 
 export const BulkApplicationsSchema = z
   .object({
@@ -213,7 +273,7 @@ export const BulkResultSchema = z
   })
   .meta({
     id: 'BulkApplicationsResult',
-    example: { roundId: '01930b6e-7d3c-7a1f-9e2b-4c5d6e7f8a9b', stored: 1, eligible: 1, ineligible: 0 },
+    example: { roundId: EXAMPLE_ROUND_ID, stored: 1, eligible: 1, ineligible: 0 },
   })
 
 export const OUTCOMES = ['placed', 'gate_failed', 'below_cutoff', 'referred', 'no_preferences'] as const
@@ -233,22 +293,42 @@ export const ApplicationSchema = z
       .meta({ description: 'in the newest result version; null before allocation or when not in it' }),
     evaluation: AdmissionResultSchema,
   })
-  .meta({ id: 'Application' })
+  .meta({
+    id: 'Application',
+    example: {
+      applicationRef: 'YZ2026P1000123',
+      status: 'active',
+      createdAt: '2026-05-06T01:30:00.000Z',
+      withdrawnAt: null,
+      idNumberMasked: '420102************',
+      preferences: ['yz-p-01', 'yz-p-02'],
+      appliedAt: '2026-05-06T09:30:00+08:00',
+      outcome: 'placed',
+      evaluation: EXAMPLE_ADMISSION_RESULT,
+    },
+  })
 export type Application = z.infer<typeof ApplicationSchema>
 
 export const ApplicationListQuerySchema = z
   .object({
-    after: z.string().max(64).optional().meta({ description: 'the previous page’s `next`' }),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    outcome: z.enum(OUTCOMES).optional().meta({ description: 'only these outcomes, in the newest version' }),
+    after: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: 'the previous page’s `next`', example: 'YZ2026P1000123' }),
+    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    outcome: z
+      .enum(OUTCOMES)
+      .optional()
+      .meta({ description: 'only this outcome, in the newest version', example: 'placed' }),
   })
   .strict()
 
 export const ApplicationListSchema = z
   .object({ applications: z.array(ApplicationSchema), next: z.string().nullable() })
-  .meta({ id: 'ApplicationList' })
+  .meta({ id: 'ApplicationList', example: { applications: [], next: null } })
 
-export const ApplicationParamsSchema = z.object({ id: z.uuid(), ref: ApplicationRefSchema })
+export const ApplicationParamsSchema = z.object({ id: RoundIdSchema, ref: ApplicationRefSchema })
 
 // ---------------------------------------------------------------- results
 
@@ -338,14 +418,83 @@ export const ResultVersionSchema = z
     published: z.boolean(),
     result: AllocationResultSchema,
   })
-  .meta({ id: 'RoundResult' })
+  .meta({
+    id: 'RoundResult',
+    example: {
+      roundId: EXAMPLE_ROUND_ID,
+      version: 1,
+      inputsSha256: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
+      rulesets: [{ id: 'yinzhou-admission-2023@1', sha256: EXAMPLE_RULESET.sha256 }],
+      createdAt: '2026-06-01T02:00:00.000Z',
+      published: false,
+      result: {
+        cutoffScope: 'school',
+        tieBreak: [...DEFAULT_TIE_BREAK],
+        lotterySeed: 'yinzhou-2026-p1-2f9c1d',
+        units: [
+          {
+            id: 'yz-p-01',
+            name: '鄞州区某某小学',
+            seats: 120,
+            placed: 1,
+            seatsLeft: 119,
+            cutoff: {
+              rank: 1,
+              ref: 'YZ2026P1000123',
+              tier: null,
+              points: 1_100_000,
+              tieBreak: [
+                { key: 'points', value: 1_100_000 },
+                { key: 'insuranceMonths', value: 72 },
+                { key: 'residenceMonths', value: 132 },
+                { key: 'appliedAt', value: '2026-05-06T09:30:00+08:00' },
+                { key: 'lottery', value: '80c8161cd3f7a2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1' },
+              ],
+            },
+          },
+        ],
+        applications: [
+          {
+            ref: 'YZ2026P1000123',
+            rank: 1,
+            outcome: 'placed',
+            placed: { unit: 'yz-p-01', preferenceRank: 1 },
+            gate: null,
+            refusals: [],
+            ignoredPreferences: [],
+          },
+        ],
+        summary: {
+          applications: 1,
+          ranked: 1,
+          placed: 1,
+          gateFailed: 0,
+          belowCutoff: 0,
+          referred: 0,
+          noPreferences: 0,
+          seats: 120,
+          seatsLeft: 119,
+        },
+      },
+    },
+  })
 export type ResultVersion = z.infer<typeof ResultVersionSchema>
 
 export const ResultQuerySchema = z
-  .object({ version: z.coerce.number().int().min(1).optional().meta({ description: 'default: the newest' }) })
+  .object({
+    version: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'default: the newest', example: 1 }),
+  })
   .strict()
 
-export const ResultVersionParamsSchema = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) })
+export const ResultVersionParamsSchema = z.object({
+  id: RoundIdSchema,
+  version: z.coerce.number().int().min(1).meta({ example: 1 }),
+})
 
 export const RoundReplaySchema = z
   .object({
@@ -357,7 +506,10 @@ export const RoundReplaySchema = z
       .meta({ description: 'the stored inputs still hash to the version’s inputsSha256' }),
     differences: z.array(z.object({ path: z.string(), stored: z.unknown(), replayed: z.unknown() })),
   })
-  .meta({ id: 'RoundReplay' })
+  .meta({
+    id: 'RoundReplay',
+    example: { roundId: EXAMPLE_ROUND_ID, version: 1, identical: true, inputsIntact: true, differences: [] },
+  })
 
 export const PublicationSchema = z
   .object({
@@ -393,5 +545,34 @@ export const PublicationSchema = z
       }),
     ),
   })
-  .meta({ id: 'Publication' })
+  .meta({
+    id: 'Publication',
+    example: {
+      roundId: EXAMPLE_ROUND_ID,
+      version: 1,
+      district: '330212',
+      intakeYear: 2026,
+      grade: 'P1',
+      lotterySeed: 'yinzhou-2026-p1-2f9c1d',
+      tieBreak: [...DEFAULT_TIE_BREAK],
+      units: [
+        {
+          id: 'yz-p-01',
+          name: '鄞州区某某小学',
+          seats: 120,
+          placed: 120,
+          cutoff: { points: 98.5, tieBreak: [{ key: 'points', value: 98.5 }] },
+        },
+      ],
+      rows: [
+        {
+          applicationRef: 'YZ2026P1000123',
+          idNumberMasked: '420102************',
+          placed: 'yz-p-01',
+          outcome: 'placed',
+          points: 110,
+        },
+      ],
+    },
+  })
 export type Publication = z.infer<typeof PublicationSchema>

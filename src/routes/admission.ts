@@ -271,7 +271,7 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
         tags: ['admission'],
         summary: 'Publish a version (the newest by default): the round is frozen and its public list opens',
         params: RoundIdParamsSchema,
-        body: PublishRequestSchema.nullish(),
+        body: PublishRequestSchema.nullish().meta({ example: { version: 1 } }),
         response: {
           200: ok(RoundSchema, 'the round, published'),
           ...problems(...BODY_PROBLEMS, 'NOT_FOUND', 'ROUND_STATE'),
