@@ -88,7 +88,7 @@ export class PgAdmissionRepository implements AdmissionRepository {
     const rows = await this.rows(
       this.db,
       sql`SELECT * FROM admission_applications WHERE round_id = ${roundId}
-          AND application_ref = ANY(${[...refs]}::text[]) ORDER BY application_ref`,
+          AND application_ref = ANY(${sql.param([...refs])}::text[]) ORDER BY application_ref`,
     )
     return rows.map(toApplication)
   }
@@ -138,12 +138,12 @@ export class PgAdmissionRepository implements AdmissionRepository {
     const taken = await this.rows(
       tx,
       sql`SELECT application_ref FROM admission_applications WHERE round_id = ${roundId}
-          AND application_ref = ANY(${[...refs]}::text[])`,
+          AND application_ref = ANY(${sql.param([...refs])}::text[])`,
     )
     const children = await this.rows(
       tx,
       sql`SELECT child_key, application_ref FROM admission_applications WHERE round_id = ${roundId}
-          AND status = 'active' AND child_key = ANY(${[...childKeys]}::text[])`,
+          AND status = 'active' AND child_key = ANY(${sql.param([...childKeys])}::text[])`,
     )
     return {
       refs: taken.map((r) => r.application_ref as string),
