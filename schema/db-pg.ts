@@ -141,3 +141,52 @@ export const tableGeneration = pgTable(
   },
   (t) => [check('table_generation_one_row', sql`${t.id} = 1`)],
 )
+
+/** Admission rounds (issue 10): the round's definition as JSON, its status moving forward only. */
+export const admissionRounds = pgTable('admission_rounds', {
+  id: text('id').primaryKey(),
+  district: text('district').notNull(),
+  specJson: text('spec_json').notNull(),
+  status: text('status').notNull(),
+  publishedVersion: integer('published_version'),
+  createdAt: text('created_at').notNull(),
+})
+
+/** Applications of a round: never deleted; a withdrawal marks the row. */
+export const admissionApplications = pgTable(
+  'admission_applications',
+  {
+    roundId: text('round_id')
+      .notNull()
+      .references(() => admissionRounds.id),
+    applicationRef: text('application_ref').notNull(),
+    childKey: text('child_key').notNull(),
+    idNumberMasked: text('id_number_masked'),
+    householdJson: text('household_json').notNull(),
+    evaluationJson: text('evaluation_json').notNull(),
+    inputJson: text('input_json').notNull(),
+    status: text('status').notNull(),
+    createdAt: text('created_at').notNull(),
+    withdrawnAt: text('withdrawn_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roundId, t.applicationRef] }),
+    index('admission_applications_child').on(t.roundId, t.childKey),
+  ],
+)
+
+/** Allocation result versions: immutable, numbered 1, 2, 3 … per round. */
+export const admissionResults = pgTable(
+  'admission_results',
+  {
+    roundId: text('round_id')
+      .notNull()
+      .references(() => admissionRounds.id),
+    version: integer('version').notNull(),
+    inputsSha256: text('inputs_sha256').notNull(),
+    inputsJson: text('inputs_json').notNull(),
+    resultJson: text('result_json').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.version] })],
+)

@@ -126,3 +126,60 @@ export const tableGeneration = sqliteTable('table_generation', {
   id: integer('id').primaryKey(),
   generation: integer('generation').notNull(),
 })
+
+/** Admission rounds (issue 10): the round's definition as JSON, its status moving forward only. */
+export const admissionRounds = sqliteTable('admission_rounds', {
+  /** UUIDv7: the list pages by id, which is creation order */
+  id: text('id').primaryKey(),
+  district: text('district').notNull(),
+  /** the round as created (schema/admission.ts RoundCreateSchema, defaults applied) */
+  specJson: text('spec_json').notNull(),
+  /** open, closed, allocated, published; `open` reads as closed once the window has closed */
+  status: text('status').notNull(),
+  publishedVersion: integer('published_version'),
+  createdAt: text('created_at').notNull(),
+})
+
+/** Applications of a round: never deleted; a withdrawal marks the row. */
+export const admissionApplications = sqliteTable(
+  'admission_applications',
+  {
+    roundId: text('round_id')
+      .notNull()
+      .references(() => admissionRounds.id),
+    applicationRef: text('application_ref').notNull(),
+    /** keyed hash naming the child (ID number, or birth date + parents): the same child twice is refused */
+    childKey: text('child_key').notNull(),
+    idNumberMasked: text('id_number_masked'),
+    /** the household without ID numbers, as JSON */
+    householdJson: text('household_json').notNull(),
+    /** the admission evaluation (AdmissionResult) as JSON */
+    evaluationJson: text('evaluation_json').notNull(),
+    /** what the allocator reads (scoring/allocation.ts AllocationApplication) as JSON */
+    inputJson: text('input_json').notNull(),
+    status: text('status').notNull(),
+    createdAt: text('created_at').notNull(),
+    withdrawnAt: text('withdrawn_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.roundId, t.applicationRef] }),
+    index('admission_applications_child').on(t.roundId, t.childKey),
+  ],
+)
+
+/** Allocation result versions: immutable, numbered 1, 2, 3 … per round. */
+export const admissionResults = sqliteTable(
+  'admission_results',
+  {
+    roundId: text('round_id')
+      .notNull()
+      .references(() => admissionRounds.id),
+    version: integer('version').notNull(),
+    inputsSha256: text('inputs_sha256').notNull(),
+    /** the allocator's inputs (round and applications) and the rulesets, as JSON: replay reads them */
+    inputsJson: text('inputs_json').notNull(),
+    resultJson: text('result_json').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roundId, t.version] })],
+)

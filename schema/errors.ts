@@ -44,6 +44,15 @@ export const ERRORS = {
     status: 409,
     title: 'This Idempotency-Key was already used with a different request',
   },
+  ROUND_STATE: {
+    status: 409,
+    title: 'The admission round is not in a state that allows this (open, closed, allocated, published)',
+  },
+  DUPLICATE_APPLICATION: {
+    status: 409,
+    title: 'The same child or applicationRef is already in the round (the refs are named)',
+  },
+  APPLICATION_LATE: { status: 409, title: 'The application window of the round is closed' },
   PRECONDITION_FAILED: { status: 412, title: 'A precondition header (If-Match …) does not hold' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },

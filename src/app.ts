@@ -19,6 +19,7 @@ import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
 import { openStorage } from './repositories/open.ts'
 import type { Storage } from './repositories/types.ts'
+import { admissionRoutes } from './routes/admission.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoutes } from './routes/openapi.ts'
@@ -28,6 +29,7 @@ import { schemeRoutes } from './routes/schemes.ts'
 import { webRoutes } from './routes/web.ts'
 import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
 import { RequestFingerprints } from './security/request-fingerprint.ts'
+import { AdmissionService } from './services/admission.ts'
 import { ApiKeyService } from './services/api-keys.ts'
 import { AuditService } from './services/audit.ts'
 import { PointsService } from './services/points.ts'
@@ -199,6 +201,10 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
         { name: 'points', description: 'Points evaluations: official (stored, replayable) and preview' },
         { name: 'residence-permit', description: 'Residence-permit eligibility and entitlements' },
         { name: 'settlement', description: 'Settlement routes and points settlement' },
+        {
+          name: 'admission',
+          description: 'School admission: one household, rounds, bulk applications, allocation, publication',
+        },
         { name: 'rulesets', description: 'Versioned scoring tables' },
         { name: 'audit', description: 'The hash-chained log of official actions' },
         { name: 'health', description: 'Probes' },
@@ -227,6 +233,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       schemes: new SchemeService(rulesets, clock),
       keys: new ApiKeyService(storage.apiKeys, recorder),
       audit: new AuditService(storage.audit),
+      admission: new AdmissionService(rulesets, storage.admission, recorder, clock, idHmacSecret),
     }
     state.tablesLoaded = true
   })
@@ -249,6 +256,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     rulesetRoutes(scope, services)
     pointsRoutes(scope, services)
     schemeRoutes(scope, services)
+    admissionRoutes(scope, services)
     auditRoutes(scope, services)
     webRoutes(scope)
   })

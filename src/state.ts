@@ -1,5 +1,6 @@
 // The app's services and start-up state as types, apart from src/app.ts so that routes need not import the app that registers them.
 import type { Storage } from './repositories/types.ts'
+import type { AdmissionService } from './services/admission.ts'
 import type { ApiKeyService } from './services/api-keys.ts'
 import type { AuditService } from './services/audit.ts'
 import type { PointsService } from './services/points.ts'
@@ -12,6 +13,7 @@ export interface Services {
   schemes: SchemeService
   keys: ApiKeyService
   audit: AuditService
+  admission: AdmissionService
 }
 
 /** What /readyz reports; filled in as start-up proceeds. */

@@ -125,6 +125,57 @@ export interface RecordRepository {
   all(): AsyncIterable<StoredRecord>
 }
 
+/** An admission round as stored: its definition (RoundCreate, kept opaque here) and its state. */
+export interface StoredRound {
+  id: string
+  district: string
+  spec: unknown
+  /** as written: `open` is read as closed by the service once the window has closed */
+  status: 'open' | 'closed' | 'allocated' | 'published'
+  publishedVersion: number | null
+  createdAt: string
+  /** active applications (not withdrawn) */
+  applications: number
+  latestVersion: number | null
+}
+
+export interface StoredApplication {
+  roundId: string
+  applicationRef: string
+  /** keyed hash naming the child in the round (src/services/admission.ts childKeyOf) */
+  childKey: string
+  idNumberMasked: string | null
+  /** the household without ID numbers */
+  household: unknown
+  /** the admission evaluation (AdmissionResult) */
+  evaluation: unknown
+  /** the allocator's input (AllocationApplication) */
+  input: unknown
+  status: 'active' | 'withdrawn'
+  createdAt: string
+  withdrawnAt: string | null
+}
+
+export interface StoredResultVersion {
+  roundId: string
+  version: number
+  inputsSha256: string
+  /** the allocator's round and applications, and the rulesets used, as hashed */
+  inputs: unknown
+  result: unknown
+  createdAt: string
+}
+
+/** Reads of admission rounds; pages are ordered byte-wise by id (rounds) or applicationRef. */
+export interface AdmissionRepository {
+  listRounds(after: string | null, limit: number): Promise<StoredRound[]>
+  getRound(id: string): Promise<StoredRound | null>
+  listApplications(roundId: string, after: string | null, limit: number): Promise<StoredApplication[]>
+  getApplications(roundId: string, refs: readonly string[]): Promise<StoredApplication[]>
+  /** a version, or the newest when `version` is null */
+  getResult(roundId: string, version: number | null): Promise<StoredResultVersion | null>
+}
+
 export interface StoredApiKey {
   /** the public part of the key, 12 hex characters */
   id: string
@@ -210,6 +261,24 @@ export interface WriteTx {
     /** false when there is no such key or it was already revoked */
     revoke(id: string, at: string): Promise<boolean>
   }
+  admission: {
+    createRound(r: Omit<StoredRound, 'applications' | 'latestVersion'>): Promise<void>
+    /** the round, read under the write's lock on it (PostgreSQL: FOR UPDATE) */
+    lockRound(id: string): Promise<StoredRound | null>
+    setRoundStatus(id: string, status: StoredRound['status'], publishedVersion: number | null): Promise<void>
+    /** refs already in the round (withdrawn too), and active applications holding one of these child keys */
+    conflicts(
+      roundId: string,
+      refs: readonly string[],
+      childKeys: readonly string[],
+    ): Promise<{ refs: string[]; children: { childKey: string; applicationRef: string }[] }>
+    insertApplications(rows: readonly StoredApplication[]): Promise<void>
+    /** active → withdrawn; false when there is no active application with this ref */
+    withdraw(roundId: string, ref: string, at: string): Promise<boolean>
+    /** the active applications' allocator inputs, in ref order */
+    activeInputs(roundId: string): Promise<unknown[]>
+    insertResult(r: StoredResultVersion): Promise<void>
+  }
   settings: {
     get(key: string): Promise<string | null>
     set(key: string, value: string): Promise<void>
@@ -234,6 +303,7 @@ export interface Storage {
   apiKeys: ApiKeyRepository
   audit: AuditRepository
   idempotency: IdempotencyRepository
+  admission: AdmissionRepository
   /**
    * Runs `work` as one atomic unit: every write made through `tx` commits together, or none does
    * when `work` throws (after an await too). The promise resolves only once the unit is committed.

@@ -47,6 +47,21 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'POST /v1/rulesets/:id/publish': ['admin'],
   'POST /v1/rulesets/:id/retire': ['admin'],
   'GET /v1/audit': ['auditor', 'admin'],
+  // school admission (issue 10): education acts; auditors read; the publication is public once published
+  'POST /v1/admission/eligibility': ['education'],
+  'POST /v1/admission/rounds': ['education'],
+  'GET /v1/admission/rounds': ['education', 'auditor'],
+  'GET /v1/admission/rounds/:id': ['education', 'auditor'],
+  'POST /v1/admission/rounds/:id/close': ['education'],
+  'POST /v1/admission/rounds/:id/applications': ['education'],
+  'GET /v1/admission/rounds/:id/applications': ['education', 'auditor'],
+  'GET /v1/admission/rounds/:id/applications/:ref': ['education', 'auditor'],
+  'DELETE /v1/admission/rounds/:id/applications/:ref': ['education'],
+  'POST /v1/admission/rounds/:id/allocate': ['education'],
+  'GET /v1/admission/rounds/:id/results': ['education', 'auditor'],
+  'POST /v1/admission/rounds/:id/results/:version/replay': ['education', 'auditor'],
+  'POST /v1/admission/rounds/:id/publish': ['education'],
+  'GET /v1/admission/rounds/:id/results/publication': 'public',
 }
 
 /** Every method and URL the app registers, as fastify reports them. */

@@ -351,3 +351,71 @@ t.test('a record whose table no longer matches its hash is refused as corrupt, n
   tt.equal(res.statusCode, 500)
   tt.equal(json(res).code, 'JIFEN_ERR_RECORD_CORRUPT')
 })
+
+t.test(
+  'admission rounds: applications and versions read back, withdrawals keep rows, versions never change',
+  async (tt) => {
+    const { storage, target } = await open(tt)
+    const roundId = randomUUID()
+    await storage.transaction((tx) =>
+      tx.admission.createRound({
+        id: roundId,
+        district: '330212',
+        spec: { lotterySeed: 's' },
+        status: 'open',
+        publishedVersion: null,
+        createdAt: NOW,
+      }),
+    )
+    const row = (ref: string, childKey: string) => ({
+      roundId,
+      applicationRef: ref,
+      childKey,
+      idNumberMasked: null,
+      household: { ref },
+      evaluation: { eligible: true },
+      input: { ref },
+      status: 'active' as const,
+      createdAt: NOW,
+      withdrawnAt: null,
+    })
+    // refs order byte-wise on both backends ('B' < 'a' in code point order, not in a linguistic collation)
+    await storage.transaction((tx) => tx.admission.insertApplications([row('a-1', 'k1'), row('B-2', 'k2')]))
+    const listed = await storage.admission.listApplications(roundId, null, 10)
+    tt.same(
+      listed.map((a) => a.applicationRef),
+      ['B-2', 'a-1'],
+    )
+    tt.same(listed[1], row('a-1', 'k1'))
+    const c = await storage.transaction((tx) => tx.admission.conflicts(roundId, ['a-1', 'x'], ['k2', 'k9']))
+    tt.same(c, { refs: ['a-1'], children: [{ childKey: 'k2', applicationRef: 'B-2' }] })
+    tt.equal(await storage.transaction((tx) => tx.admission.withdraw(roundId, 'a-1', NOW)), true)
+    tt.equal(await storage.transaction((tx) => tx.admission.withdraw(roundId, 'a-1', NOW)), false, 'once')
+    const [kept] = await storage.admission.getApplications(roundId, ['a-1'])
+    tt.same([kept.status, kept.withdrawnAt], ['withdrawn', NOW])
+    tt.same(await storage.transaction((tx) => tx.admission.activeInputs(roundId)), [{ ref: 'B-2' }])
+    await storage.transaction((tx) =>
+      tx.admission.insertResult({
+        roundId,
+        version: 1,
+        inputsSha256: 'h',
+        inputs: {},
+        result: { v: 1 },
+        createdAt: NOW,
+      }),
+    )
+    const round = await storage.admission.getRound(roundId)
+    tt.same([round?.applications, round?.latestVersion], [1, 1])
+    tt.same((await storage.admission.getResult(roundId, null))?.result, { v: 1 })
+    const raw = await openRaw(tt, target)
+    for (const [query, params] of [
+      [`update admission_results set result_json = '{}' where round_id = ?`, [roundId]],
+      ['delete from admission_results where round_id = ?', [roundId]],
+      ['delete from admission_applications where round_id = ?', [roundId]],
+      [`update admission_applications set household_json = '{}' where round_id = ?`, [roundId]],
+      ['delete from admission_rounds where id = ?', [roundId]],
+    ] as const) {
+      await tt.rejects(raw.run(query, [...params]), /JIFEN_IMMUTABLE/, query)
+    }
+  },
+)

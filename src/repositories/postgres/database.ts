@@ -7,6 +7,7 @@ import pg from 'pg'
 import * as tables from '../../../schema/db-pg.ts'
 import { projectRoot } from '../../project-root.ts'
 import type { DumpRow, Storage, WriteTx } from '../types.ts'
+import { PgAdmissionRepository } from './admission.ts'
 import { PgApiKeyRepository } from './api-keys.ts'
 import { PgAuditRepository } from './audit.ts'
 import type { PgDb } from './db.ts'
@@ -151,6 +152,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
   const apiKeys = new PgApiKeyRepository(db)
   const audit = new PgAuditRepository(db)
   const idempotency = new PgIdempotencyRepository(db)
+  const admission = new PgAdmissionRepository(db)
 
   const newTx = (t: PgDb) => {
     let open = true
@@ -179,6 +181,16 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
       apiKeys: {
         create: live((k) => apiKeys.createInTx(t, k)),
         revoke: live((id, at) => apiKeys.revokeInTx(t, id, at)),
+      },
+      admission: {
+        createRound: live((r) => admission.createRoundInTx(t, r)),
+        lockRound: live((id) => admission.lockRoundInTx(t, id)),
+        setRoundStatus: live((id, status, v) => admission.setRoundStatusInTx(t, id, status, v)),
+        conflicts: live((roundId, refs, keys) => admission.conflictsInTx(t, roundId, refs, keys)),
+        insertApplications: live((rows) => admission.insertApplicationsInTx(t, rows)),
+        withdraw: live((roundId, ref, at) => admission.withdrawInTx(t, roundId, ref, at)),
+        activeInputs: live((roundId) => admission.activeInputsInTx(t, roundId)),
+        insertResult: live((r) => admission.insertResultInTx(t, r)),
       },
       settings: {
         get: live(async (key: string) => {
@@ -234,6 +246,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
     apiKeys,
     audit,
     idempotency,
+    admission,
     transaction,
     async *dump(): AsyncIterable<DumpRow> {
       const settings = await db.select().from(tables.settings).orderBy(tables.settings.key)

@@ -9,6 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as tables from '../../../schema/db.ts'
 import { projectRoot } from '../../project-root.ts'
 import type { DumpRow, Storage, WriteTx } from '../types.ts'
+import { SqliteAdmissionRepository } from './admission.ts'
 import { SqliteApiKeyRepository } from './api-keys.ts'
 import { SqliteAuditRepository } from './audit.ts'
 import type { Db } from './db.ts'
@@ -68,6 +69,7 @@ export function openSqlite(path: string): Storage {
   const apiKeys = new SqliteApiKeyRepository(read, write)
   const audit = new SqliteAuditRepository(read, write)
   const idempotency = new SqliteIdempotencyRepository(read, write)
+  const admission = new SqliteAdmissionRepository(reader, writer)
   const settingsOf = (db: Db) => db.select().from(tables.settings).orderBy(asc(tables.settings.key)).all()
 
   // A fresh tx object per unit of work: its methods write on the writer connection, inside the
@@ -96,6 +98,16 @@ export function openSqlite(path: string): Storage {
       apiKeys: {
         create: live((k) => apiKeys.createInTx(k)),
         revoke: live((id, at) => apiKeys.revokeInTx(id, at)),
+      },
+      admission: {
+        createRound: live((r) => admission.createRoundInTx(r)),
+        lockRound: live((id) => admission.lockRoundInTx(id)),
+        setRoundStatus: live((id, status, v) => admission.setRoundStatusInTx(id, status, v)),
+        conflicts: live((roundId, refs, keys) => admission.conflictsInTx(roundId, refs, keys)),
+        insertApplications: live((rows) => admission.insertApplicationsInTx(rows)),
+        withdraw: live((roundId, ref, at) => admission.withdrawInTx(roundId, ref, at)),
+        activeInputs: live((roundId) => admission.activeInputsInTx(roundId)),
+        insertResult: live((r) => admission.insertResultInTx(r)),
       },
       settings: {
         get: live(
@@ -128,6 +140,7 @@ export function openSqlite(path: string): Storage {
     apiKeys,
     audit,
     idempotency,
+    admission,
     // Units submitted together share one IMMEDIATE transaction, each in its own savepoint (see
     // group-commit.ts): the write lock is taken first, so reads inside (last reference number, last
     // audit hash) cannot be raced by another process writing the same file.

@@ -1,0 +1,578 @@
+// Admission API bodies: one household's eligibility, rounds, bulk applications, allocation results and the publication.
+import { z } from 'zod'
+import { DEFAULT_TIE_BREAK, TIE_BREAK_KEYS } from '../scoring/allocation.ts'
+import { EXAMPLE_APPLICANT } from './api.ts'
+import { boundedRecord, DateStringSchema, JurisdictionSchema } from './common.ts'
+import { HouseholdSchema } from './household.ts'
+import { AdmissionResultSchema } from './result.ts'
+
+// ---------------------------------------------------------------- examples
+
+export const EXAMPLE_HOUSEHOLD = {
+  parents: [EXAMPLE_APPLICANT],
+  child: { birthDate: '2019-10-01', hukou: '420102', entryGrade: 'P1' },
+  ownsHomeIn: [],
+  preferences: ['yz-p-01', 'yz-p-02'],
+  appliedAt: '2026-05-06T09:30:00+08:00',
+} as const
+
+// ---------------------------------------------------------------- one household
+
+export const AdmissionEligibilityRequestSchema = z
+  .object({
+    district: JurisdictionSchema.meta({ description: 'the district whose admission rules apply' }),
+    asOf: DateStringSchema.meta({
+      description: 'the measuring date; its year is the intake year; not after today',
+    }),
+    household: HouseholdSchema,
+    dates: boundedRecord(z.string().min(1).max(64), DateStringSchema, 32).optional().meta({
+      description:
+        'dates the district’s table names for the caller to supply (Zhenhai: `registration`, `checking`)',
+    }),
+  })
+  .strict()
+  .meta({
+    id: 'AdmissionEligibilityRequest',
+    example: { district: '330212', asOf: '2026-04-30', household: EXAMPLE_HOUSEHOLD },
+  })
+export type AdmissionEligibilityRequest = z.output<typeof AdmissionEligibilityRequestSchema>
+
+const EXAMPLE_ROUND_ID = '01930b6e-7d3c-7a1f-9e2b-4c5d6e7f8a9b'
+
+const EXAMPLE_GATE = {
+  id: 'parent_lives_works_insured',
+  label: '父母一方在鄞州居住、持有效居住证、在鄞州稳定就业并在宁波缴纳社会保险',
+  passed: true,
+  reason: '满足：至少一位家长：家长1 居住地在本区（县、市） 是（需 = true）✓；…',
+  ref: '鄞州区 2023 年外来务工人员随迁子女积分入学规定（文号未见）；甬人社发〔2021〕16号 第四条',
+  provisional: false,
+  at: '2026-04-30',
+}
+
+const EXAMPLE_RULESET = {
+  id: 'yinzhou-admission-2023',
+  version: 1,
+  sha256: 'c4da118d2b8fe398fd51a052b5db0941023394511e4612ff7d331c7fc2aa9456',
+  scheme: 'admission',
+  jurisdiction: '330212',
+  validFrom: '2023-01-01',
+  validTo: null,
+  provisional: false,
+}
+
+/** Abbreviated: the real result lists every gate of the district's table. */
+const EXAMPLE_ADMISSION_RESULT = {
+  scheme: 'admission',
+  jurisdiction: '330212',
+  asOf: '2026-04-30',
+  provisional: false,
+  provisionalRows: [],
+  ruleset: EXAMPLE_RULESET,
+  eligible: true,
+  gates: [EXAMPLE_GATE],
+  priorityTier: null,
+  points: 110,
+  scoringParent: 0,
+  parents: [
+    {
+      total: 110,
+      eligible: true,
+      frozenUntil: null,
+      ruleset: { ...EXAMPLE_RULESET, id: 'yinzhou-points-2022', scheme: 'points', validFrom: '2022-04-01' },
+    },
+  ],
+  insuranceMonths: 72,
+  residenceMonths: 132,
+  factsSha256: '722a4bcad60597e8ff61f544ea3e125702f537744b1ca888b4b6fe5ba8020ed7',
+}
+
+export const AdmissionEligibilitySchema = AdmissionResultSchema.meta({
+  id: 'AdmissionEligibility',
+  example: EXAMPLE_ADMISSION_RESULT,
+})
+
+// ---------------------------------------------------------------- rounds
+
+export const ROUND_STATUSES = ['open', 'closed', 'allocated', 'published'] as const
+export const RoundStatusSchema = z.enum(ROUND_STATUSES).meta({
+  description:
+    '`open` until the window closes (or POST …/close), then `closed`; `allocated` once a result version exists; `published` once a version is published (frozen)',
+})
+
+export const InstantSchema = z.iso.datetime({ offset: true }).meta({
+  description: 'an RFC 3339 instant with an offset',
+  example: '2026-05-01T09:00:00+08:00',
+})
+
+export const RoundUnitSchema = z
+  .object({
+    id: z.string().min(1).max(64).meta({ description: 'the school’s or pool’s id, as families list it' }),
+    name: z.string().min(1).max(200),
+    seats: z.number().int().min(0).max(100_000),
+  })
+  .strict()
+  .meta({ id: 'RoundUnit' })
+
+export const MAX_ROUND_UNITS = 2000
+
+const EXAMPLE_ROUND_REQUEST = {
+  district: '330212',
+  intakeYear: 2026,
+  grade: 'P1',
+  asOf: '2026-04-30',
+  permitCheckDate: '2026-06-20',
+  window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-20T17:00:00+08:00' },
+  units: [
+    { id: 'yz-p-01', name: '鄞州区某某小学', seats: 120 },
+    { id: 'yz-p-02', name: '鄞州区某某第二小学', seats: 90 },
+  ],
+  cutoffScope: 'school',
+  tieBreak: [...DEFAULT_TIE_BREAK],
+  lotterySeed: 'yinzhou-2026-p1-2f9c1d',
+} as const
+
+export const RoundCreateSchema = z
+  .object({
+    district: JurisdictionSchema,
+    intakeYear: z.number().int().min(2000).max(2100),
+    grade: z.enum(['P1', 'J1']).meta({ description: 'the entry grade: primary 1 or junior-high 1' }),
+    asOf: DateStringSchema.meta({
+      description:
+        'the measuring date of every application (its year must be the intake year); also the registration date of tables that name one',
+    }),
+    permitCheckDate: DateStringSchema.meta({
+      description: 'the date permits are checked again (Zhenhai’s `checking` date)',
+    }),
+    window: z
+      .object({ opens: InstantSchema, closes: InstantSchema })
+      .strict()
+      .meta({ description: 'the application window; an application after `closes` is refused (409)' }),
+    units: z
+      .array(RoundUnitSchema)
+      .min(1)
+      .max(MAX_ROUND_UNITS)
+      .meta({ description: 'schools, or pools of schools (Cixi’s towns), with their seats' }),
+    cutoffScope: z.enum(['school', 'pool']).default('school').meta({
+      description: '`pool`: units are towns; a child below every listed town’s cut-off is referred',
+    }),
+    tieBreak: z
+      .array(z.enum(TIE_BREAK_KEYS))
+      .max(TIE_BREAK_KEYS.length)
+      .default([...DEFAULT_TIE_BREAK])
+      .meta({
+        description:
+          'ordered tie-break keys after the priority tier (points ↓, insuranceMonths ↓, residenceMonths ↓, appliedAt ↑, lottery); applicationRef ascending is the implicit last key',
+      }),
+    lotterySeed: z.string().min(1).max(200).meta({
+      description:
+        'published with the round; the lottery key is SHA-256 of `seed:applicationRef` in hex, smaller first',
+    }),
+  })
+  .strict()
+  .meta({ id: 'RoundCreateRequest', example: EXAMPLE_ROUND_REQUEST })
+export type RoundCreate = z.output<typeof RoundCreateSchema>
+
+export const RoundSchema = RoundCreateSchema.extend({
+  id: z.uuid(),
+  kind: z.literal('admission'),
+  status: RoundStatusSchema,
+  createdAt: z.string(),
+  applications: z.number().int().meta({ description: 'applications stored and not withdrawn' }),
+  latestVersion: z.number().int().nullable().meta({ description: 'the newest result version, if any' }),
+  publishedVersion: z.number().int().nullable(),
+}).meta({
+  id: 'Round',
+  example: {
+    ...EXAMPLE_ROUND_REQUEST,
+    id: EXAMPLE_ROUND_ID,
+    kind: 'admission',
+    status: 'open',
+    createdAt: '2026-04-30T02:00:00.000Z',
+    applications: 0,
+    latestVersion: null,
+    publishedVersion: null,
+  },
+})
+export type Round = z.infer<typeof RoundSchema>
+
+export const RoundListQuerySchema = z
+  .object({
+    after: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: 'the previous page’s `next`', example: EXAMPLE_ROUND_ID }),
+    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+  })
+  .strict()
+
+export const RoundListSchema = z
+  .object({
+    rounds: z.array(RoundSchema),
+    next: z.string().nullable().meta({ description: 'pass as `after` for the next page; null at the end' }),
+  })
+  .meta({ id: 'RoundList', example: { rounds: [], next: null } })
+
+const RoundIdSchema = z.uuid().meta({ description: 'the round’s id', example: EXAMPLE_ROUND_ID })
+export const RoundIdParamsSchema = z.object({ id: RoundIdSchema })
+
+// ---------------------------------------------------------------- applications
+
+export const ApplicationRefSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+  .meta({
+    description: 'the enrolment system’s own application number, unique in the round',
+    example: 'YZ2026P1000123',
+  })
+
+export const MAX_BULK_APPLICATIONS = 10_000
+
+export const ApplicationInputSchema = z
+  .object({ applicationRef: ApplicationRefSchema, household: HouseholdSchema })
+  .strict()
+  .meta({ id: 'BulkApplicationRow' })
+
+export const BulkApplicationsSchema = z
+  .object({
+    applications: z
+      .array(ApplicationInputSchema)
+      .min(1)
+      .max(MAX_BULK_APPLICATIONS)
+      .meta({
+        description: `up to ${MAX_BULK_APPLICATIONS} applications: every row is validated and evaluated, then all are stored in one transaction, or none`,
+      }),
+  })
+  .strict()
+  .meta({
+    id: 'BulkApplications',
+    example: { applications: [{ applicationRef: 'YZ2026P1000123', household: EXAMPLE_HOUSEHOLD }] },
+  })
+
+/**
+ * What the route validates before its handler: the envelope only. Each row is then checked in full by
+ * the service, so that a 400 names the row's index and applicationRef (src/services/admission.ts).
+ */
+export const BulkEnvelopeSchema = z
+  .object({
+    applications: z
+      .array(z.object({ applicationRef: z.unknown(), household: z.unknown() }).loose())
+      .min(1)
+      .max(MAX_BULK_APPLICATIONS),
+  })
+  .strict()
+
+export const BulkResultSchema = z
+  .object({
+    roundId: z.uuid(),
+    stored: z.number().int(),
+    eligible: z.number().int(),
+    ineligible: z.number().int(),
+  })
+  .meta({
+    id: 'BulkApplicationsResult',
+    example: { roundId: EXAMPLE_ROUND_ID, stored: 1, eligible: 1, ineligible: 0 },
+  })
+
+export const OUTCOMES = ['placed', 'gate_failed', 'below_cutoff', 'referred', 'no_preferences'] as const
+
+export const ApplicationSchema = z
+  .object({
+    applicationRef: z.string(),
+    status: z.enum(['active', 'withdrawn']),
+    createdAt: z.string(),
+    withdrawnAt: z.string().nullable(),
+    idNumberMasked: z.string().nullable().meta({ description: 'the child’s masked ID, when given' }),
+    preferences: z.array(z.string()),
+    appliedAt: z.string().nullable(),
+    outcome: z
+      .enum(OUTCOMES)
+      .nullable()
+      .meta({ description: 'in the newest result version; null before allocation or when not in it' }),
+    evaluation: AdmissionResultSchema,
+  })
+  .meta({
+    id: 'Application',
+    example: {
+      applicationRef: 'YZ2026P1000123',
+      status: 'active',
+      createdAt: '2026-05-06T01:30:00.000Z',
+      withdrawnAt: null,
+      idNumberMasked: '420102************',
+      preferences: ['yz-p-01', 'yz-p-02'],
+      appliedAt: '2026-05-06T09:30:00+08:00',
+      outcome: 'placed',
+      evaluation: EXAMPLE_ADMISSION_RESULT,
+    },
+  })
+export type Application = z.infer<typeof ApplicationSchema>
+
+export const ApplicationListQuerySchema = z
+  .object({
+    after: z
+      .string()
+      .max(64)
+      .optional()
+      .meta({ description: 'the previous page’s `next`', example: 'YZ2026P1000123' }),
+    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    outcome: z
+      .enum(OUTCOMES)
+      .optional()
+      .meta({ description: 'only this outcome, in the newest version', example: 'placed' }),
+  })
+  .strict()
+
+export const ApplicationListSchema = z
+  .object({ applications: z.array(ApplicationSchema), next: z.string().nullable() })
+  .meta({ id: 'ApplicationList', example: { applications: [], next: null } })
+
+export const ApplicationParamsSchema = z.object({ id: RoundIdSchema, ref: ApplicationRefSchema })
+
+// ---------------------------------------------------------------- results
+
+const FailedGateSchema = z.object({ id: z.string(), label: z.string(), reason: z.string() })
+
+const TieBreakValueSchema = z.object({
+  key: z.enum(TIE_BREAK_KEYS),
+  value: z.union([z.number(), z.string(), z.null()]),
+})
+
+export const CutOffSchema = z
+  .object({
+    rank: z.number().int(),
+    ref: z.string().meta({ description: 'the applicationRef of the last child admitted' }),
+    tier: z.number().int().nullable(),
+    points: z.number().int().nullable().meta({ description: 'in 1/10,000 point' }),
+    tieBreak: z.array(TieBreakValueSchema),
+  })
+  .meta({ id: 'CutOff' })
+
+export const UnitOutcomeSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    seats: z.number().int(),
+    placed: z.number().int(),
+    seatsLeft: z.number().int(),
+    cutoff: CutOffSchema.nullable(),
+  })
+  .meta({ id: 'UnitOutcome' })
+
+export const ApplicationOutcomeSchema = z
+  .object({
+    ref: z.string(),
+    rank: z.number().int().nullable(),
+    outcome: z.enum(OUTCOMES),
+    placed: z.object({ unit: z.string(), preferenceRank: z.number().int() }).nullable(),
+    gate: FailedGateSchema.nullable(),
+    refusals: z.array(
+      z.object({
+        preferenceRank: z.number().int(),
+        unit: z.string(),
+        refusal: z.enum(['below_cutoff', 'no_seats']),
+        cutoffRank: z.number().int().nullable(),
+      }),
+    ),
+    ignoredPreferences: z.array(
+      z.object({
+        preferenceRank: z.number().int(),
+        unit: z.string(),
+        why: z.enum(['unknown_unit', 'duplicate']),
+      }),
+    ),
+  })
+  .meta({ id: 'ApplicationOutcome' })
+
+export const AllocationResultSchema = z
+  .object({
+    cutoffScope: z.enum(['school', 'pool']),
+    tieBreak: z.array(z.enum(TIE_BREAK_KEYS)),
+    lotterySeed: z.string(),
+    units: z.array(UnitOutcomeSchema),
+    applications: z.array(ApplicationOutcomeSchema),
+    summary: z.object({
+      applications: z.number().int(),
+      ranked: z.number().int(),
+      placed: z.number().int(),
+      gateFailed: z.number().int(),
+      belowCutoff: z.number().int(),
+      referred: z.number().int(),
+      noPreferences: z.number().int(),
+      seats: z.number().int(),
+      seatsLeft: z.number().int(),
+    }),
+  })
+  .meta({ id: 'AllocationResult' })
+
+export const ResultVersionSchema = z
+  .object({
+    roundId: z.uuid(),
+    version: z.number().int().min(1),
+    inputsSha256: z.string().meta({
+      description: 'SHA-256 of the canonical JSON of the round, the applications and the ruleset hashes',
+    }),
+    rulesets: z.array(z.object({ id: z.string(), sha256: z.string() })),
+    createdAt: z.string(),
+    published: z.boolean(),
+    result: AllocationResultSchema,
+  })
+  .meta({
+    id: 'RoundResult',
+    example: {
+      roundId: EXAMPLE_ROUND_ID,
+      version: 1,
+      inputsSha256: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
+      rulesets: [{ id: 'yinzhou-admission-2023@1', sha256: EXAMPLE_RULESET.sha256 }],
+      createdAt: '2026-06-01T02:00:00.000Z',
+      published: false,
+      result: {
+        cutoffScope: 'school',
+        tieBreak: [...DEFAULT_TIE_BREAK],
+        lotterySeed: 'yinzhou-2026-p1-2f9c1d',
+        units: [
+          {
+            id: 'yz-p-01',
+            name: '鄞州区某某小学',
+            seats: 120,
+            placed: 1,
+            seatsLeft: 119,
+            cutoff: {
+              rank: 1,
+              ref: 'YZ2026P1000123',
+              tier: null,
+              points: 1_100_000,
+              tieBreak: [
+                { key: 'points', value: 1_100_000 },
+                { key: 'insuranceMonths', value: 72 },
+                { key: 'residenceMonths', value: 132 },
+                { key: 'appliedAt', value: '2026-05-06T09:30:00+08:00' },
+                { key: 'lottery', value: '80c8161cd3f7a2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1' },
+              ],
+            },
+          },
+        ],
+        applications: [
+          {
+            ref: 'YZ2026P1000123',
+            rank: 1,
+            outcome: 'placed',
+            placed: { unit: 'yz-p-01', preferenceRank: 1 },
+            gate: null,
+            refusals: [],
+            ignoredPreferences: [],
+          },
+        ],
+        summary: {
+          applications: 1,
+          ranked: 1,
+          placed: 1,
+          gateFailed: 0,
+          belowCutoff: 0,
+          referred: 0,
+          noPreferences: 0,
+          seats: 120,
+          seatsLeft: 119,
+        },
+      },
+    },
+  })
+export type ResultVersion = z.infer<typeof ResultVersionSchema>
+
+export const ResultQuerySchema = z
+  .object({
+    version: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'default: the newest', example: 1 }),
+  })
+  .strict()
+
+export const ResultVersionParamsSchema = z.object({
+  id: RoundIdSchema,
+  version: z.coerce.number().int().min(1).meta({ example: 1 }),
+})
+
+export const RoundReplaySchema = z
+  .object({
+    roundId: z.uuid(),
+    version: z.number().int(),
+    identical: z.boolean(),
+    inputsIntact: z
+      .boolean()
+      .meta({ description: 'the stored inputs still hash to the version’s inputsSha256' }),
+    differences: z.array(z.object({ path: z.string(), stored: z.unknown(), replayed: z.unknown() })),
+  })
+  .meta({
+    id: 'RoundReplay',
+    example: { roundId: EXAMPLE_ROUND_ID, version: 1, identical: true, inputsIntact: true, differences: [] },
+  })
+
+export const PublicationSchema = z
+  .object({
+    roundId: z.uuid(),
+    version: z.number().int(),
+    district: z.string(),
+    intakeYear: z.number().int(),
+    grade: z.enum(['P1', 'J1']),
+    lotterySeed: z.string(),
+    tieBreak: z.array(z.enum(TIE_BREAK_KEYS)),
+    units: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        seats: z.number().int(),
+        placed: z.number().int(),
+        cutoff: z
+          .object({ points: z.number().nullable(), tieBreak: z.array(TieBreakValueSchema) })
+          .nullable()
+          .meta({ description: 'points as a decimal; tie-break values of the last child admitted' }),
+      }),
+    ),
+    rows: z.array(
+      z.object({
+        applicationRef: z.string(),
+        idNumberMasked: z
+          .string()
+          .nullable()
+          .meta({ description: 'the 6-digit region code and 12 stars (product.md capability 7)' }),
+        placed: z.string().nullable().meta({ description: 'the school or pool, or null' }),
+        outcome: z.enum(OUTCOMES),
+        points: z.number().nullable(),
+      }),
+    ),
+  })
+  .meta({
+    id: 'Publication',
+    example: {
+      roundId: EXAMPLE_ROUND_ID,
+      version: 1,
+      district: '330212',
+      intakeYear: 2026,
+      grade: 'P1',
+      lotterySeed: 'yinzhou-2026-p1-2f9c1d',
+      tieBreak: [...DEFAULT_TIE_BREAK],
+      units: [
+        {
+          id: 'yz-p-01',
+          name: '鄞州区某某小学',
+          seats: 120,
+          placed: 120,
+          cutoff: { points: 98.5, tieBreak: [{ key: 'points', value: 98.5 }] },
+        },
+      ],
+      rows: [
+        {
+          applicationRef: 'YZ2026P1000123',
+          idNumberMasked: '420102************',
+          placed: 'yz-p-01',
+          outcome: 'placed',
+          points: 110,
+        },
+      ],
+    },
+  })
+export type Publication = z.infer<typeof PublicationSchema>

@@ -1,0 +1,682 @@
+// School admission: one household's eligibility, rounds, bulk applications, allocation versions, replay and publication.
+import { stringify } from 'csv-stringify/sync'
+import { v7 as timeOrderedUuid } from 'uuid'
+import type {
+  AdmissionEligibilityRequest,
+  Application,
+  Publication,
+  ResultVersion,
+  Round,
+  RoundCreate,
+} from '../../schema/admission.ts'
+import { ApplicationInputSchema, MAX_BULK_APPLICATIONS } from '../../schema/admission.ts'
+import type { FieldError } from '../../schema/errors.ts'
+import type { Household } from '../../schema/household.ts'
+import type { AdmissionResult } from '../../schema/result.ts'
+import {
+  type AllocationApplication,
+  type AllocationResult,
+  type AllocationRound,
+  allocate,
+} from '../../scoring/allocation.ts'
+import { fromScaled, toScaled } from '../../scoring/exact.ts'
+import { contentSha256 } from '../../scoring/hash.ts'
+import { evaluateAdmission } from '../../scoring/schemes.ts'
+import { type Clock, todayOf } from '../clock.ts'
+import { AppError } from '../errors.ts'
+import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
+import { idHmac } from '../security/id-hmac.ts'
+import { futureDates } from './future-dates.ts'
+import { diffJson } from './json-diff.ts'
+import { evaluateOrExplain } from './points.ts'
+import type { Recorder, WriteContext, Written } from './recorder.ts'
+import type { RulesetService } from './rulesets.ts'
+
+/** A ruleset a result depends on: `<tableId>@<version>` and its content hash. */
+interface RulesetUse {
+  id: string
+  sha256: string
+}
+
+/** What a result version stores as its inputs, and what its hash covers. */
+interface VersionInputs {
+  round: AllocationRound
+  applications: AllocationApplication[]
+  rulesets: RulesetUse[]
+  /** applicationRef → the child's masked ID (publication form), for the public list */
+  masks: Record<string, string | null>
+}
+
+/**
+ * The publication mask: the 6-digit region code and nothing else (product.md capability 7: with the
+ * intake year known, the last digits would narrow a child's ID to a few dozen candidates).
+ */
+export function publicationMask(idNumber: string): string {
+  return `${idNumber.slice(0, 6)}${'*'.repeat(12)}`
+}
+
+/**
+ * Names the child in a round without holding its ID: the keyed hash of the ID number or, without
+ * one, of the birth date and the parents (their ID hashes, or their birth dates).
+ */
+export function childKeyOf(h: Household, secret: string): string {
+  if (h.child.idNumber !== undefined) return `id:${idHmac(h.child.idNumber, secret)}`
+  const parents = h.parents
+    .map((p) => (p.idNumber === undefined ? `born:${p.birthDate}` : `id:${idHmac(p.idNumber, secret)}`))
+    .sort()
+  return `bp:${idHmac(`${h.child.birthDate}|${parents.join('|')}`, secret)}`
+}
+
+/** The household as stored: no ID number of anyone. */
+function withoutIds(h: Household): unknown {
+  const { idNumber: _child, ...child } = h.child
+  return { ...h, child, parents: h.parents.map(({ idNumber: _id, ...p }) => p) }
+}
+
+const notFound = (what: string, path: string) =>
+  new AppError('NOT_FOUND', `no ${what}`, [{ path, message: `no ${what}` }])
+
+function rulesetsOf(r: AdmissionResult): RulesetUse[] {
+  const uses = [r.ruleset, ...r.parents.map((p) => p.ruleset)].filter((x) => x !== null)
+  return uses.map((u) => ({ id: `${u.id}@${u.version}`, sha256: u.sha256 }))
+}
+
+/** The allocator's input for one evaluated application. */
+function allocationInput(ref: string, h: Household, r: AdmissionResult): AllocationApplication {
+  const failed = r.gates.find((g) => !g.passed)
+  return {
+    ref,
+    eligible: r.eligible,
+    failedGate:
+      r.eligible || failed === undefined
+        ? null
+        : { id: failed.id, label: failed.label, reason: failed.reason },
+    tier: r.priorityTier?.rank ?? null,
+    points: r.points === null ? null : toScaled(r.points),
+    insuranceMonths: r.insuranceMonths,
+    residenceMonths: r.residenceMonths,
+    appliedAt: h.appliedAt ?? null,
+    preferences: h.preferences,
+  }
+}
+
+export class AdmissionService {
+  constructor(
+    private readonly rulesets: RulesetService,
+    private readonly repo: AdmissionRepository,
+    private readonly recorder: Recorder,
+    private readonly clock: Clock,
+    /** key of the ID-number HMAC (src/security/id-secret.ts) */
+    private readonly idHmacSecret: string,
+  ) {}
+
+  // ---------------------------------------------------------------- one household
+
+  /** The district's admission table on asOf, and the points table in force then for the parents. */
+  private evaluate(
+    district: string,
+    asOf: string,
+    household: Household,
+    dates: Record<string, string> | undefined,
+  ): AdmissionResult {
+    const registry = this.rulesets.current()
+    const compiled = registry.find('admission', district, asOf)
+    const points = registry.inForce('points', district, asOf)
+    const ctx = { asOf, jurisdiction: district, dates }
+    return evaluateOrExplain(() =>
+      evaluateAdmission(compiled, household, ctx, (p) =>
+        points === null ? null : points.evaluatePoints(p, ctx),
+      ),
+    )
+  }
+
+  eligibility(req: AdmissionEligibilityRequest): AdmissionResult {
+    const today = todayOf(this.clock)
+    const errors = [
+      ...futureDates(req.asOf, 'body.asOf', today),
+      ...futureDates(req.household, 'body.household', today),
+    ]
+    if (errors.length > 0)
+      throw new AppError('FUTURE_DATE', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+    return this.evaluate(req.district, req.asOf, req.household, req.dates)
+  }
+
+  // ---------------------------------------------------------------- rounds
+
+  /** `open` reads as closed once the window has closed: nothing needs to run at the closing instant. */
+  private statusOf(r: StoredRound): Round['status'] {
+    if (r.status !== 'open') return r.status
+    return this.clock.now().getTime() >= Date.parse((r.spec as RoundCreate).window.closes) ? 'closed' : 'open'
+  }
+
+  private view(r: StoredRound): Round {
+    return {
+      ...(r.spec as RoundCreate),
+      id: r.id,
+      kind: 'admission',
+      status: this.statusOf(r),
+      createdAt: r.createdAt,
+      applications: r.applications,
+      latestVersion: r.latestVersion,
+      publishedVersion: r.publishedVersion,
+    }
+  }
+
+  async createRound(spec: RoundCreate, ctx: WriteContext): Promise<Written<Round>> {
+    const earlier = await this.recorder.replay<Round>(ctx)
+    if (earlier !== null) return earlier
+    const errors: FieldError[] = []
+    if (Number(spec.asOf.slice(0, 4)) !== spec.intakeYear)
+      errors.push({
+        path: 'body.asOf',
+        message: `the as-of date must fall in the intake year ${spec.intakeYear}`,
+      })
+    if (Date.parse(spec.window.closes) <= Date.parse(spec.window.opens))
+      errors.push({ path: 'body.window.closes', message: 'closes must be after opens' })
+    const seen = new Map<string, number>()
+    spec.units.forEach((u, i) => {
+      if (seen.has(u.id))
+        errors.push({
+          path: `body.units[${i}].id`,
+          message: `duplicate unit id (also units[${seen.get(u.id)}])`,
+        })
+      seen.set(u.id, i)
+    })
+    const keys = new Set(spec.tieBreak)
+    if (keys.size !== spec.tieBreak.length)
+      errors.push({ path: 'body.tieBreak', message: 'each tie-break key at most once' })
+    if (errors.length > 0) throw new AppError('VALIDATION', errors.map((e) => e.message).join('; '), errors)
+    // the tables must be there for the district: refused now rather than at the first application
+    this.rulesets.current().find('admission', spec.district, spec.asOf)
+    return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
+      const id = timeOrderedUuid()
+      await tx.admission.createRound({
+        id,
+        district: spec.district,
+        spec,
+        status: 'open',
+        publishedVersion: null,
+        createdAt: at,
+      })
+      await audit('round.created', id)
+      const body = this.view({
+        id,
+        district: spec.district,
+        spec,
+        status: 'open',
+        publishedVersion: null,
+        createdAt: at,
+        applications: 0,
+        latestVersion: null,
+      })
+      return { body, location: `/v1/admission/rounds/${id}` }
+    })
+  }
+
+  async listRounds(after: string | null, limit: number): Promise<{ rounds: Round[]; next: string | null }> {
+    const rows = await this.repo.listRounds(after, limit + 1)
+    const page = rows.slice(0, limit)
+    return {
+      rounds: page.map((r) => this.view(r)),
+      next: rows.length > limit ? page[page.length - 1].id : null,
+    }
+  }
+
+  private async mustGetRound(id: string): Promise<StoredRound> {
+    const r = await this.repo.getRound(id)
+    if (r === null) throw notFound(`round ${id}`, 'params.id')
+    return r
+  }
+
+  async getRound(id: string): Promise<Round> {
+    return this.view(await this.mustGetRound(id))
+  }
+
+  /** The round under the write's lock, in one of the states `allowed`, or a 404 / 409. */
+  private async lockedRound(tx: WriteTx, id: string, allowed: readonly Round['status'][], action: string) {
+    const r = await tx.admission.lockRound(id)
+    if (r === null) throw notFound(`round ${id}`, 'params.id')
+    const status = this.statusOf(r)
+    if (!allowed.includes(status))
+      throw new AppError('ROUND_STATE', `the round is ${status}: ${action} needs ${allowed.join(' or ')}`, [
+        { path: 'params.id', message: `the round is ${status}` },
+      ])
+    return { round: r, status, spec: r.spec as RoundCreate }
+  }
+
+  /** Closes the window early (open → closed); a round whose window has passed is closed already. */
+  async close(id: string, ctx: WriteContext): Promise<Round> {
+    return this.recorder.audited(ctx.actor, async ({ tx, audit }) => {
+      const { round } = await this.lockedRound(tx, id, ['open'], 'closing')
+      await tx.admission.setRoundStatus(id, 'closed', null)
+      await audit('round.closed', id)
+      return this.view({ ...round, status: 'closed' })
+    })
+  }
+
+  // ---------------------------------------------------------------- applications
+
+  /**
+   * Validates every row in full and evaluates it, then stores all of them in one transaction, or none:
+   * a 400 names each bad row (index, applicationRef, field), a 409 each duplicate child or ref.
+   */
+  async addApplications(
+    id: string,
+    body: { applications: { applicationRef?: unknown; household?: unknown }[] },
+    ctx: WriteContext,
+  ): Promise<Written<{ roundId: string; stored: number; eligible: number; ineligible: number }>> {
+    const earlier = await this.recorder.replay<{
+      roundId: string
+      stored: number
+      eligible: number
+      ineligible: number
+    }>(ctx)
+    if (earlier !== null) return earlier
+    const round = await this.mustGetRound(id)
+    const spec = round.spec as RoundCreate
+    const rows = body.applications
+    if (rows.length > MAX_BULK_APPLICATIONS)
+      throw new AppError('VALIDATION', `at most ${MAX_BULK_APPLICATIONS} applications`, [
+        { path: 'body.applications', message: `at most ${MAX_BULK_APPLICATIONS}` },
+      ])
+    const errors: FieldError[] = []
+    let omitted = 0
+    const bad = (i: number, ref: unknown, field: string, message: string) => {
+      if (errors.length >= 100) {
+        omitted++
+        return
+      }
+      const named = typeof ref === 'string' ? ` (applicationRef ${JSON.stringify(ref.slice(0, 64))})` : ''
+      errors.push({ path: `body.applications[${i}]${field}`, message: `row ${i}${named}: ${message}` })
+    }
+    const parsed: { ref: string; household: Household }[] = new Array(rows.length)
+    const firstByRef = new Map<string, number>()
+    rows.forEach((row, i) => {
+      const r = ApplicationInputSchema.safeParse(row)
+      if (!r.success) {
+        for (const issue of r.error.issues.slice(0, 5))
+          bad(
+            i,
+            row.applicationRef,
+            issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join(''),
+            issue.message,
+          )
+        return
+      }
+      const { applicationRef: ref, household } = r.data
+      if (household.child.entryGrade !== spec.grade)
+        bad(i, ref, '.household.child.entryGrade', `this round admits ${spec.grade}`)
+      const dup = firstByRef.get(ref)
+      if (dup !== undefined) bad(i, ref, '.applicationRef', `repeats applications[${dup}]`)
+      else firstByRef.set(ref, i)
+      parsed[i] = { ref, household }
+    })
+    if (errors.length > 0)
+      throw new AppError(
+        'VALIDATION',
+        `${errors.length + omitted} problems in the applications; nothing was stored`,
+        errors,
+      )
+    // dates after today, then applications made after the window closed
+    const today = todayOf(this.clock)
+    const future = parsed.flatMap((p, i) =>
+      futureDates(p.household, `body.applications[${i}].household`, today),
+    )
+    if (future.length > 0)
+      throw new AppError(
+        'FUTURE_DATE',
+        `${future.length} dates after today; nothing was stored`,
+        future.slice(0, 100),
+      )
+    const closes = Date.parse(spec.window.closes)
+    const late = parsed
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => p.household.appliedAt !== undefined && Date.parse(p.household.appliedAt) > closes)
+    if (late.length > 0)
+      throw new AppError(
+        'APPLICATION_LATE',
+        `${late.length} applications were made after the window closed (${spec.window.closes}); nothing was stored`,
+        late.slice(0, 100).map(({ p, i }) => ({
+          path: `body.applications[${i}].household.appliedAt`,
+          message: `applicationRef ${p.ref}: ${p.household.appliedAt} is after ${spec.window.closes}`,
+        })),
+      )
+    // the same child twice in this request
+    const keys = parsed.map((p) => childKeyOf(p.household, this.idHmacSecret))
+    const firstByChild = new Map<string, number>()
+    const twice: FieldError[] = []
+    keys.forEach((k, i) => {
+      const j = firstByChild.get(k)
+      if (j === undefined) firstByChild.set(k, i)
+      else
+        twice.push({
+          path: `body.applications[${i}].household.child`,
+          message: `the same child as applicationRef ${parsed[j].ref}: ${parsed[i].ref} and ${parsed[j].ref}`,
+        })
+    })
+    if (twice.length > 0)
+      throw new AppError(
+        'DUPLICATE_APPLICATION',
+        `the same child applies twice: ${twice[0].message}`,
+        twice.slice(0, 100),
+      )
+    // evaluate every row before anything is written
+    const dates = { registration: spec.asOf, checking: spec.permitCheckDate }
+    const evaluated = parsed.map((p, i) => {
+      try {
+        return this.evaluate(spec.district, spec.asOf, p.household, dates)
+      } catch (e) {
+        if (e instanceof AppError)
+          throw new AppError(e.name_, `applications[${i}] (applicationRef ${p.ref}): ${e.message}`, e.errors)
+        throw e
+      }
+    })
+    const at0 = this.clock.now().toISOString()
+    const stored: StoredApplication[] = parsed.map((p, i) => ({
+      roundId: id,
+      applicationRef: p.ref,
+      childKey: keys[i],
+      idNumberMasked:
+        p.household.child.idNumber === undefined ? null : publicationMask(p.household.child.idNumber),
+      household: withoutIds(p.household),
+      evaluation: evaluated[i],
+      input: allocationInput(p.ref, p.household, evaluated[i]),
+      status: 'active',
+      createdAt: at0,
+      withdrawnAt: null,
+    }))
+    const eligible = evaluated.filter((r) => r.eligible).length
+    return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
+      await this.lockedRound(tx, id, ['open'], 'adding applications').catch((e: unknown) => {
+        if (e instanceof AppError && e.name_ === 'ROUND_STATE' && this.clock.now().getTime() >= closes)
+          throw new AppError(
+            'APPLICATION_LATE',
+            `the window closed at ${spec.window.closes}; nothing was stored`,
+            [{ path: 'body.applications', message: `the window closed at ${spec.window.closes}` }],
+          )
+        throw e
+      })
+      if (this.clock.now().getTime() < Date.parse(spec.window.opens))
+        throw new AppError('ROUND_STATE', `the window opens at ${spec.window.opens}`, [
+          { path: 'params.id', message: `the window opens at ${spec.window.opens}` },
+        ])
+      const c = await tx.admission.conflicts(
+        id,
+        stored.map((s) => s.applicationRef),
+        keys,
+      )
+      if (c.refs.length > 0 || c.children.length > 0) {
+        const refIndex = new Map(stored.map((s, i) => [s.applicationRef, i]))
+        const keyIndex = new Map(keys.map((k, i) => [k, i]))
+        const listed: FieldError[] = [
+          ...c.refs.map((ref) => ({
+            path: `body.applications[${refIndex.get(ref)}].applicationRef`,
+            message: `applicationRef ${ref} is already in the round`,
+          })),
+          ...c.children.map((x) => {
+            const i = keyIndex.get(x.childKey) as number
+            return {
+              path: `body.applications[${i}].household.child`,
+              message: `the same child as applicationRef ${x.applicationRef}: ${stored[i].applicationRef} and ${x.applicationRef}`,
+            }
+          }),
+        ]
+        throw new AppError(
+          'DUPLICATE_APPLICATION',
+          `${listed[0].message}; nothing was stored`,
+          listed.slice(0, 100),
+        )
+      }
+      await tx.admission.insertApplications(stored.map((s) => ({ ...s, createdAt: at })))
+      await audit('round.applications_stored', `${id}:${stored.length}`)
+      return {
+        body: { roundId: id, stored: stored.length, eligible, ineligible: stored.length - eligible },
+        location: `/v1/admission/rounds/${id}/applications`,
+      }
+    })
+  }
+
+  /** The newest version's outcome per applicationRef (empty before the first allocation). */
+  private async outcomes(id: string): Promise<Map<string, AllocationResult['applications'][number]>> {
+    const v = await this.repo.getResult(id, null)
+    const out = new Map<string, AllocationResult['applications'][number]>()
+    if (v !== null) for (const a of (v.result as AllocationResult).applications) out.set(a.ref, a)
+    return out
+  }
+
+  private applicationView(a: StoredApplication, outcome: Application['outcome']): Application {
+    const input = a.input as AllocationApplication
+    return {
+      applicationRef: a.applicationRef,
+      status: a.status,
+      createdAt: a.createdAt,
+      withdrawnAt: a.withdrawnAt,
+      idNumberMasked: a.idNumberMasked,
+      preferences: [...input.preferences],
+      appliedAt: input.appliedAt,
+      outcome,
+      evaluation: a.evaluation as AdmissionResult,
+    }
+  }
+
+  async listApplications(
+    id: string,
+    q: { after?: string; limit: number; outcome?: Application['outcome'] },
+  ): Promise<{ applications: Application[]; next: string | null }> {
+    await this.mustGetRound(id)
+    const outcomes = await this.outcomes(id)
+    if (q.outcome === undefined || q.outcome === null) {
+      const rows = await this.repo.listApplications(id, q.after ?? null, q.limit + 1)
+      const page = rows.slice(0, q.limit)
+      return {
+        applications: page.map((a) =>
+          this.applicationView(a, outcomes.get(a.applicationRef)?.outcome ?? null),
+        ),
+        next: rows.length > q.limit ? page[page.length - 1].applicationRef : null,
+      }
+    }
+    // the version lists outcomes by ref (code point order, as the database orders refs): page over it
+    const after = q.after ?? ''
+    const refs = [...outcomes.values()]
+      .filter((o) => o.outcome === q.outcome && o.ref > after)
+      .map((o) => o.ref)
+    const pageRefs = refs.slice(0, q.limit)
+    const rows = await this.repo.getApplications(id, pageRefs)
+    return {
+      applications: rows.map((a) => this.applicationView(a, outcomes.get(a.applicationRef)?.outcome ?? null)),
+      next: refs.length > q.limit ? pageRefs[pageRefs.length - 1] : null,
+    }
+  }
+
+  async getApplication(id: string, ref: string): Promise<Application> {
+    await this.mustGetRound(id)
+    const [a] = await this.repo.getApplications(id, [ref])
+    if (a === undefined) throw notFound(`application ${ref} in round ${id}`, 'params.ref')
+    return this.applicationView(a, (await this.outcomes(id)).get(ref)?.outcome ?? null)
+  }
+
+  /** Withdraws an application (kept, marked withdrawn, audited) until a version is published. */
+  async withdraw(id: string, ref: string, ctx: WriteContext): Promise<Application> {
+    await this.recorder.audited(ctx.actor, async ({ tx, at, audit }) => {
+      await this.lockedRound(tx, id, ['open', 'closed', 'allocated'], 'withdrawing')
+      if (!(await tx.admission.withdraw(id, ref, at)))
+        throw notFound(`active application ${ref} in round ${id}`, 'params.ref')
+      await audit('round.application_withdrawn', `${id}/${ref}`)
+    })
+    return this.getApplication(id, ref)
+  }
+
+  // ---------------------------------------------------------------- allocation, results, publication
+
+  private versionView(
+    roundId: string,
+    v: { version: number; inputsSha256: string; inputs: unknown; result: unknown; createdAt: string },
+    publishedVersion: number | null,
+  ): ResultVersion {
+    return {
+      roundId,
+      version: v.version,
+      inputsSha256: v.inputsSha256,
+      rulesets: (v.inputs as VersionInputs).rulesets,
+      createdAt: v.createdAt,
+      published: publishedVersion === v.version,
+      result: v.result as ResultVersion['result'],
+    }
+  }
+
+  /**
+   * Allocates the active applications of a closed (or allocated) round and stores the result as a new
+   * version; when nothing changed since the newest version (same inputs hash), that version is the answer.
+   */
+  async allocate(id: string, ctx: WriteContext): Promise<{ status: number; body: ResultVersion }> {
+    return this.recorder.audited(
+      ctx.actor,
+      async ({ tx, at, audit }) => {
+        const { round, spec } = await this.lockedRound(tx, id, ['closed', 'allocated'], 'allocation')
+        const applications = (await tx.admission.activeInputs(id)) as AllocationApplication[]
+        const stored = await this.repo.getApplications(
+          id,
+          applications.map((a) => a.ref),
+        )
+        const rulesets = new Map<string, string>()
+        const masks: Record<string, string | null> = {}
+        for (const a of stored) {
+          for (const r of rulesetsOf(a.evaluation as AdmissionResult)) rulesets.set(r.id, r.sha256)
+          masks[a.applicationRef] = a.idNumberMasked
+        }
+        const inputs: VersionInputs = {
+          round: {
+            units: spec.units,
+            cutoffScope: spec.cutoffScope,
+            tieBreak: spec.tieBreak,
+            lotterySeed: spec.lotterySeed,
+          },
+          applications,
+          rulesets: [...rulesets]
+            .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+            .map(([rid, sha256]) => ({ id: rid, sha256 })),
+          masks,
+        }
+        const inputsSha256 = contentSha256(inputs)
+        const latest = await this.repo.getResult(id, null)
+        if (latest !== null && latest.inputsSha256 === inputsSha256)
+          return { status: 200, body: this.versionView(id, latest, round.publishedVersion) }
+        const result = allocate(inputs.round, applications)
+        const version = (latest?.version ?? 0) + 1
+        await tx.admission.insertResult({ roundId: id, version, inputsSha256, inputs, result, createdAt: at })
+        await tx.admission.setRoundStatus(id, 'allocated', null)
+        await audit('round.allocated', `${id}@${version}`)
+        return {
+          status: 201,
+          body: this.versionView(id, { version, inputsSha256, inputs, result, createdAt: at }, null),
+        }
+      },
+      true,
+    )
+  }
+
+  private async mustGetVersion(id: string, version: number | null) {
+    const v = await this.repo.getResult(id, version)
+    if (v === null)
+      throw notFound(
+        version === null ? `result for round ${id} (not allocated yet)` : `version ${version} of round ${id}`,
+        version === null ? 'params.id' : 'version',
+      )
+    return v
+  }
+
+  async getResult(id: string, version: number | null): Promise<ResultVersion> {
+    const round = await this.mustGetRound(id)
+    return this.versionView(id, await this.mustGetVersion(id, version), round.publishedVersion)
+  }
+
+  /** Recomputes a stored version from its stored inputs: identical, or the exact differences. */
+  async replay(id: string, version: number) {
+    await this.mustGetRound(id)
+    const v = await this.mustGetVersion(id, version)
+    const inputs = v.inputs as VersionInputs
+    const replayed = JSON.parse(JSON.stringify(allocate(inputs.round, inputs.applications))) as unknown
+    const differences = diffJson(v.result, replayed).map((d) => ({
+      path: d.path,
+      stored: d.from,
+      replayed: d.to,
+    }))
+    return {
+      roundId: id,
+      version,
+      identical: differences.length === 0,
+      inputsIntact: contentSha256(inputs) === v.inputsSha256,
+      differences,
+    }
+  }
+
+  /** Publishes a version (the newest by default) and freezes the round. */
+  async publish(id: string, version: number | null, ctx: WriteContext): Promise<Round> {
+    return this.recorder.audited(ctx.actor, async ({ tx, audit }) => {
+      const { round } = await this.lockedRound(tx, id, ['allocated'], 'publication')
+      const v = await this.repo.getResult(id, version)
+      if (v === null) throw notFound(`version ${version} of round ${id}`, 'body.version')
+      await tx.admission.setRoundStatus(id, 'published', v.version)
+      await audit('round.published', `${id}@${v.version}`)
+      return this.view({ ...round, status: 'published', publishedVersion: v.version })
+    })
+  }
+
+  /** The public list of a published round; 404 before publication. */
+  async publication(id: string): Promise<Publication> {
+    const round = await this.repo.getRound(id)
+    if (round === null || round.status !== 'published' || round.publishedVersion === null)
+      throw notFound(`published result for round ${id}`, 'params.id')
+    const spec = round.spec as RoundCreate
+    const v = await this.mustGetVersion(id, round.publishedVersion)
+    const result = v.result as AllocationResult
+    const inputs = v.inputs as VersionInputs
+    const points = new Map(inputs.applications.map((a) => [a.ref, a.points]))
+    return {
+      roundId: id,
+      version: v.version,
+      district: spec.district,
+      intakeYear: spec.intakeYear,
+      grade: spec.grade,
+      lotterySeed: spec.lotterySeed,
+      tieBreak: result.tieBreak,
+      units: result.units.map((u) => ({
+        id: u.id,
+        name: u.name,
+        seats: u.seats,
+        placed: u.placed,
+        cutoff:
+          u.cutoff === null
+            ? null
+            : {
+                points: u.cutoff.points === null ? null : fromScaled(u.cutoff.points),
+                tieBreak: u.cutoff.tieBreak.map((t) =>
+                  t.key === 'points' && t.value !== null ? { key: t.key, value: fromScaled(t.value) } : t,
+                ),
+              },
+      })),
+      rows: result.applications.map((a) => {
+        const p = points.get(a.ref) ?? null
+        return {
+          applicationRef: a.ref,
+          idNumberMasked: inputs.masks[a.ref] ?? null,
+          placed: a.placed?.unit ?? null,
+          outcome: a.outcome,
+          points: p === null ? null : fromScaled(p),
+        }
+      }),
+    }
+  }
+}
+
+/** The publication as CSV: UTF-8 with a byte-order mark, so that Excel reads the Chinese correctly. */
+export function publicationCsv(p: Publication): string {
+  return stringify(
+    p.rows.map((r) => [r.applicationRef, r.idNumberMasked ?? '', r.placed ?? '', r.outcome, r.points ?? '']),
+    {
+      bom: true,
+      header: true,
+      columns: ['applicationRef', 'idNumberMasked', 'placed', 'outcome', 'points'],
+    },
+  )
+}
