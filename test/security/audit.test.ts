@@ -6,7 +6,16 @@ import type { Config } from '../../src/config.ts'
 import { openStorage } from '../../src/repositories/open.ts'
 import type { Storage, WriteTx } from '../../src/repositories/types.ts'
 import { GENESIS_HASH } from '../../src/security/audit-chain.ts'
-import { authHeaders, build, issueKey, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
+import {
+  authHeaders,
+  build,
+  issueKey,
+  json,
+  pointsRequest,
+  postOfficial,
+  TEST_AUDIT_KEY,
+  tempDbPath,
+} from '../helper.ts'
 import { jifen } from './cli.ts'
 
 type Entry = {
@@ -90,7 +99,8 @@ t.test('each official action appends an entry naming the key, the action and the
       ['cli:ops', 'api_key.revoked', revoked.id],
     ],
   )
-  tt.same(await app.jifen.services().audit.verify(), { ok: true, entries: seeded.length + 7 })
+  const report = await app.jifen.services().audit.verify()
+  tt.match(report, { ok: true, chain: { ok: true, entries: seeded.length + 7, legacy: 0 }, problems: [] })
 })
 
 t.test('a refused action leaves no entry; reads leave none', async (tt) => {
@@ -116,9 +126,9 @@ t.test('no action without its entry: when the audit append fails, the record is 
     openStorage: patchedTx((tx) => ({
       ...tx,
       audit: {
-        append: async (e) => {
+        append: async (e, key) => {
           if (failAudit && e.action === 'evaluation.created') throw new Error('disk full')
-          return tx.audit.append(e)
+          return tx.audit.append(e, key)
         },
       },
     })),
@@ -145,7 +155,10 @@ t.test('no entry without its action: when the record write fails, no entry remai
         // the write itself goes through, then the transaction fails after the audit entry was appended
         publish: async (id, at) => {
           await tx.rulesets.publish(id, at)
-          await tx.audit.append({ at, keyName: 'x', action: 'ruleset.published', objectId: id })
+          await tx.audit.append(
+            { at, keyName: 'x', action: 'ruleset.published', objectId: id },
+            TEST_AUDIT_KEY,
+          )
           throw new Error('I/O error')
         },
       },
