@@ -69,6 +69,8 @@ export interface Services {
   schemes: SchemeService
   keys: ApiKeyService
   audit: AuditService
+  /** saved idempotent answers: `prune` deletes the expired ones (run hourly; tests call it) */
+  idempotency: { prune(): Promise<number> }
 }
 
 declare module 'fastify' {
@@ -251,6 +253,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       schemes: new SchemeService(rulesets, clock),
       keys: new ApiKeyService(storage.apiKeys, recorder),
       audit: new AuditService(storage, auditKey),
+      idempotency: { prune: () => recorder.pruneIdempotency() },
     }
     state.tablesLoaded = true
     startHousekeeping(state.services, recorder)

@@ -14,9 +14,13 @@ import {
   pointsRequest,
   postOfficial,
   TEST_AUDIT_KEY,
+  TEST_AUDIT_KEY_SECRET,
   tempDbPath,
 } from '../helper.ts'
 import { jifen } from './cli.ts'
+
+/** The CLI reads the audit key the test apps use. */
+const KEY_ENV = { JIFEN_AUDIT_KEY: TEST_AUDIT_KEY_SECRET }
 
 type Entry = {
   seq: number
@@ -193,9 +197,10 @@ t.test(
     )
     tt.throws(() => raw.prepare('delete from audit_log where seq = ?').run(target), /JIFEN_IMMUTABLE/)
 
-    const intact = jifen(['audit', 'verify', '--db', dbPath])
+    const intact = jifen(['audit', 'verify', '--db', dbPath], KEY_ENV)
     tt.equal(intact.code, 0, intact.err)
-    tt.equal(intact.out.trim(), `audit log intact: ${entries.length} entries`)
+    tt.match(intact.out, `audit chain intact: ${entries.length} entries`)
+    tt.match(intact.out, 'verdict: intact')
 
     // closing the last connection checkpoints the WAL into the file, so the copies below are complete
     raw.close()
@@ -207,11 +212,11 @@ t.test(
     a.exec('drop trigger audit_log_no_update')
     a.prepare(`update audit_log set object_id = 'someone-else' where seq = ?`).run(target)
     a.close()
-    const r1 = jifen(['audit', 'verify', '--db', altered])
+    const r1 = jifen(['audit', 'verify', '--db', altered], KEY_ENV)
     tt.equal(r1.code, 1, 'non-zero exit')
     tt.equal(
       r1.out.trim(),
-      `audit log broken at entry ${target}: entry content was altered (${target} entries read)`,
+      `audit log broken at entry ${target}: entry content was altered, or written without the audit key (${target} entries read)`,
     )
 
     const removed = `${dbPath}.removed`
@@ -220,11 +225,12 @@ t.test(
     d.exec('drop trigger audit_log_no_delete')
     d.prepare('delete from audit_log where seq = ?').run(target)
     d.close()
-    const r2 = jifen(['audit', 'verify', '--db', removed, '--json'])
+    const r2 = jifen(['audit', 'verify', '--db', removed, '--json'], KEY_ENV)
     tt.equal(r2.code, 1)
-    tt.same(JSON.parse(r2.out), {
+    tt.same(JSON.parse(r2.out).chain, {
       ok: false,
       entries: target,
+      legacy: 0,
       brokenAt: target + 1,
       reason: `entry ${target} is missing`,
     })
@@ -236,9 +242,9 @@ t.test(
     c.exec('drop trigger audit_log_no_update')
     c.prepare(`update audit_log set hash = ? where seq = ?`).run('f'.repeat(64), target)
     c.close()
-    const r3 = jifen(['audit', 'verify', '--db', rechained, '--json'])
+    const r3 = jifen(['audit', 'verify', '--db', rechained, '--json'], KEY_ENV)
     tt.equal(r3.code, 1)
-    tt.equal(JSON.parse(r3.out).brokenAt, target)
+    tt.equal(JSON.parse(r3.out).chain.brokenAt, target)
   },
 )
 

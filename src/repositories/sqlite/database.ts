@@ -34,7 +34,7 @@ function createPrivate(path: string): void {
   }
 }
 
-function connect(path: string): Database.Database {
+export function connect(path: string): Database.Database {
   const sqlite = new Database(path)
   // WAL lets the reader run beside the single writer. FULL syncs the WAL at every commit, so an
   // acknowledged record survives a power loss too (NORMAL only survives a process crash); group
