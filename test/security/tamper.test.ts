@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
+import { EvaluationRequestSchema } from '../../schema/api.ts'
 import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
 import type { Clock } from '../../src/clock.ts'
 import { openStorage } from '../../src/repositories/open.ts'
@@ -486,7 +487,7 @@ t.test('finding 8: a key revoked while its write was in flight does not write', 
   const ctx = { actor: { keyId: k.id, keyName: k.name }, idempotency: null }
   await app.jifen.services().keys.revoke('slow-counter', { keyId: null, keyName: 'test' })
   await tt.rejects(
-    app.jifen.services().points.createOfficial(pointsRequest() as never, ctx),
+    app.jifen.services().points.createOfficial(EvaluationRequestSchema.parse(pointsRequest()), ctx),
     /unknown or revoked/,
   )
   const after = await postOfficial(app, { authorization: `Bearer ${key}` }, pointsRequest())
