@@ -137,6 +137,8 @@ export const idempotencyKeys = pgTable(
     responseJson: text('response_json').notNull(),
     location: text('location'),
     createdAt: text('created_at').notNull(),
+    /** HMAC of the saved answer under a key derived from the ID secret; null for answers saved before 0007 */
+    responseMac: text('response_mac'),
   },
   (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index('idempotency_keys_created_at').on(t.createdAt)],
 )

@@ -23,3 +23,5 @@ ALTER TABLE "audit_log" ADD COLUMN "object_hash" text;
 ALTER TABLE "audit_log" ADD COLUMN "keyed" boolean DEFAULT false NOT NULL;
 --> statement-breakpoint
 CREATE INDEX "idempotency_keys_created_at" ON "idempotency_keys" ("created_at");
+--> statement-breakpoint
+ALTER TABLE "idempotency_keys" ADD COLUMN "response_mac" text;

@@ -78,3 +78,7 @@ ALTER TABLE `audit_log` ADD `object_hash` text;
 ALTER TABLE `audit_log` ADD `keyed` integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
 CREATE INDEX `idempotency_keys_created_at` ON `idempotency_keys` (`created_at`);
+--> statement-breakpoint
+-- A keyed MAC of each saved answer (src/security/request-fingerprint.ts): an answer edited in the
+-- file is not replayed. Null for answers saved before.
+ALTER TABLE `idempotency_keys` ADD `response_mac` text;

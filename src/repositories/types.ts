@@ -171,6 +171,8 @@ export interface StoredResponse {
   status: number
   body: unknown
   location: string | null
+  /** keyed MAC of the answer (RequestFingerprints.answerMac); null for answers saved before it existed */
+  mac: string | null
 }
 
 /** A saved answer with the instant it was saved: older than the retention period, it has expired. */

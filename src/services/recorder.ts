@@ -119,7 +119,22 @@ export class Recorder {
     return k
   }
 
-  private replayOf<T>(saved: StoredResponse, idem: IdempotencyRequest, fingerprint: string): Written<T> {
+  private replayOf<T>(
+    saved: StoredResponse,
+    idem: IdempotencyRequest,
+    fingerprint: string,
+    where: { apiKeyId: string; storedKey: string },
+  ): Written<T> {
+    // an answer saved with a MAC is replayed only as it was saved
+    if (
+      saved.mac !== null &&
+      (this.fingerprints === null ||
+        saved.mac !== this.fingerprints.answerMac(where.apiKeyId, where.storedKey, saved))
+    )
+      throw new AppError(
+        'RECORD_CORRUPT',
+        'the saved answer to this Idempotency-Key fails its integrity check',
+      )
     if (saved.requestSha256 !== fingerprint) {
       throw new AppError(
         'IDEMPOTENCY_CONFLICT',
@@ -140,11 +155,20 @@ export class Recorder {
     if (idem === null || ctx.actor.keyId === null) return null
     const k = this.keyedOf(idem)
     const saved = this.live(await this.storage.idempotency.get(ctx.actor.keyId, k.storedKey))
-    if (saved !== null) return this.replayOf<T>(saved, idem, k.fingerprint)
+    if (saved !== null)
+      return this.replayOf<T>(saved, idem, k.fingerprint, {
+        apiKeyId: ctx.actor.keyId,
+        storedKey: k.storedKey,
+      })
     // Saved before keys and fingerprints were keyed: under the key in clear, with a plain SHA-256.
     // Such rows are old, so no retry races one and this check outside the transaction suffices.
     const legacy = this.live(await this.storage.idempotency.get(ctx.actor.keyId, idem.key))
-    return legacy === null ? null : this.replayOf<T>(legacy, idem, legacyRequestFingerprint(idem.request))
+    return legacy === null
+      ? null
+      : this.replayOf<T>(legacy, idem, legacyRequestFingerprint(idem.request), {
+          apiKeyId: ctx.actor.keyId,
+          storedKey: idem.key,
+        })
   }
 
   /**
@@ -215,17 +239,20 @@ export class Recorder {
         if (saved !== null && this.live(saved) === null)
           // expired and not yet pruned: gone now, and the key starts afresh
           await tx.idempotency.expire(this.expiredBefore(), { apiKeyId: actor.keyId, key: k.storedKey })
-        else if (saved !== null) return this.replayOf<T>(saved, k.given, k.fingerprint)
+        else if (saved !== null)
+          return this.replayOf<T>(saved, k.given, k.fingerprint, {
+            apiKeyId: actor.keyId,
+            storedKey: k.storedKey,
+          })
       }
       const out = await this.inTx(tx, actor, at, work)
       const location = out.location ?? null
       if (k !== null && actor.keyId !== null) {
-        await tx.idempotency.save(
-          actor.keyId,
-          k.storedKey,
-          { requestSha256: k.fingerprint, status, body: out.body, location },
-          at,
-        )
+        const answer = { requestSha256: k.fingerprint, status, body: out.body, location }
+        // the MAC of the body as it is stored and read back (JSON), so the replay computes the same
+        const stored = { ...answer, body: JSON.parse(JSON.stringify(out.body)) as unknown }
+        const mac = this.fingerprints?.answerMac(actor.keyId, k.storedKey, stored) ?? null
+        await tx.idempotency.save(actor.keyId, k.storedKey, { ...answer, mac }, at)
       }
       return { status, body: out.body, location, replayed: false }
     })

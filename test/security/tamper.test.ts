@@ -298,6 +298,31 @@ t.test('finding 2: a saved idempotent answer cannot be replaced or edited', asyn
   tt.throws(() => db.prepare(`update idempotency_keys set response_json = '{}'`).run(), /JIFEN_IMMUTABLE/)
 })
 
+t.test('finding 2, triggers dropped: an edited saved answer is not replayed', async (tt) => {
+  const dbPath = join(tempDir(tt), 'jifen.sqlite')
+  const app = await build(tt, { config: { dbPath } })
+  const headers = { ...(await authHeaders(app, ['police'])), 'idempotency-key': 'ticket-edit' }
+  const first = json(await postOfficial(app, headers, pointsRequest()))
+  const db = attacker(dbPath)
+  dropAll(db)
+  const row = db.prepare('select rowid, response_json from idempotency_keys').get() as {
+    rowid: number
+    response_json: string
+  }
+  const body = JSON.parse(row.response_json)
+  body.result.total += 100
+  db.prepare('update idempotency_keys set response_json = ? where rowid = ?').run(
+    JSON.stringify(body),
+    row.rowid,
+  )
+  db.close()
+  const retry = await postOfficial(app, headers, pointsRequest())
+  tt.equal(retry.statusCode, 500)
+  tt.equal(json(retry).code, 'JIFEN_ERR_RECORD_CORRUPT')
+  tt.not(retry.body.includes(String(body.result.total)), 'the edited answer is not served')
+  tt.ok(first.id)
+})
+
 t.test('finding 2: settings are written once', async (tt) => {
   const { copy } = await copyOfBase(tt)
   const db = attacker(copy)

@@ -13,6 +13,7 @@ function toResponse(row: Row): SavedResponse {
     body: JSON.parse(row.responseJson) as unknown,
     location: row.location,
     createdAt: row.createdAt,
+    mac: row.responseMac,
   }
 }
 
@@ -50,6 +51,7 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
       status: r.status,
       responseJson: JSON.stringify(r.body),
       location: r.location,
+      responseMac: r.mac,
       createdAt: at,
     })
   }
