@@ -771,6 +771,17 @@ export const ReadySchema = z
     status: z.enum(['ready', 'not_ready']),
     checks: z.object({ migrations: z.boolean(), tables: z.boolean(), database: z.boolean() }),
     publishedRulesets: z.number().int(),
+    tablesWithheld: z
+      .array(
+        z.object({
+          id: z.string().meta({ description: 'the ruleset, `tableId@version`' }),
+          reason: z.string(),
+        }),
+      )
+      .meta({
+        description:
+          'published tables whose stored content no longer matches their hash when loaded: never used (an evaluation they would serve fails with JIFEN_ERR_TABLE_WITHHELD), and the instance is not ready until they are restored',
+      }),
   })
   .meta({
     id: 'Ready',
@@ -778,6 +789,7 @@ export const ReadySchema = z
       status: 'ready',
       checks: { migrations: true, tables: true, database: true },
       publishedRulesets: 13,
+      tablesWithheld: [],
     },
   })
 
@@ -869,8 +881,18 @@ export const AuditEntrySchema = z
         '`evaluation.created`, `ruleset.draft_created`, `ruleset.draft_replaced`, `ruleset.published`, `ruleset.seeded`, `api_key.created`, `api_key.revoked` …',
     }),
     objectId: z.string().meta({ description: 'the record, ruleset or key acted on' }),
+    objectHash: z.string().nullable().meta({
+      description:
+        'content hash of the object as the action left it (a record’s columns with its facts and result hashes, a table’s hash, a key’s scopes and state); null for entries written before entries carried one',
+    }),
     prevHash: z.string().meta({ description: 'the previous entry’s hash (64 zeros for the first)' }),
-    hash: z.string().meta({ description: 'SHA-256 of this entry’s canonical content and prevHash' }),
+    hash: z.string().meta({
+      description:
+        'keyed: HMAC-SHA256, under the operator’s audit key, of this entry’s canonical content, objectHash and prevHash; unkeyed (legacy): SHA-256 of the content and prevHash',
+    }),
+    keyed: z.boolean().meta({
+      description: 'false for entries written before the chain was keyed; `jifen audit verify` says how many',
+    }),
   })
   .meta({ id: 'AuditEntry' })
 
@@ -893,8 +915,10 @@ export const AuditPageSchema = z
           keyName: 'yinzhou-counter-7',
           action: 'evaluation.created',
           objectId: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+          objectHash: '5d3f1a9c7e5b3d1f9a7c5e3b1d9f7a5c3e1b9d7f5a3c1e9b7d5f3a1c9e9c1e5b',
           prevHash: '9c1e5b7d3f1a9c7e5b3d1f9a7c5e3b1d9f7a5c3e1b9d7f5a3c1e9b7d5f3a1c9e',
           hash: '3f5a0c1e9b7d4a2f8c6e1b0d9a7f5c3e1b9d7f5a3c1e9b7d5f3a1c9e7b5d3f1a',
+          keyed: true,
         },
       ],
       next: 42,

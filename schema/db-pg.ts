@@ -1,7 +1,17 @@
 // PostgreSQL tables (drizzle): the same rows as schema/db.ts, plus the counters that keep numbering and the audit chain right across instances.
 
 import { sql } from 'drizzle-orm'
-import { bigint, check, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
 
 // JSON is kept as text, exactly as written, like SQLite: a stored result reads back byte for byte.
 
@@ -95,8 +105,12 @@ export const auditLog = pgTable('audit_log', {
   keyName: text('key_name').notNull(),
   action: text('action').notNull(),
   objectId: text('object_id').notNull(),
+  /** the content hash of the object the entry records; null for entries written before 0002 */
+  objectHash: text('object_hash'),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
+  /** true: `hash` is an HMAC under the audit key; false: a plain SHA-256 (an entry written before 0002) */
+  keyed: boolean('keyed').notNull().default(false),
 })
 
 /**
@@ -123,8 +137,10 @@ export const idempotencyKeys = pgTable(
     responseJson: text('response_json').notNull(),
     location: text('location'),
     createdAt: text('created_at').notNull(),
+    /** HMAC of the saved answer under a key derived from the ID secret; null for answers saved before 0007 */
+    responseMac: text('response_mac'),
   },
-  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index('idempotency_keys_created_at').on(t.createdAt)],
 )
 
 export const settings = pgTable('settings', {

@@ -91,8 +91,12 @@ export const auditLog = sqliteTable('audit_log', {
   keyName: text('key_name').notNull(),
   action: text('action').notNull(),
   objectId: text('object_id').notNull(),
+  /** the content hash of the object the entry records (src/security/audit-chain.ts); null for entries written before 0007 */
+  objectHash: text('object_hash'),
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
+  /** true: `hash` is an HMAC under the audit key; false: a plain SHA-256 (an entry written before 0007) */
+  keyed: integer('keyed', { mode: 'boolean' }).notNull().default(false),
 })
 
 export const idempotencyKeys = sqliteTable(
@@ -108,8 +112,10 @@ export const idempotencyKeys = sqliteTable(
     responseJson: text('response_json').notNull(),
     location: text('location'),
     createdAt: text('created_at').notNull(),
+    /** HMAC of the saved answer under a key derived from the ID secret; null for answers saved before 0007 */
+    responseMac: text('response_mac'),
   },
-  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index('idempotency_keys_created_at').on(t.createdAt)],
 )
 
 /** Facts about the database itself, e.g. a check value of the ID HMAC secret its hashes were made with. */

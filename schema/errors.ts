@@ -69,6 +69,11 @@ export const ERRORS = {
   EVALUATION: { status: 422, title: 'The request cannot be evaluated with this table' },
   INTERNAL: { status: 500, title: 'Internal error' },
   RECORD_CORRUPT: { status: 500, title: 'A stored record fails its integrity check' },
+  TABLE_WITHHELD: {
+    status: 503,
+    title:
+      'The table in force fails its integrity check (its content no longer matches its hash) and is withheld',
+  },
   OVERLOADED: { status: 503, title: 'The service is under pressure; retry after the Retry-After delay' },
 } as const satisfies Record<string, { status: number; title: string }>
 

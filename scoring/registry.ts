@@ -14,11 +14,44 @@ export class NoTableInForceError extends Error {
   }
 }
 
+/**
+ * A published table that failed its integrity check when loaded (its content no longer matches its
+ * hash). It still takes part in the choice of the table in force, so that no other table silently
+ * stands in for it; when it is the one chosen, the evaluation fails naming it.
+ */
+export interface WithheldTable {
+  rulesetId: string
+  scheme: Scheme
+  jurisdiction: string
+  validFrom: string
+  validTo: string | null
+  version: number
+  reason: string
+}
+
+/** The table in force is withheld: its stored content does not match its hash. */
+export class TableWithheldError extends Error {
+  constructor(readonly table: WithheldTable) {
+    super(`the table ${table.rulesetId} is withheld: ${table.reason}`)
+    this.name = 'TableWithheldError'
+  }
+}
+
+type Dated = { validFrom: string; validTo: string | null; version: number }
+
 export class TableRegistry {
   private readonly tables: CompiledTable[]
 
-  constructor(tables: readonly (Table | CompiledTable)[]) {
+  constructor(
+    tables: readonly (Table | CompiledTable)[],
+    private readonly withheld: readonly WithheldTable[] = [],
+  ) {
     this.tables = tables.map((t) => ('evaluatePoints' in t ? t : compileTable(t)))
+  }
+
+  /** Tables that failed their integrity check at load. */
+  withheldTables(): readonly WithheldTable[] {
+    return this.withheld
   }
 
   all(): readonly CompiledTable[] {
@@ -36,20 +69,26 @@ export class TableRegistry {
     return found
   }
 
-  /** Like `find`, but null when no table is in force (rules that still answer without one). */
+  /**
+   * Like `find`, but null when no table is in force (rules that still answer without one). Throws
+   * TableWithheldError when the table in force is withheld.
+   */
   inForce(scheme: Scheme, jurisdiction: string, asOf: string): CompiledTable | null {
+    const later = (a: Dated, b: Dated) =>
+      a.validFrom > b.validFrom || (a.validFrom === b.validFrom && a.version > b.version)
+    const current = (t: Dated) => t.validFrom <= asOf && !(t.validTo !== null && t.validTo < asOf)
     for (const code of jurisdictionChain(jurisdiction)) {
       let best: CompiledTable | undefined
       for (const c of this.tables) {
         const t = c.table
         if (t.scheme !== scheme || t.jurisdiction !== code) continue
-        if (t.validFrom > asOf || (t.validTo !== null && t.validTo < asOf)) continue
-        if (
-          !best ||
-          t.validFrom > best.table.validFrom ||
-          (t.validFrom === best.table.validFrom && t.version > best.table.version)
-        )
-          best = c
+        if (!current(t)) continue
+        if (!best || later(t, best.table)) best = c
+      }
+      // a withheld table that would have been chosen fails the lookup: no other table stands in
+      for (const w of this.withheld) {
+        if (w.scheme !== scheme || w.jurisdiction !== code || !current(w)) continue
+        if (!best || later(w, best.table)) throw new TableWithheldError(w)
       }
       if (best) return best
     }

@@ -27,6 +27,7 @@ import { pointsRoutes } from './routes/points.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
 import { webRoutes } from './routes/web.ts'
+import { auditKeyFor } from './security/audit-key.ts'
 import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
 import { RequestFingerprints } from './security/request-fingerprint.ts'
 import { AdmissionService } from './services/admission.ts'
@@ -60,6 +61,11 @@ export interface AppOptions {
    * secrets folder (src/security/id-secret.ts).
    */
   idHmacSecret?: string
+  /**
+   * The audit key, overriding config.auditKey (tests pass a fixed one). With neither, the configured
+   * file is read or, for SQLite, one is kept in the secrets folder (src/security/audit-key.ts).
+   */
+  auditKey?: string
 }
 
 export type { AppState, Services } from './state.ts'
@@ -223,7 +229,12 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     state.storage = storage
     state.migrated = true
     const idHmacSecret = await idSecretFor(config, options, storage, app.log)
-    const recorder = new Recorder(storage, clock, new RequestFingerprints(idHmacSecret))
+    const auditKey = await auditKeyFor(config, options.auditKey, storage, idHmacSecret, app.log)
+    const recorder = new Recorder(storage, clock, {
+      auditKey,
+      fingerprints: new RequestFingerprints(idHmacSecret),
+      idempotencyRetentionDays: config.idempotencyRetentionDays,
+    })
     const rulesets = new RulesetService(storage.rulesets, recorder, app.log)
     await rulesets.seed((options.seedTables ?? loadShippedTables)())
     state.publishedRulesets = await rulesets.reloadRegistry()
@@ -232,10 +243,12 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       points: new PointsService(rulesets, storage.records, recorder, clock, idHmacSecret),
       schemes: new SchemeService(rulesets, clock),
       keys: new ApiKeyService(storage.apiKeys, recorder),
-      audit: new AuditService(storage.audit),
+      audit: new AuditService(storage, auditKey),
       admission: new AdmissionService(rulesets, storage.admission, recorder, clock, idHmacSecret),
+      idempotency: { prune: () => recorder.pruneIdempotency() },
     }
     state.tablesLoaded = true
+    startHousekeeping(state.services, recorder)
   })
   // Before a handler scores, its instance's tables must be those in force: another instance (or the
   // CLI) may have published or retired one since. Callback style: this runs on every API request.
@@ -244,7 +257,36 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     if (s === null || !req.url.startsWith('/v1/')) return done()
     s.rulesets.ensureFresh().then(() => done(), done)
   })
+  // Expired idempotency answers are pruned at start and hourly; the audit head is appended to the
+  // checkpoint file (when configured) at its interval and once more at close. Timers are unref'd:
+  // they never keep the process alive.
+  const timers: NodeJS.Timeout[] = []
+  const checkpoint = async (s: Services) => {
+    if (config.auditCheckpointFile === null) return
+    try {
+      await s.audit.appendCheckpoint(config.auditCheckpointFile, clock.now().toISOString())
+    } catch (err) {
+      app.log.error({ err }, 'could not append an audit checkpoint')
+    }
+  }
+  const startHousekeeping = (s: Services, recorder: Recorder) => {
+    const prune = () =>
+      recorder.pruneIdempotency().then(
+        (n) => {
+          if (n > 0) app.log.info({ pruned: n }, 'pruned expired idempotency keys')
+        },
+        (err: unknown) => app.log.error({ err }, 'could not prune expired idempotency keys'),
+      )
+    void prune()
+    timers.push(setInterval(prune, 3_600_000).unref())
+    if (config.auditCheckpointFile !== null) {
+      void checkpoint(s)
+      timers.push(setInterval(() => void checkpoint(s), config.auditCheckpointIntervalMs).unref())
+    }
+  }
   app.addHook('onClose', async () => {
+    for (const t of timers) clearInterval(t)
+    if (state.services !== null) await checkpoint(state.services)
     state.tablesLoaded = false
     await state.storage?.close()
   })

@@ -69,6 +69,44 @@ export const ConfigEnvSchema = z.object({
     .describe(
       'where the embedded SQLite default generates its ID-number secret when none is configured: apart from the database folder, so that a database backup never holds the secret',
     ),
+  JIFEN_AUDIT_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe(
+      'key of the audit chain (HMAC of every entry, ≥ 32 characters); or JIFEN_AUDIT_KEY_FILE. Keep it apart from the database and from the ID-number secret: whoever holds it and the database can rewrite the log',
+    ),
+  JIFEN_AUDIT_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'a file holding the audit key (mode 0600). Without either, SQLite generates one in JIFEN_SECRETS_DIR; PostgreSQL derives one from the ID-number secret, with a warning',
+    ),
+  JIFEN_AUDIT_CHECKPOINT_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'a file the service appends signed checkpoints of the audit chain to (JSON lines), for `jifen audit verify --checkpoint`; keep it on another disk or host than the database',
+    ),
+  JIFEN_AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(60_000)
+    .describe(
+      'how often the service appends a checkpoint when the chain moved (with JIFEN_AUDIT_CHECKPOINT_FILE)',
+    ),
+  JIFEN_IDEMPOTENCY_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(30)
+    .describe(
+      'days a saved idempotent answer is kept: a retry within them gets the original answer; older ones are pruned (hourly) and the key may be used again',
+    ),
   JIFEN_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -201,6 +239,13 @@ export interface Config {
   readonly idHmacSecretFile: string | undefined
   /** where the SQLite default keeps a secret it generated itself */
   readonly secretsDir: string
+  readonly auditKey: string | undefined
+  readonly auditKeyFile: string | undefined
+  /** where the service appends signed checkpoints of the audit chain, or null */
+  readonly auditCheckpointFile: string | null
+  readonly auditCheckpointIntervalMs: number
+  /** days a saved idempotent answer is kept */
+  readonly idempotencyRetentionDays: number
   /** Redis for the shared public rate limit, or null (each instance counts alone) */
   readonly redisUrl: string | null
   readonly redisPrefix: string
@@ -237,6 +282,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(
       'invalid configuration:\n  JIFEN_ID_HMAC_SECRET_FILE: set either JIFEN_ID_HMAC_SECRET or JIFEN_ID_HMAC_SECRET_FILE, not both',
     )
+  if (e.JIFEN_AUDIT_KEY !== undefined && e.JIFEN_AUDIT_KEY_FILE !== undefined)
+    throw new ConfigError(
+      'invalid configuration:\n  JIFEN_AUDIT_KEY_FILE: set either JIFEN_AUDIT_KEY or JIFEN_AUDIT_KEY_FILE, not both',
+    )
   const { dbPath, databaseUrl } = databaseOf(e.JIFEN_DATABASE_URL, e.JIFEN_DB_PATH)
   return Object.freeze({
     port: e.JIFEN_PORT,
@@ -249,6 +298,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     idHmacSecret: e.JIFEN_ID_HMAC_SECRET,
     idHmacSecretFile: e.JIFEN_ID_HMAC_SECRET_FILE,
     secretsDir: e.JIFEN_SECRETS_DIR,
+    auditKey: e.JIFEN_AUDIT_KEY,
+    auditKeyFile: e.JIFEN_AUDIT_KEY_FILE,
+    auditCheckpointFile: e.JIFEN_AUDIT_CHECKPOINT_FILE ?? null,
+    auditCheckpointIntervalMs: e.JIFEN_AUDIT_CHECKPOINT_INTERVAL_MS,
+    idempotencyRetentionDays: e.JIFEN_IDEMPOTENCY_RETENTION_DAYS,
     redisUrl: e.JIFEN_REDIS_URL ?? null,
     redisPrefix: e.JIFEN_REDIS_PREFIX,
     publicBodyLimit: e.JIFEN_PUBLIC_BODY_LIMIT,

@@ -14,6 +14,8 @@ export interface Services {
   keys: ApiKeyService
   audit: AuditService
   admission: AdmissionService
+  /** saved idempotent answers: `prune` deletes the expired ones (run hourly; tests call it) */
+  idempotency: { prune(): Promise<number> }
 }
 
 /** What /readyz reports; filled in as start-up proceeds. */

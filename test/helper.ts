@@ -11,6 +11,7 @@ import { type AppOptions, buildApp } from '../src/app.ts'
 import { fixedClock } from '../src/clock.ts'
 import { type Config, testConfig } from '../src/config.ts'
 import type { Scope } from '../src/security/api-keys.ts'
+import { AuditKey } from '../src/security/audit-chain.ts'
 import { loadShippedTables } from '../src/tables/shipped.ts'
 import { freshPgDatabase, TEST_BACKEND } from './backend.ts'
 
@@ -29,6 +30,10 @@ export function shippedTables(): Table[] {
 
 /** A fixed secret for ID-number hashes in tests only (so a restarted test app finds earlier records). */
 export const TEST_ID_HMAC_SECRET = 'jifen-test-only-id-hmac-secret-0123456789'
+
+/** A fixed audit key in tests only (a restarted test app keeps chaining the same log). */
+export const TEST_AUDIT_KEY_SECRET = 'jifen-test-only-audit-key-0123456789abcdef'
+export const TEST_AUDIT_KEY = new AuditKey(TEST_AUDIT_KEY_SECRET)
 
 export const ALL_SCOPES: readonly Scope[] = ['police', 'education', 'admin', 'auditor']
 
@@ -154,6 +159,7 @@ export async function build(t: Test, options: BuildOptions = {}): Promise<Fastif
     seedTables: shippedTables,
     validateResponses: true,
     idHmacSecret: TEST_ID_HMAC_SECRET,
+    auditKey: TEST_AUDIT_KEY_SECRET,
     ...(capture ? { logStream: capture.stream } : {}),
     ...appOptions,
   })

@@ -31,13 +31,18 @@ export async function benchKey(config: { dbPath: string; databaseUrl: string | n
   const { ApiKeyService } = await import('../../src/services/api-keys.ts')
   const { Recorder } = await import('../../src/services/recorder.ts')
   const { systemClock } = await import('../../src/clock.ts')
+  const { auditKeyFor } = await import('../../src/security/audit-key.ts')
+  const { loadConfig } = await import('../../src/config.ts')
   const storage = await openStorage(config)
   try {
-    const { key } = await new ApiKeyService(storage.apiKeys, new Recorder(storage, systemClock)).create(
-      `bench-${randomBytes(3).toString('hex')}`,
-      ['police'],
-      { keyId: null, keyName: 'bench' },
-    )
+    // the audit key the bench's servers use: the environment's, the secrets folder's, or (PostgreSQL
+    // without one) derived from the bench's ID secret
+    const full = { ...loadConfig(), ...config }
+    const auditKey = await auditKeyFor(full, undefined, storage, BENCH_SECRET, null)
+    const { key } = await new ApiKeyService(
+      storage.apiKeys,
+      new Recorder(storage, systemClock, { auditKey }),
+    ).create(`bench-${randomBytes(3).toString('hex')}`, ['police'], { keyId: null, keyName: 'bench' })
     return key
   } finally {
     await storage.close()

@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
 import { isPostgresUrl } from '../config.ts'
+import { openStorage } from '../repositories/open.ts'
 import { redactUrl } from '../repositories/postgres/database.ts'
 import { backupSqlite } from '../repositories/sqlite/database.ts'
 import { copyDatabase } from '../services/database-copy.ts'
 import { UsageError } from './score.ts'
-import { cliConfig, DB_OPTION, openCliStorage } from './storage.ts'
+import { cliAuditKey, cliConfig, DB_OPTION, openCliStorage } from './storage.ts'
 
 /** What `db backup` says for PostgreSQL, whose own tool makes a consistent online dump. */
 export function pgDumpGuidance(url: string, file: string): string {
@@ -67,11 +68,13 @@ export function registerDb(program: Command): void {
     .action(async (opts: { from: string; to: string; json?: boolean }) => {
       if (!isPostgresUrl(opts.from) && !existsSync(opts.from))
         throw new UsageError(`--from: no database at ${opts.from}`)
-      const source = await openCliStorage(opts.from)
+      const sourceConfig = cliConfig(opts.from)
+      const source = await openStorage(sourceConfig)
       try {
+        const key = await cliAuditKey(sourceConfig, source)
         const target = await openCliStorage(opts.to)
         try {
-          const report = await copyDatabase(source, target)
+          const report = await copyDatabase(source, target, key)
           const ok = report.audit.ok && report.notIdentical.length === 0
           if (opts.json) process.stdout.write(`${JSON.stringify({ ok, ...report })}\n`)
           else {

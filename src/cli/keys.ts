@@ -1,16 +1,19 @@
 // `jifen keys create|list|revoke`: API keys, printed once at creation and stored only as a hash.
 import type { Command } from 'commander'
 import { systemClock } from '../clock.ts'
+import { openStorage } from '../repositories/open.ts'
 import type { StoredApiKey } from '../repositories/types.ts'
 import { ApiKeyService, KeyError, parseScopes } from '../services/api-keys.ts'
 import { Recorder } from '../services/recorder.ts'
 import { UsageError } from './score.ts'
-import { cliActor, DB_OPTION, openCliStorage } from './storage.ts'
+import { cliActor, cliAuditKey, cliConfig, DB_OPTION } from './storage.ts'
 
 async function withKeys<T>(db: string | undefined, run: (keys: ApiKeyService) => Promise<T>): Promise<T> {
-  const storage = await openCliStorage(db)
+  const config = cliConfig(db)
+  const storage = await openStorage(config)
   try {
-    return await run(new ApiKeyService(storage.apiKeys, new Recorder(storage, systemClock)))
+    const recorder = new Recorder(storage, systemClock, { auditKey: await cliAuditKey(config, storage) })
+    return await run(new ApiKeyService(storage.apiKeys, recorder))
   } catch (e) {
     if (e instanceof KeyError) throw new UsageError(e.message)
     throw e

@@ -3,6 +3,9 @@ import { userInfo } from 'node:os'
 import { type Config, ConfigError, isPostgresUrl, loadConfig } from '../config.ts'
 import { openStorage } from '../repositories/open.ts'
 import type { Storage } from '../repositories/types.ts'
+import type { AuditKey } from '../security/audit-chain.ts'
+import { auditKeyFor } from '../security/audit-key.ts'
+import { resolveIdHmacSecret, SecretError } from '../security/id-secret.ts'
 import type { Actor } from '../services/recorder.ts'
 import { UsageError } from './score.ts'
 
@@ -41,4 +44,28 @@ export function cliActor(): Actor {
     // no passwd entry (some containers): the entry still says it came from the CLI
   }
   return { keyId: null, keyName: `cli:${user}` }
+}
+
+/**
+ * The audit key the service uses for this database (configuration, or the secrets folder's file),
+ * checked against it. With PostgreSQL and no key configured, the service derives it from the ID
+ * secret, so the CLI reads that secret too.
+ */
+export async function cliAuditKey(config: Config, storage: Storage): Promise<AuditKey> {
+  try {
+    let idSecret = ''
+    if (storage.backend === 'postgres' && config.auditKey === undefined && config.auditKeyFile === undefined)
+      idSecret = resolveIdHmacSecret({
+        configured: config.idHmacSecret,
+        configuredFile: config.idHmacSecretFile,
+        backend: storage.backend,
+        dbPath: config.dbPath,
+        secretsDir: config.secretsDir,
+        databaseHasHashes: true,
+      }).secret
+    return await auditKeyFor(config, undefined, storage, idSecret, null)
+  } catch (e) {
+    if (e instanceof SecretError || e instanceof ConfigError) throw new UsageError(e.message)
+    throw e
+  }
 }

@@ -14,7 +14,7 @@ import { Recorder } from '../services/recorder.ts'
 import { RulesetService, rulesetIdOf } from '../services/rulesets.ts'
 import { loadShippedTables } from '../tables/shipped.ts'
 import { UsageError } from './score.ts'
-import { cliActor, DB_OPTION, openCliStorage } from './storage.ts'
+import { cliActor, cliAuditKey, cliConfig, DB_OPTION, openCliStorage } from './storage.ts'
 
 /**
  * Runs `work` with the rulesets service over the configured database. The shipped tables are seeded
@@ -25,11 +25,12 @@ export async function withRulesets<T>(
   db: string | undefined,
   work: (rulesets: RulesetService, storage: Storage) => Promise<T>,
 ): Promise<T> {
+  const config = cliConfig(db)
   const storage = await openCliStorage(db)
   try {
     // warnings (a shipped table edited without a new version) go to stderr, as the server logs them
     const log = pino({ level: 'warn' }, pino.destination(2)) as unknown as FastifyBaseLogger
-    const rulesets = new RulesetService(storage.rulesets, new Recorder(storage, systemClock), log)
+    const rulesets = new RulesetService(storage.rulesets, new Recorder(storage, systemClock, { auditKey: await cliAuditKey(config, storage) }), log)
     await rulesets.seed(loadShippedTables())
     await rulesets.reloadRegistry()
     return await work(rulesets, storage)

@@ -11,7 +11,7 @@ import {
   type Problem,
   problemType,
 } from '../../schema/errors.ts'
-import { NoTableInForceError } from '../../scoring/registry.ts'
+import { NoTableInForceError, TableWithheldError } from '../../scoring/registry.ts'
 import { AppError } from '../errors.ts'
 import { RequestValidationError } from './validation.ts'
 
@@ -93,6 +93,15 @@ const BY_STATUS: Readonly<Record<number, { name: ErrorName; path: string; messag
 /** The problem body for any error the service meets: the root handler, framework errors and the tests use it. */
 export function toProblem(err: unknown, requestId: string): Problem {
   if (err instanceof AppError) return problem(err.name_, err.message, err.errors, requestId)
+  if (err instanceof TableWithheldError) {
+    const message = `the table in force, ${err.table.rulesetId}, does not match its stored hash and is withheld`
+    return problem(
+      'TABLE_WITHHELD',
+      `${message}; the operator must restore it`,
+      [{ path: 'body.jurisdiction', message }],
+      requestId,
+    )
+  }
   if (err instanceof NoTableInForceError) {
     return problem(
       'NO_TABLE_IN_FORCE',

@@ -13,7 +13,7 @@
 import type { Applicant } from '../../schema/applicant.ts'
 import type { Scheme, Table } from '../../schema/table.ts'
 import type { Scope } from '../security/api-keys.ts'
-import type { AuditEntry } from '../security/audit-chain.ts'
+import type { AuditEntry, AuditKey, ChainHead, NewAuditEntry } from '../security/audit-chain.ts'
 
 export type Backend = 'sqlite' | 'postgres'
 
@@ -104,6 +104,14 @@ export interface StoredRecord<Facts = unknown, Result = unknown>
   extends Omit<NewRecord<Facts, Result>, 'at' | 'year' | 'tablesGeneration'> {
   reference: string
   createdAt: string
+}
+
+/** A setting is written once: this one already holds another value. */
+export class SettingConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`the setting ${key} already holds another value; settings are written once`)
+    this.name = 'SettingConflictError'
+  }
 }
 
 /** The tables changed between scoring and storing: the service reloads them and scores again. */
@@ -203,6 +211,10 @@ export interface AuditRepository {
   page(after: number, limit: number): Promise<AuditPage>
   /** Every entry in seq order, streamed (the verifier walks millions without holding them). */
   entries(): AsyncIterable<AuditEntry>
+  /** The last entry's seq and hash (a checkpoint states it), or null for an empty log. */
+  head(): Promise<ChainHead | null>
+  /** How many entries are unkeyed (written before the chain was keyed). */
+  legacyCount(): Promise<number>
 }
 
 export interface StoredResponse {
@@ -210,17 +222,23 @@ export interface StoredResponse {
   status: number
   body: unknown
   location: string | null
+  /** keyed MAC of the answer (RequestFingerprints.answerMac); null for answers saved before it existed */
+  mac: string | null
+}
+
+/** A saved answer with the instant it was saved: older than the retention period, it has expired. */
+export interface SavedResponse extends StoredResponse {
+  createdAt: string
 }
 
 export interface IdempotencyRepository {
-  get(apiKeyId: string, key: string): Promise<StoredResponse | null>
+  get(apiKeyId: string, key: string): Promise<SavedResponse | null>
 }
 
 /** An idempotency record as copied between databases. */
-export interface StoredIdempotencyKey extends StoredResponse {
+export interface StoredIdempotencyKey extends SavedResponse {
   apiKeyId: string
   key: string
-  createdAt: string
 }
 
 /**
@@ -244,18 +262,28 @@ export interface WriteTx {
     retire(id: string, at: string, reason: string): Promise<boolean>
   }
   audit: {
-    /** Chains and appends an entry after the last one (serialised across instances). */
-    append(e: { at: string; keyName: string; action: string; objectId: string }): Promise<AuditEntry>
+    /** Chains and appends an entry after the last one (serialised across instances), keyed with `key`. */
+    append(e: NewAuditEntry, key: AuditKey): Promise<AuditEntry>
   }
   idempotency: {
     /**
      * The saved answer for this (API key, Idempotency-Key), read under the write's lock on that key:
      * a concurrent unit with the same key (in this or another instance) waits until this one ends.
      */
-    get(apiKeyId: string, key: string): Promise<StoredResponse | null>
+    get(apiKeyId: string, key: string): Promise<SavedResponse | null>
     save(apiKeyId: string, key: string, response: StoredResponse, at: string): Promise<void>
+    /**
+     * Deletes saved answers made before `before` (ISO instant), all of them or only this one: an
+     * expired key is pruned, and may then be used again. The number deleted.
+     */
+    expire(before: string, only?: { apiKeyId: string; key: string }): Promise<number>
   }
   apiKeys: {
+    /**
+     * The key as it is now, read under the write's lock: a keyed write checks again, in its own
+     * transaction, that its key was not revoked while its request was in flight.
+     */
+    get(id: string): Promise<StoredApiKey | null>
     /** false when the name is taken (revoked keys included) */
     create(k: Omit<StoredApiKey, 'revokedAt'>): Promise<boolean>
     /** false when there is no such key or it was already revoked */
@@ -279,8 +307,10 @@ export interface WriteTx {
     activeInputs(roundId: string): Promise<unknown[]>
     insertResult(r: StoredResultVersion): Promise<void>
   }
+  /** Facts about the database, each written once (triggers refuse a change). */
   settings: {
     get(key: string): Promise<string | null>
+    /** Writes the setting when absent; nothing when it holds this value; SettingConflictError when another. */
     set(key: string, value: string): Promise<void>
   }
 }

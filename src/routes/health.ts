@@ -39,11 +39,23 @@ export function healthRoutes(app: FastifyInstance, state: AppState): void {
     },
     async (_req, reply) => {
       const database = state.storage !== null && (await state.storage.ping().catch(() => false))
-      const checks = { migrations: state.migrated, tables: state.tablesLoaded, database }
+      // a published table that fails its hash is a tampered database: not ready, and this says which
+      const tablesWithheld = (state.services?.rulesets.withheld() ?? []).map((w) => ({
+        id: w.rulesetId,
+        reason: w.reason,
+      }))
+      const checks = {
+        migrations: state.migrated,
+        tables: state.tablesLoaded && tablesWithheld.length === 0,
+        database,
+      }
       const ready = checks.migrations && checks.tables && checks.database
-      return reply
-        .code(ready ? 200 : 503)
-        .send({ status: ready ? 'ready' : 'not_ready', checks, publishedRulesets: state.publishedRulesets })
+      return reply.code(ready ? 200 : 503).send({
+        status: ready ? 'ready' : 'not_ready',
+        checks,
+        publishedRulesets: state.publishedRulesets,
+        tablesWithheld,
+      })
     },
   )
 }

@@ -42,7 +42,7 @@ export function secretCheck(secret: string): string {
   return idHmac('jifen:id-hmac-secret-check', secret)
 }
 
-function readSecretFile(path: string): { secret: string; looseMode: boolean } | null {
+export function readSecretFile(path: string): { secret: string; looseMode: boolean } | null {
   let text: string
   try {
     text = readFileSync(path, 'utf8')

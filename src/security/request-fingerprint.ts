@@ -27,10 +27,27 @@ function subkey(secret: string, purpose: string): Buffer {
 export class RequestFingerprints {
   private readonly requestKey: Buffer
   private readonly idempotencyKey: Buffer
+  private readonly answerKey: Buffer
 
   constructor(idHmacSecret: string) {
     this.requestKey = subkey(idHmacSecret, 'idempotency-request')
     this.idempotencyKey = subkey(idHmacSecret, 'idempotency-key')
+    this.answerKey = subkey(idHmacSecret, 'idempotency-answer')
+  }
+
+  /**
+   * A MAC of a saved answer, bound to its API key and stored key: an answer edited in the database
+   * (or moved under another key) no longer matches, and is not replayed.
+   */
+  answerMac(
+    apiKeyId: string,
+    storedKey: string,
+    a: { requestSha256: string; status: number; body: unknown; location: string | null },
+  ): string {
+    const { requestSha256, status, body, location } = a
+    return createHmac('sha256', this.answerKey)
+      .update(canonicalJson({ apiKeyId, storedKey, requestSha256, status, body, location }))
+      .digest('hex')
   }
 
   /** HMAC-SHA256 of the request's canonical JSON (RFC 8785): equal requests, equal fingerprints. */

@@ -198,7 +198,7 @@ export class AdmissionService {
         publishedVersion: null,
         createdAt: at,
       })
-      await audit('round.created', id)
+      await audit('round.created', id, contentSha256(spec))
       const body = this.view({
         id,
         district: spec.district,
@@ -249,7 +249,7 @@ export class AdmissionService {
     return this.recorder.audited(ctx.actor, async ({ tx, audit }) => {
       const { round } = await this.lockedRound(tx, id, ['open'], 'closing')
       await tx.admission.setRoundStatus(id, 'closed', null)
-      await audit('round.closed', id)
+      await audit('round.closed', id, contentSha256({ id, status: 'closed' }))
       return this.view({ ...round, status: 'closed' })
     })
   }
@@ -428,7 +428,7 @@ export class AdmissionService {
         )
       }
       await tx.admission.insertApplications(stored.map((s) => ({ ...s, createdAt: at })))
-      await audit('round.applications_stored', `${id}:${stored.length}`)
+      await audit('round.applications_stored', `${id}:${stored.length}`, contentSha256(stored))
       return {
         body: { roundId: id, stored: stored.length, eligible, ineligible: stored.length - eligible },
         location: `/v1/admission/rounds/${id}/applications`,
@@ -501,7 +501,7 @@ export class AdmissionService {
       await this.lockedRound(tx, id, ['open', 'closed', 'allocated'], 'withdrawing')
       if (!(await tx.admission.withdraw(id, ref, at)))
         throw notFound(`active application ${ref} in round ${id}`, 'params.ref')
-      await audit('round.application_withdrawn', `${id}/${ref}`)
+      await audit('round.application_withdrawn', `${id}/${ref}`, contentSha256({ id, ref, withdrawnAt: at }))
     })
     return this.getApplication(id, ref)
   }
@@ -565,7 +565,7 @@ export class AdmissionService {
         const version = (latest?.version ?? 0) + 1
         await tx.admission.insertResult({ roundId: id, version, inputsSha256, inputs, result, createdAt: at })
         await tx.admission.setRoundStatus(id, 'allocated', null)
-        await audit('round.allocated', `${id}@${version}`)
+        await audit('round.allocated', `${id}@${version}`, contentSha256({ inputsSha256, result }))
         return {
           status: 201,
           body: this.versionView(id, { version, inputsSha256, inputs, result, createdAt: at }, null),
@@ -617,7 +617,7 @@ export class AdmissionService {
       const v = await this.repo.getResult(id, version)
       if (v === null) throw notFound(`version ${version} of round ${id}`, 'body.version')
       await tx.admission.setRoundStatus(id, 'published', v.version)
-      await audit('round.published', `${id}@${v.version}`)
+      await audit('round.published', `${id}@${v.version}`, contentSha256({ inputsSha256: v.inputsSha256, result: v.result }))
       return this.view({ ...round, status: 'published', publishedVersion: v.version })
     })
   }

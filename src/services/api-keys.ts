@@ -2,6 +2,7 @@
 import { AppError } from '../errors.ts'
 import type { ApiKeyRepository, StoredApiKey } from '../repositories/types.ts'
 import { generateApiKey, parseApiKey, SCOPES, type Scope, secretMatches } from '../security/api-keys.ts'
+import { apiKeyHash } from '../security/object-hashes.ts'
 import type { Actor, Recorder } from './recorder.ts'
 
 /** The caller a request was authenticated as; what `req.apiKey` holds. */
@@ -57,7 +58,7 @@ export class ApiKeyService {
       async ({ tx, at, audit }) => {
         const record = { id: k.keyId, name, scopes: [...scopes], secretHash: k.secretHash, createdAt: at }
         if (!(await tx.apiKeys.create(record))) return null
-        await audit('api_key.created', k.keyId)
+        await audit('api_key.created', k.keyId, apiKeyHash({ ...record, revokedAt: null }))
         return { ...record, revokedAt: null }
       },
       true,
@@ -80,7 +81,7 @@ export class ApiKeyService {
       actor,
       async ({ tx, at, audit }) => {
         if (!(await tx.apiKeys.revoke(k.id, at))) return null
-        await audit('api_key.revoked', k.id)
+        await audit('api_key.revoked', k.id, apiKeyHash({ ...k, revokedAt: at }))
         return at
       },
       true,

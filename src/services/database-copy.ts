@@ -2,7 +2,8 @@
 import { compileTable } from '../../scoring/compile.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
 import type { DumpRow, Storage } from '../repositories/types.ts'
-import { type ChainVerdict, verifyChainStream } from '../security/audit-chain.ts'
+import type { AuditKey, ChainVerdict } from '../security/audit-chain.ts'
+import { AuditService } from './audit.ts'
 import { replayRecord } from './replay.ts'
 
 export interface CopyReport {
@@ -19,7 +20,7 @@ export interface CopyReport {
  * ids, reference numbers, timestamps and hashes; then checks the target as an auditor would: the
  * audit chain verifies, and every record replays `identical` with its stored table.
  */
-export async function copyDatabase(source: Storage, target: Storage): Promise<CopyReport> {
+export async function copyDatabase(source: Storage, target: Storage, key: AuditKey): Promise<CopyReport> {
   const copied: CopyReport['copied'] = {
     setting: 0,
     ruleset: 0,
@@ -35,12 +36,23 @@ export async function copyDatabase(source: Storage, target: Storage): Promise<Co
     }
   }
   await target.restore(counted())
-  return { copied, ...(await checkDatabase(target)) }
+  return { copied, ...(await checkDatabase(target, key)) }
 }
 
 /** The audit chain and every record's replay, on one database. */
-export async function checkDatabase(storage: Storage): Promise<Omit<CopyReport, 'copied'>> {
-  const audit = await verifyChainStream(storage.audit.entries())
+export async function checkDatabase(storage: Storage, key: AuditKey): Promise<Omit<CopyReport, 'copied'>> {
+  // the keyed chain and every object against its entry, as `jifen audit verify` does
+  const report = await new AuditService(storage, key).verify()
+  const audit: ChainVerdict =
+    report.ok || !report.chain.ok
+      ? report.chain
+      : {
+          ok: false,
+          entries: report.chain.entries,
+          legacy: report.chain.legacy,
+          brokenAt: 0,
+          reason: report.problems.join('; '),
+        }
   const compiled = new Map<string, ReturnType<typeof compileTable> | string>()
   const notIdentical: CopyReport['notIdentical'] = []
   let replayed = 0

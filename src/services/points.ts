@@ -20,6 +20,7 @@ import {
   TablesChangedError,
 } from '../repositories/types.ts'
 import { protectIdNumber } from '../security/id-hmac.ts'
+import { recordHash } from '../security/object-hashes.ts'
 import { checkDistrictItems, districtItemsOf } from './district-items.ts'
 import { futureDates } from './future-dates.ts'
 import type { Recorder, WriteContext, Written } from './recorder.ts'
@@ -142,7 +143,7 @@ export class PointsService {
         year,
         tablesGeneration,
       })
-      await audit('evaluation.created', stored.id)
+      await audit('evaluation.created', stored.id, recordHash(stored))
       return { body: toView(stored), location: `/v1/points/evaluations/${stored.id}` }
     })
   }

@@ -2,7 +2,8 @@
 import type { FieldError } from '../../schema/errors.ts'
 import type { Clock } from '../clock.ts'
 import { AppError } from '../errors.ts'
-import type { Storage, StoredResponse, WriteTx } from '../repositories/types.ts'
+import type { SavedResponse, Storage, StoredResponse, WriteTx } from '../repositories/types.ts'
+import type { AuditKey } from '../security/audit-chain.ts'
 import {
   type FingerprintedRequest,
   legacyRequestFingerprint,
@@ -49,9 +50,23 @@ export interface Work {
   tx: WriteTx
   /** the instant of the action: the record's timestamp and its audit entry's are the same */
   at: string
-  /** appends the audit entry for this action, in this transaction (await it) */
-  audit(action: string, objectId: string): Promise<void>
+  /**
+   * Appends the audit entry for this action, in this transaction (await it), with the content hash
+   * of the object as the action leaves it (src/security/object-hashes.ts), or null for none.
+   */
+  audit(action: string, objectId: string, objectHash: string | null): Promise<void>
 }
+
+export interface RecorderOptions {
+  /** keys the audit chain (src/security/audit-key.ts) */
+  auditKey: AuditKey
+  /** keys the stored Idempotency-Keys and request fingerprints; required for writes that take one */
+  fingerprints?: RequestFingerprints | null
+  /** days a saved answer is kept (config.idempotencyRetentionDays); older ones have expired */
+  idempotencyRetentionDays?: number
+}
+
+const DAY_MS = 86_400_000
 
 const KEY_PATH: FieldError[] = [
   { path: 'headers.idempotency-key', message: 'already used with a different request' },
@@ -59,13 +74,34 @@ const KEY_PATH: FieldError[] = [
 
 export class Recorder {
   private readonly keyed = new WeakMap<IdempotencyRequest, KeyedIdempotency>()
+  private readonly auditKey: AuditKey
+  private readonly fingerprints: RequestFingerprints | null
+  private readonly retentionMs: number
 
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
-    /** keys the stored Idempotency-Keys and request fingerprints; required for writes that take one */
-    private readonly fingerprints: RequestFingerprints | null = null,
-  ) {}
+    options: RecorderOptions,
+  ) {
+    this.auditKey = options.auditKey
+    this.fingerprints = options.fingerprints ?? null
+    this.retentionMs = (options.idempotencyRetentionDays ?? 30) * DAY_MS
+  }
+
+  /** Saved answers made before this instant have expired (ISO instants compare as strings). */
+  private expiredBefore(): string {
+    return new Date(this.clock.now().getTime() - this.retentionMs).toISOString()
+  }
+
+  private live(saved: SavedResponse | null): SavedResponse | null {
+    return saved !== null && saved.createdAt < this.expiredBefore() ? null : saved
+  }
+
+  /** Deletes every expired saved answer; the number deleted. */
+  pruneIdempotency(): Promise<number> {
+    const before = this.expiredBefore()
+    return this.storage.transaction((tx) => tx.idempotency.expire(before))
+  }
 
   /** The stored key and fingerprint of a request's Idempotency-Key, computed once per request. */
   private keyedOf(idem: IdempotencyRequest): KeyedIdempotency {
@@ -83,7 +119,22 @@ export class Recorder {
     return k
   }
 
-  private replayOf<T>(saved: StoredResponse, idem: IdempotencyRequest, fingerprint: string): Written<T> {
+  private replayOf<T>(
+    saved: StoredResponse,
+    idem: IdempotencyRequest,
+    fingerprint: string,
+    where: { apiKeyId: string; storedKey: string },
+  ): Written<T> {
+    // an answer saved with a MAC is replayed only as it was saved
+    if (
+      saved.mac !== null &&
+      (this.fingerprints === null ||
+        saved.mac !== this.fingerprints.answerMac(where.apiKeyId, where.storedKey, saved))
+    )
+      throw new AppError(
+        'RECORD_CORRUPT',
+        'the saved answer to this Idempotency-Key fails its integrity check',
+      )
     if (saved.requestSha256 !== fingerprint) {
       throw new AppError(
         'IDEMPOTENCY_CONFLICT',
@@ -103,12 +154,21 @@ export class Recorder {
     const idem = ctx.idempotency
     if (idem === null || ctx.actor.keyId === null) return null
     const k = this.keyedOf(idem)
-    const saved = await this.storage.idempotency.get(ctx.actor.keyId, k.storedKey)
-    if (saved !== null) return this.replayOf<T>(saved, idem, k.fingerprint)
+    const saved = this.live(await this.storage.idempotency.get(ctx.actor.keyId, k.storedKey))
+    if (saved !== null)
+      return this.replayOf<T>(saved, idem, k.fingerprint, {
+        apiKeyId: ctx.actor.keyId,
+        storedKey: k.storedKey,
+      })
     // Saved before keys and fingerprints were keyed: under the key in clear, with a plain SHA-256.
     // Such rows are old, so no retry races one and this check outside the transaction suffices.
-    const legacy = await this.storage.idempotency.get(ctx.actor.keyId, idem.key)
-    return legacy === null ? null : this.replayOf<T>(legacy, idem, legacyRequestFingerprint(idem.request))
+    const legacy = this.live(await this.storage.idempotency.get(ctx.actor.keyId, idem.key))
+    return legacy === null
+      ? null
+      : this.replayOf<T>(legacy, idem, legacyRequestFingerprint(idem.request), {
+          apiKeyId: ctx.actor.keyId,
+          storedKey: idem.key,
+        })
   }
 
   /**
@@ -131,11 +191,24 @@ export class Recorder {
     // every append is awaited here too, so that one the work forgot to await still lands in its
     // unit (or fails it) before the unit ends
     const appends: Promise<unknown>[] = []
+    if (actor.keyId !== null) {
+      // A key revoked while this request was in flight (its body still arriving, say) acts no more:
+      // checked again here, under the write's lock, where the revocation either committed already
+      // or waits until this unit has.
+      const k = await tx.apiKeys.get(actor.keyId)
+      if (k === null || k.revokedAt !== null) {
+        // the answer a request with the revoked key gets at the door (api-keys.ts authError)
+        const detail = 'the API key is not valid: unknown or revoked'
+        throw new AppError('UNAUTHORIZED', detail, [{ path: 'headers.authorization', message: detail }])
+      }
+    }
     const out = await work({
       tx,
       at,
-      audit: (action, objectId) => {
-        const p = tx.audit.append({ at, keyName: actor.keyName, action, objectId }).then(() => {})
+      audit: (action, objectId, objectHash) => {
+        const p = tx.audit
+          .append({ at, keyName: actor.keyName, action, objectId, objectHash }, this.auditKey)
+          .then(() => {})
         appends.push(p)
         return p
       },
@@ -163,17 +236,23 @@ export class Recorder {
         // under the key's lock: a concurrent request with the same key, here or on another
         // instance, waits for this unit and then gets its answer
         const saved = await tx.idempotency.get(actor.keyId, k.storedKey)
-        if (saved !== null) return this.replayOf<T>(saved, k.given, k.fingerprint)
+        if (saved !== null && this.live(saved) === null)
+          // expired and not yet pruned: gone now, and the key starts afresh
+          await tx.idempotency.expire(this.expiredBefore(), { apiKeyId: actor.keyId, key: k.storedKey })
+        else if (saved !== null)
+          return this.replayOf<T>(saved, k.given, k.fingerprint, {
+            apiKeyId: actor.keyId,
+            storedKey: k.storedKey,
+          })
       }
       const out = await this.inTx(tx, actor, at, work)
       const location = out.location ?? null
       if (k !== null && actor.keyId !== null) {
-        await tx.idempotency.save(
-          actor.keyId,
-          k.storedKey,
-          { requestSha256: k.fingerprint, status, body: out.body, location },
-          at,
-        )
+        const answer = { requestSha256: k.fingerprint, status, body: out.body, location }
+        // the MAC of the body as it is stored and read back (JSON), so the replay computes the same
+        const stored = { ...answer, body: JSON.parse(JSON.stringify(out.body)) as unknown }
+        const mac = this.fingerprints?.answerMac(actor.keyId, k.storedKey, stored) ?? null
+        await tx.idempotency.save(actor.keyId, k.storedKey, { ...answer, mac }, at)
       }
       return { status, body: out.body, location, replayed: false }
     })

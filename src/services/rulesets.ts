@@ -8,7 +8,7 @@ import type { Table, TableSource } from '../../schema/table.ts'
 import { type CompiledTable, compileTable } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
-import { TableRegistry } from '../../scoring/registry.ts'
+import { TableRegistry, type WithheldTable } from '../../scoring/registry.ts'
 import { resolveTable } from '../../scoring/resolve.ts'
 import { AppError } from '../errors.ts'
 import type { RulesetFilter, RulesetRepository, StoredRuleset } from '../repositories/types.ts'
@@ -104,6 +104,8 @@ export class RulesetService {
   private reloading: Promise<number> | null = null
   /** Tables compiled from stored JSON for replay, keyed by id and hash: never the registry's objects. */
   private readonly storedCompiled = new Map<string, CompiledTable>()
+  /** withheld tables already logged and audited by this process (id#actual hash) */
+  private readonly reported = new Set<string>()
 
   constructor(
     private readonly repo: RulesetRepository,
@@ -156,7 +158,7 @@ export class RulesetService {
           for (const { table, sha256 } of missing) {
             if (!(await tx.rulesets.insert({ table, sha256, status: 'published', origin: 'shipped', at })))
               continue
-            await audit('ruleset.seeded', rulesetIdOf(table))
+            await audit('ruleset.seeded', rulesetIdOf(table), sha256)
             inserted.push(rulesetIdOf(table))
           }
         },
@@ -183,8 +185,17 @@ export class RulesetService {
       try {
         const generation = Math.max(await this.repo.generation(), atLeast)
         const published = await this.repo.list({ status: 'published' })
+        // every table's hash recomputed at every load: one whose content no longer matches (edited
+        // in the database file) is never used, only named
+        const sound: Table[] = []
+        const withheld: WithheldTable[] = []
+        for (const r of published) {
+          const actual = contentSha256(r.table)
+          if (actual === r.sha256) sound.push(r.table)
+          else withheld.push(this.withhold(r, actual))
+        }
         if (generation >= this.loadedGeneration) {
-          this.registry = new TableRegistry(published.map((r) => r.table))
+          this.registry = new TableRegistry(sound, withheld)
           this.loadedGeneration = generation
         }
         return published.length
@@ -193,6 +204,38 @@ export class RulesetService {
       }
     })()
     return this.reloading
+  }
+
+  /** Published tables withheld at the last load: their content does not match their hash. */
+  withheld(): readonly WithheldTable[] {
+    return this.registry.withheldTables()
+  }
+
+  /** A table that fails its hash: logged, audited once per process and content, and withheld. */
+  private withhold(r: StoredRuleset, actual: string): WithheldTable {
+    const reason = `its stored content hashes to ${actual.slice(0, 12)}…, not its recorded ${r.sha256.slice(0, 12)}…`
+    const seen = `${r.id}#${actual}`
+    if (!this.reported.has(seen)) {
+      this.reported.add(seen)
+      this.log.error(
+        { ruleset: r.id },
+        `published table ${r.id} fails its integrity check and is withheld: ${reason}`,
+      )
+      this.recorder
+        .audited(SYSTEM_ACTOR, async ({ audit }) => audit('ruleset.integrity_failed', r.id, actual))
+        .catch((e: unknown) =>
+          this.log.error({ ruleset: r.id, err: e }, 'could not audit the failed integrity check'),
+        )
+    }
+    return {
+      rulesetId: r.id,
+      scheme: r.scheme,
+      jurisdiction: r.jurisdiction,
+      validFrom: r.validFrom,
+      validTo: r.validTo,
+      version: r.version,
+      reason,
+    }
   }
 
   async list(filter: RulesetFilter): Promise<RulesetSummary[]> {
@@ -365,7 +408,7 @@ export class RulesetService {
         throw new AppError('RULESET_EXISTS', `${id} exists`, [
           { path: 'body.table.version', message: `${id} exists` },
         ])
-      await audit('ruleset.draft_created', id)
+      await audit('ruleset.draft_created', id, compiled.sha256)
       return {
         body: { ruleset: summarize(storedOf(table, compiled.sha256, 'draft', 'api', at, null)), warnings },
         location: `/v1/rulesets/${id}`,
@@ -386,7 +429,7 @@ export class RulesetService {
       ctx.actor,
       async ({ tx, audit }) => {
         if (!(await tx.rulesets.replaceDraft(id, table, compiled.sha256))) return false
-        await audit('ruleset.draft_replaced', id)
+        await audit('ruleset.draft_replaced', id, compiled.sha256)
         return true
       },
       true,
@@ -413,7 +456,7 @@ export class RulesetService {
         throw new AppError('RULESET_IMMUTABLE', `${id} is no longer a draft; publish a new version instead`, [
           { path: 'params.id', message: `${id} is not a draft` },
         ])
-      await audit('ruleset.published', id)
+      await audit('ruleset.published', id, existing.sha256)
       const stored = storedOf(
         existing.table,
         existing.sha256,
@@ -445,7 +488,7 @@ export class RulesetService {
     const out = await this.recorder.record(ctx, 200, async ({ tx, at, audit }) => {
       // retired by someone else in the meantime: nothing written
       if (!(await tx.rulesets.retire(id, at, reason))) throw notPublished('no longer published')
-      await audit('ruleset.retired', id)
+      await audit('ruleset.retired', id, existing.sha256)
       const retired: StoredRuleset = { ...existing, status: 'retired', retiredAt: at, retiredReason: reason }
       return { body: { ruleset: summarize(retired), warnings: [] } }
     })

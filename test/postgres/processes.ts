@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Test } from 'tap'
 import { freePort } from '../../bench/lib/free-port.ts'
 import { projectRoot } from '../../src/project-root.ts'
+import { TEST_AUDIT_KEY_SECRET } from '../helper.ts'
 
 const CLI = join(projectRoot, 'src', 'cli', 'main.ts')
 
@@ -15,6 +16,8 @@ export function instanceEnv(databaseUrl: string, extra: Record<string, string> =
     ...(process.env as Record<string, string>),
     JIFEN_DATABASE_URL: databaseUrl,
     JIFEN_ID_HMAC_SECRET: SHARED_SECRET,
+    // the audit key of the test apps (test/helper.ts): processes and in-test apps chain one log
+    JIFEN_AUDIT_KEY: TEST_AUDIT_KEY_SECRET,
     JIFEN_LOG_LEVEL: 'warn',
     JIFEN_RATE_LIMIT_MAX: '0',
     JIFEN_DB_POOL_SIZE: '8',

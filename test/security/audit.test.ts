@@ -6,8 +6,21 @@ import type { Config } from '../../src/config.ts'
 import { openStorage } from '../../src/repositories/open.ts'
 import type { Storage, WriteTx } from '../../src/repositories/types.ts'
 import { GENESIS_HASH } from '../../src/security/audit-chain.ts'
-import { authHeaders, build, issueKey, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
+import {
+  authHeaders,
+  build,
+  issueKey,
+  json,
+  pointsRequest,
+  postOfficial,
+  TEST_AUDIT_KEY,
+  TEST_AUDIT_KEY_SECRET,
+  tempDbPath,
+} from '../helper.ts'
 import { jifen } from './cli.ts'
+
+/** The CLI reads the audit key the test apps use. */
+const KEY_ENV = { JIFEN_AUDIT_KEY: TEST_AUDIT_KEY_SECRET }
 
 type Entry = {
   seq: number
@@ -90,7 +103,8 @@ t.test('each official action appends an entry naming the key, the action and the
       ['cli:ops', 'api_key.revoked', revoked.id],
     ],
   )
-  tt.same(await app.jifen.services().audit.verify(), { ok: true, entries: seeded.length + 7 })
+  const report = await app.jifen.services().audit.verify()
+  tt.match(report, { ok: true, chain: { ok: true, entries: seeded.length + 7, legacy: 0 }, problems: [] })
 })
 
 t.test('a refused action leaves no entry; reads leave none', async (tt) => {
@@ -116,9 +130,9 @@ t.test('no action without its entry: when the audit append fails, the record is 
     openStorage: patchedTx((tx) => ({
       ...tx,
       audit: {
-        append: async (e) => {
+        append: async (e, key) => {
           if (failAudit && e.action === 'evaluation.created') throw new Error('disk full')
-          return tx.audit.append(e)
+          return tx.audit.append(e, key)
         },
       },
     })),
@@ -145,7 +159,10 @@ t.test('no entry without its action: when the record write fails, no entry remai
         // the write itself goes through, then the transaction fails after the audit entry was appended
         publish: async (id, at) => {
           await tx.rulesets.publish(id, at)
-          await tx.audit.append({ at, keyName: 'x', action: 'ruleset.published', objectId: id })
+          await tx.audit.append(
+            { at, keyName: 'x', action: 'ruleset.published', objectId: id },
+            TEST_AUDIT_KEY,
+          )
           throw new Error('I/O error')
         },
       },
@@ -180,9 +197,10 @@ t.test(
     )
     tt.throws(() => raw.prepare('delete from audit_log where seq = ?').run(target), /JIFEN_IMMUTABLE/)
 
-    const intact = jifen(['audit', 'verify', '--db', dbPath])
+    const intact = jifen(['audit', 'verify', '--db', dbPath], KEY_ENV)
     tt.equal(intact.code, 0, intact.err)
-    tt.equal(intact.out.trim(), `audit log intact: ${entries.length} entries`)
+    tt.match(intact.out, `audit chain intact: ${entries.length} entries`)
+    tt.match(intact.out, 'verdict: intact')
 
     // closing the last connection checkpoints the WAL into the file, so the copies below are complete
     raw.close()
@@ -194,11 +212,11 @@ t.test(
     a.exec('drop trigger audit_log_no_update')
     a.prepare(`update audit_log set object_id = 'someone-else' where seq = ?`).run(target)
     a.close()
-    const r1 = jifen(['audit', 'verify', '--db', altered])
+    const r1 = jifen(['audit', 'verify', '--db', altered], KEY_ENV)
     tt.equal(r1.code, 1, 'non-zero exit')
     tt.equal(
       r1.out.trim(),
-      `audit log broken at entry ${target}: entry content was altered (${target} entries read)`,
+      `audit log broken at entry ${target}: entry content was altered, or written without the audit key (${target} entries read)`,
     )
 
     const removed = `${dbPath}.removed`
@@ -207,11 +225,12 @@ t.test(
     d.exec('drop trigger audit_log_no_delete')
     d.prepare('delete from audit_log where seq = ?').run(target)
     d.close()
-    const r2 = jifen(['audit', 'verify', '--db', removed, '--json'])
+    const r2 = jifen(['audit', 'verify', '--db', removed, '--json'], KEY_ENV)
     tt.equal(r2.code, 1)
-    tt.same(JSON.parse(r2.out), {
+    tt.same(JSON.parse(r2.out).chain, {
       ok: false,
       entries: target,
+      legacy: 0,
       brokenAt: target + 1,
       reason: `entry ${target} is missing`,
     })
@@ -223,9 +242,9 @@ t.test(
     c.exec('drop trigger audit_log_no_update')
     c.prepare(`update audit_log set hash = ? where seq = ?`).run('f'.repeat(64), target)
     c.close()
-    const r3 = jifen(['audit', 'verify', '--db', rechained, '--json'])
+    const r3 = jifen(['audit', 'verify', '--db', rechained, '--json'], KEY_ENV)
     tt.equal(r3.code, 1)
-    tt.equal(JSON.parse(r3.out).brokenAt, target)
+    tt.equal(JSON.parse(r3.out).chain.brokenAt, target)
   },
 )
 

@@ -1,7 +1,16 @@
 // API keys: issued once, stored as a hash, checked on every request, revoked from the CLI while the service runs.
 import Database from 'better-sqlite3'
 import t from 'tap'
-import { authHeaders, build, issueKey, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
+import {
+  authHeaders,
+  build,
+  issueKey,
+  json,
+  pointsRequest,
+  postOfficial,
+  TEST_AUDIT_KEY_SECRET,
+  tempDbPath,
+} from '../helper.ts'
 import { jifen } from './cli.ts'
 
 t.test('a key revoked in the middle of a run stops working on the next request', async (tt) => {
@@ -21,7 +30,8 @@ t.test('a key revoked in the middle of a run stops working on the next request',
 
 t.test('the CLI creates, lists and revokes keys in the database a running service uses', async (tt) => {
   const dbPath = tempDbPath(tt)
-  const env = { JIFEN_DB_PATH: dbPath }
+  // the audit key the test app uses: the CLI's entries chain onto the same log
+  const env = { JIFEN_DB_PATH: dbPath, JIFEN_AUDIT_KEY: TEST_AUDIT_KEY_SECRET }
   const app = await build(tt, { config: { dbPath } })
 
   const created = jifen(

@@ -7,7 +7,15 @@ import t, { type Test } from 'tap'
 import { openSqlite } from '../../src/repositories/sqlite/database.ts'
 import { GroupCommitter } from '../../src/repositories/sqlite/group-commit.ts'
 import { verifyChainStream } from '../../src/security/audit-chain.ts'
-import { authHeaders, build, json, pointsRequest, postOfficial, tempDbPath } from '../helper.ts'
+import {
+  authHeaders,
+  build,
+  json,
+  pointsRequest,
+  postOfficial,
+  TEST_AUDIT_KEY,
+  tempDbPath,
+} from '../helper.ts'
 
 /** A file database (a second connection must be able to look at it) with one table of rows. */
 function fileDb(tt: Test): { db: Database.Database; path: string; commits: () => number } {
@@ -300,7 +308,7 @@ t.test(
     tt.teardown(() => storage.close())
     const entries = []
     for await (const e of storage.audit.entries()) entries.push(e)
-    tt.equal((await verifyChainStream(entries)).ok, true, 'the audit chain verifies')
+    tt.equal((await verifyChainStream(entries, TEST_AUDIT_KEY)).ok, true, 'the audit chain verifies')
     tt.equal(
       entries.filter((e) => e.action === 'evaluation.created').length,
       50,

@@ -15,6 +15,7 @@ import {
   pointsRequest,
   postOfficial,
   shippedTables,
+  TEST_AUDIT_KEY_SECRET,
   tempDbPath,
   tempDir,
 } from '../helper.ts'
@@ -58,7 +59,7 @@ t.test('db backup: an online, consistent copy while the service writes', async (
   )
   const again = jifen(['db', 'backup', file, '--db', dbPath])
   tt.equal(again.code, 2, 'an existing file is never overwritten')
-  const verify = jifen(['audit', 'verify', '--db', file])
+  const verify = jifen(['audit', 'verify', '--db', file], { JIFEN_AUDIT_KEY: TEST_AUDIT_KEY_SECRET })
   tt.equal(verify.code, 0, `the backup's audit chain verifies: ${verify.out}`)
 })
 

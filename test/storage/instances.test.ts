@@ -8,6 +8,7 @@ import {
   json,
   pointsRequest,
   postOfficial,
+  TEST_AUDIT_KEY,
   TEST_BACKEND,
   tempDatabase,
 } from '../helper.ts'
@@ -90,7 +91,7 @@ t.test(
     await b.close()
     const storage = await openStorage(database)
     tt.teardown(() => storage.close())
-    const verdict = await verifyChainStream(storage.audit.entries())
+    const verdict = await verifyChainStream(storage.audit.entries(), TEST_AUDIT_KEY)
     tt.equal(verdict.ok, true, 'one audit chain, intact')
   },
 )

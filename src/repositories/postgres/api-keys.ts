@@ -36,6 +36,15 @@ export class PgApiKeyRepository implements ApiKeyRepository {
     return row ? toDomain(row) : null
   }
 
+  /**
+   * Inside a keyed write: FOR SHARE waits for a revocation in progress and then reads it, and holds
+   * off a later one until the write commits; either way the write sees the key's state at commit.
+   */
+  async getInTx(tx: PgDb, id: string): Promise<StoredApiKey | null> {
+    const [row] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for('share')
+    return row ? toDomain(row) : null
+  }
+
   async getByName(name: string): Promise<StoredApiKey | null> {
     const [row] = await this.db.select().from(apiKeys).where(eq(apiKeys.name, name))
     return row ? toDomain(row) : null

@@ -1,7 +1,13 @@
 // The audit log in PostgreSQL: every append locks the chain's head row, so entries from all instances chain one after another.
-import { asc, eq, gt, sql } from 'drizzle-orm'
+import { asc, count, desc, eq, gt, sql } from 'drizzle-orm'
 import { auditHead, auditLog } from '../../../schema/db-pg.ts'
-import { type AuditEntry, chainEntry } from '../../security/audit-chain.ts'
+import {
+  type AuditEntry,
+  type AuditKey,
+  type ChainHead,
+  chainEntry,
+  type NewAuditEntry,
+} from '../../security/audit-chain.ts'
 import type { AuditPage, AuditRepository } from '../types.ts'
 import type { PgDb } from './db.ts'
 
@@ -14,8 +20,10 @@ function toDomain(row: Row): AuditEntry {
     keyName: row.keyName,
     action: row.action,
     objectId: row.objectId,
+    objectHash: row.objectHash,
     prevHash: row.prevHash,
     hash: row.hash,
+    keyed: row.keyed,
   }
 }
 
@@ -29,20 +37,17 @@ export class PgAuditRepository implements AuditRepository {
    * or another, waits and then chains onto this entry. The head's seq and hash are those of the last
    * entry, so no scan of the log is needed.
    */
-  async appendInTx(
-    tx: PgDb,
-    e: { at: string; keyName: string; action: string; objectId: string },
-  ): Promise<AuditEntry> {
+  async appendInTx(tx: PgDb, e: NewAuditEntry, key: AuditKey): Promise<AuditEntry> {
     const [head] = await tx.select().from(auditHead).where(eq(auditHead.id, 1)).for('update')
     if (head === undefined) throw new Error('the audit head row is missing: run the migrations')
-    const prev = head.seq === 0 ? null : ({ seq: head.seq, hash: head.hash } as AuditEntry)
-    const entry = chainEntry({ seq: head.seq + 1, ...e }, prev)
+    const prev = head.seq === 0 ? null : { seq: head.seq, hash: head.hash }
+    const entry = chainEntry(e, prev, key)
     // one round trip for the entry and the head: the head row is locked until commit, so the fewer
     // round trips while it is held, the more appends per second across instances
     await tx.execute(sql`
       WITH entry AS (
-        INSERT INTO audit_log (seq, at, key_name, action, object_id, prev_hash, hash)
-        VALUES (${entry.seq}, ${entry.at}, ${entry.keyName}, ${entry.action}, ${entry.objectId}, ${entry.prevHash}, ${entry.hash})
+        INSERT INTO audit_log (seq, at, key_name, action, object_id, object_hash, prev_hash, hash, keyed)
+        VALUES (${entry.seq}, ${entry.at}, ${entry.keyName}, ${entry.action}, ${entry.objectId}, ${entry.objectHash}, ${entry.prevHash}, ${entry.hash}, true)
         RETURNING seq, hash
       )
       UPDATE audit_head SET seq = entry.seq, hash = entry.hash FROM entry WHERE audit_head.id = 1`)
@@ -60,6 +65,21 @@ export class PgAuditRepository implements AuditRepository {
       UPDATE audit_head SET seq = l.seq, hash = l.hash
       FROM (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) l
       WHERE audit_head.id = 1 AND l.seq > audit_head.seq`)
+  }
+
+  /** The last entry, read from the log itself (not the head row, which a copy or an attacker may leave behind). */
+  async head(): Promise<ChainHead | null> {
+    const [row] = await this.db
+      .select({ seq: auditLog.seq, hash: auditLog.hash })
+      .from(auditLog)
+      .orderBy(desc(auditLog.seq))
+      .limit(1)
+    return row ?? null
+  }
+
+  async legacyCount(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(auditLog).where(eq(auditLog.keyed, false))
+    return Number(row?.n ?? 0)
   }
 
   async page(after: number, limit: number): Promise<AuditPage> {

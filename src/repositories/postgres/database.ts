@@ -6,7 +6,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
 import * as tables from '../../../schema/db-pg.ts'
 import { projectRoot } from '../../project-root.ts'
-import type { DumpRow, Storage, WriteTx } from '../types.ts'
+import { type DumpRow, SettingConflictError, type Storage, type WriteTx } from '../types.ts'
 import { PgAdmissionRepository } from './admission.ts'
 import { PgApiKeyRepository } from './api-keys.ts'
 import { PgAuditRepository } from './audit.ts'
@@ -154,6 +154,16 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
   const idempotency = new PgIdempotencyRepository(db)
   const admission = new PgAdmissionRepository(db)
 
+  // Settings are written once (0002's triggers refuse a change): two instances starting together
+  // may both write the same value, so an equal value is nothing to do and another a conflict.
+  const setOnce = async (t: PgDb, key: string, value: string): Promise<void> => {
+    await t.execute(
+      sql`INSERT INTO settings (key, value) VALUES (${key}, ${value}) ON CONFLICT (key) DO NOTHING`,
+    )
+    const r = await t.execute<{ value: string }>(sql`SELECT value FROM settings WHERE key = ${key}`)
+    if (r.rows[0]?.value !== value) throw new SettingConflictError(key)
+  }
+
   const newTx = (t: PgDb) => {
     let open = true
     const live = <A extends unknown[], R>(f: (...args: A) => Promise<R>) => {
@@ -173,12 +183,14 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
         publish: live((id, at) => rulesets.publishInTx(t, id, at)),
         retire: live((id, at, reason) => rulesets.retireInTx(t, id, at, reason)),
       },
-      audit: { append: live((e) => audit.appendInTx(t, e)) },
+      audit: { append: live((e, key) => audit.appendInTx(t, e, key)) },
       idempotency: {
         get: live((apiKeyId, key) => idempotency.getInTx(t, apiKeyId, key)),
         save: live((apiKeyId, key, r, at) => idempotency.saveInTx(t, apiKeyId, key, r, at)),
+        expire: live((before, only) => idempotency.expireInTx(t, before, only)),
       },
       apiKeys: {
+        get: live((id) => apiKeys.getInTx(t, id)),
         create: live((k) => apiKeys.createInTx(t, k)),
         revoke: live((id, at) => apiKeys.revokeInTx(t, id, at)),
       },
@@ -197,11 +209,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
           const r = await t.execute<{ value: string }>(sql`SELECT value FROM settings WHERE key = ${key}`)
           return r.rows[0]?.value ?? null
         }),
-        set: live(async (key: string, value: string) => {
-          await t.execute(
-            sql`INSERT INTO settings (key, value) VALUES (${key}, ${value}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-          )
-        }),
+        set: live((key: string, value: string) => setOnce(t, key, value)),
       },
     }
     return {
@@ -268,10 +276,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
           if (Number(n.rows[0].n) > 0)
             throw new Error(`${redactUrl(url)} is not empty: copy into a new database`)
           for await (const r of rows) {
-            if (r.kind === 'setting')
-              await tx.execute(
-                sql`INSERT INTO settings (key, value) VALUES (${r.row.key}, ${r.row.value}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-              )
+            if (r.kind === 'setting') await setOnce(tx, r.row.key, r.row.value)
             else if (r.kind === 'ruleset') await rulesets.restoreInTx(tx, r.row)
             else if (r.kind === 'apiKey') await apiKeys.restoreInTx(tx, r.row)
             else if (r.kind === 'record') await records.restoreInTx(tx, r.row)

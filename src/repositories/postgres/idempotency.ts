@@ -1,24 +1,26 @@
 // Idempotency keys in PostgreSQL: a unique (API key, Idempotency-Key) pair, locked for the unit that checks it.
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, lt, or, sql } from 'drizzle-orm'
 import { idempotencyKeys } from '../../../schema/db-pg.ts'
-import type { IdempotencyRepository, StoredIdempotencyKey, StoredResponse } from '../types.ts'
+import type { IdempotencyRepository, SavedResponse, StoredIdempotencyKey, StoredResponse } from '../types.ts'
 import type { PgDb } from './db.ts'
 
 type Row = typeof idempotencyKeys.$inferSelect
 
-function toResponse(row: Row): StoredResponse {
+function toResponse(row: Row): SavedResponse {
   return {
     requestSha256: row.requestSha256,
     status: row.status,
     body: JSON.parse(row.responseJson) as unknown,
     location: row.location,
+    createdAt: row.createdAt,
+    mac: row.responseMac,
   }
 }
 
 export class PgIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: PgDb) {}
 
-  private async read(db: PgDb, apiKeyId: string, key: string): Promise<StoredResponse | null> {
+  private async read(db: PgDb, apiKeyId: string, key: string): Promise<SavedResponse | null> {
     const [row] = await db
       .select()
       .from(idempotencyKeys)
@@ -26,7 +28,7 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
     return row ? toResponse(row) : null
   }
 
-  get(apiKeyId: string, key: string): Promise<StoredResponse | null> {
+  get(apiKeyId: string, key: string): Promise<SavedResponse | null> {
     return this.read(this.db, apiKeyId, key)
   }
 
@@ -36,7 +38,7 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
    * record, the same answer to both). The primary key stays the last word: a save that still
    * collides fails its unit, which the adapter runs again (postgres/database.ts).
    */
-  async getInTx(tx: PgDb, apiKeyId: string, key: string): Promise<StoredResponse | null> {
+  async getInTx(tx: PgDb, apiKeyId: string, key: string): Promise<SavedResponse | null> {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${apiKeyId}:${key}`}, 0))`)
     return this.read(tx, apiKeyId, key)
   }
@@ -49,8 +51,20 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
       status: r.status,
       responseJson: JSON.stringify(r.body),
       location: r.location,
+      responseMac: r.mac,
       createdAt: at,
     })
+  }
+
+  /** Deletes answers saved before `before` (all, or the one named). */
+  async expireInTx(tx: PgDb, before: string, only?: { apiKeyId: string; key: string }): Promise<number> {
+    const old = lt(idempotencyKeys.createdAt, before)
+    const where =
+      only === undefined
+        ? old
+        : and(old, eq(idempotencyKeys.apiKeyId, only.apiKeyId), eq(idempotencyKeys.key, only.key))
+    const gone = await tx.delete(idempotencyKeys).where(where).returning({ key: idempotencyKeys.key })
+    return gone.length
   }
 
   async restoreInTx(tx: PgDb, k: StoredIdempotencyKey): Promise<void> {
@@ -72,8 +86,7 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
         )
         .orderBy(asc(idempotencyKeys.apiKeyId), asc(idempotencyKeys.key))
         .limit(500)
-      for (const row of rows)
-        yield { ...toResponse(row), apiKeyId: row.apiKeyId, key: row.key, createdAt: row.createdAt }
+      for (const row of rows) yield { ...toResponse(row), apiKeyId: row.apiKeyId, key: row.key }
       if (rows.length < 500) return
       apiKeyId = rows[rows.length - 1].apiKeyId
       key = rows[rows.length - 1].key

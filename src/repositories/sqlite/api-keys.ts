@@ -1,5 +1,5 @@
 // API keys in SQLite: the secret's hash, never the key; rows are revoked, never deleted or edited.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm'
 import { apiKeys } from '../../../schema/db.ts'
 import type { Scope } from '../../security/api-keys.ts'
 import type { ApiKeyRepository, StoredApiKey } from '../types.ts'
@@ -22,16 +22,32 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
   // Prepared once: every authenticated request reads its key by id, so that a revocation made by
   // another process (the CLI) takes effect on the very next request, with no cache to expire.
   private readonly byId
+  private readonly byIdInTx
+  private readonly taken
 
   constructor(
     private readonly db: Db,
     private readonly write: Db,
   ) {
-    this.byId = db
-      .select()
+    const byId = (d: Db) =>
+      d
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.id, sql.placeholder('id')))
+        .prepare()
+    this.byId = byId(db)
+    this.byIdInTx = byId(write)
+    this.taken = write
+      .select({ id: apiKeys.id })
       .from(apiKeys)
-      .where(eq(apiKeys.id, sql.placeholder('id')))
+      .where(or(eq(apiKeys.id, sql.placeholder('id')), eq(apiKeys.name, sql.placeholder('name'))))
       .prepare()
+  }
+
+  /** Under the write lock: the state a keyed write checks again inside its transaction. */
+  getInTx(id: string): StoredApiKey | null {
+    const row = this.byIdInTx.get({ id })
+    return row ? toDomain(row) : null
   }
 
   async get(id: string): Promise<StoredApiKey | null> {
@@ -54,6 +70,9 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
   }
 
   createInTx(k: Omit<StoredApiKey, 'revokedAt'>): boolean {
+    // checked first, under the write lock: the no-replace trigger (0007) refuses even an INSERT …
+    // ON CONFLICT DO NOTHING whose key exists, so the conflict never reaches the clause
+    if (this.taken.get({ id: k.id, name: k.name }) !== undefined) return false
     const result = this.write
       .insert(apiKeys)
       .values({
@@ -63,7 +82,6 @@ export class SqliteApiKeyRepository implements ApiKeyRepository {
         secretHash: k.secretHash,
         createdAt: k.createdAt,
       })
-      .onConflictDoNothing()
       .run()
     return result.changes === 1
   }

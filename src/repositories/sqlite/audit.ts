@@ -1,7 +1,13 @@
 // The audit log in SQLite: entries chained by hash, appended in the writer's transaction, never changed.
-import { asc, desc, gt, sql } from 'drizzle-orm'
+import { asc, count, desc, eq, gt, sql } from 'drizzle-orm'
 import { auditLog } from '../../../schema/db.ts'
-import { type AuditEntry, chainEntry } from '../../security/audit-chain.ts'
+import {
+  type AuditEntry,
+  type AuditKey,
+  type ChainHead,
+  chainEntry,
+  type NewAuditEntry,
+} from '../../security/audit-chain.ts'
 import type { AuditPage, AuditRepository } from '../types.ts'
 import type { Db } from './db.ts'
 
@@ -14,8 +20,10 @@ function toDomain(row: Row): AuditEntry {
     keyName: row.keyName,
     action: row.action,
     objectId: row.objectId,
+    objectHash: row.objectHash,
     prevHash: row.prevHash,
     hash: row.hash,
+    keyed: row.keyed,
   }
 }
 
@@ -27,7 +35,10 @@ export class SqliteAuditRepository implements AuditRepository {
   private readonly insertRow
   private readonly after
 
-  constructor(read: Db, write: Db) {
+  constructor(
+    private readonly read: Db,
+    write: Db,
+  ) {
     this.last = write.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1).prepare()
     this.insertRow = write
       .insert(auditLog)
@@ -37,8 +48,10 @@ export class SqliteAuditRepository implements AuditRepository {
         keyName: sql.placeholder('keyName'),
         action: sql.placeholder('action'),
         objectId: sql.placeholder('objectId'),
+        objectHash: sql.placeholder('objectHash'),
         prevHash: sql.placeholder('prevHash'),
         hash: sql.placeholder('hash'),
+        keyed: sql.placeholder('keyed'),
       })
       .prepare()
     this.after = read
@@ -54,17 +67,25 @@ export class SqliteAuditRepository implements AuditRepository {
    * Inside the writer's IMMEDIATE transaction: the last entry is read under the write lock, so two
    * writers cannot chain onto the same predecessor; the seq primary key would refuse the second anyway.
    */
-  appendInTx(e: { at: string; keyName: string; action: string; objectId: string }): AuditEntry {
+  appendInTx(e: NewAuditEntry, key: AuditKey): AuditEntry {
     const prevRow = this.last.get()
-    const prev = prevRow ? toDomain(prevRow) : null
-    const entry = chainEntry({ seq: (prev?.seq ?? 0) + 1, ...e }, prev)
-    this.insertRow.run({ ...entry })
+    const entry = chainEntry(e, prevRow ? toDomain(prevRow) : null, key)
+    this.insertRow.run({ ...entry, keyed: entry.keyed ? 1 : 0 })
     return entry
   }
 
   /** A copied entry, as it was (db copy): its hashes are kept, so the chain verifies or not as before. */
   restoreInTx(entry: AuditEntry): void {
-    this.insertRow.run({ ...entry })
+    this.insertRow.run({ ...entry, keyed: entry.keyed ? 1 : 0 })
+  }
+
+  async head(): Promise<ChainHead | null> {
+    const row = this.read.select().from(auditLog).orderBy(desc(auditLog.seq)).limit(1).get()
+    return row ? { seq: row.seq, hash: row.hash } : null
+  }
+
+  async legacyCount(): Promise<number> {
+    return this.read.select({ n: count() }).from(auditLog).where(eq(auditLog.keyed, false)).get()?.n ?? 0
   }
 
   async page(after: number, limit: number): Promise<AuditPage> {

@@ -8,7 +8,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as tables from '../../../schema/db.ts'
 import { projectRoot } from '../../project-root.ts'
-import type { DumpRow, Storage, WriteTx } from '../types.ts'
+import { type DumpRow, SettingConflictError, type Storage, type WriteTx } from '../types.ts'
 import { SqliteAdmissionRepository } from './admission.ts'
 import { SqliteApiKeyRepository } from './api-keys.ts'
 import { SqliteAuditRepository } from './audit.ts'
@@ -36,11 +36,13 @@ function createPrivate(path: string): void {
   }
 }
 
-function connect(path: string): Database.Database {
+export function connect(path: string): Database.Database {
   const sqlite = new Database(path)
-  // WAL lets the reader run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
+  // WAL lets the reader run beside the single writer. FULL syncs the WAL at every commit, so an
+  // acknowledged record survives a power loss too (NORMAL only survives a process crash); group
+  // commit (group-commit.ts) makes that one sync per batch of units, not per record.
   sqlite.pragma('journal_mode = WAL')
-  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   return sqlite
@@ -71,6 +73,16 @@ export function openSqlite(path: string): Storage {
   const idempotency = new SqliteIdempotencyRepository(read, write)
   const admission = new SqliteAdmissionRepository(reader, writer)
   const settingsOf = (db: Db) => db.select().from(tables.settings).orderBy(asc(tables.settings.key)).all()
+  const settingOf = (key: string): string | null =>
+    write.select().from(tables.settings).where(eq(tables.settings.key, key)).get()?.value ?? null
+  // Settings are written once (the 0007 triggers refuse a change): under the write lock, an equal
+  // value is nothing to do and another value a conflict.
+  const setOnce = (key: string, value: string): void => {
+    const existing = settingOf(key)
+    if (existing === value) return
+    if (existing !== null) throw new SettingConflictError(key)
+    write.insert(tables.settings).values({ key, value }).run()
+  }
 
   // A fresh tx object per unit of work: its methods write on the writer connection, inside the
   // unit's savepoint, and refuse to run once the unit has ended.
@@ -90,12 +102,14 @@ export function openSqlite(path: string): Storage {
         publish: live((id, at) => rulesets.publishInTx(id, at)),
         retire: live((id, at, reason) => rulesets.retireInTx(id, at, reason)),
       },
-      audit: { append: live((e) => audit.appendInTx(e)) },
+      audit: { append: live((e, key) => audit.appendInTx(e, key)) },
       idempotency: {
         get: live((apiKeyId, key) => idempotency.getInTx(apiKeyId, key)),
         save: live((apiKeyId, key, r, at) => idempotency.saveInTx(apiKeyId, key, r, at)),
+        expire: live((before, only) => idempotency.expireInTx(before, only)),
       },
       apiKeys: {
+        get: live((id) => apiKeys.getInTx(id)),
         create: live((k) => apiKeys.createInTx(k)),
         revoke: live((id, at) => apiKeys.revokeInTx(id, at)),
       },
@@ -110,17 +124,8 @@ export function openSqlite(path: string): Storage {
         insertResult: live((r) => admission.insertResultInTx(r)),
       },
       settings: {
-        get: live(
-          (key: string) =>
-            write.select().from(tables.settings).where(eq(tables.settings.key, key)).get()?.value ?? null,
-        ),
-        set: live((key: string, value: string) => {
-          write
-            .insert(tables.settings)
-            .values({ key, value })
-            .onConflictDoUpdate({ target: tables.settings.key, set: { value } })
-            .run()
-        }),
+        get: live((key: string) => settingOf(key)),
+        set: live((key: string, value: string) => setOnce(key, value)),
       },
     }
     return {
@@ -163,12 +168,7 @@ export function openSqlite(path: string): Storage {
           .get() as { n: number }
         if (nonEmpty.n > 0) throw new Error(`${path} is not empty: copy into a new database`)
         for await (const r of rows) {
-          if (r.kind === 'setting')
-            write
-              .insert(tables.settings)
-              .values(r.row)
-              .onConflictDoUpdate({ target: tables.settings.key, set: { value: r.row.value } })
-              .run()
+          if (r.kind === 'setting') setOnce(r.row.key, r.row.value)
           else if (r.kind === 'ruleset') rulesets.restoreInTx(r.row)
           else if (r.kind === 'apiKey') apiKeys.restoreInTx(r.row)
           else if (r.kind === 'record') records.restoreInTx(r.row)

@@ -1,17 +1,19 @@
 // Idempotency keys in SQLite: the first response to a (API key, Idempotency-Key) pair, saved with its record.
-import { and, asc, eq, gt, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, lt, or, sql } from 'drizzle-orm'
 import { idempotencyKeys } from '../../../schema/db.ts'
-import type { IdempotencyRepository, StoredIdempotencyKey, StoredResponse } from '../types.ts'
+import type { IdempotencyRepository, SavedResponse, StoredIdempotencyKey, StoredResponse } from '../types.ts'
 import type { Db } from './db.ts'
 
 type Row = typeof idempotencyKeys.$inferSelect
 
-function toResponse(row: Row): StoredResponse {
+function toResponse(row: Row): SavedResponse {
   return {
     requestSha256: row.requestSha256,
     status: row.status,
     body: JSON.parse(row.responseJson) as unknown,
     location: row.location,
+    createdAt: row.createdAt,
+    mac: row.responseMac,
   }
 }
 
@@ -38,13 +40,13 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
     this.byKeyInTx = prepare(write)
   }
 
-  async get(apiKeyId: string, key: string): Promise<StoredResponse | null> {
+  async get(apiKeyId: string, key: string): Promise<SavedResponse | null> {
     const row = this.byKey.get({ apiKeyId, key })
     return row ? toResponse(row) : null
   }
 
   /** Under the write lock (the writer's IMMEDIATE transaction), so no other unit can save it meanwhile. */
-  getInTx(apiKeyId: string, key: string): StoredResponse | null {
+  getInTx(apiKeyId: string, key: string): SavedResponse | null {
     const row = this.byKeyInTx.get({ apiKeyId, key })
     return row ? toResponse(row) : null
   }
@@ -60,9 +62,20 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
         status: r.status,
         responseJson: JSON.stringify(r.body),
         location: r.location,
+        responseMac: r.mac,
         createdAt: at,
       })
       .run()
+  }
+
+  /** Deletes answers saved before `before` (all, or the one named), inside the writer's transaction. */
+  expireInTx(before: string, only?: { apiKeyId: string; key: string }): number {
+    const old = lt(idempotencyKeys.createdAt, before)
+    const where =
+      only === undefined
+        ? old
+        : and(old, eq(idempotencyKeys.apiKeyId, only.apiKeyId), eq(idempotencyKeys.key, only.key))
+    return this.write.delete(idempotencyKeys).where(where).run().changes
   }
 
   /** Every saved answer in key order, a page at a time (db copy). */
@@ -82,8 +95,7 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
         .orderBy(asc(idempotencyKeys.apiKeyId), asc(idempotencyKeys.key))
         .limit(500)
         .all()
-      for (const row of rows)
-        yield { ...toResponse(row), apiKeyId: row.apiKeyId, key: row.key, createdAt: row.createdAt }
+      for (const row of rows) yield { ...toResponse(row), apiKeyId: row.apiKeyId, key: row.key }
       if (rows.length < 500) return
       apiKeyId = rows[rows.length - 1].apiKeyId
       key = rows[rows.length - 1].key

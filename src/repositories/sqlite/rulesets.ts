@@ -80,6 +80,11 @@ export class SqliteRulesetRepository implements RulesetRepository {
 
   insertInTx(r: NewRuleset): boolean {
     const t = r.table
+    // checked first, under the write lock: the no-replace trigger (0007) refuses an existing id
+    // before ON CONFLICT DO NOTHING could skip it
+    const id = rulesetId(t.id, t.version)
+    if (this.write.select({ id: rulesets.id }).from(rulesets).where(eq(rulesets.id, id)).get() !== undefined)
+      return false
     const result = this.write
       .insert(rulesets)
       .values({
@@ -97,7 +102,6 @@ export class SqliteRulesetRepository implements RulesetRepository {
         createdAt: r.at,
         publishedAt: r.status === 'published' ? r.at : null,
       })
-      .onConflictDoNothing()
       .run()
     if (result.changes === 1 && r.status === 'published') this.bumpGeneration()
     return result.changes === 1
