@@ -30,7 +30,11 @@ export async function withRulesets<T>(
   try {
     // warnings (a shipped table edited without a new version) go to stderr, as the server logs them
     const log = pino({ level: 'warn' }, pino.destination(2)) as unknown as FastifyBaseLogger
-    const rulesets = new RulesetService(storage.rulesets, new Recorder(storage, systemClock, { auditKey: await cliAuditKey(config, storage) }), log)
+    const rulesets = new RulesetService(
+      storage.rulesets,
+      new Recorder(storage, systemClock, { auditKey: await cliAuditKey(config, storage) }),
+      log,
+    )
     await rulesets.seed(loadShippedTables())
     await rulesets.reloadRegistry()
     return await work(rulesets, storage)

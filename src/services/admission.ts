@@ -617,7 +617,11 @@ export class AdmissionService {
       const v = await this.repo.getResult(id, version)
       if (v === null) throw notFound(`version ${version} of round ${id}`, 'body.version')
       await tx.admission.setRoundStatus(id, 'published', v.version)
-      await audit('round.published', `${id}@${v.version}`, contentSha256({ inputsSha256: v.inputsSha256, result: v.result }))
+      await audit(
+        'round.published',
+        `${id}@${v.version}`,
+        contentSha256({ inputsSha256: v.inputsSha256, result: v.result }),
+      )
       return this.view({ ...round, status: 'published', publishedVersion: v.version })
     })
   }
