@@ -266,8 +266,8 @@ t.test('Zhenhai: a family owning a home in Zhenhai is refused at the gate', asyn
   const app = await build(tt)
   const auth = await authHeaders(app, ['education'])
   // Zhenhai 2026 (policy.md §5): no Zhenhai hukou, no home in Zhenhai, living in Zhenhai, a permit valid at registration
-  // (the round's as-of date 2026-04-30) and at checking (2026-05-10: endorsed on 2025-05-01 → valid to 2026-05-09? no:
-  // the 2025 endorsement extends the permit to 2026-05-09, so checking is set to 2026-05-08 here).
+  // (the round's as-of date, 2026-04-30) and still valid at checking (permitCheckDate). The base parent's permit is
+  // issued 2015-05-10 and endorsed every 1 May through 2025, so it is valid to 2026-05-09: checking is 2026-05-08.
   const round = {
     district: '330211',
     permitCheckDate: '2026-05-08',
