@@ -565,7 +565,8 @@ export const RulesetDiffSchema = z
 export const CreateRulesetRequestSchema = z
   .object({
     table: TableSourceSchema.meta({
-      description: 'a complete table, or one that `extends` a published table with a `patch`',
+      description:
+        'a complete table; one that `extends` a published table version (`id@n`) with a `patch`; or one that `supersedes` an earlier version of itself with a `patch`',
     }),
   })
   .strict()
@@ -580,7 +581,7 @@ export const CreateRulesetRequestSchema = z
         title: '宁波市流动人口量化积分（第 2 版）',
         validFrom: '2026-06-01',
         ref: '甬政办发〔2022〕10号',
-        extends: 'zhejiang-points-2022',
+        extends: 'zhejiang-points-2022@1',
         patch: {
           layers: [{ id: 'city', label: '市级', cap: 150 }],
           add: [
@@ -615,6 +616,14 @@ export const RulesetWriteResultSchema = z
     warnings: z.array(FieldErrorSchema).meta({
       description: 'problems that do not stop publication, e.g. a layer cap its items cannot reach',
     }),
+    successors: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          'publishing a correction (`supersedes`): the next versions of the tables built on the version it corrects, published with it',
+        example: ['beilun-points-2022@2', 'cixi-points-2022@2'],
+      }),
   })
   .meta({
     id: 'RulesetWriteResult',

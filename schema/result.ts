@@ -14,6 +14,19 @@ export const RulesetRefSchema = z
     provisional: z
       .boolean()
       .meta({ description: 'the table has provisional parts (values or dates): see its notes' }),
+    components: z
+      .array(
+        z.object({
+          id: z.string(),
+          version: z.number().int(),
+          sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of that resolved table' }),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'a table built on others (`extends`, `supersedes`): each table it was built from, innermost base first, with its hash',
+      }),
   })
   .meta({ id: 'RulesetRef' })
 export type RulesetRef = z.infer<typeof RulesetRefSchema>

@@ -308,11 +308,41 @@ const tableFields = {
     .meta({ description: 'facts callers send in applicant.districtItems for this table' }),
 }
 
-/** A table as written in YAML: either complete, or `extends` another table with a patch. */
+/**
+ * One version of a table, `id@version`. A base is always named with its version, so that publishing a
+ * later version of the base never changes a table built on it (its content, hash or results).
+ */
+export const PinnedTableSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{2,80}@[1-9][0-9]{0,8}$/, 'a table and its version, e.g. `ningbo-points-2022@1`')
+export function parsePinned(pinned: string): { id: string; version: number } {
+  const at = pinned.lastIndexOf('@')
+  return { id: pinned.slice(0, at), version: Number(pinned.slice(at + 1)) }
+}
+
+/** A table a resolved table was built from (its base, the base's base, the version it corrects), with its hash. */
+export const ComponentSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int().min(1),
+    sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of that resolved table' }),
+  })
+  .strict()
+  .meta({ id: 'TableComponent' })
+export type Component = z.output<typeof ComponentSchema>
+
+/**
+ * A table as written in YAML: complete; or `extends` a pinned base with a patch (a district over its
+ * city); or `supersedes` an earlier version of itself with a patch (a correction: the earlier version
+ * as it was, plus the patch).
+ */
 export const TableSourceSchema = z
   .object({
     ...tableFields,
-    extends: z.string().optional().meta({ description: 'id of the table this one patches' }),
+    extends: PinnedTableSchema.optional().meta({ description: 'the table and version this one patches' }),
+    supersedes: PinnedTableSchema.optional().meta({
+      description: 'an earlier version of this table that this one corrects with `patch`',
+    }),
     patch: PatchSchema.optional(),
   })
   .strict()
@@ -320,16 +350,39 @@ export const TableSourceSchema = z
     message: 'validTo before validFrom',
     path: ['validTo'],
   })
-  .refine((t) => (t.patch === undefined) === (t.extends === undefined), {
-    message: '`patch` and `extends` go together',
+  .refine((t) => (t.patch === undefined) === (t.extends === undefined && t.supersedes === undefined), {
+    message: '`patch` goes with `extends` or `supersedes`',
     path: ['patch'],
   })
+  .refine((t) => t.extends === undefined || t.supersedes === undefined, {
+    message: 'a table either extends a base or supersedes its own earlier version',
+    path: ['supersedes'],
+  })
+  .refine(
+    (t) =>
+      t.supersedes === undefined ||
+      (parsePinned(t.supersedes).id === t.id && parsePinned(t.supersedes).version < t.version),
+    { message: 'supersedes an earlier version of the same table id', path: ['supersedes'] },
+  )
 export type TableSource = z.output<typeof TableSourceSchema>
 export type TableSourceInput = z.input<typeof TableSourceSchema>
 
 /** A resolved table: any patch applied. This is what is hashed, stored and compiled. */
 export const TableSchema = z
-  .object({ ...tableFields, extends: z.string().optional() })
+  .object({
+    ...tableFields,
+    extends: z
+      .string()
+      .optional()
+      .meta({ description: 'the base, `id@version` (tables stored before pinning: the id)' }),
+    supersedes: z
+      .string()
+      .optional()
+      .meta({ description: 'the earlier version this one corrects, `id@version`' }),
+    components: z.array(ComponentSchema).optional().meta({
+      description: 'every table this one was built from, the innermost base first, each with its hash',
+    }),
+  })
   .strict()
   .meta({ id: 'Table' })
 export type Table = z.output<typeof TableSchema>

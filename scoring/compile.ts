@@ -110,6 +110,8 @@ export function compileTable(table: Table): CompiledTable {
     validFrom: table.validFrom,
     validTo: table.validTo,
     provisional: table.provisional,
+    // the pinned bases it was built from, each with its hash: the result names all the rules it used
+    ...(table.components ? { components: table.components } : {}),
   }
   const layerCaps = table.layers.map((l) => toScaled(l.cap))
   // admission results also report the scoring parent's insurance and residence months

@@ -9,7 +9,7 @@ import { type CompiledTable, compileTable } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
 import { TableRegistry } from '../../scoring/registry.ts'
-import { resolveTable } from '../../scoring/resolve.ts'
+import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
 import { AppError } from '../errors.ts'
 import type { RulesetFilter, RulesetRepository, StoredRuleset } from '../repositories/types.ts'
 import { diffJson } from './json-diff.ts'
@@ -63,7 +63,7 @@ function overlaps(
   return a.validFrom <= (b.validTo ?? '9999-12-31') && b.validFrom <= (a.validTo ?? '9999-12-31')
 }
 
-type RulesetWrite = { ruleset: RulesetSummary; warnings: FieldError[] }
+type RulesetWrite = { ruleset: RulesetSummary; warnings: FieldError[]; successors?: string[] }
 
 /** The stored form of a ruleset just written, built inside the write's transaction to answer from. */
 function storedOf(
@@ -287,10 +287,8 @@ export class RulesetService {
     let table: Table
     let compiled: CompiledTable
     try {
-      table = resolveTable(source, (baseId) => {
-        const candidates = published.filter((r) => r.tableId === baseId).sort((x, y) => y.version - x.version)
-        return candidates[0]?.table
-      })
+      // the base is the published version named, never the latest: a table's content is fixed once made
+      table = resolveTable(source, (pinned) => published.find((r) => r.id === pinned)?.table)
       compiled = compileTable(table)
     } catch (err) {
       if (err instanceof TableCompileError) {
@@ -398,6 +396,7 @@ export class RulesetService {
     this.checkOverlap(existing.table, published)
     const compiled = compileTable(existing.table)
     const warnings = compiled.warnings.map((w) => ({ path: `table.${w.path}`, message: w.message }))
+    const successors = this.successorsOf(existing.table, published)
     const out = await this.recorder.record(ctx, 200, async ({ tx, at, audit }) => {
       // published by someone else in the meantime: nothing written, and the 409 says why
       if (!(await tx.rulesets.publish(id, at)))
@@ -405,6 +404,15 @@ export class RulesetService {
           { path: 'params.id', message: `${id} is not a draft` },
         ])
       await audit('ruleset.published', id)
+      // a correction carries into the tables built on what it corrects, in the same transaction
+      for (const s of successors) {
+        const sha256 = compileTable(s).sha256
+        if (!(await tx.rulesets.insert({ table: s, sha256, status: 'published', origin: 'api', at })))
+          throw new AppError('RULESET_EXISTS', `${rulesetIdOf(s)} exists`, [
+            { path: 'params.id', message: `${rulesetIdOf(s)}, which follows this correction, exists` },
+          ])
+        await audit('ruleset.published', rulesetIdOf(s))
+      }
       const stored = storedOf(
         existing.table,
         existing.sha256,
@@ -413,10 +421,38 @@ export class RulesetService {
         existing.createdAt,
         at,
       )
-      return { body: { ruleset: summarize(stored), warnings } }
+      return {
+        body: {
+          ruleset: summarize(stored),
+          warnings,
+          ...(successors.length > 0 ? { successors: successors.map(rulesetIdOf) } : {}),
+        },
+      }
     })
     await this.reloadRegistry()
     return out
+  }
+
+  /**
+   * The next versions a correction brings with it (scoring/resolve.ts successorsFor). A table that
+   * cannot follow it (it set a corrected field itself, or its next version exists) stops the
+   * publication, so that no table is left on the uncorrected value without anyone deciding so.
+   */
+  private successorsOf(correction: Table, published: readonly StoredRuleset[]): Table[] {
+    if (correction.supersedes === undefined) return []
+    const { successors, conflicts } = successorsFor(
+      correction,
+      published.map((r) => r.table),
+    )
+    if (conflicts.length > 0) {
+      throw new AppError(
+        'TABLE_INVALID',
+        conflicts.join('; '),
+        conflicts.map((message) => ({ path: 'body.table.supersedes', message })),
+      )
+    }
+    for (const s of successors) this.checkOverlap(s, published)
+    return successors
   }
 
   /**

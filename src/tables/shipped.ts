@@ -3,7 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { type Table, type TableSource, TableSourceSchema } from '../../schema/table.ts'
-import { resolveTable } from '../../scoring/resolve.ts'
+import { TableCompileError } from '../../scoring/conditions.ts'
+import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
 import { projectRoot } from '../project-root.ts'
 
 export const SHIPPED_TABLES_DIR = join(projectRoot, 'scoring', 'tables')
@@ -28,11 +29,12 @@ export function parseTableSource(text: string, name: string): TableSource {
   return parsed.data
 }
 
-/** Resolves sources in dependency order so that a patch finds its (possibly patched) base. */
+/**
+ * Resolves sources in dependency order so that a patch finds its pinned (possibly patched) base, then
+ * adds the next version of every table built on a version that a correction (`supersedes`) replaced.
+ */
 export function resolveAll(sources: readonly TableSource[]): Table[] {
   const byKey = new Map(sources.map((s) => [`${s.id}@${s.version}`, s]))
-  const latest = (id: string): TableSource | undefined =>
-    sources.filter((s) => s.id === id).sort((a, b) => b.version - a.version)[0]
   const resolved = new Map<string, Table>()
   const resolving = new Set<string>()
   const resolveOne = (s: TableSource): Table => {
@@ -41,15 +43,29 @@ export function resolveAll(sources: readonly TableSource[]): Table[] {
     if (done) return done
     if (resolving.has(key)) throw new TableFileError(`${key}: patches form a cycle`)
     resolving.add(key)
-    const table = resolveTable(s, (id) => {
-      const base = latest(id)
-      return base ? resolveOne(base) : undefined
-    })
+    let table: Table
+    try {
+      table = resolveTable(s, (pinned) => {
+        const base = byKey.get(pinned)
+        return base ? resolveOne(base) : undefined
+      })
+    } catch (err) {
+      if (err instanceof TableCompileError) throw new TableFileError(`${key}: ${err.path}: ${err.message}`)
+      throw err
+    }
     resolved.set(key, table)
     return table
   }
-  return [...byKey.values()].map(resolveOne)
+  const tables = [...byKey.values()].map(resolveOne)
+  for (const correction of tables.filter((t) => t.supersedes !== undefined)) {
+    const { successors, conflicts } = successorsFor(correction, tables)
+    if (conflicts.length > 0) throw new TableFileError(`${rulesetKey(correction)}: ${conflicts.join('; ')}`)
+    tables.push(...successors)
+  }
+  return tables
 }
+
+const rulesetKey = (t: Table) => `${t.id}@${t.version}`
 
 export function loadShippedTables(dir = SHIPPED_TABLES_DIR): Table[] {
   const sources = listTableFiles(dir).map((file) =>
