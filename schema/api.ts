@@ -9,6 +9,8 @@ import {
   GateSchema,
   ItemSchema,
   LayerSchema,
+  ReferenceSchema,
+  RefSchema,
   SchemeSchema,
   TableSchema,
   TableSourceSchema,
@@ -427,7 +429,13 @@ export const LegalReferenceSchema = z
       .meta({ description: 'items, layers, deductions, vetoes, gates, routes, entitlements …' }),
     id: z.string(),
     label: z.string(),
-    ref: z.string(),
+    ref: RefSchema,
+    citation: z
+      .string()
+      .meta({ description: 'the references as text: title（document number）article, joined by ；' }),
+    references: z
+      .array(ReferenceSchema.extend({ key: z.string() }))
+      .meta({ description: 'the references the row cites, resolved from the table’s `references`' }),
     provisional: z.boolean(),
   })
   .meta({ id: 'LegalReference' })

@@ -65,11 +65,54 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 )
 
+/** Text shipped to callers with a reference: it must not name internal files or working notes. */
+const INTERNAL_NAME = /policy\.md|\bseeds?\b|\.(md|ya?ml|txt|ts)\b/i
+const publicText = z
+  .string()
+  .min(1)
+  .refine((s) => !INTERNAL_NAME.test(s), { message: 'names an internal file or working note' })
+
+/** What a reference says when its document number was not found: never a guessed number. */
+export const DOCUMENT_NUMBER_NOT_FOUND = 'document number not found'
+
+/** A legal reference: one document (and article), once per table, cited by key from its rows. */
+export const ReferenceSchema = z
+  .object({
+    title: publicText,
+    documentNumber: publicText.meta({
+      description: `the document number (文号), or "${DOCUMENT_NUMBER_NOT_FOUND}"`,
+    }),
+    article: publicText.optional(),
+    issuer: publicText.optional().meta({ description: 'the issuing body, where known' }),
+    date: z
+      .string()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'YYYY, YYYY-MM or YYYY-MM-DD')
+      .optional()
+      .meta({ description: 'when it was issued or took effect, as precisely as known' }),
+    url: z.url().optional().meta({ description: 'where the text is public' }),
+    status: z.enum(['V', 'P']).meta({
+      description:
+        'V: verified in the official text or a faithful copy; P: provisional (not found, or only a third-party copy)',
+    }),
+    note: publicText.optional(),
+  })
+  .strict()
+  .meta({ id: 'Reference' })
+export type Reference = z.output<typeof ReferenceSchema>
+
+export const ReferenceKeySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'a reference key: kebab-case, defined in the table’s `references`')
+/** A row's legal basis: the key of one reference of the table, or several keys. */
+export const RefSchema = z
+  .union([ReferenceKeySchema, z.array(ReferenceKeySchema).min(1)])
+  .meta({ description: 'key(s) into the table’s `references`' })
+
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
 const rowBase = {
   id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'ids are lower_snake_case'),
   label: z.string().min(1),
-  ref: z.string().min(1).meta({ description: 'legal reference shown beside the row' }),
+  ref: RefSchema,
   provisional: z.boolean().default(false),
   note: z.string().optional(),
 }
@@ -186,7 +229,7 @@ export const ItemSchema = z.discriminatedUnion('kind', [
 export type Item = z.output<typeof ItemSchema>
 
 export const LayerSchema = z
-  .object({ id: z.string().min(1), label: z.string().min(1), cap: PointsSchema, ref: z.string().optional() })
+  .object({ id: z.string().min(1), label: z.string().min(1), cap: PointsSchema, ref: RefSchema.optional() })
   .strict()
 
 export const DeductionSchema = z
@@ -278,7 +321,10 @@ const tableFields = {
   title: z.string().min(1),
   validFrom: DateStringSchema,
   validTo: DateStringSchema.nullable().default(null),
-  ref: z.string().min(1),
+  ref: RefSchema,
+  references: z.record(ReferenceKeySchema, ReferenceSchema).default({}).meta({
+    description: 'the legal references its rows cite, by key (a table built on another inherits its)',
+  }),
   provisional: z.boolean().default(false).meta({ description: 'the table as a whole has provisional parts' }),
   notes: z.string().optional(),
   dates: z.record(z.string(), NamedDateSchema).default({}),

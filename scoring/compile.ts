@@ -1,7 +1,7 @@
 // Table compiler: turns a resolved table into rule objects once, at load, so evaluation never reads YAML.
 import type { Applicant } from '../schema/applicant.ts'
 import type { DeductionResult, GateResult, LayerResult, PointsResult, RulesetRef } from '../schema/result.ts'
-import type { Table } from '../schema/table.ts'
+import type { Reference, Table } from '../schema/table.ts'
 import { type DayNumber, fromDay, toDay } from './calendar.ts'
 import {
   type CompiledCondition,
@@ -16,6 +16,7 @@ import { freezeLastDay, groupsFor } from './facts.ts'
 import { CompiledGate } from './gates.ts'
 import { contentSha256, factsSha256 } from './hash.ts'
 import { CompiledItem, ItemRow } from './items.ts'
+import { freezeReferences } from './references.ts'
 
 export { type EvalContext, EvaluationError } from './env.ts'
 export { CompiledGate } from './gates.ts'
@@ -39,6 +40,8 @@ export interface CompiledTable {
   table: Table
   sha256: string
   ref: RulesetRef
+  /** the table's legal references by key, frozen: every result carries them beside the keys its rows cite */
+  references: Readonly<Record<string, Reference>>
   scope: FactScope
   items: readonly CompiledItem[]
   gates: readonly CompiledGate[]
@@ -113,6 +116,7 @@ export function compileTable(table: Table): CompiledTable {
     // the pinned bases it was built from, each with its hash: the result names all the rules it used
     ...(table.components ? { components: table.components } : {}),
   }
+  const references = freezeReferences(table.references)
   const layerCaps = table.layers.map((l) => toScaled(l.cap))
   // admission results also report the scoring parent's insurance and residence months
   const factGroups = groupsFor([
@@ -256,9 +260,10 @@ export function compileTable(table: Table): CompiledTable {
       provisional: provisionalRows.length > 0 || table.provisional,
       provisionalRows,
       ruleset: ref,
+      references,
       factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
     }
   }
 
-  return { table, sha256, ref, scope, items, gates, parts, factGroups, warnings, evaluatePoints }
+  return { table, sha256, ref, references, scope, items, gates, parts, factGroups, warnings, evaluatePoints }
 }

@@ -43,7 +43,7 @@ export class CompiledGate {
 export class GateRow implements GateResult {
   readonly id: string
   readonly label: string
-  readonly ref: string
+  readonly ref: GateResult['ref']
   readonly provisional: boolean
   readonly #compiled: CompiledGate
   readonly #env: Env

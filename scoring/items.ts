@@ -399,7 +399,7 @@ export class ItemRow implements ItemResult {
   readonly value: ItemResult['value']
   readonly pointsBeforeCap: number
   readonly cap: number | null
-  readonly ref: string
+  readonly ref: ItemResult['ref']
   readonly provisional: boolean
   readonly #compiled: CompiledItem
   readonly #env: Env

@@ -9,6 +9,7 @@ import {
 } from '../schema/table.ts'
 import { TableCompileError } from './conditions.ts'
 import { canonicalJson, contentSha256 } from './hash.ts'
+import { checkReferences } from './references.ts'
 
 type Patch = NonNullable<TableSource['patch']>
 
@@ -53,7 +54,7 @@ function patchedRows(base: Table, patch: Patch, baseName: string): Pick<Table, '
 export function resolveTable(source: TableSource, findBase: (pinned: string) => Table | undefined): Table {
   const { patch, extends: extendsPin, supersedes, ...own } = source
   const basePin = extendsPin ?? supersedes
-  if (!patch || !basePin) return TableSchema.parse({ ...own })
+  if (!patch || !basePin) return checked(TableSchema.parse({ ...own }))
   const field = extendsPin ? 'extends' : 'supersedes'
   const base = findBase(basePin)
   const wanted = parsePinned(basePin)
@@ -62,22 +63,31 @@ export function resolveTable(source: TableSource, findBase: (pinned: string) => 
   if (base.scheme !== source.scheme)
     throw new TableCompileError(field, `base table "${basePin}" is a ${base.scheme} table`)
   const pick = <T>(mine: T[], theirs: T[]): T[] => (mine.length > 0 ? mine : theirs)
-  return TableSchema.parse({
-    ...own,
-    ...(extendsPin ? { extends: extendsPin } : { extends: base.extends, supersedes }),
-    components: componentsThrough(base),
-    dates: { ...base.dates, ...own.dates },
-    ...patchedRows(base, patch, basePin),
-    deductions: pick(own.deductions, base.deductions),
-    vetoes: pick(own.vetoes, base.vetoes),
-    gates: pick(own.gates, base.gates),
-    routes: pick(own.routes, base.routes),
-    entitlements: pick(own.entitlements, base.entitlements),
-    priorityTiers: pick(own.priorityTiers, base.priorityTiers),
-    districtFacts: [...base.districtFacts, ...own.districtFacts],
-    pointsSettlement: own.pointsSettlement ?? base.pointsSettlement,
-    household: own.household ?? base.household,
-  })
+  return checked(
+    TableSchema.parse({
+      ...own,
+      references: { ...base.references, ...own.references },
+      ...(extendsPin ? { extends: extendsPin } : { extends: base.extends, supersedes }),
+      components: componentsThrough(base),
+      dates: { ...base.dates, ...own.dates },
+      ...patchedRows(base, patch, basePin),
+      deductions: pick(own.deductions, base.deductions),
+      vetoes: pick(own.vetoes, base.vetoes),
+      gates: pick(own.gates, base.gates),
+      routes: pick(own.routes, base.routes),
+      entitlements: pick(own.entitlements, base.entitlements),
+      priorityTiers: pick(own.priorityTiers, base.priorityTiers),
+      districtFacts: [...base.districtFacts, ...own.districtFacts],
+      pointsSettlement: own.pointsSettlement ?? base.pointsSettlement,
+      household: own.household ?? base.household,
+    }),
+  )
+}
+
+/** A resolved table whose every cited reference key is defined (scoring/references.ts). */
+function checked(table: Table): Table {
+  checkReferences(table)
+  return table
 }
 
 /** A table built on the corrected version could not take the correction: it sets that field itself. */
@@ -133,19 +143,22 @@ export function successorOf(dependent: Table, superseded: Table, correction: Tab
         throw new SuccessorConflictError(pinnedOf(dependent), `items.${rw.id}.${key}`)
     }
   }
-  return TableSchema.parse({
-    ...dependent,
-    version: dependent.version + 1,
-    // ISO dates: the later one sorts last
-    validFrom: [dependent.validFrom, correction.validFrom].sort()[1],
-    extends: pinnedOf(correction),
-    supersedes: pinnedOf(dependent),
-    components: [
-      ...componentsThrough(correction),
-      { id: dependent.id, version: dependent.version, sha256: contentSha256(dependent) },
-    ],
-    ...patchedRows(dependent, patch, pinnedOf(dependent)),
-  })
+  return checked(
+    TableSchema.parse({
+      ...dependent,
+      references: { ...dependent.references, ...correction.references },
+      version: dependent.version + 1,
+      // ISO dates: the later one sorts last
+      validFrom: [dependent.validFrom, correction.validFrom].sort()[1],
+      extends: pinnedOf(correction),
+      supersedes: pinnedOf(dependent),
+      components: [
+        ...componentsThrough(correction),
+        { id: dependent.id, version: dependent.version, sha256: contentSha256(dependent) },
+      ],
+      ...patchedRows(dependent, patch, pinnedOf(dependent)),
+    }),
+  )
 }
 
 /**

@@ -75,6 +75,7 @@ export function evaluatePermit(c: CompiledTable, applicant: Applicant, ctx: Eval
     entitlements,
     ...provisionalMarks(c, [...gates, ...entitlements]),
     ruleset: c.ref,
+    references: c.references,
     factsSha256: factsSha256(applicant),
   }
 }
@@ -167,6 +168,7 @@ export function evaluateSettlement(
     pointsSettlement,
     ...provisionalMarks(c, rows),
     ruleset: c.ref,
+    references: c.references,
     factsSha256: factsSha256(applicant),
   }
 }
@@ -224,6 +226,7 @@ export function evaluateAdmission(
     residenceMonths: scoring ? scoring.facts[PERSON_INDEX.get('residence.months')!] : 0,
     ...provisionalMarks(c, rows),
     ruleset: c.ref,
+    references: c.references,
     factsSha256: contentSha256({
       parents: household.parents.map((p) => factsSha256(p)),
       child: { ...household.child, idNumber: undefined },

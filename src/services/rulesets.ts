@@ -8,6 +8,7 @@ import type { Table, TableSource } from '../../schema/table.ts'
 import { type CompiledTable, compileTable } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
+import { citation, keysOf } from '../../scoring/references.ts'
 import { TableRegistry } from '../../scoring/registry.ts'
 import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
 import { AppError } from '../errors.ts'
@@ -46,7 +47,7 @@ export function summarize(r: StoredRuleset): RulesetSummary {
     validTo: r.validTo,
     status: r.status,
     sha256: r.sha256,
-    ref: r.table.ref,
+    ref: citation(r.table.ref, r.table.references),
     provisional: r.table.provisional,
     origin: r.origin,
     createdAt: r.createdAt,
@@ -218,30 +219,44 @@ export class RulesetService {
       for (const row of r.table[section] as {
         id: string
         label: string
-        ref?: string
+        ref?: string | string[]
         provisional?: boolean
       }[]) {
         if (row.ref === undefined) continue
-        references.push({
-          section,
-          id: row.id,
-          label: row.label,
-          ref: row.ref,
-          provisional: row.provisional ?? false,
-        })
+        references.push(this.legalReference(r.table, section, row.id, row.label, row.ref, row.provisional))
       }
     }
     const ps = r.table.pointsSettlement
     if (ps)
-      references.push({
-        section: 'pointsSettlement',
-        id: ps.id,
-        label: ps.label,
-        ref: ps.ref,
-        provisional: ps.provisional,
-      })
+      references.push(
+        this.legalReference(r.table, 'pointsSettlement', ps.id, ps.label, ps.ref, ps.provisional),
+      )
     const districtItems = r.table.districtFacts.map(({ id, label, type }) => ({ id, label, type }))
     return { ruleset: summarize(r), references, districtItems, table: r.table }
+  }
+
+  /** A row's reference keys with the references they name (none for a key a table stored before references were data lacks). */
+  private legalReference(
+    table: Table,
+    section: string,
+    id: string,
+    label: string,
+    ref: string | string[],
+    provisional = false,
+  ): LegalReference {
+    const cited = keysOf(ref).flatMap((key) => {
+      const r = table.references?.[key]
+      return r === undefined ? [] : [{ key, ...r }]
+    })
+    return {
+      section,
+      id,
+      label,
+      ref,
+      citation: citation(ref, table.references),
+      references: cited,
+      provisional,
+    }
   }
 
   async diff(id: string, otherId: string) {

@@ -4,9 +4,18 @@ import t from 'tap'
 import { parse } from 'yaml'
 import { TableSourceSchema } from '../../schema/table.ts'
 import { compileTable } from '../../scoring/compile.ts'
-import { listTableFiles, parseTableSource, resolveAll } from '../../src/tables/shipped.ts'
+import {
+  listTableFiles,
+  loadReferences,
+  parseTableSource,
+  resolveAll,
+  withReferences,
+} from '../../src/tables/shipped.ts'
 
-const sources = listTableFiles().map((f) => parseTableSource(readFileSync(f, 'utf8'), f))
+const shared = loadReferences()
+const sources = listTableFiles().map((f) =>
+  withReferences(parseTableSource(readFileSync(f, 'utf8'), f), shared),
+)
 const key = (x: { id: string; version: number }) => `${x.id}@${x.version}`
 const hashesOf = (tables: ReturnType<typeof resolveAll>) =>
   new Map(tables.map((x) => [key(x), compileTable(x).sha256]))

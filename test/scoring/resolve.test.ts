@@ -7,8 +7,12 @@ import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
 import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
 
+/** A reference as tables carry them (the values here are placeholders for the tests). */
+const REF = { title: '测试文件', documentNumber: 'document number not found', status: 'P' } as const
+
 const base: Table = TableSchema.parse({
   id: 'city-base',
+  references: { 'city-ref': REF },
   version: 1,
   scheme: 'points',
   jurisdiction: '330200',
@@ -23,7 +27,7 @@ const base: Table = TableSchema.parse({
       label: '献血',
       layer: 'city',
       kind: 'per_unit',
-      ref: 'r',
+      ref: 'city-ref',
       cap: 10,
       terms: [{ fact: 'city.bloodDonations', points: 2 }],
     },
@@ -32,16 +36,16 @@ const base: Table = TableSchema.parse({
       label: '紧缺',
       layer: 'city',
       kind: 'binary',
-      ref: 'r',
+      ref: 'city-ref',
       when: { fact: 'city.shortageOccupation', eq: true },
       points: 10,
       cap: 10,
     },
   ],
   deductions: [
-    { id: 'dishonesty', label: 'd', record: 'dishonesty', points: 10, freezeMonths: 12, ref: 'd' },
+    { id: 'dishonesty', label: 'd', record: 'dishonesty', points: 10, freezeMonths: 12, ref: 'city-ref' },
   ],
-  gates: [{ id: 'permit_valid', label: 'p', ref: 'g', when: { fact: 'permit.valid', eq: true } }],
+  gates: [{ id: 'permit_valid', label: 'p', ref: 'city-ref', when: { fact: 'permit.valid', eq: true } }],
 })
 const tables = new Map([[`${base.id}@${base.version}`, base]])
 const find = (id: string) => tables.get(id)
@@ -55,6 +59,7 @@ const source = (patch: TableSourceInput['patch'], more: Partial<TableSourceInput
     title: '区级',
     validFrom: '2022-04-01',
     ref: 'district-ref',
+    references: { 'district-ref': REF },
     extends: 'city-base@1',
     patch,
     ...more,
@@ -87,7 +92,7 @@ t.test('patch: add items and layers', async (t) => {
           label: '见义勇为',
           layer: 'district',
           kind: 'binary',
-          ref: 'x',
+          ref: 'city-ref',
           when: { fact: 'city.shortageOccupation', eq: true },
           points: 10,
         },
@@ -150,8 +155,8 @@ t.test('own deductions and gates replace the base ones', async (t) => {
     source(
       {},
       {
-        deductions: [{ id: 'crime', label: 'c', record: 'crime', points: 30, ref: 'c' }],
-        gates: [{ id: 'adult', label: 'a', ref: 'g', when: { fact: 'age', gte: 18 } }],
+        deductions: [{ id: 'crime', label: 'c', record: 'crime', points: 30, ref: 'city-ref' }],
+        gates: [{ id: 'adult', label: 'a', ref: 'city-ref', when: { fact: 'age', gte: 18 } }],
       },
     ),
     find,
@@ -193,7 +198,7 @@ t.test('a patch over a table with district facts keeps them', async (t) => {
         label: '见义勇为',
         layer: 'district',
         kind: 'binary',
-        ref: 'x',
+        ref: 'city-ref',
         when: { fact: 'district.brave_act', eq: true },
         points: 10,
       },
