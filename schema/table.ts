@@ -103,9 +103,13 @@ export type Reference = z.output<typeof ReferenceSchema>
 export const ReferenceKeySchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'a reference key: kebab-case, defined in the table’s `references`')
-/** A row's legal basis: the key of one reference of the table, or several keys. */
+/**
+ * A row's legal basis: the key of one reference of the table, or several keys. Resolving a table checks
+ * that each is a key of its `references` (scoring/references.ts); a table stored before references
+ * were data holds free text here, which is why the shape alone is not stricter.
+ */
 export const RefSchema = z
-  .union([ReferenceKeySchema, z.array(ReferenceKeySchema).min(1)])
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
   .meta({ description: 'key(s) into the table’s `references`' })
 
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */

@@ -12,17 +12,18 @@ function yinzhouV2(overrides: Record<string, unknown> = {}) {
     title: '宁波市鄞州区流动人口量化积分（第 2 版）',
     validFrom: '2022-04-01',
     validTo: null,
-    ref: '甬政办发〔2022〕10号',
+    ref: 'ningbo-points-notice',
+    references: { 'test-clause': { title: '测试用条款', documentNumber: 'document number not found', status: 'P' } },
     extends: 'ningbo-points-2022@1',
     patch: {
-      layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: '甬政办发〔2022〕10号' }],
+      layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: 'ningbo-points-notice' }],
       add: [
         {
           id: 'lives_in_district',
           label: '在本区居住',
           layer: 'district',
           kind: 'binary',
-          ref: '测试用条款',
+          ref: 'test-clause',
           when: { fact: 'residence.inDistrict', eq: true },
           points: 5,
           cap: 5,
@@ -42,7 +43,8 @@ function standalone(overrides: Record<string, unknown> = {}) {
     jurisdiction: '330299',
     title: '测试表',
     validFrom: '2024-01-01',
-    ref: '测试',
+    ref: 'test-rules',
+    references: { 'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' } },
     layers: [{ id: 'only', label: '唯一层', cap: 10 }],
     items: [
       {
@@ -50,7 +52,7 @@ function standalone(overrides: Record<string, unknown> = {}) {
         label: '持证',
         layer: 'only',
         kind: 'binary',
-        ref: '测试',
+        ref: 'test-rules',
         when: { fact: 'permit.valid', eq: true },
         points: 10,
         cap: 10,
@@ -108,7 +110,18 @@ t.test('GET /v1/rulesets/:id returns the table and every row’s legal reference
     section: 'items',
     id: 'employment',
     label: '就业',
-    ref: '甬政办发〔2022〕10号',
+    ref: 'ningbo-points-notice',
+    citation: '关于实施流动人口量化积分管理的通知（甬政办发〔2022〕10号）',
+    references: [
+      {
+        key: 'ningbo-points-notice',
+        title: '关于实施流动人口量化积分管理的通知',
+        documentNumber: '甬政办发〔2022〕10号',
+        issuer: '宁波市人民政府办公厅',
+        date: '2022',
+        status: 'V',
+      },
+    ],
     provisional: false,
   })
   tt.ok(body.references.some((r: { section: string }) => r.section === 'deductions'))
@@ -178,7 +191,7 @@ function ningboCorrection() {
     jurisdiction: '330200',
     title: '宁波市流动人口量化积分（更正献血分值）',
     validFrom: '2022-04-01',
-    ref: '甬政办发〔2022〕10号',
+    ref: 'ningbo-points-notice',
     supersedes: 'ningbo-points-2022@1',
     patch: { reweight: [{ id: 'blood_donation', terms: [{ fact: 'city.bloodDonations', points: 3 }] }] },
   }
