@@ -13,7 +13,9 @@ function yinzhouV2(overrides: Record<string, unknown> = {}) {
     validFrom: '2022-04-01',
     validTo: null,
     ref: 'ningbo-points-notice',
-    references: { 'test-clause': { title: '测试用条款', documentNumber: 'document number not found', status: 'P' } },
+    references: {
+      'test-clause': { title: '测试用条款', documentNumber: 'document number not found', status: 'P' },
+    },
     extends: 'ningbo-points-2022@1',
     patch: {
       layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: 'ningbo-points-notice' }],
