@@ -20,6 +20,10 @@ export const RulesetRefSchema = z
     provisional: z
       .boolean()
       .meta({ description: 'the table has provisional parts (values or dates): see its notes' }),
+    provisionalFields: z.array(z.string()).optional().meta({
+      description:
+        'the table-level fields that are provisional (validFrom, validTo, dates.<name>; `*`: the whole table); rows say their own in provisionalRows',
+    }),
     components: z
       .array(
         z.object({

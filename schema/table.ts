@@ -313,6 +313,22 @@ export const PatchSchema = z
   })
   .strict()
 
+/**
+ * What is provisional about a table itself, apart from its rows (which carry their own flag): its
+ * start or end date, or a named date. A provisional start or end date does not make each result
+ * provisional (the result's values do not depend on it; `ruleset.provisionalFields` says it); a
+ * provisional named date does, since conditions read it.
+ */
+export const ProvisionalTableSchema = z
+  .object({
+    reason: z.string().min(1),
+    fields: z
+      .array(z.string().regex(/^(validFrom|validTo|dates\.[A-Za-z0-9_]+)$/, 'validFrom, validTo or dates.<name>'))
+      .min(1),
+  })
+  .strict()
+  .meta({ id: 'ProvisionalTable' })
+
 export const SCHEMES = ['points', 'residence-permit', 'settlement', 'admission'] as const
 export const SchemeSchema = z.enum(SCHEMES)
 export type Scheme = z.infer<typeof SchemeSchema>
@@ -329,7 +345,13 @@ const tableFields = {
   references: z.record(ReferenceKeySchema, ReferenceSchema).default({}).meta({
     description: 'the legal references its rows cite, by key (a table built on another inherits its)',
   }),
-  provisional: z.boolean().default(false).meta({ description: 'the table as a whole has provisional parts' }),
+  provisional: z
+    .union([z.boolean(), ProvisionalTableSchema])
+    .default(false)
+    .meta({
+      description:
+        'which table-level fields are provisional ({ reason, fields }); rows say their own. `true` (tables written before): the whole table',
+    }),
   notes: z.string().optional(),
   dates: z.record(z.string(), NamedDateSchema).default({}),
   layers: z.array(LayerSchema).default([]),

@@ -16,6 +16,7 @@ import { freezeLastDay, groupsFor } from './facts.ts'
 import { CompiledGate } from './gates.ts'
 import { contentSha256, factsSha256 } from './hash.ts'
 import { CompiledItem, ItemRow } from './items.ts'
+import { provisionalFields, provisionalForEveryResult } from './provisional.ts'
 import { freezeReferences } from './references.ts'
 
 export { type EvalContext, EvaluationError } from './env.ts'
@@ -112,7 +113,8 @@ export function compileTable(table: Table): CompiledTable {
     jurisdiction: table.jurisdiction,
     validFrom: table.validFrom,
     validTo: table.validTo,
-    provisional: table.provisional,
+    provisional: table.provisional !== false,
+    ...(table.provisional !== false ? { provisionalFields: provisionalFields(table) } : {}),
     // the pinned bases it was built from, each with its hash: the result names all the rules it used
     ...(table.components ? { components: table.components } : {}),
   }
@@ -257,7 +259,7 @@ export function compileTable(table: Table): CompiledTable {
       frozenUntil: frozenUntil === null ? null : fromDay(frozenUntil),
       eligible,
       gates: gateResults,
-      provisional: provisionalRows.length > 0 || table.provisional,
+      provisional: provisionalRows.length > 0 || provisionalForEveryResult(table),
       provisionalRows,
       ruleset: ref,
       references,

@@ -13,6 +13,7 @@ import type {
 import type { Table } from '../schema/table.ts'
 import { fromDay, toDay } from './calendar.ts'
 import type { CompiledTable } from './compile.ts'
+import { provisionalForEveryResult } from './provisional.ts'
 import type { Env } from './conditions.ts'
 import { DatedEnv, type EvalContext, HouseholdDeriver, personEnv } from './env.ts'
 import { PERSON_INDEX, permitStatus } from './facts.ts'
@@ -22,13 +23,13 @@ function expectScheme(c: CompiledTable, scheme: Table['scheme']): void {
   if (c.table.scheme !== scheme) throw new Error(`${c.table.id} is a ${c.table.scheme} table, not ${scheme}`)
 }
 
-/** The provisional rows a result used, and whether the result is provisional (a row, or the table itself). */
+/** The provisional rows a result used, and whether the result is provisional (a row, or a table field every result reads). */
 function provisionalMarks(
   c: CompiledTable,
   rows: readonly { id: string; provisional: boolean }[],
 ): { provisional: boolean; provisionalRows: string[] } {
   const provisionalRows = provisionalOf(rows)
-  return { provisional: provisionalRows.length > 0 || c.table.provisional, provisionalRows }
+  return { provisional: provisionalRows.length > 0 || provisionalForEveryResult(c.table), provisionalRows }
 }
 
 function provisionalOf(rows: readonly { id: string; provisional: boolean }[]): string[] {

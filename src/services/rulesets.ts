@@ -48,7 +48,7 @@ export function summarize(r: StoredRuleset): RulesetSummary {
     status: r.status,
     sha256: r.sha256,
     ref: citation(r.table.ref, r.table.references),
-    provisional: r.table.provisional,
+    provisional: r.table.provisional !== false,
     origin: r.origin,
     createdAt: r.createdAt,
     publishedAt: r.publishedAt,
