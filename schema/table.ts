@@ -323,7 +323,9 @@ export const ProvisionalTableSchema = z
   .object({
     reason: z.string().min(1),
     fields: z
-      .array(z.string().regex(/^(validFrom|validTo|dates\.[A-Za-z0-9_]+)$/, 'validFrom, validTo or dates.<name>'))
+      .array(
+        z.string().regex(/^(validFrom|validTo|dates\.[A-Za-z0-9_]+)$/, 'validFrom, validTo or dates.<name>'),
+      )
       .min(1),
   })
   .strict()
@@ -345,13 +347,10 @@ const tableFields = {
   references: z.record(ReferenceKeySchema, ReferenceSchema).default({}).meta({
     description: 'the legal references its rows cite, by key (a table built on another inherits its)',
   }),
-  provisional: z
-    .union([z.boolean(), ProvisionalTableSchema])
-    .default(false)
-    .meta({
-      description:
-        'which table-level fields are provisional ({ reason, fields }); rows say their own. `true` (tables written before): the whole table',
-    }),
+  provisional: z.union([z.boolean(), ProvisionalTableSchema]).default(false).meta({
+    description:
+      'which table-level fields are provisional ({ reason, fields }); rows say their own. `true` (tables written before): the whole table',
+  }),
   notes: z.string().optional(),
   dates: z.record(z.string(), NamedDateSchema).default({}),
   layers: z.array(LayerSchema).default([]),

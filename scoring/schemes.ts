@@ -13,11 +13,11 @@ import type {
 import type { Table } from '../schema/table.ts'
 import { fromDay, toDay } from './calendar.ts'
 import type { CompiledTable } from './compile.ts'
-import { provisionalForEveryResult } from './provisional.ts'
 import type { Env } from './conditions.ts'
 import { DatedEnv, type EvalContext, HouseholdDeriver, personEnv } from './env.ts'
 import { PERSON_INDEX, permitStatus } from './facts.ts'
 import { contentSha256, factsSha256 } from './hash.ts'
+import { provisionalForEveryResult } from './provisional.ts'
 
 function expectScheme(c: CompiledTable, scheme: Table['scheme']): void {
   if (c.table.scheme !== scheme) throw new Error(`${c.table.id} is a ${c.table.scheme} table, not ${scheme}`)
