@@ -9,6 +9,8 @@ import {
   GateSchema,
   ItemSchema,
   LayerSchema,
+  ReferenceSchema,
+  RefSchema,
   SchemeSchema,
   TableSchema,
   TableSourceSchema,
@@ -60,6 +62,46 @@ export const EXAMPLE_POINTS_REQUEST = {
   applicant: EXAMPLE_APPLICANT,
 }
 
+/** References as the shipped tables define them (scoring/tables/references.yaml). */
+const EXAMPLE_REFERENCES = {
+  'ningbo-points-notice': {
+    title: '关于实施流动人口量化积分管理的通知',
+    documentNumber: '甬政办发〔2022〕10号',
+    issuer: '宁波市人民政府办公厅',
+    date: '2022',
+    status: 'V',
+  },
+  'residence-permit-regulations': {
+    title: '居住证暂行条例',
+    documentNumber: '国务院令第663号',
+    issuer: '国务院',
+    date: '2016-01-01',
+    status: 'V',
+  },
+  'residence-permit-regulations-art2': {
+    title: '居住证暂行条例',
+    documentNumber: '国务院令第663号',
+    article: '第二条',
+    issuer: '国务院',
+    date: '2016-01-01',
+    status: 'V',
+  },
+  'residence-permit-regulations-art12': {
+    title: '居住证暂行条例',
+    documentNumber: '国务院令第663号',
+    article: '第十二条',
+    issuer: '国务院',
+    date: '2016-01-01',
+    status: 'V',
+  },
+  'ningbo-hukou-2020': {
+    title: '宁波市第三轮放宽户口迁移政策',
+    documentNumber: 'document number not found',
+    date: '2020-09-11',
+    status: 'V',
+  },
+} as const
+
 const EXAMPLE_RULESET_REF = {
   id: 'yinzhou-points-2022',
   version: 1,
@@ -91,7 +133,7 @@ export const EXAMPLE_POINTS_RESULT = {
       pointsBeforeCap: 20,
       points: 20,
       cap: 20,
-      ref: '甬政办发〔2022〕10号',
+      ref: 'ningbo-points-notice',
       provisional: false,
       detail: '年龄（周岁） 38，区间 18–40：20 → 20',
     },
@@ -103,7 +145,7 @@ export const EXAMPLE_POINTS_RESULT = {
       pointsBeforeCap: 43,
       points: 30,
       cap: 30,
-      ref: '甬政办发〔2022〕10号',
+      ref: 'ningbo-points-notice',
       provisional: false,
       detail: '社保缴费月数（浙江省内） 86 × 0.5 = 43；封顶 30',
     },
@@ -117,7 +159,7 @@ export const EXAMPLE_POINTS_RESULT = {
       label: '持有效浙江省居住证',
       passed: true,
       reason: '满足：居住证有效 是（需 = true）✓',
-      ref: '甬政办发〔2022〕10号；国务院令第663号《居住证暂行条例》',
+      ref: ['ningbo-points-notice', 'residence-permit-regulations'],
       provisional: false,
       at: '2026-04-30',
     },
@@ -125,6 +167,10 @@ export const EXAMPLE_POINTS_RESULT = {
   provisional: true,
   provisionalRows: ['veto', 'not_frozen'],
   ruleset: EXAMPLE_RULESET_REF,
+  references: {
+    'ningbo-points-notice': EXAMPLE_REFERENCES['ningbo-points-notice'],
+    'residence-permit-regulations': EXAMPLE_REFERENCES['residence-permit-regulations'],
+  },
   factsSha256: '9c1b7e5d3f1a9c7e5b3d1f9a7c5e3b1d9f7a5c3e1b9d7f5a3c1e9b7d5f3a1c9e',
 }
 
@@ -403,8 +449,6 @@ export const EvaluationIdParamsSchema = z.object({
 
 // ---------------------------------------------------------------- residence permit, settlement
 
-const PERMIT_REF = '国务院令第663号《居住证暂行条例》'
-
 /** The permit result with an example (abbreviated: the real one lists all 14 entitlements). */
 export const PermitEligibilitySchema = PermitResultSchema.meta({
   id: 'PermitEligibility',
@@ -419,7 +463,7 @@ export const PermitEligibilitySchema = PermitResultSchema.meta({
         label: '居住登记满 6 个月',
         passed: true,
         reason: '满足：居住登记满月数 86（需 ≥ 6）✓',
-        ref: `${PERMIT_REF}第二条`,
+        ref: 'residence-permit-regulations-art2',
         provisional: false,
         at: '2026-04-30',
       },
@@ -432,7 +476,7 @@ export const PermitEligibilitySchema = PermitResultSchema.meta({
         kind: 'basic_service',
         granted: true,
         reason: '满足：居住证有效 是（需 = true）✓',
-        ref: `${PERMIT_REF}第十二条`,
+        ref: 'residence-permit-regulations-art12',
         provisional: false,
       },
     ],
@@ -445,6 +489,10 @@ export const PermitEligibilitySchema = PermitResultSchema.meta({
       jurisdiction: '330200',
       validFrom: '2021-10-01',
       provisional: false,
+    },
+    references: {
+      'residence-permit-regulations-art2': EXAMPLE_REFERENCES['residence-permit-regulations-art2'],
+      'residence-permit-regulations-art12': EXAMPLE_REFERENCES['residence-permit-regulations-art12'],
     },
     factsSha256: EXAMPLE_POINTS_RESULT.factsSha256,
   },
@@ -471,12 +519,12 @@ export const SettlementEligibilitySchema = SettlementResultSchema.meta({
             label: '在宁波持营业执照经营',
             passed: false,
             reason: '计算日在宁波没有持营业执照经营：在宁波持营业执照经营（至计算日） 否（需 = true）✗',
-            ref: '宁波市第三轮放宽户口迁移政策（2020-09-11 施行）',
+            ref: 'ningbo-hukou-2020',
             provisional: false,
             at: '2026-04-30',
           },
         ],
-        ref: '宁波市第三轮放宽户口迁移政策（2020-09-11 施行）',
+        ref: 'ningbo-hukou-2020',
         provisional: false,
       },
     ],
@@ -491,6 +539,7 @@ export const SettlementEligibilitySchema = SettlementResultSchema.meta({
       validFrom: '2020-09-11',
       provisional: false,
     },
+    references: { 'ningbo-hukou-2020': EXAMPLE_REFERENCES['ningbo-hukou-2020'] },
     factsSha256: EXAMPLE_POINTS_RESULT.factsSha256,
   },
 })
@@ -511,7 +560,9 @@ export const RulesetSummarySchema = z
     validTo: DateStringSchema.nullable(),
     status: z.enum(RULESET_STATUSES),
     sha256: z.string(),
-    ref: z.string().meta({ description: 'the instrument the table implements' }),
+    ref: z.string().meta({
+      description: 'the instrument the table implements, as text: title（document number）article',
+    }),
     provisional: z.boolean(),
     origin: z.enum(['shipped', 'api']),
     createdAt: z.string(),
@@ -536,7 +587,7 @@ const EXAMPLE_SUMMARY = {
   validTo: null,
   status: 'published',
   sha256: EXAMPLE_RULESET_REF.sha256,
-  ref: '甬政办发〔2022〕10号',
+  ref: '关于实施流动人口量化积分管理的通知（甬政办发〔2022〕10号）',
   provisional: true,
   origin: 'shipped',
   createdAt: '2026-04-01T00:00:00.000Z',
@@ -564,7 +615,13 @@ export const LegalReferenceSchema = z
       .meta({ description: 'items, layers, deductions, vetoes, gates, routes, entitlements …' }),
     id: z.string(),
     label: z.string(),
-    ref: z.string(),
+    ref: RefSchema,
+    citation: z
+      .string()
+      .meta({ description: 'the references as text: title（document number）article, joined by ；' }),
+    references: z
+      .array(ReferenceSchema.extend({ key: z.string() }))
+      .meta({ description: 'the references the row cites, resolved from the table’s `references`' }),
     provisional: z.boolean(),
   })
   .meta({ id: 'LegalReference' })
@@ -598,7 +655,9 @@ export const RulesetDetailSchema = z
           section: 'items',
           id: 'employment',
           label: '就业',
-          ref: '甬政办发〔2022〕10号',
+          ref: 'ningbo-points-notice',
+          citation: '关于实施流动人口量化积分管理的通知（甬政办发〔2022〕10号）',
+          references: [{ key: 'ningbo-points-notice', ...EXAMPLE_REFERENCES['ningbo-points-notice'] }],
           provisional: false,
         },
       ],
@@ -611,8 +670,17 @@ export const RulesetDetailSchema = z
         title: '宁波市流动人口量化积分（省级 + 市级项目）',
         validFrom: '2022-04-01',
         validTo: null,
-        ref: '甬政办发〔2022〕10号',
+        ref: 'ningbo-points-notice',
+        references: { 'ningbo-points-notice': EXAMPLE_REFERENCES['ningbo-points-notice'] },
         provisional: true,
+        extends: 'zhejiang-points-2022@1',
+        components: [
+          {
+            id: 'zhejiang-points-2022',
+            version: 1,
+            sha256: '5d3f1a9c7e5b3d1f9a7c5e3b1d9f7a5c3e1b9d7f5a3c1e9b7d5f3a1c9e7b5d3f',
+          },
+        ],
         dates: {},
         layers: [{ id: 'city', label: '市级', cap: 150 }],
         items: [
@@ -621,7 +689,7 @@ export const RulesetDetailSchema = z
             label: '就业',
             layer: 'city',
             kind: 'binary',
-            ref: '甬政办发〔2022〕10号',
+            ref: 'ningbo-points-notice',
             provisional: false,
             when: { fact: 'employment.ningbo.currentRunMonths', gte: 12 },
             points: 10,
@@ -702,7 +770,8 @@ export const RulesetDiffSchema = z
 export const CreateRulesetRequestSchema = z
   .object({
     table: TableSourceSchema.meta({
-      description: 'a complete table, or one that `extends` a published table with a `patch`',
+      description:
+        'a complete table; one that `extends` a published table version (`id@n`) with a `patch`; or one that `supersedes` an earlier version of itself with a `patch`',
     }),
   })
   .strict()
@@ -714,23 +783,12 @@ export const CreateRulesetRequestSchema = z
         version: 2,
         scheme: 'points',
         jurisdiction: '330200',
-        title: '宁波市流动人口量化积分（第 2 版）',
+        title: '宁波市流动人口量化积分（更正无偿献血分值）',
         validFrom: '2026-06-01',
-        ref: '甬政办发〔2022〕10号',
-        extends: 'zhejiang-points-2022',
+        ref: 'ningbo-points-notice',
+        supersedes: 'ningbo-points-2022@1',
         patch: {
-          layers: [{ id: 'city', label: '市级', cap: 150 }],
-          add: [
-            {
-              id: 'blood_donation',
-              label: '无偿献血',
-              layer: 'city',
-              kind: 'per_unit',
-              ref: '甬政办发〔2022〕10号',
-              cap: 10,
-              terms: [{ fact: 'city.bloodDonations', points: 3 }],
-            },
-          ],
+          reweight: [{ id: 'blood_donation', terms: [{ fact: 'city.bloodDonations', points: 3 }] }],
         },
       },
     },
@@ -752,6 +810,14 @@ export const RulesetWriteResultSchema = z
     warnings: z.array(FieldErrorSchema).meta({
       description: 'problems that do not stop publication, e.g. a layer cap its items cannot reach',
     }),
+    successors: z
+      .array(z.string())
+      .optional()
+      .meta({
+        description:
+          'publishing a correction (`supersedes`): the next versions of the tables built on the version it corrects, published with it',
+        example: ['beilun-points-2022@2', 'cixi-points-2022@2'],
+      }),
   })
   .meta({
     id: 'RulesetWriteResult',

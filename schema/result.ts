@@ -1,6 +1,12 @@
 // What an evaluation returns: totals, layers, per-item breakdown, deductions, gates, table identity.
 import { z } from 'zod'
 import { DateStringSchema, JurisdictionSchema } from './common.ts'
+import { ReferenceSchema, RefSchema } from './table.ts'
+
+/** The references a result's rows cite, by key: each row's `ref` names one or more of them. */
+const ReferencesSchema = z
+  .record(z.string(), ReferenceSchema)
+  .meta({ description: 'the legal references of the table, by the keys the rows’ `ref` name' })
 
 export const RulesetRefSchema = z
   .object({
@@ -14,6 +20,23 @@ export const RulesetRefSchema = z
     provisional: z
       .boolean()
       .meta({ description: 'the table has provisional parts (values or dates): see its notes' }),
+    provisionalFields: z.array(z.string()).optional().meta({
+      description:
+        'the table-level fields that are provisional (validFrom, validTo, dates.<name>; `*`: the whole table); rows say their own in provisionalRows',
+    }),
+    components: z
+      .array(
+        z.object({
+          id: z.string(),
+          version: z.number().int(),
+          sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of that resolved table' }),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          'a table built on others (`extends`, `supersedes`): each table it was built from, innermost base first, with its hash',
+      }),
   })
   .meta({ id: 'RulesetRef' })
 export type RulesetRef = z.infer<typeof RulesetRefSchema>
@@ -35,7 +58,7 @@ export const ItemResultSchema = z
     pointsBeforeCap: z.number(),
     points: z.number().meta({ description: 'points after the item cap and any highest-only rule' }),
     cap: z.number().nullable(),
-    ref: z.string(),
+    ref: RefSchema,
     provisional: z.boolean(),
     detail: z.string().meta({ description: 'how the points were reached, in words' }),
   })
@@ -62,7 +85,7 @@ export const DeductionResultSchema = z
     frozenUntil: DateStringSchema.nullable().meta({
       description: 'last day of the freeze this record causes',
     }),
-    ref: z.string(),
+    ref: RefSchema,
     provisional: z.boolean(),
   })
   .meta({ id: 'DeductionResult' })
@@ -74,7 +97,7 @@ export const GateResultSchema = z
     label: z.string(),
     passed: z.boolean(),
     reason: z.string(),
-    ref: z.string(),
+    ref: RefSchema,
     provisional: z.boolean(),
     at: DateStringSchema.meta({ description: 'the date the gate was evaluated as of' }),
   })
@@ -102,6 +125,7 @@ export const PointsResultSchema = z
       .array(z.string())
       .meta({ description: 'ids of the provisional rows this result used' }),
     ruleset: RulesetRefSchema,
+    references: ReferencesSchema,
     factsSha256: z.string(),
   })
   .meta({ id: 'PointsResult' })
@@ -113,6 +137,7 @@ const resultBase = {
   provisional: z.boolean(),
   provisionalRows: z.array(z.string()),
   ruleset: RulesetRefSchema,
+  references: ReferencesSchema,
 }
 
 export const EntitlementResultSchema = z
@@ -122,7 +147,7 @@ export const EntitlementResultSchema = z
     kind: z.enum(['basic_service', 'convenience', 'conditional']),
     granted: z.boolean(),
     reason: z.string(),
-    ref: z.string(),
+    ref: RefSchema,
     provisional: z.boolean(),
   })
   .meta({ id: 'EntitlementResult' })
@@ -158,7 +183,7 @@ export const RouteResultSchema = z
     passed: z.boolean(),
     reason: z.string(),
     gates: z.array(GateResultSchema),
-    ref: z.string(),
+    ref: RefSchema,
     provisional: z.boolean(),
   })
   .meta({ id: 'RouteResult' })
@@ -175,7 +200,7 @@ export const PointsSettlementResultSchema = z
     reason: z.string(),
     gates: z.array(GateResultSchema),
     pointsRuleset: RulesetRefSchema.nullable(),
-    ref: z.string(),
+    ref: RefSchema,
     provisional: z.boolean(),
   })
   .meta({ id: 'PointsSettlementResult' })
@@ -203,7 +228,7 @@ export const AdmissionResultSchema = z
         id: z.string(),
         label: z.string(),
         rank: z.number().int(),
-        ref: z.string(),
+        ref: RefSchema,
         provisional: z.boolean(),
       })
       .nullable()

@@ -65,11 +65,58 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 )
 
+/** Text shipped to callers with a reference: it must not name internal files or working notes. */
+const INTERNAL_NAME = /policy\.md|\bseeds?\b|\.(md|ya?ml|txt|ts)\b/i
+const publicText = z
+  .string()
+  .min(1)
+  .refine((s) => !INTERNAL_NAME.test(s), { message: 'names an internal file or working note' })
+
+/** What a reference says when its document number was not found: never a guessed number. */
+export const DOCUMENT_NUMBER_NOT_FOUND = 'document number not found'
+
+/** A legal reference: one document (and article), once per table, cited by key from its rows. */
+export const ReferenceSchema = z
+  .object({
+    title: publicText,
+    documentNumber: publicText.meta({
+      description: `the document number (文号), or "${DOCUMENT_NUMBER_NOT_FOUND}"`,
+    }),
+    article: publicText.optional(),
+    issuer: publicText.optional().meta({ description: 'the issuing body, where known' }),
+    date: z
+      .string()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'YYYY, YYYY-MM or YYYY-MM-DD')
+      .optional()
+      .meta({ description: 'when it was issued or took effect, as precisely as known' }),
+    url: z.url().optional().meta({ description: 'where the text is public' }),
+    status: z.enum(['V', 'P']).meta({
+      description:
+        'V: verified in the official text or a faithful copy; P: provisional (not found, or only a third-party copy)',
+    }),
+    note: publicText.optional(),
+  })
+  .strict()
+  .meta({ id: 'Reference' })
+export type Reference = z.output<typeof ReferenceSchema>
+
+export const ReferenceKeySchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'a reference key: kebab-case, defined in the table’s `references`')
+/**
+ * A row's legal basis: the key of one reference of the table, or several keys. Resolving a table checks
+ * that each is a key of its `references` (scoring/references.ts); a table stored before references
+ * were data holds free text here, which is why the shape alone is not stricter.
+ */
+export const RefSchema = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .meta({ description: 'key(s) into the table’s `references`' })
+
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
 const rowBase = {
   id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'ids are lower_snake_case'),
   label: z.string().min(1),
-  ref: z.string().min(1).meta({ description: 'legal reference shown beside the row' }),
+  ref: RefSchema,
   provisional: z.boolean().default(false),
   note: z.string().optional(),
 }
@@ -186,7 +233,7 @@ export const ItemSchema = z.discriminatedUnion('kind', [
 export type Item = z.output<typeof ItemSchema>
 
 export const LayerSchema = z
-  .object({ id: z.string().min(1), label: z.string().min(1), cap: PointsSchema, ref: z.string().optional() })
+  .object({ id: z.string().min(1), label: z.string().min(1), cap: PointsSchema, ref: RefSchema.optional() })
   .strict()
 
 export const DeductionSchema = z
@@ -266,6 +313,24 @@ export const PatchSchema = z
   })
   .strict()
 
+/**
+ * What is provisional about a table itself, apart from its rows (which carry their own flag): its
+ * start or end date, or a named date. A provisional start or end date does not make each result
+ * provisional (the result's values do not depend on it; `ruleset.provisionalFields` says it); a
+ * provisional named date does, since conditions read it.
+ */
+export const ProvisionalTableSchema = z
+  .object({
+    reason: z.string().min(1),
+    fields: z
+      .array(
+        z.string().regex(/^(validFrom|validTo|dates\.[A-Za-z0-9_]+)$/, 'validFrom, validTo or dates.<name>'),
+      )
+      .min(1),
+  })
+  .strict()
+  .meta({ id: 'ProvisionalTable' })
+
 export const SCHEMES = ['points', 'residence-permit', 'settlement', 'admission'] as const
 export const SchemeSchema = z.enum(SCHEMES)
 export type Scheme = z.infer<typeof SchemeSchema>
@@ -278,8 +343,14 @@ const tableFields = {
   title: z.string().min(1),
   validFrom: DateStringSchema,
   validTo: DateStringSchema.nullable().default(null),
-  ref: z.string().min(1),
-  provisional: z.boolean().default(false).meta({ description: 'the table as a whole has provisional parts' }),
+  ref: RefSchema,
+  references: z.record(ReferenceKeySchema, ReferenceSchema).default({}).meta({
+    description: 'the legal references its rows cite, by key (a table built on another inherits its)',
+  }),
+  provisional: z.union([z.boolean(), ProvisionalTableSchema]).default(false).meta({
+    description:
+      'which table-level fields are provisional ({ reason, fields }); rows say their own. `true` (tables written before): the whole table',
+  }),
   notes: z.string().optional(),
   dates: z.record(z.string(), NamedDateSchema).default({}),
   layers: z.array(LayerSchema).default([]),
@@ -308,11 +379,41 @@ const tableFields = {
     .meta({ description: 'facts callers send in applicant.districtItems for this table' }),
 }
 
-/** A table as written in YAML: either complete, or `extends` another table with a patch. */
+/**
+ * One version of a table, `id@version`. A base is always named with its version, so that publishing a
+ * later version of the base never changes a table built on it (its content, hash or results).
+ */
+export const PinnedTableSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{2,80}@[1-9][0-9]{0,8}$/, 'a table and its version, e.g. `ningbo-points-2022@1`')
+export function parsePinned(pinned: string): { id: string; version: number } {
+  const at = pinned.lastIndexOf('@')
+  return { id: pinned.slice(0, at), version: Number(pinned.slice(at + 1)) }
+}
+
+/** A table a resolved table was built from (its base, the base's base, the version it corrects), with its hash. */
+export const ComponentSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int().min(1),
+    sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of that resolved table' }),
+  })
+  .strict()
+  .meta({ id: 'TableComponent' })
+export type Component = z.output<typeof ComponentSchema>
+
+/**
+ * A table as written in YAML: complete; or `extends` a pinned base with a patch (a district over its
+ * city); or `supersedes` an earlier version of itself with a patch (a correction: the earlier version
+ * as it was, plus the patch).
+ */
 export const TableSourceSchema = z
   .object({
     ...tableFields,
-    extends: z.string().optional().meta({ description: 'id of the table this one patches' }),
+    extends: PinnedTableSchema.optional().meta({ description: 'the table and version this one patches' }),
+    supersedes: PinnedTableSchema.optional().meta({
+      description: 'an earlier version of this table that this one corrects with `patch`',
+    }),
     patch: PatchSchema.optional(),
   })
   .strict()
@@ -320,10 +421,20 @@ export const TableSourceSchema = z
     message: 'validTo before validFrom',
     path: ['validTo'],
   })
-  .refine((t) => (t.patch === undefined) === (t.extends === undefined), {
-    message: '`patch` and `extends` go together',
+  .refine((t) => (t.patch === undefined) === (t.extends === undefined && t.supersedes === undefined), {
+    message: '`patch` goes with `extends` or `supersedes`',
     path: ['patch'],
   })
+  .refine((t) => t.extends === undefined || t.supersedes === undefined, {
+    message: 'a table either extends a base or supersedes its own earlier version',
+    path: ['supersedes'],
+  })
+  .refine(
+    (t) =>
+      t.supersedes === undefined ||
+      (parsePinned(t.supersedes).id === t.id && parsePinned(t.supersedes).version < t.version),
+    { message: 'supersedes an earlier version of the same table id', path: ['supersedes'] },
+  )
 export type TableSource = z.output<typeof TableSourceSchema>
 export type TableSourceInput = z.input<typeof TableSourceSchema>
 
@@ -342,7 +453,20 @@ const {
 } = tableFields
 
 /** What every resolved table carries whatever its scheme: identity, period, reference, dates, gates. */
-const tableHeader = { ...headerFields, extends: z.string().optional() }
+const tableHeader = {
+  ...headerFields,
+  extends: z
+    .string()
+    .optional()
+    .meta({ description: 'the base, `id@version` (tables stored before pinning: the id)' }),
+  supersedes: z
+    .string()
+    .optional()
+    .meta({ description: 'the earlier version this one corrects, `id@version`' }),
+  components: z.array(ComponentSchema).optional().meta({
+    description: 'every table this one was built from, the innermost base first, each with its hash',
+  }),
+}
 
 /**
  * A section of another scheme: always empty. It stays in the parsed table (as [] or null) because a

@@ -4,6 +4,7 @@ import type { ItemResult, PointsResult } from '../schema/result.ts'
 import { addMonths, fromDay, fromMonth, toDay, toMonth } from './calendar.ts'
 import type { CompiledTable, EvalContext } from './compile.ts'
 import { fromScaled, toScaled } from './exact.ts'
+import { citation } from './references.ts'
 
 /** Only the public entry points: the engine's internals may move, its evaluation and its tables stay. */
 export type AdviceTable = Pick<CompiledTable, 'evaluatePoints' | 'table'>
@@ -33,6 +34,7 @@ export interface AdviceEntry {
   /** the item's points now, and its cap */
   points: number
   cap: number | null
+  /** the legal basis of the value that gives the gain, as citation text */
   ref: string
   /** the value that gives the gain is provisional (policy.md: P) */
   provisional: boolean
@@ -318,7 +320,8 @@ export function advise(
         gain: fromScaled(gain),
         points: rose.now.points,
         cap: rose.now.cap,
-        ref: rose.changed.ref,
+        // the legal basis in words (the page and callers show it as it is)
+        ref: citation(rose.changed.ref, base.references),
         provisional: rose.changed.provisional,
         fact: c.fact?.name ?? null,
         factLabel: c.fact?.label ?? null,

@@ -8,6 +8,8 @@ import { type EvalContext, householdScope, personScope } from './env.ts'
 import { groupsFor } from './facts.ts'
 import { CompiledGate } from './gates.ts'
 import { contentSha256 } from './hash.ts'
+import { provisionalFields } from './provisional.ts'
+import { freezeReferences } from './references.ts'
 import * as admission from './schemes/admission/index.ts'
 import * as points from './schemes/points/index.ts'
 import * as permit from './schemes/residence-permit/index.ts'
@@ -50,7 +52,10 @@ export function compileTable(table: Table): CompiledTable {
     jurisdiction: table.jurisdiction,
     validFrom: table.validFrom,
     validTo: table.validTo,
-    provisional: table.provisional,
+    provisional: table.provisional !== false,
+    ...(table.provisional !== false ? { provisionalFields: provisionalFields(table) } : {}),
+    // the pinned bases it was built from, each with its hash: the result names all the rules it used
+    ...(table.components ? { components: table.components } : {}),
   }
   // admission results also report the scoring parent's tie-break facts
   const factGroups = groupsFor([
@@ -61,6 +66,7 @@ export function compileTable(table: Table): CompiledTable {
     table,
     sha256,
     ref,
+    references: freezeReferences(table.references),
     scope,
     items,
     gates,

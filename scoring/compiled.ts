@@ -1,7 +1,7 @@
 // What a compiled table is (types only): scheme modules and the compiler both read it, neither imports the other through it.
 import type { Applicant } from '../schema/applicant.ts'
 import type { PointsResult, RulesetRef } from '../schema/result.ts'
-import type { Table } from '../schema/table.ts'
+import type { Reference, Table } from '../schema/table.ts'
 import type { CompiledCondition, FactScope } from './conditions.ts'
 import type { EvalContext } from './env.ts'
 import type { CompiledGate } from './gates.ts'
@@ -38,6 +38,8 @@ export interface CompiledTable {
   table: Table
   sha256: string
   ref: RulesetRef
+  /** the table's legal references by key, frozen: every result carries them beside the keys its rows cite */
+  references: Readonly<Record<string, Reference>>
   scope: FactScope
   items: readonly CompiledItem[]
   gates: readonly CompiledGate[]

@@ -1,6 +1,8 @@
 // What every scheme module shares: the scheme check and how a result marks the provisional rows it used.
+
 import type { Table } from '../../schema/table.ts'
 import type { CompiledTable } from '../compiled.ts'
+import { provisionalForEveryResult } from '../provisional.ts'
 
 export function expectScheme(c: CompiledTable, scheme: Table['scheme']): void {
   if (c.table.scheme !== scheme) throw new Error(`${c.table.id} is a ${c.table.scheme} table, not ${scheme}`)
@@ -12,5 +14,5 @@ export function provisionalMarks(
   rows: readonly { id: string; provisional: boolean }[],
 ): { provisional: boolean; provisionalRows: string[] } {
   const provisionalRows = [...new Set(rows.filter((r) => r.provisional).map((r) => r.id))]
-  return { provisional: provisionalRows.length > 0 || c.table.provisional, provisionalRows }
+  return { provisional: provisionalRows.length > 0 || provisionalForEveryResult(c.table), provisionalRows }
 }

@@ -8,8 +8,9 @@ import type { Table, TableSource } from '../../schema/table.ts'
 import { type CompiledTable, compileTable } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
+import { citation, keysOf } from '../../scoring/references.ts'
 import { TableRegistry, type WithheldTable } from '../../scoring/registry.ts'
-import { resolveTable } from '../../scoring/resolve.ts'
+import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
 import { AppError } from '../errors.ts'
 import type { RulesetFilter, RulesetRepository, StoredRuleset } from '../repositories/types.ts'
 import { diffJson } from './json-diff.ts'
@@ -46,8 +47,8 @@ export function summarize(r: StoredRuleset): RulesetSummary {
     validTo: r.validTo,
     status: r.status,
     sha256: r.sha256,
-    ref: r.table.ref,
-    provisional: r.table.provisional,
+    ref: citation(r.table.ref, r.table.references),
+    provisional: r.table.provisional !== false,
     origin: r.origin,
     createdAt: r.createdAt,
     publishedAt: r.publishedAt,
@@ -63,7 +64,7 @@ function overlaps(
   return a.validFrom <= (b.validTo ?? '9999-12-31') && b.validFrom <= (a.validTo ?? '9999-12-31')
 }
 
-type RulesetWrite = { ruleset: RulesetSummary; warnings: FieldError[] }
+type RulesetWrite = { ruleset: RulesetSummary; warnings: FieldError[]; successors?: string[] }
 
 /** The stored form of a ruleset just written, built inside the write's transaction to answer from. */
 function storedOf(
@@ -261,30 +262,44 @@ export class RulesetService {
       for (const row of r.table[section] as {
         id: string
         label: string
-        ref?: string
+        ref?: string | string[]
         provisional?: boolean
       }[]) {
         if (row.ref === undefined) continue
-        references.push({
-          section,
-          id: row.id,
-          label: row.label,
-          ref: row.ref,
-          provisional: row.provisional ?? false,
-        })
+        references.push(this.legalReference(r.table, section, row.id, row.label, row.ref, row.provisional))
       }
     }
     const ps = r.table.pointsSettlement
     if (ps)
-      references.push({
-        section: 'pointsSettlement',
-        id: ps.id,
-        label: ps.label,
-        ref: ps.ref,
-        provisional: ps.provisional,
-      })
+      references.push(
+        this.legalReference(r.table, 'pointsSettlement', ps.id, ps.label, ps.ref, ps.provisional),
+      )
     const districtItems = r.table.districtFacts.map(({ id, label, type }) => ({ id, label, type }))
     return { ruleset: summarize(r), references, districtItems, table: r.table }
+  }
+
+  /** A row's reference keys with the references they name (none for a key a table stored before references were data lacks). */
+  private legalReference(
+    table: Table,
+    section: string,
+    id: string,
+    label: string,
+    ref: string | string[],
+    provisional = false,
+  ): LegalReference {
+    const cited = keysOf(ref).flatMap((key) => {
+      const r = table.references?.[key]
+      return r === undefined ? [] : [{ key, ...r }]
+    })
+    return {
+      section,
+      id,
+      label,
+      ref,
+      citation: citation(ref, table.references),
+      references: cited,
+      provisional,
+    }
   }
 
   async diff(id: string, otherId: string) {
@@ -330,10 +345,8 @@ export class RulesetService {
     let table: Table
     let compiled: CompiledTable
     try {
-      table = resolveTable(source, (baseId) => {
-        const candidates = published.filter((r) => r.tableId === baseId).sort((x, y) => y.version - x.version)
-        return candidates[0]?.table
-      })
+      // the base is the published version named, never the latest: a table's content is fixed once made
+      table = resolveTable(source, (pinned) => published.find((r) => r.id === pinned)?.table)
       compiled = compileTable(table)
     } catch (err) {
       if (err instanceof TableCompileError) {
@@ -450,6 +463,7 @@ export class RulesetService {
     this.checkOverlap(existing.table, published)
     const compiled = compileTable(existing.table)
     const warnings = compiled.warnings.map((w) => ({ path: `table.${w.path}`, message: w.message }))
+    const successors = this.successorsOf(existing.table, published)
     const out = await this.recorder.record(ctx, 200, async ({ tx, at, audit }) => {
       // published by someone else in the meantime: nothing written, and the 409 says why
       if (!(await tx.rulesets.publish(id, at)))
@@ -457,6 +471,15 @@ export class RulesetService {
           { path: 'params.id', message: `${id} is not a draft` },
         ])
       await audit('ruleset.published', id, existing.sha256)
+      // a correction carries into the tables built on what it corrects, in the same transaction
+      for (const s of successors) {
+        const sha256 = compileTable(s).sha256
+        if (!(await tx.rulesets.insert({ table: s, sha256, status: 'published', origin: 'api', at })))
+          throw new AppError('RULESET_EXISTS', `${rulesetIdOf(s)} exists`, [
+            { path: 'params.id', message: `${rulesetIdOf(s)}, which follows this correction, exists` },
+          ])
+        await audit('ruleset.published', rulesetIdOf(s), sha256)
+      }
       const stored = storedOf(
         existing.table,
         existing.sha256,
@@ -465,10 +488,38 @@ export class RulesetService {
         existing.createdAt,
         at,
       )
-      return { body: { ruleset: summarize(stored), warnings } }
+      return {
+        body: {
+          ruleset: summarize(stored),
+          warnings,
+          ...(successors.length > 0 ? { successors: successors.map(rulesetIdOf) } : {}),
+        },
+      }
     })
     await this.reloadRegistry()
     return out
+  }
+
+  /**
+   * The next versions a correction brings with it (scoring/resolve.ts successorsFor). A table that
+   * cannot follow it (it set a corrected field itself, or its next version exists) stops the
+   * publication, so that no table is left on the uncorrected value without anyone deciding so.
+   */
+  private successorsOf(correction: Table, published: readonly StoredRuleset[]): Table[] {
+    if (correction.supersedes === undefined) return []
+    const { successors, conflicts } = successorsFor(
+      correction,
+      published.map((r) => r.table),
+    )
+    if (conflicts.length > 0) {
+      throw new AppError(
+        'TABLE_INVALID',
+        conflicts.join('; '),
+        conflicts.map((message) => ({ path: 'body.table.supersedes', message })),
+      )
+    }
+    for (const s of successors) this.checkOverlap(s, published)
+    return successors
   }
 
   /**

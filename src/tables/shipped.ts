@@ -1,17 +1,30 @@
 // Loads the shipped YAML tables from scoring/tables, validates them and resolves district patches.
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
-import { type Table, type TableSource, TableSourceSchema } from '../../schema/table.ts'
-import { resolveTable } from '../../scoring/resolve.ts'
+import { z } from 'zod'
+import {
+  type Reference,
+  ReferenceKeySchema,
+  ReferenceSchema,
+  type Table,
+  type TableSource,
+  TableSourceSchema,
+} from '../../schema/table.ts'
+import { TableCompileError } from '../../scoring/conditions.ts'
+import { citedRefs, keysOf } from '../../scoring/references.ts'
+import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
 import { projectRoot } from '../project-root.ts'
 
 export const SHIPPED_TABLES_DIR = join(projectRoot, 'scoring', 'tables')
 
-/** Every `*.yaml` under a folder except the `*.cases.yaml` test files beside the tables. */
+/** The legal references the shipped tables cite, by key (one file, so each document is written once). */
+export const REFERENCES_FILE = 'references.yaml'
+
+/** Every `*.yaml` under a folder except the `*.cases.yaml` test files beside the tables and the references. */
 export function listTableFiles(dir = SHIPPED_TABLES_DIR): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml'))
+    .filter((f) => f.endsWith('.yaml') && !f.endsWith('.cases.yaml') && f !== REFERENCES_FILE)
     .sort()
     .map((f) => join(dir, f))
 }
@@ -28,11 +41,12 @@ export function parseTableSource(text: string, name: string): TableSource {
   return parsed.data
 }
 
-/** Resolves sources in dependency order so that a patch finds its (possibly patched) base. */
+/**
+ * Resolves sources in dependency order so that a patch finds its pinned (possibly patched) base, then
+ * adds the next version of every table built on a version that a correction (`supersedes`) replaced.
+ */
 export function resolveAll(sources: readonly TableSource[]): Table[] {
   const byKey = new Map(sources.map((s) => [`${s.id}@${s.version}`, s]))
-  const latest = (id: string): TableSource | undefined =>
-    sources.filter((s) => s.id === id).sort((a, b) => b.version - a.version)[0]
   const resolved = new Map<string, Table>()
   const resolving = new Set<string>()
   const resolveOne = (s: TableSource): Table => {
@@ -41,19 +55,61 @@ export function resolveAll(sources: readonly TableSource[]): Table[] {
     if (done) return done
     if (resolving.has(key)) throw new TableFileError(`${key}: patches form a cycle`)
     resolving.add(key)
-    const table = resolveTable(s, (id) => {
-      const base = latest(id)
-      return base ? resolveOne(base) : undefined
-    })
+    let table: Table
+    try {
+      table = resolveTable(s, (pinned) => {
+        const base = byKey.get(pinned)
+        return base ? resolveOne(base) : undefined
+      })
+    } catch (err) {
+      if (err instanceof TableCompileError) throw new TableFileError(`${key}: ${err.path}: ${err.message}`)
+      throw err
+    }
     resolved.set(key, table)
     return table
   }
-  return [...byKey.values()].map(resolveOne)
+  const tables = [...byKey.values()].map(resolveOne)
+  for (const correction of tables.filter((t) => t.supersedes !== undefined)) {
+    const { successors, conflicts } = successorsFor(correction, tables)
+    if (conflicts.length > 0) throw new TableFileError(`${rulesetKey(correction)}: ${conflicts.join('; ')}`)
+    tables.push(...successors)
+  }
+  return tables
+}
+
+const rulesetKey = (t: Table) => `${t.id}@${t.version}`
+
+/** Reads the references file of a tables folder (none: no shared references). */
+export function loadReferences(dir = SHIPPED_TABLES_DIR): Record<string, Reference> {
+  const file = join(dir, REFERENCES_FILE)
+  if (!existsSync(file)) return {}
+  const parsed = z.record(ReferenceKeySchema, ReferenceSchema).safeParse(parse(readFileSync(file, 'utf8')))
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+    throw new TableFileError(`${REFERENCES_FILE}: ${issues}`)
+  }
+  return parsed.data
+}
+
+/**
+ * A source with the shared references its own rows cite copied in (its own `references` win), so the
+ * stored table carries every reference it cites and needs nothing else to be read.
+ */
+export function withReferences(source: TableSource, shared: Record<string, Reference>): TableSource {
+  const references: Record<string, Reference> = {}
+  for (const { ref } of citedRefs(source)) {
+    for (const key of keysOf(ref)) {
+      const r = shared[key]
+      if (r !== undefined) references[key] = r
+    }
+  }
+  return { ...source, references: { ...references, ...source.references } }
 }
 
 export function loadShippedTables(dir = SHIPPED_TABLES_DIR): Table[] {
+  const shared = loadReferences(dir)
   const sources = listTableFiles(dir).map((file) =>
-    parseTableSource(readFileSync(file, 'utf8'), relative(dir, file)),
+    withReferences(parseTableSource(readFileSync(file, 'utf8'), relative(dir, file)), shared),
   )
   return resolveAll(sources)
 }

@@ -27,13 +27,16 @@ import {
  * @typedef {{ path: string, message: string }} FieldError
  * @typedef {{ status: number, code?: string, detail?: string, errors?: FieldError[] }} Problem
  * @typedef {{ id: string, label: string, layer: string, value: unknown, pointsBeforeCap: number,
- *   points: number, cap: number | null, ref: string, provisional: boolean, detail: string }} ItemResult
- * @typedef {{ id: string, label: string, passed: boolean, reason: string, ref: string, provisional: boolean }} GateResult
+ *   points: number, cap: number | null, ref: Ref, provisional: boolean, detail: string }} ItemResult
+ * @typedef {string | string[]} Ref
+ * @typedef {{ title: string, documentNumber: string, article?: string }} Reference
+ * @typedef {{ id: string, label: string, passed: boolean, reason: string, ref: Ref, provisional: boolean }} GateResult
  * @typedef {{ id: string, label: string, recordDate: string, points: number, frozenUntil: string | null }} DeductionResult
  * @typedef {{ jurisdiction: string, asOf: string, total: number, eligible: boolean, frozenUntil: string | null,
  *   layers: { id: string, label: string, pointsBeforeCap: number, points: number, cap: number }[],
  *   items: ItemResult[], gates: GateResult[], deductions: DeductionResult[], provisional: boolean,
- *   provisionalRows: string[], ruleset: { id: string, version: number } }} PointsResult
+ *   provisionalRows: string[], ruleset: { id: string, version: number },
+ *   references?: Record<string, Reference> }} PointsResult
  * @typedef {{ item: string, label: string, fact?: string | null, factLabel?: string | null,
  *   more?: number | null, points: number, cap: number | null, gain: number, kind?: string,
  *   action?: string, ref?: string, provisional?: boolean }} Advice
@@ -661,7 +664,7 @@ function renderPreview(preview, request, projectionUnsupported) {
         ]),
         el('td', { class: 'num points' }, points),
         el('td', { class: 'num cap' }, [i.cap === null ? t('items.noCap') : num(i.cap)]),
-        el('td', { class: 'ref', lang: 'zh-CN' }, [i.ref]),
+        el('td', { class: 'ref', lang: 'zh-CN' }, [cite(i.ref, r.references)]),
         el('td', { class: 'mark' }, [provisionalMark(i.provisional)]),
       ])
     }),
@@ -672,7 +675,7 @@ function renderPreview(preview, request, projectionUnsupported) {
       el('li', { 'data-gate': g.id, class: g.passed ? 'ok' : 'not-ok' }, [
         el('strong', {}, [apiLabel('gate', g.id, g.label)]),
         `：${t(g.passed ? 'gate.passed' : 'gate.failed')} `,
-        el('span', { class: 'sub', lang: 'zh-CN' }, [`${g.reason}（${g.ref}）`]),
+        el('span', { class: 'sub', lang: 'zh-CN' }, [`${g.reason}（${cite(g.ref, r.references)}）`]),
         ...(g.provisional ? [' ', provisionalMark(true)] : []),
       ]),
     ),
@@ -685,6 +688,23 @@ function renderPreview(preview, request, projectionUnsupported) {
       ]),
     ),
   )
+}
+
+/**
+ * A row's legal basis as text: each reference key it cites, as the result's references name it
+ * (document number, then article; the title when no number was found).
+ * @param {Ref} ref
+ * @param {Record<string, Reference> | undefined} references
+ */
+function cite(ref, references) {
+  return (Array.isArray(ref) ? ref : [ref])
+    .map((key) => {
+      const r = references?.[key]
+      if (!r) return key
+      const doc = r.documentNumber === 'document number not found' ? r.title : r.documentNumber
+      return `${doc}${r.article ? ` ${r.article}` : ''}`
+    })
+    .join('；')
 }
 
 /**

@@ -41,7 +41,12 @@ t.test(
     tt.equal(item('social_insurance').pointsBeforeCap, 43)
     tt.equal(item('social_insurance').points, 30)
     tt.equal(item('residence').points, 21.5)
-    tt.equal(item('age').ref, '甬政办发〔2022〕10号', 'each item carries its legal reference')
+    tt.equal(item('age').ref, 'ningbo-points-notice', 'each item carries its legal reference')
+    tt.equal(
+      body.result.references['ningbo-points-notice'].documentNumber,
+      '甬政办发〔2022〕10号',
+      'resolved',
+    )
     tt.equal(body.rulesetId, 'yinzhou-points-2022@1')
     tt.equal(body.result.ruleset.id, 'yinzhou-points-2022')
     tt.match(body.result.ruleset.sha256, /^[0-9a-f]{64}$/)

@@ -12,17 +12,20 @@ function yinzhouV2(overrides: Record<string, unknown> = {}) {
     title: '宁波市鄞州区流动人口量化积分（第 2 版）',
     validFrom: '2022-04-01',
     validTo: null,
-    ref: '甬政办发〔2022〕10号',
-    extends: 'ningbo-points-2022',
+    ref: 'ningbo-points-notice',
+    references: {
+      'test-clause': { title: '测试用条款', documentNumber: 'document number not found', status: 'P' },
+    },
+    extends: 'ningbo-points-2022@1',
     patch: {
-      layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: '甬政办发〔2022〕10号' }],
+      layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: 'ningbo-points-notice' }],
       add: [
         {
           id: 'lives_in_district',
           label: '在本区居住',
           layer: 'district',
           kind: 'binary',
-          ref: '测试用条款',
+          ref: 'test-clause',
           when: { fact: 'residence.inDistrict', eq: true },
           points: 5,
           cap: 5,
@@ -42,7 +45,8 @@ function standalone(overrides: Record<string, unknown> = {}) {
     jurisdiction: '330299',
     title: '测试表',
     validFrom: '2024-01-01',
-    ref: '测试',
+    ref: 'test-rules',
+    references: { 'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' } },
     layers: [{ id: 'only', label: '唯一层', cap: 10 }],
     items: [
       {
@@ -50,7 +54,7 @@ function standalone(overrides: Record<string, unknown> = {}) {
         label: '持证',
         layer: 'only',
         kind: 'binary',
-        ref: '测试',
+        ref: 'test-rules',
         when: { fact: 'permit.valid', eq: true },
         points: 10,
         cap: 10,
@@ -108,7 +112,18 @@ t.test('GET /v1/rulesets/:id returns the table and every row’s legal reference
     section: 'items',
     id: 'employment',
     label: '就业',
-    ref: '甬政办发〔2022〕10号',
+    ref: 'ningbo-points-notice',
+    citation: '关于实施流动人口量化积分管理的通知（甬政办发〔2022〕10号）',
+    references: [
+      {
+        key: 'ningbo-points-notice',
+        title: '关于实施流动人口量化积分管理的通知',
+        documentNumber: '甬政办发〔2022〕10号',
+        issuer: '宁波市人民政府办公厅',
+        date: '2022',
+        status: 'V',
+      },
+    ],
     provisional: false,
   })
   tt.ok(body.references.some((r: { section: string }) => r.section === 'deductions'))
@@ -166,6 +181,78 @@ t.test(
     tt.equal(replay.identical, true, 'the stored record replays with its own table, not the one now in force')
     tt.equal(replay.replayed.total, 107.5)
     tt.equal(replay.rulesetId, 'yinzhou-points-2022@1')
+  },
+)
+
+/** A correction of the city table: blood donation 3 points a time instead of the provisional 2. */
+function ningboCorrection() {
+  return {
+    id: 'ningbo-points-2022',
+    version: 2,
+    scheme: 'points',
+    jurisdiction: '330200',
+    title: '宁波市流动人口量化积分（更正献血分值）',
+    validFrom: '2022-04-01',
+    ref: 'ningbo-points-notice',
+    supersedes: 'ningbo-points-2022@1',
+    patch: { reweight: [{ id: 'blood_donation', terms: [{ fact: 'city.bloodDonations', points: 3 }] }] },
+  }
+}
+
+t.test(
+  'a city correction: every existing table keeps its hash, each district gets a next version, old records replay identically',
+  async (tt) => {
+    const app = await build(tt)
+    const auth = await authHeaders(app, ['admin', 'police'])
+    const donor = pointsRequest({}, { cityItems: { bloodDonations: 2 } })
+    const hashes = async () =>
+      new Map<string, string>(
+        json(await app.inject({ headers: auth, method: 'GET', url: '/v1/rulesets' })).rulesets.map(
+          (r: { id: string; sha256: string }) => [r.id, r.sha256],
+        ),
+      )
+    const before = json(await postOfficial(app, auth, donor))
+    // 107.5 + 2 donations × 2 points = 111.5
+    tt.equal(before.result.total, 111.5)
+    tt.equal(before.rulesetId, 'yinzhou-points-2022@1')
+    const ningbo1 = (await hashes()).get('ningbo-points-2022@1')
+    tt.same(
+      before.result.ruleset.components.map((c: { id: string; version: number }) => `${c.id}@${c.version}`),
+      ['zhejiang-points-2022@1', 'ningbo-points-2022@1'],
+      'the result names the pinned tables it was built from',
+    )
+    tt.equal(before.result.ruleset.components[1].sha256, ningbo1, 'with their hashes')
+    const hashesBefore = await hashes()
+
+    tt.equal((await app.inject(post(ningboCorrection(), auth))).statusCode, 201)
+    const published = await app.inject({
+      headers: auth,
+      method: 'POST',
+      url: '/v1/rulesets/ningbo-points-2022@2/publish',
+    })
+    tt.equal(published.statusCode, 200)
+    const successors = json(published).successors as string[]
+    tt.equal(successors.length, 10, 'the ten district tables built on ningbo-points-2022@1 follow')
+    tt.ok(successors.includes('yinzhou-points-2022@2'))
+
+    const hashesAfter = await hashes()
+    for (const [id, sha256] of hashesBefore) tt.equal(hashesAfter.get(id), sha256, `${id} keeps its hash`)
+    tt.equal(hashesAfter.size, hashesBefore.size + 11, 'the correction and its ten successors')
+
+    // the corrected value is in force: 107.5 + 2 × 3 = 113.5
+    const after = json(await postOfficial(app, auth, donor))
+    tt.equal(after.result.total, 113.5)
+    tt.equal(after.rulesetId, 'yinzhou-points-2022@2')
+    tt.same(
+      after.result.ruleset.components.map((c: { id: string; version: number }) => `${c.id}@${c.version}`),
+      ['zhejiang-points-2022@1', 'ningbo-points-2022@1', 'ningbo-points-2022@2', 'yinzhou-points-2022@1'],
+    )
+
+    const replay = json(
+      await app.inject({ headers: auth, method: 'POST', url: `/v1/points/evaluations/${before.id}/replay` }),
+    )
+    tt.equal(replay.identical, true, 'the record made under ningbo-points-2022@1 replays identically')
+    tt.equal(replay.replayed.total, 111.5)
   },
 )
 

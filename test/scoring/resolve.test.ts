@@ -4,10 +4,15 @@ import { ApplicantSchema } from '../../schema/applicant.ts'
 import { type Table, TableSchema, type TableSourceInput, TableSourceSchema } from '../../schema/table.ts'
 import { compileTable } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
-import { resolveTable } from '../../scoring/resolve.ts'
+import { contentSha256 } from '../../scoring/hash.ts'
+import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
+
+/** A reference as tables carry them (the values here are placeholders for the tests). */
+const REF = { title: '测试文件', documentNumber: 'document number not found', status: 'P' } as const
 
 const base: Table = TableSchema.parse({
   id: 'city-base',
+  references: { 'city-ref': REF },
   version: 1,
   scheme: 'points',
   jurisdiction: '330200',
@@ -22,7 +27,7 @@ const base: Table = TableSchema.parse({
       label: '献血',
       layer: 'city',
       kind: 'per_unit',
-      ref: 'r',
+      ref: 'city-ref',
       cap: 10,
       terms: [{ fact: 'city.bloodDonations', points: 2 }],
     },
@@ -31,18 +36,18 @@ const base: Table = TableSchema.parse({
       label: '紧缺',
       layer: 'city',
       kind: 'binary',
-      ref: 'r',
+      ref: 'city-ref',
       when: { fact: 'city.shortageOccupation', eq: true },
       points: 10,
       cap: 10,
     },
   ],
   deductions: [
-    { id: 'dishonesty', label: 'd', record: 'dishonesty', points: 10, freezeMonths: 12, ref: 'd' },
+    { id: 'dishonesty', label: 'd', record: 'dishonesty', points: 10, freezeMonths: 12, ref: 'city-ref' },
   ],
-  gates: [{ id: 'permit_valid', label: 'p', ref: 'g', when: { fact: 'permit.valid', eq: true } }],
+  gates: [{ id: 'permit_valid', label: 'p', ref: 'city-ref', when: { fact: 'permit.valid', eq: true } }],
 })
-const tables = new Map([[base.id, base]])
+const tables = new Map([[`${base.id}@${base.version}`, base]])
 const find = (id: string) => tables.get(id)
 
 const source = (patch: TableSourceInput['patch'], more: Partial<TableSourceInput> = {}) =>
@@ -54,7 +59,8 @@ const source = (patch: TableSourceInput['patch'], more: Partial<TableSourceInput
     title: '区级',
     validFrom: '2022-04-01',
     ref: 'district-ref',
-    extends: 'city-base',
+    references: { 'district-ref': REF },
+    extends: 'city-base@1',
     patch,
     ...more,
   })
@@ -86,7 +92,7 @@ t.test('patch: add items and layers', async (t) => {
           label: '见义勇为',
           layer: 'district',
           kind: 'binary',
-          ref: 'x',
+          ref: 'city-ref',
           when: { fact: 'city.shortageOccupation', eq: true },
           points: 10,
         },
@@ -94,7 +100,7 @@ t.test('patch: add items and layers', async (t) => {
     }),
     find,
   )
-  t.equal(r.extends, 'city-base')
+  t.equal(r.extends, 'city-base@1')
   t.same(
     r.layers.map((l) => l.id),
     ['city', 'district'],
@@ -149,8 +155,8 @@ t.test('own deductions and gates replace the base ones', async (t) => {
     source(
       {},
       {
-        deductions: [{ id: 'crime', label: 'c', record: 'crime', points: 30, ref: 'c' }],
-        gates: [{ id: 'adult', label: 'a', ref: 'g', when: { fact: 'age', gte: 18 } }],
+        deductions: [{ id: 'crime', label: 'c', record: 'crime', points: 30, ref: 'city-ref' }],
+        gates: [{ id: 'adult', label: 'a', ref: 'city-ref', when: { fact: 'age', gte: 18 } }],
       },
     ),
     find,
@@ -169,7 +175,7 @@ t.test('errors', async (t) => {
   const unknown = caught(() => resolveTable(source({ reweight: [{ id: 'nope', cap: 5 }] }), find))
   t.ok(unknown instanceof TableCompileError, 'reweight of an unknown item')
   t.equal((unknown as TableCompileError).path, 'patch.reweight.nope')
-  const noBase = caught(() => resolveTable(source({}, { extends: 'missing' }), find))
+  const noBase = caught(() => resolveTable(source({}, { extends: 'missing@1' }), find))
   t.ok(noBase instanceof TableCompileError, 'unknown base')
   t.equal((noBase as TableCompileError).path, 'extends')
   const otherScheme = caught(() => resolveTable(source({}, { scheme: 'settlement' }), find))
@@ -192,7 +198,7 @@ t.test('a patch over a table with district facts keeps them', async (t) => {
         label: '见义勇为',
         layer: 'district',
         kind: 'binary',
-        ref: 'x',
+        ref: 'city-ref',
         when: { fact: 'district.brave_act', eq: true },
         points: 10,
       },
@@ -201,9 +207,9 @@ t.test('a patch over a table with district facts keeps them', async (t) => {
   const r = resolveTable(
     source(
       { reweight: [{ id: 'brave_act', points: 5 }] },
-      { extends: 'district-base', jurisdiction: '330213' },
+      { extends: 'district-base@1', jurisdiction: '330213' },
     ),
-    (id) => (id === 'district-base' ? district : undefined),
+    (pinned) => (pinned === 'district-base@1' ? district : undefined),
   )
   t.same(
     r.districtFacts.map((d) => d.id),
@@ -213,3 +219,105 @@ t.test('a patch over a table with district facts keeps them', async (t) => {
   // re-weighted: 5 points instead of 10
   t.equal(compileTable(r).evaluatePoints(a, { asOf: '2026-04-30' }).total, 5)
 })
+
+t.test('extends names a version: an unpinned base is refused when the table is read', async (t) => {
+  const unpinned = TableSourceSchema.safeParse({ ...source({}), extends: 'city-base' })
+  t.notOk(unpinned.success, '`extends: city-base` without @version')
+  t.match(JSON.stringify(unpinned.error?.issues), /ningbo-points-2022@1/)
+  const wrongVersion = caught(() => resolveTable(source({}, { extends: 'city-base@2' }), find))
+  t.ok(wrongVersion instanceof TableCompileError, 'a version that does not exist')
+})
+
+t.test('the resolved table records each component with its hash', async (t) => {
+  const r = resolveTable(source({}), find)
+  t.same(r.components, [{ id: 'city-base', version: 1, sha256: contentSha256(base) }])
+  const ref = compileTable(r).ref
+  t.same(ref.components, r.components, 'and every result names them through its ruleset')
+  t.equal(compileTable(base).ref.components, undefined, 'a table built on nothing lists none')
+})
+
+t.test('supersedes: a correction is the earlier version plus its patch, on the same base', async (t) => {
+  const district = resolveTable(source({}), find)
+  const correction = resolveTable(
+    TableSourceSchema.parse({
+      ...source({}),
+      extends: undefined,
+      id: 'district-patch',
+      version: 2,
+      supersedes: 'district-patch@1',
+      patch: { reweight: [{ id: 'blood', cap: 12 }] },
+    }),
+    (pinned) => (pinned === 'district-patch@1' ? district : undefined),
+  )
+  t.equal(correction.version, 2)
+  t.equal(correction.extends, 'city-base@1', 'the base stays the one version 1 was built on')
+  t.equal(correction.supersedes, 'district-patch@1')
+  t.equal(correction.items.find((i) => i.id === 'blood')?.cap, 12)
+  t.same(
+    correction.components?.map((c) => `${c.id}@${c.version}`),
+    ['city-base@1', 'district-patch@1'],
+  )
+  const wrongId = TableSourceSchema.safeParse({
+    ...source({}),
+    extends: undefined,
+    version: 2,
+    supersedes: 'city-base@1',
+  })
+  t.notOk(wrongId.success, 'a table supersedes only its own earlier version')
+  const both = TableSourceSchema.safeParse({ ...source({}), version: 2, supersedes: 'district-patch@1' })
+  t.notOk(both.success, 'extends and supersedes do not go together')
+})
+
+t.test(
+  'a correction of the base gives each table built on it a next version; the old ones stay',
+  async (t) => {
+    const d1 = resolveTable(source({}), find)
+    const own = resolveTable(source({ reweight: [{ id: 'blood', cap: 8 }] }, { id: 'district-own' }), find)
+    const d1Hash = contentSha256(d1)
+    const cityV2 = resolveTable(
+      TableSourceSchema.parse({
+        ...source({}),
+        id: 'city-base',
+        jurisdiction: '330200',
+        version: 2,
+        validFrom: '2022-05-01',
+        extends: undefined,
+        supersedes: 'city-base@1',
+        patch: { reweight: [{ id: 'blood', terms: [{ fact: 'city.bloodDonations', points: 3 }] }] },
+      }),
+      (pinned) => (pinned === 'city-base@1' ? base : undefined),
+    )
+    const { successors, conflicts } = successorsFor(cityV2, [base, d1, own])
+    t.same(
+      successors.map((s) => `${s.id}@${s.version}`),
+      ['district-patch@2', 'district-own@2'],
+    )
+    t.same(conflicts, [], 'the district that re-weighted another field of the item still follows')
+    t.equal(contentSha256(d1), d1Hash, 'the district version 1 is unchanged')
+    t.equal(successors[1].items.find((i) => i.id === 'blood')?.cap, 8, 'its own cap is kept')
+    const d2 = successors[0]
+    t.equal(d2.extends, 'city-base@2')
+    t.equal(d2.supersedes, 'district-patch@1')
+    t.equal(d2.validFrom, '2022-05-01', 'in force from the correction')
+    t.same(
+      d2.components?.map((c) => `${c.id}@${c.version}`),
+      ['city-base@1', 'city-base@2', 'district-patch@1'],
+    )
+    const a = ApplicantSchema.parse({ birthDate: '1990-01-01', cityItems: { bloodDonations: 3 } })
+    // version 1: 3 donations × 2 = 6; version 2: 3 × 3 = 9 (cap 10)
+    t.equal(compileTable(d1).evaluatePoints(a, { asOf: '2026-04-30' }).total, 6)
+    t.equal(compileTable(d2).evaluatePoints(a, { asOf: '2026-04-30' }).total, 9)
+
+    // a district that set the corrected field itself is not overwritten: it is reported
+    const ownTerms = resolveTable(
+      source(
+        { reweight: [{ id: 'blood', terms: [{ fact: 'city.bloodDonations', points: 4 }] }] },
+        { id: 'district-terms' },
+      ),
+      find,
+    )
+    const clash = successorsFor(cityV2, [base, ownTerms])
+    t.same(clash.successors, [])
+    t.match(clash.conflicts, [/district-terms@1 sets items\.blood\.terms itself/])
+  },
+)

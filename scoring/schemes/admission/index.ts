@@ -171,6 +171,7 @@ function explainIn(
     residenceMonths: o.tieBreak.residenceMonths,
     ...provisionalMarks(c, rows),
     ruleset: c.ref,
+    references: c.references,
     factsSha256: contentSha256({
       parents: household.parents.map((p) => factsSha256(p)),
       child: { ...household.child, idNumber: undefined },

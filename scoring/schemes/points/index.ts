@@ -16,6 +16,7 @@ import { fromScaled, toScaled } from '../../exact.ts'
 import { freezeLastDay } from '../../facts.ts'
 import { factsSha256 } from '../../hash.ts'
 import { CompiledItem, type ItemOutcome } from '../../items.ts'
+import { provisionalForEveryResult } from '../../provisional.ts'
 
 export { PointsResultSchema as ResultSchema } from '../../../schema/result.ts'
 export { PointsTableSchema as TableSchema } from '../../../schema/table.ts'
@@ -161,7 +162,7 @@ export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: E
   for (let i = 0; i < n; i++) layers[items[i].layerIndex] += points[i]
   let total = 0
   for (let i = 0; i < layers.length; i++) total += Math.min(layers[i], p.layerCaps[i])
-  let provisional = c.table.provisional || p.gatesProvisional
+  let provisional = provisionalForEveryResult(c.table) || p.gatesProvisional
   for (let i = 0; i < n; i++) {
     const f = flags[i]
     if (
@@ -320,9 +321,10 @@ export function explainIn(
     frozenUntil: o.frozenUntil === null ? null : fromDay(o.frozenUntil),
     eligible: o.eligible,
     gates,
-    provisional: provisionalRows.length > 0 || table.provisional,
+    provisional: provisionalRows.length > 0 || provisionalForEveryResult(table),
     provisionalRows,
     ruleset: c.ref,
+    references: c.references,
     factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
   }
 }

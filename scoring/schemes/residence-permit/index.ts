@@ -111,6 +111,7 @@ function explainIn(
     entitlements,
     ...provisionalMarks(c, [...gates, ...entitlements]),
     ruleset: c.ref,
+    references: c.references,
     factsSha256: factsSha256(applicant),
   }
 }

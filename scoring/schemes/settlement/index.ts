@@ -203,6 +203,7 @@ function explainIn(
     pointsSettlement,
     ...provisionalMarks(c, rows),
     ruleset: c.ref,
+    references: c.references,
     factsSha256: factsSha256(applicant),
   }
 }
