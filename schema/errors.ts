@@ -44,6 +44,7 @@ export const ERRORS = {
     status: 409,
     title: 'This Idempotency-Key was already used with a different request',
   },
+  RECORD_VOID: { status: 409, title: 'The record is already void' },
   PRECONDITION_FAILED: { status: 412, title: 'A precondition header (If-Match …) does not hold' },
   BODY_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },

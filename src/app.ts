@@ -63,6 +63,8 @@ export interface Services {
   schemes: SchemeService
   keys: ApiKeyService
   audit: AuditService
+  /** today's date and record timestamps come from here (tests fix it) */
+  clock: Clock
 }
 
 declare module 'fastify' {
@@ -240,6 +242,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       schemes: new SchemeService(rulesets, clock),
       keys: new ApiKeyService(storage.apiKeys, recorder),
       audit: new AuditService(storage.audit),
+      clock,
     }
     state.tablesLoaded = true
   })

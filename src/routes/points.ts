@@ -1,5 +1,5 @@
 // Points routes: official evaluations (stored, 201, idempotent), reading, search by ID number, replay, public preview.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
   EvaluationIdParamsSchema,
   EvaluationListSchema,
@@ -9,16 +9,29 @@ import {
   IdempotencyHeadersSchema,
   PointsEvaluationSchema,
   PreviewSchema,
+  ReferenceParamsSchema,
   ReplaySchema,
+  VoidRequestSchema,
+  VoidResultSchema,
 } from '../../schema/api.ts'
 import type { Services } from '../app.ts'
 import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
 
+/** When GET /v1/points/evaluations?idNumber= was deprecated (2026-11-23, 00:00 UTC), as RFC 9745 spells it. */
+export const DEPRECATED_SINCE = `@${Date.UTC(2026, 10, 23) / 1000}`
+/** After this the deprecated GET may be removed (RFC 8594 HTTP-date): a service decision, see docs/callers.md. */
+export const SUNSET = 'Thu, 31 Dec 2026 23:59:59 GMT'
+const SUCCESSOR = '</v1/points/evaluations/search>; rel="successor-version"'
+
 export function pointsRoutes(app: FastifyInstance, services: () => Services): void {
   const r = typed(app)
   // the lookup by ID number, asked with the ID in the body (search) or, deprecated, in the query
-  const recordsOf = async (lookup: { idNumber: string; limit: number }) => ({
-    evaluations: await services().points.listByIdNumber(lookup.idNumber, lookup.limit),
+  const recordsOf = async (req: FastifyRequest, lookup: { idNumber: string; limit: number }) => ({
+    evaluations: await services().points.listByIdNumber(
+      lookup.idNumber,
+      lookup.limit,
+      writeContext(req).actor,
+    ),
   })
   r.post(
     '/v1/points/evaluations',
@@ -64,7 +77,7 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
         },
       },
     },
-    async (req) => recordsOf(req.body),
+    async (req) => recordsOf(req, req.body),
   )
   r.get(
     '/v1/points/evaluations',
@@ -83,7 +96,11 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
         },
       },
     },
-    async (req) => recordsOf(req.query),
+    async (req, reply) => {
+      // RFC 9745 and RFC 8594: callers' HTTP tooling can warn on these without reading the contract
+      reply.header('deprecation', DEPRECATED_SINCE).header('sunset', SUNSET).header('link', SUCCESSOR)
+      return recordsOf(req, req.query)
+    },
   )
   r.get(
     '/v1/points/evaluations/:id',
@@ -100,6 +117,53 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
       },
     },
     async (req) => services().points.get(req.params.id),
+  )
+  r.get(
+    '/v1/points/evaluations/by-reference/:reference',
+    {
+      config: { scopes: ['police', 'education', 'auditor'] },
+      schema: {
+        tags: ['points'],
+        summary: 'Read a stored official evaluation by the reference number printed for the applicant',
+        description:
+          'The same record, state and scopes as GET /v1/points/evaluations/{id}; for a counter clerk who has only the printed notice.',
+        params: ReferenceParamsSchema,
+        response: {
+          200: ok(PointsEvaluationSchema, 'the stored record'),
+          ...problems('VALIDATION', 'NOT_FOUND'),
+        },
+      },
+    },
+    async (req) => services().points.getByReference(req.params.reference),
+  )
+  r.post(
+    '/v1/points/evaluations/:id/void',
+    {
+      config: { scopes: ['police'] },
+      schema: {
+        tags: ['points'],
+        summary: 'Void a record with a reason, optionally storing its correction as a new record',
+        description:
+          'Nothing is deleted or changed: the record stays readable (status `void`, with the reason) and replayable. A correction is scored with the tables in force and stored as a new record, with its own reference, that points to the voided one (`corrects`). Both are audited (`evaluation.voided`, `evaluation.created`) in one unit of work. A record voids once.',
+        params: EvaluationIdParamsSchema,
+        headers: IdempotencyHeadersSchema,
+        body: VoidRequestSchema,
+        response: {
+          200: ok(VoidResultSchema, 'the voided record and its correction, if one was sent'),
+          ...problems(
+            ...BODY_PROBLEMS,
+            'NOT_FOUND',
+            'RECORD_VOID',
+            'IDEMPOTENCY_CONFLICT',
+            'FUTURE_DATE',
+            'NO_TABLE_IN_FORCE',
+            'EVALUATION',
+          ),
+        },
+      },
+    },
+    async (req, reply) =>
+      sendWritten(reply, await services().points.void(req.params.id, req.body, writeContext(req))),
   )
   r.post(
     '/v1/points/evaluations/:id/replay',

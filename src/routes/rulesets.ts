@@ -1,5 +1,6 @@
 // Ruleset routes: list, read with legal references, diff item by item, create and replace drafts, publish and retire (audited).
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 import {
   CreateRulesetRequestSchema,
   IdempotencyHeadersSchema,
@@ -10,9 +11,12 @@ import {
   RulesetIdParamsSchema,
   RulesetListQuerySchema,
   RulesetListSchema,
+  RulesetReadParamsSchema,
+  RulesetVersionsSchema,
   RulesetWriteResultSchema,
 } from '../../schema/api.ts'
 import type { Services } from '../app.ts'
+import { todayOf } from '../clock.ts'
 import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
 
 /**
@@ -42,15 +46,23 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
       config: { scopes: READERS },
       schema: {
         tags: ['rulesets'],
-        summary: 'Read a ruleset: its table and every row’s legal reference',
-        params: RulesetIdParamsSchema,
+        summary: 'Read a ruleset version (`<id>@<version>`), or list a table’s versions (`<id>`)',
+        description:
+          'With `<tableId>@<version>`: that version, its table and every row’s legal reference. With the table id alone: every version, and which one is in force today.',
+        params: RulesetReadParamsSchema,
         response: {
-          200: ok(RulesetDetailSchema, 'the ruleset, its references and its table'),
+          200: ok(
+            z.union([RulesetDetailSchema, RulesetVersionsSchema]),
+            'a version (RulesetDetail) or, for a table id alone, its versions (RulesetVersions)',
+          ),
           ...problems('VALIDATION', 'NOT_FOUND'),
         },
       },
     },
-    async (req) => services().rulesets.get(req.params.id),
+    async (req) =>
+      req.params.id.includes('@')
+        ? services().rulesets.get(req.params.id)
+        : services().rulesets.versions(req.params.id, todayOf(services().clock)),
   )
   r.get(
     '/v1/rulesets/:id/diff/:otherId',

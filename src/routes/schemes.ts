@@ -14,7 +14,8 @@ export function schemeRoutes(app: FastifyInstance, services: () => Services): vo
   r.post(
     '/v1/residence-permit/eligibility',
     {
-      config: { scopes: ['police'] },
+      // enrolment systems check a parent's permit: admission depends on it (issue 15)
+      config: { scopes: ['police', 'education'] },
       schema: {
         tags: ['residence-permit'],
         summary:

@@ -1,11 +1,12 @@
 // Points: official evaluations (stored, numbered, audited, replayable), lookups by ID number, and previews (store nothing).
 import { v7 as timeOrderedUuid } from 'uuid'
-import type { EvaluationRequest, PointsEvaluation, Preview, Replay } from '../../schema/api.ts'
+import type { EvaluationRequest, PointsEvaluation, Preview, Replay, VoidResult } from '../../schema/api.ts'
 import type { PointsResult } from '../../schema/result.ts'
 import { type CompiledTable, type EvalContext, EvaluationError } from '../../scoring/compile.ts'
 import { type Clock, todayOf } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import {
+  type RecordLife,
   type RecordRepository,
   type StoredFacts,
   type StoredRecord,
@@ -15,9 +16,9 @@ import { protectIdNumber } from '../security/id-hmac.ts'
 import { adviseMore } from './advice.ts'
 import { checkDistrictItems, districtItemsOf } from './district-items.ts'
 import { futureDates } from './future-dates.ts'
-import type { Recorder, WriteContext, Written } from './recorder.ts'
+import type { Actor, Recorder, Work, WriteContext, Written } from './recorder.ts'
 import { replayRecord } from './replay.ts'
-import { type RulesetService, rulesetIdOf } from './rulesets.ts'
+import { type RulesetService, rulesetIdOf, rulesetKeyOf } from './rulesets.ts'
 
 /** A points record as the points routes show it. */
 type PointsRecord = StoredRecord<StoredFacts, PointsResult>
@@ -57,13 +58,21 @@ export function contextOf(req: EvaluationRequest): EvalContext {
   return { asOf: req.asOf, jurisdiction: req.jurisdiction, dates: req.dates }
 }
 
-function toView(e: PointsRecord): PointsEvaluation {
+const NEW_LIFE: RecordLife = { void: null, corrects: null }
+
+/** A record as callers see it: its table named one way (`ruleset`), and its state (valid or void, what it corrects). */
+function toView(e: PointsRecord, life: RecordLife = NEW_LIFE): PointsEvaluation {
+  const v = life.void
   return {
     id: e.id,
     reference: e.reference,
     createdAt: e.createdAt,
     rulesetId: e.rulesetId,
+    ruleset: rulesetKeyOf(e.rulesetId),
     idNumberMasked: e.idNumberMasked,
+    status: v === null ? 'valid' : 'void',
+    void: v === null ? null : { reason: v.reason, at: v.at, by: v.keyName, correctedBy: v.correctedBy },
+    corrects: life.corrects,
     result: e.result,
   }
 }
@@ -72,6 +81,12 @@ function toView(e: PointsRecord): PointsEvaluation {
 function rowOf(path: string): string | null {
   const m = /^[a-zA-Z]+\[([^\]]+)\]/.exec(path)
   return m ? m[1] : null
+}
+
+function alreadyVoid(record: PointsRecord): AppError {
+  return new AppError('RECORD_VOID', `${record.reference} is already void`, [
+    { path: 'params.id', message: `${record.reference} is already void; a void is final` },
+  ])
 }
 
 export class PointsService {
@@ -96,9 +111,14 @@ export class PointsService {
   async createOfficial(req: EvaluationRequest, ctx: WriteContext): Promise<Written<PointsEvaluation>> {
     const earlier = await this.recorder.replay<PointsEvaluation>(ctx)
     if (earlier !== null) return earlier
+    return this.withFreshTables(() => this.storeOfficial(req, ctx))
+  }
+
+  /** Scores a request against the tables in force, retrying when they change before the record is stored. */
+  private async withFreshTables<T>(attemptOnce: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.storeOfficial(req, ctx)
+        return await attemptOnce()
       } catch (e) {
         // a publication or retirement committed between scoring and storing: score again on the new tables
         if (!(e instanceof TablesChangedError) || attempt === TABLE_CHANGE_ATTEMPTS) throw e
@@ -107,14 +127,15 @@ export class PointsService {
     }
   }
 
-  private async storeOfficial(req: EvaluationRequest, ctx: WriteContext): Promise<Written<PointsEvaluation>> {
+  /** Scores a request for an official record; `insert` then stores it inside a unit of work. */
+  private prepare(req: EvaluationRequest) {
     const tablesGeneration = this.rulesets.generation()
     const { compiled, result } = this.compute(req)
     const { idNumber, ...facts } = req.applicant
     const id = idNumber === undefined ? null : protectIdNumber(idNumber, this.idHmacSecret)
     // reference numbers count per calendar year in China Standard Time, like the date on the counter
     const year = Number(todayOf(this.clock).slice(0, 4))
-    return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
+    return async ({ tx, at, audit }: Work): Promise<PointsRecord> => {
       const stored = await tx.records.create<StoredFacts, PointsResult>({
         // time-ordered (UUIDv7): new records go to the end of the primary-key index instead of a random
         // page of it, so a batch of inserts dirties a few pages, not one per record
@@ -136,15 +157,86 @@ export class PointsService {
         tablesGeneration,
       })
       await audit('evaluation.created', stored.id)
+      return stored
+    }
+  }
+
+  private async storeOfficial(req: EvaluationRequest, ctx: WriteContext): Promise<Written<PointsEvaluation>> {
+    const insert = this.prepare(req)
+    return this.recorder.record(ctx, 201, async (work) => {
+      const stored = await insert(work)
       return { body: toView(stored), location: `/v1/points/evaluations/${stored.id}` }
     })
   }
 
-  /** A person's official records, newest first, found through the HMAC of the ID number. */
-  async listByIdNumber(idNumber: string, limit: number): Promise<PointsEvaluation[]> {
+  /**
+   * Voids a record: a void row and an audit entry, never a change to the record, which still reads
+   * and replays. With a correction, the corrected request is stored as a new record pointing to the
+   * voided one, in the same unit (all or nothing). A record voids once: a second void is a 409.
+   */
+  async void(
+    id: string,
+    body: { reason: string; correction?: EvaluationRequest },
+    ctx: WriteContext,
+  ): Promise<Written<VoidResult>> {
+    const earlier = await this.recorder.replay<VoidResult>(ctx)
+    if (earlier !== null) return earlier
+    const record = await this.mustGet(id)
+    const life = (await this.records.lives([id])).get(id) ?? NEW_LIFE
+    if (life.void !== null) throw alreadyVoid(record)
+    const { correction } = body
+    return this.withFreshTables(async () => {
+      const insert = correction === undefined ? null : this.prepare(correction)
+      return this.recorder.record(ctx, 200, async (work) => {
+        const corrected = insert === null ? null : await insert(work)
+        const v = {
+          recordId: id,
+          reason: body.reason,
+          at: work.at,
+          keyName: ctx.actor.keyName,
+          correctedBy: corrected?.id ?? null,
+        }
+        // the row's primary key settles a race between two voids: the second finds it taken
+        if (!(await work.tx.records.void(v))) throw alreadyVoid(record)
+        await work.audit('evaluation.voided', id)
+        return {
+          body: {
+            voided: toView(record, { void: v, corrects: life.corrects }),
+            correction: corrected === null ? null : toView(corrected, { void: null, corrects: id }),
+          },
+        }
+      })
+    })
+  }
+
+  /** Records as callers see them, with their states, read in one query. */
+  private async views(records: PointsRecord[]): Promise<PointsEvaluation[]> {
+    const lives = await this.records.lives(records.map((r) => r.id))
+    return records.map((r) => toView(r, lives.get(r.id)))
+  }
+
+  /**
+   * A person's official records, newest first, found through the HMAC of the ID number. The search
+   * itself is audited: who searched, when, and how many records it found; never the ID number (nor
+   * its hash, which would let anyone holding the log test a guessed number).
+   */
+  async listByIdNumber(idNumber: string, limit: number, actor: Actor): Promise<PointsEvaluation[]> {
     const { hmac } = protectIdNumber(idNumber, this.idHmacSecret)
-    const records = await this.records.listByIdHmac(hmac, limit)
-    return records.filter((r) => r.scheme === 'points').map((r) => toView(r as PointsRecord))
+    const records = (await this.records.listByIdHmac(hmac, limit)).filter((r) => r.scheme === 'points')
+    await this.recorder.audited(actor, ({ audit }) =>
+      audit('evaluation.id_searched', `results:${records.length}`),
+    )
+    return this.views(records as PointsRecord[])
+  }
+
+  /** The record with this reference number (the one printed for the applicant). */
+  async getByReference(reference: string): Promise<PointsEvaluation> {
+    const e = await this.records.getByReference(reference)
+    if (e === null || e.scheme !== 'points')
+      throw new AppError('NOT_FOUND', `no evaluation ${reference}`, [
+        { path: 'params.reference', message: `no evaluation ${reference}` },
+      ])
+    return (await this.views([e as PointsRecord]))[0]
   }
 
   /** A points record; a record of another scheme is not found here. */
@@ -158,12 +250,13 @@ export class PointsService {
   }
 
   async get(id: string): Promise<PointsEvaluation> {
-    return toView(await this.mustGet(id))
+    return (await this.views([await this.mustGet(id)]))[0]
   }
 
   /** Recomputes a record with its stored table and stored facts, never with the tables in force now. */
   async replay(id: string): Promise<Replay> {
     const e = await this.mustGet(id)
+    const life = (await this.records.lives([id])).get(id) ?? NEW_LIFE
     const compiled = await this.rulesets.compiledForRecord(e.rulesetId, e.rulesetSha256)
     const { replayed, differences: diff } = replayRecord(e, compiled, evaluateOrExplain)
     const differences = diff.map((d) => ({
@@ -178,6 +271,8 @@ export class PointsService {
       identical: differences.length === 0,
       differences,
       rulesetId: e.rulesetId,
+      ruleset: rulesetKeyOf(e.rulesetId),
+      status: life.void === null ? 'valid' : 'void',
       replayed: replayed as PointsResult,
     }
   }

@@ -37,7 +37,8 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'POST /v1/points/evaluations/search': ['police', 'auditor'],
   'GET /v1/points/evaluations/:id': ['police', 'education', 'auditor'],
   'POST /v1/points/evaluations/:id/replay': ['police', 'education', 'auditor'],
-  'POST /v1/residence-permit/eligibility': ['police'],
+  // enrolment systems check a parent's residence permit, on which admission depends (issue 15)
+  'POST /v1/residence-permit/eligibility': ['police', 'education'],
   'POST /v1/settlement/eligibility': ['police'],
   'GET /v1/rulesets': READERS,
   'GET /v1/rulesets/:id': READERS,
