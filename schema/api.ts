@@ -366,7 +366,29 @@ export const VoidResultSchema = z
       description: 'the new record that corrects it; null when no correction was sent',
     }),
   })
-  .meta({ id: 'VoidResult' })
+  .meta({
+    id: 'VoidResult',
+    example: {
+      voided: {
+        id: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+        reference: 'JF-2026-000123',
+        createdAt: '2026-04-30T02:15:00.000Z',
+        rulesetId: 'yinzhou-points-2022@1',
+        ruleset: { id: 'yinzhou-points-2022', version: 1, key: 'yinzhou-points-2022@1' },
+        idNumberMasked: null,
+        status: 'void',
+        void: {
+          reason: '出生日期录入错误',
+          at: '2026-05-02T01:30:00.000Z',
+          by: 'yinzhou-counter-7',
+          correctedBy: null,
+        },
+        corrects: null,
+        result: EXAMPLE_POINTS_RESULT,
+      },
+      correction: null,
+    },
+  })
 export type VoidResult = z.output<typeof VoidResultSchema>
 
 export const EvaluationIdParamsSchema = z.object({
@@ -643,6 +665,13 @@ export const RulesetReadParamsSchema = z.object({
   }),
 })
 
+const EXAMPLE_VERSIONS = {
+  id: 'ningbo-points-2022',
+  today: '2026-05-15',
+  inForce: { id: 'ningbo-points-2022', version: 1, key: 'ningbo-points-2022@1' },
+  versions: [EXAMPLE_SUMMARY],
+}
+
 export const RulesetVersionsSchema = z
   .object({
     id: z.string().meta({ description: 'the table id', example: 'yinzhou-points-2022' }),
@@ -656,16 +685,15 @@ export const RulesetVersionsSchema = z
     }),
     versions: z.array(RulesetSummarySchema).meta({ description: 'every version, oldest first' }),
   })
-  .meta({
-    id: 'RulesetVersions',
-    example: {
-      id: 'ningbo-points-2022',
-      today: '2026-05-15',
-      inForce: { id: 'ningbo-points-2022', version: 1, key: 'ningbo-points-2022@1' },
-      versions: [EXAMPLE_SUMMARY],
-    },
-  })
+  .meta({ id: 'RulesetVersions', example: EXAMPLE_VERSIONS })
 export type RulesetVersions = z.output<typeof RulesetVersionsSchema>
+
+/** What GET /v1/rulesets/{id} answers: a version for `<id>@<version>`, the versions for `<id>`. */
+export const RulesetReadSchema = z.union([RulesetDetailSchema, RulesetVersionsSchema]).meta({
+  id: 'RulesetRead',
+  description: 'RulesetDetail for `<tableId>@<version>`; RulesetVersions for a table id alone',
+  example: EXAMPLE_VERSIONS,
+})
 
 export const RulesetDiffParamsSchema = z.object({
   id: z.string().min(3).max(100).meta({ example: 'ningbo-points-2022@1' }),

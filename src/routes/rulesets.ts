@@ -1,6 +1,5 @@
 // Ruleset routes: list, read with legal references, diff item by item, create and replace drafts, publish and retire (audited).
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
 import {
   CreateRulesetRequestSchema,
   IdempotencyHeadersSchema,
@@ -12,7 +11,7 @@ import {
   RulesetListQuerySchema,
   RulesetListSchema,
   RulesetReadParamsSchema,
-  RulesetVersionsSchema,
+  RulesetReadSchema,
   RulesetWriteResultSchema,
 } from '../../schema/api.ts'
 import type { Services } from '../app.ts'
@@ -52,7 +51,7 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
         params: RulesetReadParamsSchema,
         response: {
           200: ok(
-            z.union([RulesetDetailSchema, RulesetVersionsSchema]),
+            RulesetReadSchema,
             'a version (RulesetDetail) or, for a table id alone, its versions (RulesetVersions)',
           ),
           ...problems('VALIDATION', 'NOT_FOUND'),
