@@ -4,7 +4,6 @@ import {
   CreateRulesetRequestSchema,
   IdempotencyHeadersSchema,
   RetireRequestSchema,
-  RulesetDetailSchema,
   RulesetDiffParamsSchema,
   RulesetDiffSchema,
   RulesetIdParamsSchema,
