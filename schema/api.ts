@@ -391,6 +391,47 @@ export const VoidResultSchema = z
   })
 export type VoidResult = z.output<typeof VoidResultSchema>
 
+export const VerifyQuerySchema = z
+  .object({
+    code: z.string().min(1).max(40).meta({
+      description:
+        'the verification code printed on the notice (`XXXXX-XXXXX`; case, spaces and dashes do not matter)',
+      example: '7K3QD-M2XPA',
+    }),
+  })
+  .strict()
+
+export const VerificationSchema = z
+  .object({
+    reference: z
+      .string()
+      .meta({ description: 'the reference number asked about', example: 'JF-2026-000123' }),
+    genuine: z.boolean().meta({
+      description:
+        'a record with this reference exists and the code is its own; false alike for an unknown reference and a wrong code, so that nothing else can be learnt',
+      example: true,
+    }),
+    status: z
+      .enum(RECORD_STATUSES)
+      .nullable()
+      .meta({
+        description: 'for a genuine notice: `valid`, or `void` when the record was voided since; else null',
+        example: 'valid',
+        'x-enum-descriptions': { valid: '有效', void: '已作废' },
+      }),
+    total: z.number().nullable().meta({
+      description:
+        'for a genuine notice, the total on the record (compare it with the printed one); else null',
+      example: 107.5,
+    }),
+  })
+  .meta({
+    id: 'Verification',
+    description: 'whether a printed notice is genuine, and nothing else about the record',
+    example: { reference: 'JF-2026-000123', genuine: true, status: 'valid', total: 107.5 },
+  })
+export type Verification = z.output<typeof VerificationSchema>
+
 export const EvaluationIdParamsSchema = z.object({
   id: z.uuid().meta({
     description: 'the evaluation id returned at creation',

@@ -1,5 +1,6 @@
 // Points routes: official evaluations (stored, 201, idempotent), reading, search by ID number, replay, public preview.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
 import {
   EvaluationIdParamsSchema,
   EvaluationListSchema,
@@ -11,6 +12,8 @@ import {
   PreviewSchema,
   ReferenceParamsSchema,
   ReplaySchema,
+  VerificationSchema,
+  VerifyQuerySchema,
   VoidRequestSchema,
   VoidResultSchema,
 } from '../../schema/api.ts'
@@ -164,6 +167,47 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
     },
     async (req, reply) =>
       sendWritten(reply, await services().points.void(req.params.id, req.body, writeContext(req))),
+  )
+  r.get(
+    '/v1/points/evaluations/:id/notice',
+    {
+      config: { scopes: ['police', 'education', 'auditor'] },
+      schema: {
+        tags: ['points'],
+        summary: 'The printable notice of a record (HTML with print CSS), for the applicant',
+        description:
+          'Reference, date, masked ID number, total, each item with its points and legal reference, the table (key and hash) and a verification code that a third party checks at GET /v1/verify/{reference}. A void record is marked void on it. Self-contained: no scripts, no external files; print it or save it as PDF.',
+        params: EvaluationIdParamsSchema,
+        response: {
+          200: {
+            description: 'the notice, an HTML page',
+            content: { 'text/html': { schema: z.string().meta({ example: '<!doctype html>…' }) } },
+          },
+          ...problems('VALIDATION', 'NOT_FOUND'),
+        },
+      },
+    },
+    async (req, reply) =>
+      reply.type('text/html; charset=utf-8').send(await services().points.notice(req.params.id)),
+  )
+  r.get(
+    '/v1/verify/:reference',
+    {
+      config: { scopes: ['public'] },
+      schema: {
+        tags: ['points'],
+        summary: 'Check a printed notice: is it genuine, is the record still valid, what total does it have',
+        description:
+          'Public (a school or a landlord checks a notice), and rate-limited per client address. It answers nothing beyond those three facts, and the same for an unknown reference as for a wrong code.',
+        params: ReferenceParamsSchema,
+        querystring: VerifyQuerySchema,
+        response: {
+          200: ok(VerificationSchema, 'whether the notice is genuine, the record’s state and its total'),
+          ...problems('VALIDATION', 'RATE_LIMITED'),
+        },
+      },
+    },
+    async (req) => services().points.verify(req.params.reference, req.query.code),
   )
   r.post(
     '/v1/points/evaluations/:id/replay',

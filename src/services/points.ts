@@ -1,6 +1,13 @@
 // Points: official evaluations (stored, numbered, audited, replayable), lookups by ID number, and previews (store nothing).
 import { v7 as timeOrderedUuid } from 'uuid'
-import type { EvaluationRequest, PointsEvaluation, Preview, Replay, VoidResult } from '../../schema/api.ts'
+import type {
+  EvaluationRequest,
+  PointsEvaluation,
+  Preview,
+  Replay,
+  Verification,
+  VoidResult,
+} from '../../schema/api.ts'
 import type { PointsResult } from '../../schema/result.ts'
 import { type CompiledTable, type EvalContext, EvaluationError } from '../../scoring/compile.ts'
 import { type Clock, todayOf } from '../clock.ts'
@@ -13,9 +20,11 @@ import {
   TablesChangedError,
 } from '../repositories/types.ts'
 import { protectIdNumber } from '../security/id-hmac.ts'
+import { codeMatches, noticeKey, verificationCode } from '../security/notice-code.ts'
 import { adviseMore } from './advice.ts'
 import { checkDistrictItems, districtItemsOf } from './district-items.ts'
 import { futureDates } from './future-dates.ts'
+import { renderNotice } from './notice.ts'
 import type { Actor, Recorder, Work, WriteContext, Written } from './recorder.ts'
 import { replayRecord } from './replay.ts'
 import { type RulesetService, rulesetIdOf, rulesetKeyOf } from './rulesets.ts'
@@ -89,7 +98,20 @@ function alreadyVoid(record: PointsRecord): AppError {
   ])
 }
 
+/** What a record's verification code vouches for. */
+function vouched(e: PointsRecord) {
+  return {
+    id: e.id,
+    reference: e.reference,
+    total: e.result.total,
+    factsSha256: e.factsSha256,
+    rulesetSha256: e.rulesetSha256,
+  }
+}
+
 export class PointsService {
+  private readonly codeKey: Buffer
+
   constructor(
     private readonly rulesets: RulesetService,
     private readonly records: RecordRepository,
@@ -97,7 +119,33 @@ export class PointsService {
     private readonly clock: Clock,
     /** key of the ID-number HMAC; from configuration (src/security/id-secret.ts) */
     private readonly idHmacSecret: string,
-  ) {}
+  ) {
+    this.codeKey = noticeKey(idHmacSecret)
+  }
+
+  /** The printable notice of a record (HTML), with its verification code; a void record says so on it. */
+  async notice(id: string): Promise<string> {
+    const e = await this.mustGet(id)
+    const [view] = await this.views([e])
+    return renderNotice(view, verificationCode(this.codeKey, vouched(e)))
+  }
+
+  /**
+   * Whether a printed notice is genuine: the same answer for an unknown reference and a wrong code,
+   * and for a genuine one only its state and total. Public, so it reveals nothing more.
+   */
+  async verify(reference: string, code: string): Promise<Verification> {
+    const e = await this.records.getByReference(reference)
+    if (e === null || e.scheme !== 'points' || !codeMatches(this.codeKey, vouched(e as PointsRecord), code))
+      return { reference, genuine: false, status: null, total: null }
+    const life = (await this.records.lives([e.id])).get(e.id) ?? NEW_LIFE
+    return {
+      reference,
+      genuine: true,
+      status: life.void === null ? 'valid' : 'void',
+      total: (e as PointsRecord).result.total,
+    }
+  }
 
   private compute(req: EvaluationRequest): { compiled: CompiledTable; result: PointsResult } {
     refuseFuture(req, this.clock)

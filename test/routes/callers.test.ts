@@ -312,3 +312,114 @@ t.test('an enrolment system (education) may check a parent’s residence permit'
   tt.equal(res.statusCode, 200)
   tt.equal(json(res).scheme, 'residence-permit')
 })
+
+t.test(
+  'the notice is a printable HTML page with reference, date, masked ID, total, items, table and code',
+  async (tt) => {
+    const app = await build(tt)
+    const police = await authHeaders(app, ['police'])
+    const first17 = '33021219880302123'
+    const idNumber = first17 + idCheckChar(first17)
+    const created = json(await postOfficial(app, police, pointsRequest({}, { idNumber })))
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/points/evaluations/${created.id}/notice`,
+      headers: await authHeaders(app, ['education']),
+    })
+    tt.equal(res.statusCode, 200)
+    tt.match(res.headers['content-type'], /^text\/html; charset=utf-8/)
+    const html = res.body
+    tt.match(html, /<strong id="reference">JF-2026-000001<\/strong>/)
+    tt.match(html, /<dd id="date">2026-05-15<\/dd>/, 'the record’s date in China Standard Time')
+    tt.match(html, `<dd id="id-number">330212***********${idNumber[17]}</dd>`)
+    tt.notOk(html.includes(first17), 'never the full ID number')
+    tt.match(html, `<dd class="total" id="total">${TOTAL}</dd>`)
+    tt.match(html, '甬政办发〔2022〕10号', 'items with their legal references')
+    tt.match(html, '<dd id="ruleset">yinzhou-points-2022@1</dd>')
+    tt.match(html, created.result.ruleset.sha256)
+    tt.match(html, /@media print/)
+    tt.notMatch(html, /<script|https?:\/\//, 'self-contained: no scripts, nothing fetched')
+    const code = /<span class="code" id="code">([0-9A-Z]{5}-[0-9A-Z]{5})<\/span>/.exec(html)?.[1]
+    tt.ok(code, 'a short printable code')
+    const again = await app.inject({
+      method: 'GET',
+      url: `/v1/points/evaluations/${created.id}/notice`,
+      headers: police,
+    })
+    tt.equal(again.body, html, 'the same notice every time')
+    const publicTry = await app.inject({ method: 'GET', url: `/v1/points/evaluations/${created.id}/notice` })
+    tt.equal(publicTry.statusCode, 401)
+  },
+)
+
+t.test(
+  'GET /v1/verify/{reference}?code= answers genuine, void, wrong code and unknown, and nothing else',
+  async (tt) => {
+    const app = await build(tt)
+    const police = await authHeaders(app, ['police'])
+    const created = json(await postOfficial(app, police, pointsRequest()))
+    const other = json(await postOfficial(app, police, pointsRequest()))
+    const codeOf = async (id: string) => {
+      const html = (
+        await app.inject({ method: 'GET', url: `/v1/points/evaluations/${id}/notice`, headers: police })
+      ).body
+      return /id="code">([^<]+)</.exec(html)![1]
+    }
+    const code = await codeOf(created.id)
+    const verify = async (reference: string, c: string) => {
+      const res = await app.inject({
+        method: 'GET',
+        url: `/v1/verify/${reference}?code=${encodeURIComponent(c)}`,
+      })
+      tt.equal(res.statusCode, 200, 'public: no key')
+      return json(res)
+    }
+    tt.same(await verify(created.reference, code), {
+      reference: 'JF-2026-000001',
+      genuine: true,
+      status: 'valid',
+      total: TOTAL,
+    })
+    tt.same(
+      (await verify(created.reference, ` ${code.toLowerCase().replace('-', ' ')} `)).genuine,
+      true,
+      'as typed from paper: case, spaces and dashes do not matter',
+    )
+    const wrong = { reference: 'JF-2026-000001', genuine: false, status: null, total: null }
+    tt.same(await verify(created.reference, await codeOf(other.id)), wrong, 'another record’s code')
+    tt.same(await verify(created.reference, 'AAAAA-AAAAA'), wrong, 'a made-up code')
+    tt.same(
+      await verify('JF-2026-000042', code),
+      { ...wrong, reference: 'JF-2026-000042' },
+      'an unknown reference answers exactly as a wrong code',
+    )
+    await app.inject({
+      method: 'POST',
+      url: `/v1/points/evaluations/${created.id}/void`,
+      headers: police,
+      payload: { reason: '录入错误' },
+    })
+    tt.same(await verify(created.reference, code), {
+      reference: 'JF-2026-000001',
+      genuine: true,
+      status: 'void',
+      total: TOTAL,
+    })
+    const voidNotice = (
+      await app.inject({ method: 'GET', url: `/v1/points/evaluations/${created.id}/notice`, headers: police })
+    ).body
+    tt.match(voidNotice, /本记录已作废（2026-05-15）：录入错误/, 'a void record’s notice says so')
+    const missing = await app.inject({ method: 'GET', url: `/v1/verify/${created.reference}` })
+    tt.equal(missing.statusCode, 400, 'the code is required')
+  },
+)
+
+t.test('verification is rate-limited per client address', async (tt) => {
+  const app = await build(tt, { config: { rateLimitMax: 3, rateLimitWindowMs: 60_000 } })
+  const statuses: number[] = []
+  for (let i = 0; i < 4; i++)
+    statuses.push(
+      (await app.inject({ method: 'GET', url: '/v1/verify/JF-2026-000001?code=AAAAA-AAAAA' })).statusCode,
+    )
+  tt.same(statuses, [200, 200, 200, 429])
+})

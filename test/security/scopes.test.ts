@@ -39,6 +39,9 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'POST /v1/points/evaluations/:id/replay': ['police', 'education', 'auditor'],
   'GET /v1/points/evaluations/by-reference/:reference': ['police', 'education', 'auditor'],
   'POST /v1/points/evaluations/:id/void': ['police'],
+  'GET /v1/points/evaluations/:id/notice': ['police', 'education', 'auditor'],
+  // a school or a landlord checks a printed notice: public, rate-limited, answers three facts only
+  'GET /v1/verify/:reference': 'public',
   // enrolment systems check a parent's residence permit, on which admission depends (issue 15)
   'POST /v1/residence-permit/eligibility': ['police', 'education'],
   'POST /v1/settlement/eligibility': ['police'],
