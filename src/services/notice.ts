@@ -18,7 +18,10 @@ function esc(value: unknown): string {
 function shown(value: unknown): string {
   if (value === null || value === undefined) return '—'
   if (typeof value === 'boolean') return value ? '是' : '否'
-  if (typeof value === 'object') return JSON.stringify(value)
+  if (typeof value === 'object')
+    return Object.entries(value)
+      .map(([k, v]) => `${k.replace(/^city\./, '')} ${shown(v)}`)
+      .join('，')
   return String(value)
 }
 
@@ -34,6 +37,7 @@ const STYLE = `
   table { border-collapse: collapse; width: 100%; margin: 1em 0; }
   th, td { border: 1px solid #000; padding: .3em .5em; text-align: left; vertical-align: top; }
   td.n { text-align: right; white-space: nowrap; }
+  tbody td:first-child, th { white-space: nowrap; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .3em 1em; }
   dt { font-weight: bold; }
   dd { margin: 0; word-break: break-all; }
