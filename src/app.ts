@@ -22,6 +22,7 @@ import { auditRoutes } from './routes/audit.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoutes } from './routes/openapi.ts'
 import { pointsRoutes } from './routes/points.ts'
+import { problemRoutes } from './routes/problems.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
 import { webRoutes } from './routes/web.ts'
@@ -267,6 +268,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     schemeRoutes(scope, services)
     auditRoutes(scope, services)
     webRoutes(scope)
+    problemRoutes(scope)
   })
   return app
 }

@@ -42,6 +42,8 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'GET /v1/points/evaluations/:id/notice': ['police', 'education', 'auditor'],
   // a school or a landlord checks a printed notice: public, rate-limited, answers three facts only
   'GET /v1/verify/:reference': 'public',
+  // the pages problem types point to
+  'GET /problems/:code': 'public',
   // enrolment systems check a parent's residence permit, on which admission depends (issue 15)
   'POST /v1/residence-permit/eligibility': ['police', 'education'],
   'POST /v1/settlement/eligibility': ['police'],
