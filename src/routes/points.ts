@@ -44,6 +44,8 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
         tags: ['points'],
         summary:
           'Official points evaluation: scored with the table in force on asOf, stored with a reference number',
+        description:
+          "The record keeps the facts (without the ID number, which is stored only as a keyed hash and a mask), the table's key and hash and the result, so that it replays identically later. Audited; send an `Idempotency-Key` to make a retry safe.",
         headers: IdempotencyHeadersSchema,
         body: EvaluationRequestSchema,
         response: {
@@ -112,6 +114,8 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
       schema: {
         tags: ['points'],
         summary: 'Read a stored official evaluation',
+        description:
+          "The record as stored, with its state: `status` (`valid` or `void`), the void's reason, and the record it corrects, if any. Not audited.",
         params: EvaluationIdParamsSchema,
         response: {
           200: ok(PointsEvaluationSchema, 'the stored record'),
@@ -217,6 +221,8 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
         tags: ['points'],
         summary:
           'Recompute a stored evaluation with its stored table and facts; report whether it is identical and what differs',
+        description:
+          "Uses the record's own stored table (checked against its hash), never the tables in force now; a void record replays too. Stores nothing.",
         params: EvaluationIdParamsSchema,
         response: {
           200: ok(ReplaySchema, 'the replayed result and any differences from the stored one'),
@@ -233,6 +239,8 @@ export function pointsRoutes(app: FastifyInstance, services: () => Services): vo
       schema: {
         tags: ['points'],
         summary: 'Preview points without storing anything, with advice on what would raise the score',
+        description:
+          'Public and rate-limited per client address; nothing the caller sends is stored or logged. The same scoring as an official evaluation.',
         body: EvaluationRequestSchema,
         response: {
           200: ok(PreviewSchema, 'the result and advice; nothing was stored'),
