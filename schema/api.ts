@@ -198,16 +198,75 @@ export const EvaluationRequestSchema = z
   .meta({ id: 'EvaluationRequest', example: EXAMPLE_POINTS_REQUEST })
 export type EvaluationRequest = z.output<typeof EvaluationRequestSchema>
 
+/** A table's identity, spelled one way everywhere: the table id and its version, and the key joining them. */
+export const RulesetKeySchema = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: 'the table id, the same in every version', example: 'yinzhou-points-2022' }),
+    version: z.number().int().min(1).meta({ description: 'the version of the table', example: 1 }),
+    key: z.string().meta({
+      description:
+        '`<id>@<version>`: the one string that names a version; every route that takes a ruleset accepts it (`/v1/rulesets/{key}`)',
+      example: 'yinzhou-points-2022@1',
+    }),
+  })
+  .meta({ id: 'RulesetKey', description: 'which table version was used' })
+export type RulesetKey = z.output<typeof RulesetKeySchema>
+
+export const RECORD_STATUSES = ['valid', 'void'] as const
+
+export const RecordVoidSchema = z
+  .object({
+    reason: z
+      .string()
+      .meta({ description: 'why it was voided, as the caller gave it', example: '出生日期录入错误' }),
+    at: z
+      .string()
+      .meta({ description: 'when it was voided (ISO 8601, UTC)', example: '2026-05-02T01:30:00.000Z' }),
+    by: z
+      .string()
+      .meta({ description: 'the API key that voided it (its name)', example: 'yinzhou-counter-7' }),
+    correctedBy: z.uuid().nullable().meta({
+      description: 'the record made to replace it; null when it was voided without a correction',
+      example: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3e',
+    }),
+  })
+  .meta({
+    id: 'RecordVoid',
+    description: 'a void: the record stays stored and replayable, but no longer stands',
+  })
+
 export const PointsEvaluationSchema = z
   .object({
-    id: z.uuid(),
-    reference: z.string().meta({ description: 'human reference number, JF-<year>-<sequence>' }),
-    createdAt: z.string().meta({ description: 'when the record was made (ISO 8601, UTC)' }),
-    rulesetId: z.string().meta({ description: '`<tableId>@<version>` of the table used' }),
-    idNumberMasked: z
+    id: z.uuid().meta({ description: 'the record id', example: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d' }),
+    reference: z
       .string()
-      .nullable()
-      .meta({ description: 'the ID number as stored: region and check character only' }),
+      .meta({ description: 'human reference number, JF-<year>-<sequence>', example: 'JF-2026-000123' }),
+    createdAt: z
+      .string()
+      .meta({ description: 'when the record was made (ISO 8601, UTC)', example: '2026-04-30T02:15:00.000Z' }),
+    rulesetId: z.string().meta({
+      description: '`<tableId>@<version>` of the table used (the same as `ruleset.key`)',
+      example: 'yinzhou-points-2022@1',
+    }),
+    ruleset: RulesetKeySchema,
+    idNumberMasked: z.string().nullable().meta({
+      description: 'the ID number as stored: region and check character only',
+      example: '330212***********X',
+    }),
+    status: z.enum(RECORD_STATUSES).meta({
+      description: '`valid`: the record stands; `void`: voided (see `void`), kept and replayable',
+      example: 'valid',
+      'x-enum-descriptions': { valid: '有效', void: '已作废' },
+    }),
+    void: RecordVoidSchema.nullable().meta({
+      description: 'the void, when the record was voided; else null',
+    }),
+    corrects: z.uuid().nullable().meta({
+      description: 'the voided record this one corrects; null when it is not a correction',
+      example: null,
+    }),
     result: PointsResultSchema,
   })
   .meta({
@@ -217,7 +276,11 @@ export const PointsEvaluationSchema = z
       reference: 'JF-2026-000123',
       createdAt: '2026-04-30T02:15:00.000Z',
       rulesetId: 'yinzhou-points-2022@1',
+      ruleset: { id: 'yinzhou-points-2022', version: 1, key: 'yinzhou-points-2022@1' },
       idNumberMasked: null,
+      status: 'valid',
+      void: null,
+      corrects: null,
       result: EXAMPLE_POINTS_RESULT,
     },
   })
@@ -244,7 +307,12 @@ export const ReplaySchema = z
     reference: z.string(),
     identical: z.boolean(),
     differences: z.array(ResultDifferenceSchema),
-    rulesetId: z.string(),
+    rulesetId: z.string().meta({ description: '`<tableId>@<version>` (the same as `ruleset.key`)' }),
+    ruleset: RulesetKeySchema,
+    status: z.enum(RECORD_STATUSES).meta({
+      description: 'the record’s state: a void record still replays',
+      'x-enum-descriptions': { valid: '有效', void: '已作废' },
+    }),
     replayed: PointsResultSchema,
   })
   .meta({
@@ -255,6 +323,8 @@ export const ReplaySchema = z
       identical: true,
       differences: [],
       rulesetId: 'yinzhou-points-2022@1',
+      ruleset: { id: 'yinzhou-points-2022', version: 1, key: 'yinzhou-points-2022@1' },
+      status: 'valid',
       replayed: EXAMPLE_POINTS_RESULT,
     },
   })
@@ -440,6 +510,111 @@ export const PreviewSchema = z
   })
 export type Preview = z.output<typeof PreviewSchema>
 
+/** JF-<year>-<sequence of at least 6 digits>, as printed for the applicant. */
+export const REFERENCE_PATTERN = /^JF-\d{4}-\d{6,}$/
+
+export const ReferenceParamsSchema = z.object({
+  reference: z
+    .string()
+    .max(40)
+    .regex(REFERENCE_PATTERN, 'a reference number looks like JF-2026-000123')
+    .meta({
+      description: 'the reference number printed for the applicant',
+      example: 'JF-2026-000123',
+    }),
+})
+
+export const VoidRequestSchema = z
+  .object({
+    reason: z.string().trim().min(1).max(500).meta({
+      description:
+        'why the record no longer stands (kept with it and shown on reads); at most 500 characters',
+      example: '出生日期录入错误',
+    }),
+    correction: EvaluationRequestSchema.optional().meta({
+      description:
+        'the corrected request: scored and stored as a new record (with its own reference) that points to the voided one, in the same unit of work',
+    }),
+  })
+  .strict()
+  .meta({
+    id: 'VoidRequest',
+    example: { reason: '出生日期录入错误', correction: EXAMPLE_POINTS_REQUEST },
+  })
+
+export const VoidResultSchema = z
+  .object({
+    voided: PointsEvaluationSchema.meta({ description: 'the voided record, as reads now show it' }),
+    correction: PointsEvaluationSchema.nullable().meta({
+      description: 'the new record that corrects it; null when no correction was sent',
+    }),
+  })
+  .meta({
+    id: 'VoidResult',
+    example: {
+      voided: {
+        id: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d',
+        reference: 'JF-2026-000123',
+        createdAt: '2026-04-30T02:15:00.000Z',
+        rulesetId: 'yinzhou-points-2022@1',
+        ruleset: { id: 'yinzhou-points-2022', version: 1, key: 'yinzhou-points-2022@1' },
+        idNumberMasked: null,
+        status: 'void',
+        void: {
+          reason: '出生日期录入错误',
+          at: '2026-05-02T01:30:00.000Z',
+          by: 'yinzhou-counter-7',
+          correctedBy: null,
+        },
+        corrects: null,
+        result: EXAMPLE_POINTS_RESULT,
+      },
+      correction: null,
+    },
+  })
+export type VoidResult = z.output<typeof VoidResultSchema>
+
+export const VerifyQuerySchema = z
+  .object({
+    code: z.string().min(1).max(40).meta({
+      description:
+        'the verification code printed on the notice (`XXXXX-XXXXX`; case, spaces and dashes do not matter)',
+      example: '7K3QD-M2XPA',
+    }),
+  })
+  .strict()
+
+export const VerificationSchema = z
+  .object({
+    reference: z
+      .string()
+      .meta({ description: 'the reference number asked about', example: 'JF-2026-000123' }),
+    genuine: z.boolean().meta({
+      description:
+        'a record with this reference exists and the code is its own; false alike for an unknown reference and a wrong code, so that nothing else can be learnt',
+      example: true,
+    }),
+    status: z
+      .enum(RECORD_STATUSES)
+      .nullable()
+      .meta({
+        description: 'for a genuine notice: `valid`, or `void` when the record was voided since; else null',
+        example: 'valid',
+        'x-enum-descriptions': { valid: '有效', void: '已作废' },
+      }),
+    total: z.number().nullable().meta({
+      description:
+        'for a genuine notice, the total on the record (compare it with the printed one); else null',
+      example: 107.5,
+    }),
+  })
+  .meta({
+    id: 'Verification',
+    description: 'whether a printed notice is genuine, and nothing else about the record',
+    example: { reference: 'JF-2026-000123', genuine: true, status: 'valid', total: 107.5 },
+  })
+export type Verification = z.output<typeof VerificationSchema>
+
 export const EvaluationIdParamsSchema = z.object({
   id: z.uuid().meta({
     description: 'the evaluation id returned at creation',
@@ -550,9 +725,19 @@ export const RULESET_STATUSES = ['draft', 'published', 'retired'] as const
 
 export const RulesetSummarySchema = z
   .object({
-    id: z.string().meta({ description: '`<tableId>@<version>`', example: 'ningbo-points-2022@1' }),
-    tableId: z.string(),
-    version: z.number().int(),
+    id: z.string().meta({
+      description: '`<tableId>@<version>`, the same as `key` (kept for existing callers)',
+      example: 'ningbo-points-2022@1',
+    }),
+    key: z.string().meta({
+      description: '`<tableId>@<version>`: names this version in every route',
+      example: 'ningbo-points-2022@1',
+    }),
+    tableId: z.string().meta({
+      description: 'the table id, the same in every version (`ruleset.id` in results)',
+      example: 'ningbo-points-2022',
+    }),
+    version: z.number().int().meta({ description: 'the version', example: 1 }),
     scheme: SchemeSchema,
     jurisdiction: JurisdictionSchema,
     title: z.string(),
@@ -578,6 +763,7 @@ export type RulesetSummary = z.output<typeof RulesetSummarySchema>
 
 const EXAMPLE_SUMMARY = {
   id: 'ningbo-points-2022@1',
+  key: 'ningbo-points-2022@1',
   tableId: 'ningbo-points-2022',
   version: 1,
   scheme: 'points',
@@ -715,6 +901,44 @@ export const RulesetIdParamsSchema = z.object({
     .min(3)
     .max(100)
     .meta({ description: '`<tableId>@<version>`', example: 'ningbo-points-2022@1' }),
+})
+
+/** GET /v1/rulesets/{id}: a version's key, or a table id alone for its versions. */
+export const RulesetReadParamsSchema = z.object({
+  id: z.string().min(3).max(100).meta({
+    description: '`<tableId>@<version>` for that version; the table id alone for the list of its versions',
+    example: 'yinzhou-points-2022@1',
+  }),
+})
+
+const EXAMPLE_VERSIONS = {
+  id: 'ningbo-points-2022',
+  today: '2026-05-15',
+  inForce: { id: 'ningbo-points-2022', version: 1, key: 'ningbo-points-2022@1' },
+  versions: [EXAMPLE_SUMMARY],
+}
+
+export const RulesetVersionsSchema = z
+  .object({
+    id: z.string().meta({ description: 'the table id', example: 'yinzhou-points-2022' }),
+    today: DateStringSchema.meta({
+      description: 'the date `inForce` refers to (China Standard Time)',
+      example: '2026-05-15',
+    }),
+    inForce: RulesetKeySchema.nullable().meta({
+      description:
+        'the published version whose validity window covers today; null when none does (retired, expired or not yet valid)',
+    }),
+    versions: z.array(RulesetSummarySchema).meta({ description: 'every version, oldest first' }),
+  })
+  .meta({ id: 'RulesetVersions', example: EXAMPLE_VERSIONS })
+export type RulesetVersions = z.output<typeof RulesetVersionsSchema>
+
+/** What GET /v1/rulesets/{id} answers: a version for `<id>@<version>`, the versions for `<id>`. */
+export const RulesetReadSchema = z.union([RulesetDetailSchema, RulesetVersionsSchema]).meta({
+  id: 'RulesetRead',
+  description: 'RulesetDetail for `<tableId>@<version>`; RulesetVersions for a table id alone',
+  example: EXAMPLE_VERSIONS,
 })
 
 export const RulesetDiffParamsSchema = z.object({
@@ -918,7 +1142,11 @@ export const EvaluationListSchema = z
           reference: 'JF-2026-000123',
           createdAt: '2026-04-30T02:15:00.000Z',
           rulesetId: 'yinzhou-points-2022@1',
+          ruleset: { id: 'yinzhou-points-2022', version: 1, key: 'yinzhou-points-2022@1' },
           idNumberMasked: '110105***********X',
+          status: 'valid',
+          void: null,
+          corrects: null,
           result: EXAMPLE_POINTS_RESULT,
         },
       ],

@@ -143,6 +143,21 @@ export const idempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index('idempotency_keys_created_at').on(t.createdAt)],
 )
 
+/** Voids of official records (see schema/db.ts): append-only; the record itself never changes. */
+export const recordVoids = pgTable(
+  'record_voids',
+  {
+    recordId: text('record_id')
+      .primaryKey()
+      .references(() => evaluations.id),
+    reason: text('reason').notNull(),
+    voidedAt: text('voided_at').notNull(),
+    keyName: text('key_name').notNull(),
+    correctedBy: text('corrected_by').references(() => evaluations.id),
+  },
+  (t) => [uniqueIndex('record_voids_corrected_by').on(t.correctedBy)],
+)
+
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

@@ -118,6 +118,25 @@ export const idempotencyKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index('idempotency_keys_created_at').on(t.createdAt)],
 )
 
+/**
+ * Voids of official records (issue 15): a record is never changed or deleted; voiding adds a row here,
+ * append-only like the records. `corrected_by` names the record made to replace it, when there is one.
+ */
+export const recordVoids = sqliteTable(
+  'record_voids',
+  {
+    recordId: text('record_id')
+      .primaryKey()
+      .references(() => evaluations.id),
+    reason: text('reason').notNull(),
+    voidedAt: text('voided_at').notNull(),
+    /** the API key's name that voided it, as in the audit log */
+    keyName: text('key_name').notNull(),
+    correctedBy: text('corrected_by').references(() => evaluations.id),
+  },
+  (t) => [uniqueIndex('record_voids_corrected_by').on(t.correctedBy)],
+)
+
 /** Facts about the database itself, e.g. a check value of the ID HMAC secret its hashes were made with. */
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),

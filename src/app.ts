@@ -21,9 +21,11 @@ import { openStorage } from './repositories/open.ts'
 import type { Storage } from './repositories/types.ts'
 import { admissionRoutes } from './routes/admission.ts'
 import { auditRoutes } from './routes/audit.ts'
+import { problems } from './routes/common.ts'
 import { healthRoutes } from './routes/health.ts'
 import { openapiRoutes } from './routes/openapi.ts'
 import { pointsRoutes } from './routes/points.ts'
+import { problemRoutes } from './routes/problems.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
 import { webRoutes } from './routes/web.ts'
@@ -129,6 +131,42 @@ async function idSecretFor(
   return resolved.secret
 }
 
+/** `GET /v1/points/evaluations/{id}/replay` → `getPointsEvaluationsIdReplay`: unique per method and path. */
+export function operationIdOf(method: string, url: string): string {
+  const words = url
+    .split('/')
+    .filter((w) => w !== '' && w !== 'v1')
+    .map((w) =>
+      w
+        .replace(/^:/, '')
+        .replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase()),
+    )
+  return [method.toLowerCase(), ...words.map((w) => w.charAt(0).toUpperCase() + w.slice(1))].join('')
+}
+
+/**
+ * The contract's view of a route: an operationId where the route names none, 503 on every route but
+ * the probes (under-pressure answers it before any handler), 429 on public routes (rate-limited).
+ */
+const documented: typeof jsonSchemaTransform = (input) => {
+  const { schema, url, route } = input
+  if (schema === undefined || (schema as { hide?: boolean }).hide) return jsonSchemaTransform(input)
+  const config = (route.config ?? {}) as { probe?: boolean; scopes?: readonly string[] }
+  const extra = [
+    ...(config.probe === true ? [] : (['OVERLOADED'] as const)),
+    ...(config.scopes?.includes('public') && config.probe !== true ? (['RATE_LIMITED'] as const) : []),
+  ]
+  const s = schema as { operationId?: string; response?: Record<string, unknown> }
+  const withExtras = {
+    ...schema,
+    operationId: s.operationId ?? operationIdOf([route.method].flat()[0], url),
+    ...(s.response === undefined || extra.length === 0
+      ? {}
+      : { response: { ...problems(...extra), ...s.response } }),
+  }
+  return jsonSchemaTransform({ ...input, schema: withExtras })
+}
+
 export function buildApp(config: Config, options: AppOptions = {}): FastifyInstance {
   const clock = options.clock ?? systemClock
   const app = Fastify({
@@ -200,6 +238,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       info: {
         title: 'jifen',
         version: VERSION,
+        contact: { name: 'jifen service operators (see docs/callers.md)' },
         description:
           'Points (积分) for Ningbo residence permits, settlement and school admission. Errors are RFC 9457 problem+json with a stable `code` (JIFEN_ERR_*) and the field paths at fault.',
       },
@@ -216,8 +255,10 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
         { name: 'health', description: 'Probes' },
       ],
       components: { securitySchemes: SECURITY_SCHEMES },
+      // relative: the document describes the service that serves it, wherever it is deployed
+      servers: [{ url: '/', description: 'this jifen service' }],
     },
-    transform: jsonSchemaTransform,
+    transform: documented,
     transformObject: jsonSchemaTransformObject,
   })
   // The UI's assets are served from node_modules by the plugin itself: no CDN, works offline.
@@ -246,6 +287,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       audit: new AuditService(storage, auditKey),
       admission: new AdmissionService(rulesets, storage.admission, recorder, clock, idHmacSecret),
       idempotency: { prune: () => recorder.pruneIdempotency() },
+      clock,
     }
     state.tablesLoaded = true
     startHousekeeping(state.services, recorder)
@@ -301,6 +343,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     admissionRoutes(scope, services)
     auditRoutes(scope, services)
     webRoutes(scope)
+    problemRoutes(scope)
   })
   return app
 }

@@ -1,4 +1,6 @@
 // The app's services and start-up state as types, apart from src/app.ts so that routes need not import the app that registers them.
+
+import type { Clock } from './clock.ts'
 import type { Storage } from './repositories/types.ts'
 import type { AdmissionService } from './services/admission.ts'
 import type { ApiKeyService } from './services/api-keys.ts'
@@ -16,6 +18,8 @@ export interface Services {
   admission: AdmissionService
   /** saved idempotent answers: `prune` deletes the expired ones (run hourly; tests call it) */
   idempotency: { prune(): Promise<number> }
+  /** today's date and record timestamps come from here (tests fix it) */
+  clock: Clock
 }
 
 /** What /readyz reports; filled in as start-up proceeds. */

@@ -1,5 +1,8 @@
 // The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Command, CommanderError } from 'commander'
+import { projectRoot } from '../project-root.ts'
 import { registerAudit } from './audit.ts'
 import { registerBatch } from './batch.ts'
 import { registerDb } from './db.ts'
@@ -9,10 +12,19 @@ import { registerScore, UsageError } from './score.ts'
 import { registerServe } from './serve.ts'
 import { registerTables } from './tables.ts'
 
+/** Documented in --help; scripts branch on them (issue 15). */
+const EXIT_CODES =
+  '\nExit codes: 0 done; 1 failed (the database, the network, a port in use …); 2 usage error (unknown command or option, missing or bad argument, bad input).'
+
 const program = new Command()
   .name('jifen')
   .description('Ningbo points (积分) service and tools')
+  .version(
+    (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version,
+    '--version',
+  )
   .showHelpAfterError()
+  .addHelpText('after', EXIT_CODES)
   .exitOverride()
 
 registerServe(program)
@@ -27,7 +39,8 @@ registerBatch(program)
 try {
   await program.parseAsync(process.argv)
 } catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode)
+  // commander exits 1 for its usage errors: 2 here, like the app's own; help and --version exit 0
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2)
   if (e instanceof UsageError) {
     process.stderr.write(`jifen: ${e.message}\n`)
     process.exit(2)

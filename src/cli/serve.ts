@@ -26,6 +26,17 @@ export function registerServe(program: Command): void {
         }
         throw e
       }
-      await startServer(config)
+      try {
+        await startServer(config)
+      } catch (e) {
+        // one line an operator can act on, not a stack trace
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          process.stderr.write(
+            `jifen: port ${config.port} on ${config.host} is already in use (another jifen or another program); stop it, or choose another with --port or JIFEN_PORT\n`,
+          )
+          process.exit(1)
+        }
+        throw e
+      }
     })
 }

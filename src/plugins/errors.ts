@@ -8,7 +8,9 @@ import {
   MAX_FIELD_PATH,
   MAX_PROBLEM_DETAIL,
   MAX_PROBLEM_ERRORS,
+  PROBLEM_TEXT,
   type Problem,
+  type ProblemLanguage,
   problemType,
 } from '../../schema/errors.ts'
 import { NoTableInForceError, TableWithheldError } from '../../scoring/registry.ts'
@@ -35,6 +37,7 @@ export function problem(
   errors: readonly FieldError[],
   requestId?: string,
   omitted = 0,
+  lang: ProblemLanguage = 'zh',
 ): Problem {
   const e = ERRORS[name]
   const kept = errors.slice(0, MAX_PROBLEM_ERRORS).map((f) => ({
@@ -44,7 +47,7 @@ export function problem(
   const errorsOmitted = omitted + errors.length - kept.length
   return {
     type: problemType(name),
-    title: e.title,
+    title: lang === 'zh' ? PROBLEM_TEXT[name].title : e.title,
     status: e.status,
     detail: clip(detail, MAX_PROBLEM_DETAIL),
     code: `JIFEN_ERR_${name}`,
@@ -90,9 +93,39 @@ const BY_STATUS: Readonly<Record<number, { name: ErrorName; path: string; messag
   431: { name: 'HEADERS_TOO_LARGE', path: 'headers', message: 'too large' },
 }
 
+/**
+ * The language a caller asked for in Accept-Language: the first of Chinese or English by preference
+ * (q), Chinese when neither is named, as the service's users are Chinese offices.
+ */
+export function languageOf(acceptLanguage: string | string[] | undefined): ProblemLanguage {
+  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : (acceptLanguage ?? '')
+  let best: { lang: ProblemLanguage; q: number } | null = null
+  for (const part of header.split(',')) {
+    const [tag, ...params] = part.trim().toLowerCase().split(';')
+    const q = Number(
+      params
+        .find((p) => p.trim().startsWith('q='))
+        ?.trim()
+        .slice(2) ?? '1',
+    )
+    const lang =
+      tag === 'zh' || tag.startsWith('zh-') ? 'zh' : tag === 'en' || tag.startsWith('en-') ? 'en' : null
+    if (lang !== null && q > 0 && (best === null || q > best.q)) best = { lang, q }
+  }
+  return best?.lang ?? 'zh'
+}
+
+/** The jurisdictions a scheme has a table in force for on a date, for the unknown-jurisdiction problem. */
+export type KnownJurisdictions = (scheme: string, asOf: string) => string[]
+
 /** The problem body for any error the service meets: the root handler, framework errors and the tests use it. */
-export function toProblem(err: unknown, requestId: string): Problem {
-  if (err instanceof AppError) return problem(err.name_, err.message, err.errors, requestId)
+export function toProblem(
+  err: unknown,
+  requestId: string,
+  lang: ProblemLanguage = 'zh',
+  known: KnownJurisdictions = () => [],
+): Problem {
+  if (err instanceof AppError) return problem(err.name_, err.message, err.errors, requestId, 0, lang)
   if (err instanceof TableWithheldError) {
     const message = `the table in force, ${err.table.rulesetId}, does not match its stored hash and is withheld`
     return problem(
@@ -100,31 +133,34 @@ export function toProblem(err: unknown, requestId: string): Problem {
       `${message}; the operator must restore it`,
       [{ path: 'body.jurisdiction', message }],
       requestId,
+      0,
+      lang,
     )
   }
   if (err instanceof NoTableInForceError) {
+    const codes = known(err.scheme, err.asOf)
+    const message =
+      lang === 'zh'
+        ? `${err.asOf} ${err.jurisdiction} 没有有效的 ${err.scheme} 积分表；当日有积分表的地区：${codes.join('、') || '无'}`
+        : `no ${err.scheme} table in force for ${err.jurisdiction} on ${err.asOf}; jurisdictions with one on that date: ${codes.join(', ') || 'none'}`
     return problem(
       'NO_TABLE_IN_FORCE',
-      err.message,
+      message,
       [
-        {
-          path: 'body.jurisdiction',
-          message: `no ${err.scheme} table in force for ${err.jurisdiction} on ${err.asOf}`,
-        },
-        {
-          path: 'body.asOf',
-          message: `no ${err.scheme} table in force for ${err.jurisdiction} on ${err.asOf}`,
-        },
+        { path: 'body.jurisdiction', message },
+        { path: 'body.asOf', message },
       ],
       requestId,
+      0,
+      lang,
     )
   }
   if (err instanceof RequestValidationError) {
     const errors = err.issues.map((i) => ({
       path: fieldPath(err.validationContext, i.path),
-      message: i.message,
+      message: lang === 'zh' ? (i.messageZh ?? i.message) : i.message,
     }))
-    return problem('VALIDATION', summarize(errors, err.omitted), errors, requestId, err.omitted)
+    return problem('VALIDATION', summarize(errors, err.omitted), errors, requestId, err.omitted, lang)
   }
   const fe = err as Partial<FastifyError>
   switch (fe.code) {
@@ -201,11 +237,27 @@ export function toProblem(err: unknown, requestId: string): Problem {
 
 /** Answers any error as problem+json: the root error handler, and fastify's own URL errors (frameworkErrors). */
 export function sendProblem(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const body = toProblem(err, request.id)
+  const lang = languageOf(request.headers['accept-language'])
+  const body = toProblem(err, request.id, lang, (scheme, asOf) => knownJurisdictions(request, scheme, asOf))
+  reply.header('content-language', lang === 'zh' ? 'zh-CN' : 'en').header('vary', 'Accept-Language')
   // 5xx are ours and logged in full (stack included) but never sent; 4xx are the caller's, logged briefly.
   if (body.status >= 500) request.log.error({ err }, 'request failed')
   else request.log.info({ code: body.code, errors: body.errors }, 'request rejected')
   return reply.code(body.status).type('application/problem+json').send(body)
+}
+
+/** From the app's tables in force (none while it starts: the list is then empty). */
+function knownJurisdictions(request: FastifyRequest, scheme: string, asOf: string): string[] {
+  try {
+    const tables = request.server.jifen.services().rulesets.current().all()
+    const codes = tables
+      .map((c) => c.table)
+      .filter((t) => t.scheme === scheme && t.validFrom <= asOf && (t.validTo === null || t.validTo >= asOf))
+      .map((t) => t.jurisdiction)
+    return [...new Set(codes)].sort()
+  } catch {
+    return []
+  }
 }
 
 /** A route's URL as a pattern over request paths: `:id` is one segment, `*` the rest. */
@@ -231,6 +283,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
   })
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]
+    const lang = languageOf(request.headers['accept-language'])
+    reply.header('content-language', lang === 'zh' ? 'zh-CN' : 'en').header('vary', 'Accept-Language')
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort()
     if (allowed.length > 0) {
       const message = `allowed: ${allowed.join(', ')}`
@@ -239,10 +293,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
         `${request.method} is not allowed here; ${message}`,
         [{ path: 'method', message }],
         request.id,
+        0,
+        lang,
       )
       return reply.code(405).header('allow', allowed.join(', ')).type('application/problem+json').send(body)
     }
-    const body = problem('ROUTE_NOT_FOUND', `no route ${request.method} ${path}`, [], request.id)
+    const body = problem('ROUTE_NOT_FOUND', `no route ${request.method} ${path}`, [], request.id, 0, lang)
     return reply.code(404).type('application/problem+json').send(body)
   })
 }

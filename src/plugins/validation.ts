@@ -7,7 +7,12 @@ import { MAX_PROBLEM_ERRORS } from '../../schema/errors.ts'
 export interface Issue {
   path: readonly PropertyKey[]
   message: string
+  /** the message in Chinese (zod's zh-CN locale); custom messages of our own schemas stay as written */
+  messageZh?: string
 }
+
+/** zod's Chinese messages, for the second parse of a request that failed (only failures pay for it). */
+const ZH = z.locales.zhCN().localeError
 
 /**
  * A request part (body, querystring, params, headers) that fails its schema: the first issues found
@@ -331,7 +336,13 @@ export const boundedValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ sch
     const result = schema.safeParse(data)
     if (result.success) return { value: result.data }
     const all = result.error.issues
-    const issues = all.slice(0, MAX_PROBLEM_ERRORS).map((i) => ({ path: i.path, message: i.message }))
+    // the same parse with zod's Chinese messages: same schema, same data, so the same issues in order
+    const zh = schema.safeParse(data, { error: ZH }).error?.issues ?? []
+    const issues = all.slice(0, MAX_PROBLEM_ERRORS).map((i, n) => ({
+      path: i.path,
+      message: i.message,
+      messageZh: zh.length === all.length ? zh[n].message : i.message,
+    }))
     return { error: new RequestValidationError(issues, all.length - issues.length) }
   }
 }

@@ -125,8 +125,32 @@ export class TablesChangedError extends Error {
   }
 }
 
+/** A record's void (issue 15): the record itself never changes; this row says it no longer stands. */
+export interface RecordVoid {
+  recordId: string
+  reason: string
+  /** when it was voided (ISO) */
+  at: string
+  /** the API key's name that voided it, as in the audit log */
+  keyName: string
+  /** the record made to replace it, or null when it was voided without a correction */
+  correctedBy: string | null
+}
+
+/** Where a record stands: its void, if any, and the record it corrects, if it is a correction. */
+export interface RecordLife {
+  void: RecordVoid | null
+  corrects: string | null
+}
+
 export interface RecordRepository {
   get(id: string): Promise<StoredRecord | null>
+  /** The record with this reference number (JF-2026-000123), or null. */
+  getByReference(reference: string): Promise<StoredRecord | null>
+  /** Its void and what it corrects, for each id asked (ids never voided nor correcting: both null). */
+  lives(ids: readonly string[]): Promise<Map<string, RecordLife>>
+  /** Every void, streamed (copying a whole database). */
+  voids(): AsyncIterable<RecordVoid>
   /** A person's records, newest first, found by the HMAC of their ID number. */
   listByIdHmac(idNumberHmac: string, limit: number): Promise<StoredRecord[]>
   /** Every record in reference order, streamed (copying and checking a whole database). */
@@ -250,6 +274,8 @@ export interface WriteTx {
   records: {
     /** Stores a record with the next reference number of its year (unique and gapless). */
     create<F, R>(e: NewRecord<F, R>): Promise<StoredRecord<F, R>>
+    /** Marks a record void (a row of its own, never a change to the record); false when it already was. */
+    void(v: RecordVoid): Promise<boolean>
   }
   rulesets: {
     /** Inserts; false (and writes nothing) when the id@version exists. A published insert bumps the generation. */
@@ -320,6 +346,7 @@ export type DumpRow =
   | { kind: 'ruleset'; row: StoredRuleset }
   | { kind: 'apiKey'; row: StoredApiKey }
   | { kind: 'record'; row: StoredRecord }
+  | { kind: 'recordVoid'; row: RecordVoid }
   | { kind: 'audit'; row: AuditEntry }
   | { kind: 'idempotency'; row: StoredIdempotencyKey }
   | { kind: 'setting'; row: { key: string; value: string } }

@@ -13,6 +13,8 @@ export function auditRoutes(app: FastifyInstance, services: () => Services): voi
         tags: ['audit'],
         summary:
           'Audit log entries in order, each chained to the previous by hash (`jifen audit verify` walks the chain)',
+        description:
+          'Pages of at most `limit` entries after the sequence number `after`; pass `next` as `after` for the next page. Entries name the acting key, never an ID number.',
         querystring: AuditQuerySchema,
         response: { 200: ok(AuditPageSchema, 'one page of entries'), ...problems('VALIDATION') },
       },

@@ -4,14 +4,16 @@ import {
   CreateRulesetRequestSchema,
   IdempotencyHeadersSchema,
   RetireRequestSchema,
-  RulesetDetailSchema,
   RulesetDiffParamsSchema,
   RulesetDiffSchema,
   RulesetIdParamsSchema,
   RulesetListQuerySchema,
   RulesetListSchema,
+  RulesetReadParamsSchema,
+  RulesetReadSchema,
   RulesetWriteResultSchema,
 } from '../../schema/api.ts'
+import { todayOf } from '../clock.ts'
 import type { Services } from '../state.ts'
 import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
 
@@ -30,6 +32,8 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
       schema: {
         tags: ['rulesets'],
         summary: 'List rulesets, optionally by scheme, jurisdiction and status',
+        description:
+          'Summaries only (no table content), every status; filter by scheme, jurisdiction and status. `key` (`<id>@<version>`) names each version in the other ruleset routes.',
         querystring: RulesetListQuerySchema,
         response: { 200: ok(RulesetListSchema, 'the rulesets'), ...problems('VALIDATION') },
       },
@@ -42,15 +46,23 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
       config: { scopes: READERS },
       schema: {
         tags: ['rulesets'],
-        summary: 'Read a ruleset: its table and every row’s legal reference',
-        params: RulesetIdParamsSchema,
+        summary: 'Read a ruleset version (`<id>@<version>`), or list a table’s versions (`<id>`)',
+        description:
+          'With `<tableId>@<version>`: that version, its table and every row’s legal reference. With the table id alone: every version, and which one is in force today.',
+        params: RulesetReadParamsSchema,
         response: {
-          200: ok(RulesetDetailSchema, 'the ruleset, its references and its table'),
+          200: ok(
+            RulesetReadSchema,
+            'a version (RulesetDetail) or, for a table id alone, its versions (RulesetVersions)',
+          ),
           ...problems('VALIDATION', 'NOT_FOUND'),
         },
       },
     },
-    async (req) => services().rulesets.get(req.params.id),
+    async (req) =>
+      req.params.id.includes('@')
+        ? services().rulesets.get(req.params.id)
+        : services().rulesets.versions(req.params.id, todayOf(services().clock)),
   )
   r.get(
     '/v1/rulesets/:id/diff/:otherId',
@@ -59,6 +71,8 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
       schema: {
         tags: ['rulesets'],
         summary: 'Differences between two rulesets, row by row and field by field',
+        description:
+          'Both given by key (`<id>@<version>`); any two rulesets, of any status. Rows are matched by id within each section.',
         params: RulesetDiffParamsSchema,
         response: {
           200: ok(RulesetDiffSchema, 'the changes from the first to the second'),
@@ -76,6 +90,8 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
         tags: ['rulesets'],
         summary:
           'Create a draft ruleset (validated: schema, unknown facts and items, overlapping windows, unreachable caps)',
+        description:
+          'A draft takes no part in scoring until published. Audited; `Idempotency-Key` makes a retry safe. Warnings (for example an unreachable cap) do not stop the draft.',
         headers: IdempotencyHeadersSchema,
         body: CreateRulesetRequestSchema,
         response: {
@@ -101,6 +117,8 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
       schema: {
         tags: ['rulesets'],
         summary: 'Replace a draft’s table; a published or retired ruleset answers 409',
+        description:
+          "The same checks as creating a draft. The id and version in the body must be the draft's. Audited.",
         params: RulesetIdParamsSchema,
         body: CreateRulesetRequestSchema,
         response: {
@@ -118,6 +136,8 @@ export function rulesetRoutes(app: FastifyInstance, services: () => Services): v
       schema: {
         tags: ['rulesets'],
         summary: 'Publish a draft: it becomes immutable and takes part in table lookup',
+        description:
+          'From now on the table is used for requests whose as-of date falls in its validity window; its content never changes again. Audited; every instance reloads its tables.',
         params: RulesetIdParamsSchema,
         headers: IdempotencyHeadersSchema,
         response: {

@@ -14,11 +14,14 @@ export function schemeRoutes(app: FastifyInstance, services: () => Services): vo
   r.post(
     '/v1/residence-permit/eligibility',
     {
-      config: { scopes: ['police'] },
+      // enrolment systems check a parent's permit: admission depends on it (issue 15)
+      config: { scopes: ['police', 'education'] },
       schema: {
         tags: ['residence-permit'],
         summary:
           'Whether the applicant may hold a residence permit, the permit’s state, and what it entitles to',
+        description:
+          "Police counters, and enrolment systems checking a parent's permit (admission depends on it). Stores nothing.",
         body: EvaluationRequestSchema,
         response: {
           200: ok(PermitEligibilitySchema, 'gates with reasons, the permit’s state and entitlements'),
@@ -36,6 +39,8 @@ export function schemeRoutes(app: FastifyInstance, services: () => Services): vo
         tags: ['settlement'],
         summary:
           'Every settlement route of the period with the reason it passes or fails, and points settlement',
+        description:
+          'The routes of the settlement rules in force on the as-of date, each with its gates and reasons. Stores nothing.',
         body: EvaluationRequestSchema,
         response: {
           200: ok(SettlementEligibilitySchema, 'each route with whether it passes and why'),

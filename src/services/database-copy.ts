@@ -26,6 +26,7 @@ export async function copyDatabase(source: Storage, target: Storage, key: AuditK
     ruleset: 0,
     apiKey: 0,
     record: 0,
+    recordVoid: 0,
     audit: 0,
     idempotency: 0,
   }

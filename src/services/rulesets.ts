@@ -2,7 +2,13 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { z } from 'zod'
 import { ZodError } from 'zod'
-import type { LegalReferenceSchema, RowChange, RulesetSummary } from '../../schema/api.ts'
+import type {
+  LegalReferenceSchema,
+  RowChange,
+  RulesetKey,
+  RulesetSummary,
+  RulesetVersions,
+} from '../../schema/api.ts'
 import type { FieldError } from '../../schema/errors.ts'
 import type { Table, TableSource } from '../../schema/table.ts'
 import { type CompiledTable, compileTable } from '../../scoring/compile.ts'
@@ -35,9 +41,16 @@ export function rulesetIdOf(t: { id: string; version: number }): string {
   return `${t.id}@${t.version}`
 }
 
+/** `{ id, version, key }` of a `<tableId>@<version>` key (the table id may itself hold an `@`: the last one splits). */
+export function rulesetKeyOf(key: string): RulesetKey {
+  const at = key.lastIndexOf('@')
+  return { id: key.slice(0, at), version: Number(key.slice(at + 1)), key }
+}
+
 export function summarize(r: StoredRuleset): RulesetSummary {
   return {
     id: r.id,
+    key: r.id,
     tableId: r.tableId,
     version: r.version,
     scheme: r.scheme,
@@ -241,6 +254,28 @@ export class RulesetService {
 
   async list(filter: RulesetFilter): Promise<RulesetSummary[]> {
     return (await this.repo.list(filter)).map(summarize)
+  }
+
+  /**
+   * Every version of a table id, and the one in force today: published (not retired) with a validity
+   * window that covers today. A 404 when the table id has no version at all.
+   */
+  async versions(tableId: string, today: string): Promise<RulesetVersions> {
+    const all = (await this.repo.list()).filter((r) => r.tableId === tableId)
+    if (all.length === 0)
+      throw new AppError('NOT_FOUND', `no ruleset ${tableId}`, [
+        { path: 'params.id', message: `no table ${tableId} in any version` },
+      ])
+    all.sort((a, b) => a.version - b.version)
+    const inForce = all
+      .filter((r) => r.status === 'published' && r.validFrom <= today && (r.validTo ?? '9999-12-31') >= today)
+      .at(-1)
+    return {
+      id: tableId,
+      today,
+      inForce: inForce === undefined ? null : rulesetKeyOf(inForce.id),
+      versions: all.map(summarize),
+    }
   }
 
   private async mustGet(id: string, path = 'params.id'): Promise<StoredRuleset> {

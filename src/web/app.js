@@ -506,7 +506,13 @@ function showProblem(problem, rows) {
 async function post(request) {
   const res = await fetch(PREVIEW_URL, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+    // English problems: the page translates zod's English messages itself (i18n.js), field by field;
+    // the service's Chinese default (issue 15) would bypass those translations
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, application/problem+json',
+      'accept-language': 'en',
+    },
     body: JSON.stringify(request),
     // the page's own origin only, and no cookies: nothing about the applicant is kept anywhere
     credentials: 'omit',

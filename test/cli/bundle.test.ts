@@ -91,7 +91,7 @@ t.test(
 
 t.test('the bundled CLI scores like the sources do', async (tt) => {
   const input = JSON.stringify({ birthDate: '1990-06-15', education: 'bachelor' })
-  const args = ['score', '--jurisdiction', '330212', '--as-of', '2026-04-30']
+  const args = ['score', '--shipped', '--jurisdiction', '330212', '--as-of', '2026-04-30']
   const bundled = spawnSync(process.execPath, [BUNDLE, ...args], {
     input,
     encoding: 'utf8',

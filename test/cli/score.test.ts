@@ -17,7 +17,8 @@ function score(args: string[], stdin: string) {
   return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
-const asOf = ['--jurisdiction', '330212', '--as-of', '2026-04-30']
+// the shipped tables: these tests are about input handling, not about a database (test/cli/exit-codes.test.ts)
+const asOf = ['--shipped', '--jurisdiction', '330212', '--as-of', '2026-04-30']
 
 t.test('prints the points result as JSON', async (t) => {
   // Born 1990-06-15: age 35 on 2026-04-30 → provincial age band 18–40 → 20 points.
@@ -53,7 +54,7 @@ t.test('a bad ID checksum is reported on the idNumber field', async (t) => {
 
 t.test('no table in force is a clear error, exit 2', async (t) => {
   const r = score(
-    ['--jurisdiction', '330212', '--as-of', '2021-06-30'],
+    ['--shipped', '--jurisdiction', '330212', '--as-of', '2021-06-30'],
     JSON.stringify({ birthDate: '1990-06-15' }),
   )
   t.equal(r.code, 2)
@@ -62,7 +63,7 @@ t.test('no table in force is a clear error, exit 2', async (t) => {
 
 t.test('a bad --as-of is named', async (t) => {
   const r = score(
-    ['--jurisdiction', '330212', '--as-of', '2026-13-01'],
+    ['--shipped', '--jurisdiction', '330212', '--as-of', '2026-13-01'],
     JSON.stringify({ birthDate: '1990-06-15' }),
   )
   t.equal(r.code, 2)

@@ -53,6 +53,7 @@ t.test('a storage failure mid-request is a 500 problem with no SQL and no stack'
           work({
             ...tx,
             records: {
+              ...tx.records,
               create: async () => {
                 throw new Error('SQLITE_ERROR: near "insert into evaluations": syntax error')
               },

@@ -107,9 +107,10 @@ t.test('a key with several scopes passes where any one of them is needed', async
   tt.equal(created.statusCode, 201, 'education')
   const audit = await app.inject({ method: 'GET', url: '/v1/audit', headers: both })
   tt.equal(audit.statusCode, 200, 'auditor')
+  // settlement, not the permit: education may check a parent's permit since issue 15
   const permit = await app.inject({
     method: 'POST',
-    url: '/v1/residence-permit/eligibility',
+    url: '/v1/settlement/eligibility',
     headers: both,
     payload: pointsRequest(),
   })

@@ -37,7 +37,15 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'POST /v1/points/evaluations/search': ['police', 'auditor'],
   'GET /v1/points/evaluations/:id': ['police', 'education', 'auditor'],
   'POST /v1/points/evaluations/:id/replay': ['police', 'education', 'auditor'],
-  'POST /v1/residence-permit/eligibility': ['police'],
+  'GET /v1/points/evaluations/by-reference/:reference': ['police', 'education', 'auditor'],
+  'POST /v1/points/evaluations/:id/void': ['police'],
+  'GET /v1/points/evaluations/:id/notice': ['police', 'education', 'auditor'],
+  // a school or a landlord checks a printed notice: public, rate-limited, answers three facts only
+  'GET /v1/verify/:reference': 'public',
+  // the pages problem types point to
+  'GET /problems/:code': 'public',
+  // enrolment systems check a parent's residence permit, on which admission depends (issue 15)
+  'POST /v1/residence-permit/eligibility': ['police', 'education'],
   'POST /v1/settlement/eligibility': ['police'],
   'GET /v1/rulesets': READERS,
   'GET /v1/rulesets/:id': READERS,
@@ -89,6 +97,7 @@ function policyOf(method: string, url: string): Scope[] | 'public' | undefined {
 function concrete(url: string): string {
   return url
     .replace('/v1/points/evaluations/:id', '/v1/points/evaluations/0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d')
+    .replace(':reference', 'JF-2026-000001')
     .replace(':otherId', 'nothing@2')
     .replace(':id', 'nothing@1')
     .replace('*', 'index.html')

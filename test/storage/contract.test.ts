@@ -110,6 +110,41 @@ t.test('a stored record reads back as the same domain object', async (tt) => {
   tt.same(all, [created], 'and in the walk of every record')
 })
 
+t.test(
+  'records by reference; a void is a row of its own: the record reads back unchanged, a second void is refused, the database refuses to change a void',
+  async (tt) => {
+    const { storage, target } = await open(tt)
+    const compiled = await seed(storage)
+    const first = await create(storage, evaluation(compiled, 2026))
+    tt.same(await storage.records.getByReference('JF-2026-000001'), first)
+    tt.equal(await storage.records.getByReference('JF-2026-000999'), null)
+    const correction = await create(storage, evaluation(compiled, 2026))
+    const v = {
+      recordId: first.id,
+      reason: 'wrong birth date',
+      at: NOW,
+      keyName: 'k',
+      correctedBy: correction.id,
+    }
+    tt.equal(await storage.transaction((tx) => tx.records.void(v)), true)
+    tt.equal(
+      await storage.transaction((tx) => tx.records.void({ ...v, correctedBy: null })),
+      false,
+      'once only',
+    )
+    tt.same(await storage.records.get(first.id), first, 'the record itself is unchanged')
+    const lives = await storage.records.lives([first.id, correction.id, randomUUID()])
+    tt.same(lives.get(first.id), { void: v, corrects: null })
+    tt.same(lives.get(correction.id), { void: null, corrects: first.id })
+    const all = []
+    for await (const x of storage.records.voids()) all.push(x)
+    tt.same(all, [v])
+    const raw = await openRaw(tt, target)
+    await tt.rejects(raw.run(`update record_voids set reason = 'x'`, []), /JIFEN_IMMUTABLE/)
+    await tt.rejects(raw.run('delete from record_voids', []), /JIFEN_IMMUTABLE/)
+  },
+)
+
 t.test('records are generic: a permit decision is stored as { scheme, result } and replays', async (tt) => {
   const { storage } = await open(tt)
   const table = shippedTables().find((x) => x.scheme === 'residence-permit')!
@@ -295,6 +330,7 @@ function alteringRecords(change: (e: NewRecord) => NewRecord, seen: (s: StoredRe
         work({
           ...tx,
           records: {
+            ...tx.records,
             create: (async (e: NewRecord) => {
               const s = await tx.records.create(change(e))
               seen(s)

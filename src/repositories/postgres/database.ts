@@ -176,7 +176,10 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
       }
     }
     const tx: WriteTx = {
-      records: { create: live((e) => records.createInTx(t, e)) as WriteTx['records']['create'] },
+      records: {
+        create: live((e) => records.createInTx(t, e)) as WriteTx['records']['create'],
+        void: live((v) => records.voidInTx(t, v)),
+      },
       rulesets: {
         insert: live((r) => rulesets.insertInTx(t, r)),
         replaceDraft: live((id, table, sha256) => rulesets.replaceDraftInTx(t, id, table, sha256)),
@@ -262,6 +265,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
       for (const row of await rulesets.list()) yield { kind: 'ruleset', row }
       for (const row of await apiKeys.list()) yield { kind: 'apiKey', row }
       for await (const row of records.all()) yield { kind: 'record', row }
+      for await (const row of records.voids()) yield { kind: 'recordVoid', row }
       for await (const row of audit.entries()) yield { kind: 'audit', row }
       for await (const row of idempotency.all()) yield { kind: 'idempotency', row }
     },
@@ -280,6 +284,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
             else if (r.kind === 'ruleset') await rulesets.restoreInTx(tx, r.row)
             else if (r.kind === 'apiKey') await apiKeys.restoreInTx(tx, r.row)
             else if (r.kind === 'record') await records.restoreInTx(tx, r.row)
+            else if (r.kind === 'recordVoid') await records.voidInTx(tx, r.row)
             else if (r.kind === 'audit') await audit.restoreInTx(tx, r.row)
             else await idempotency.restoreInTx(tx, r.row)
           }

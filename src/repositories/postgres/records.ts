@@ -1,8 +1,15 @@
 // Official records in PostgreSQL, any scheme: append-only, numbered from a per-year counter row in the record's own transaction.
-import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm'
-import { evaluations } from '../../../schema/db-pg.ts'
+import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm'
+import { evaluations, recordVoids } from '../../../schema/db-pg.ts'
 import type { Scheme } from '../../../schema/table.ts'
-import { type NewRecord, type RecordRepository, type StoredRecord, TablesChangedError } from '../types.ts'
+import {
+  type NewRecord,
+  type RecordLife,
+  type RecordRepository,
+  type RecordVoid,
+  type StoredRecord,
+  TablesChangedError,
+} from '../types.ts'
 import type { PgDb } from './db.ts'
 
 type Row = typeof evaluations.$inferSelect
@@ -23,6 +30,16 @@ function toRecord(row: Row): StoredRecord {
     dates: JSON.parse(row.datesJson) as Record<string, string>,
     result: JSON.parse(row.resultJson) as unknown,
     createdAt: row.createdAt,
+  }
+}
+
+function toVoid(row: typeof recordVoids.$inferSelect): RecordVoid {
+  return {
+    recordId: row.recordId,
+    reason: row.reason,
+    at: row.voidedAt,
+    keyName: row.keyName,
+    correctedBy: row.correctedBy,
   }
 }
 
@@ -105,6 +122,49 @@ export class PgRecordRepository implements RecordRepository {
   async get(id: string): Promise<StoredRecord | null> {
     const [row] = await this.byId.execute({ id })
     return row ? toRecord(row) : null
+  }
+
+  async getByReference(reference: string): Promise<StoredRecord | null> {
+    const [row] = await this.db.select().from(evaluations).where(eq(evaluations.reference, reference))
+    return row ? toRecord(row) : null
+  }
+
+  async lives(ids: readonly string[]): Promise<Map<string, RecordLife>> {
+    const out = new Map<string, RecordLife>(ids.map((id) => [id, { void: null, corrects: null }]))
+    if (ids.length === 0) return out
+    const rows = await this.db
+      .select()
+      .from(recordVoids)
+      .where(or(inArray(recordVoids.recordId, [...ids]), inArray(recordVoids.correctedBy, [...ids])))
+    for (const row of rows) {
+      const v = toVoid(row)
+      const voided = out.get(v.recordId)
+      if (voided) voided.void = v
+      const correction = v.correctedBy === null ? undefined : out.get(v.correctedBy)
+      if (correction) correction.corrects = v.recordId
+    }
+    return out
+  }
+
+  async *voids(): AsyncIterable<RecordVoid> {
+    const rows = await this.db.select().from(recordVoids).orderBy(asc(recordVoids.voidedAt))
+    for (const row of rows) yield toVoid(row)
+  }
+
+  /** Marks a record void in the unit's transaction; false when it already was. */
+  async voidInTx(tx: PgDb, v: RecordVoid): Promise<boolean> {
+    const rows = await tx
+      .insert(recordVoids)
+      .values({
+        recordId: v.recordId,
+        reason: v.reason,
+        voidedAt: v.at,
+        keyName: v.keyName,
+        correctedBy: v.correctedBy,
+      })
+      .onConflictDoNothing()
+      .returning({ recordId: recordVoids.recordId })
+    return rows.length === 1
   }
 
   async listByIdHmac(idNumberHmac: string, limit: number): Promise<StoredRecord[]> {

@@ -95,7 +95,10 @@ export function openSqlite(path: string): Storage {
       }
     }
     const tx: WriteTx = {
-      records: { create: live((e) => records.createInTx(e)) as WriteTx['records']['create'] },
+      records: {
+        create: live((e) => records.createInTx(e)) as WriteTx['records']['create'],
+        void: live((v) => records.voidInTx(v)),
+      },
       rulesets: {
         insert: live((r) => rulesets.insertInTx(r)),
         replaceDraft: live((id, table, sha256) => rulesets.replaceDraftInTx(id, table, sha256)),
@@ -155,6 +158,7 @@ export function openSqlite(path: string): Storage {
       for (const row of await rulesets.list()) yield { kind: 'ruleset', row }
       for (const row of await apiKeys.list()) yield { kind: 'apiKey', row }
       for await (const row of records.all()) yield { kind: 'record', row }
+      for await (const row of records.voids()) yield { kind: 'recordVoid', row }
       for await (const row of audit.entries()) yield { kind: 'audit', row }
       for await (const row of idempotency.all()) yield { kind: 'idempotency', row }
     },
@@ -172,6 +176,7 @@ export function openSqlite(path: string): Storage {
           else if (r.kind === 'ruleset') rulesets.restoreInTx(r.row)
           else if (r.kind === 'apiKey') apiKeys.restoreInTx(r.row)
           else if (r.kind === 'record') records.restoreInTx(r.row)
+          else if (r.kind === 'recordVoid') records.voidInTx(r.row)
           else if (r.kind === 'audit') audit.restoreInTx(r.row)
           else idempotency.restoreInTx(r.row)
         }

@@ -1,9 +1,16 @@
 // Official records in SQLite, any scheme: append-only, numbered per year inside the writer's immediate transaction.
-import { and, asc, desc, eq, gt, max, or, sql } from 'drizzle-orm'
-import { evaluations, tableGeneration } from '../../../schema/db.ts'
+import { and, asc, desc, eq, gt, inArray, max, or, sql } from 'drizzle-orm'
+import { evaluations, recordVoids, tableGeneration } from '../../../schema/db.ts'
 import type { Scheme } from '../../../schema/table.ts'
 import { formatReference } from '../reference.ts'
-import { type NewRecord, type RecordRepository, type StoredRecord, TablesChangedError } from '../types.ts'
+import {
+  type NewRecord,
+  type RecordLife,
+  type RecordRepository,
+  type RecordVoid,
+  type StoredRecord,
+  TablesChangedError,
+} from '../types.ts'
 import type { Db } from './db.ts'
 
 type Row = typeof evaluations.$inferSelect
@@ -27,6 +34,16 @@ export function toRecord(row: Row): StoredRecord {
   }
 }
 
+export function toVoid(row: typeof recordVoids.$inferSelect): RecordVoid {
+  return {
+    recordId: row.recordId,
+    reason: row.reason,
+    at: row.voidedAt,
+    keyName: row.keyName,
+    correctedBy: row.correctedBy,
+  }
+}
+
 /** How many records one page of `all()` reads. */
 const PAGE = 500
 
@@ -38,8 +55,17 @@ export class SqliteRecordRepository implements RecordRepository {
   private readonly byId
   private readonly byIdHmac
   private readonly after
+  private readonly byReference
 
-  constructor(read: Db, write: Db) {
+  constructor(
+    private readonly read: Db,
+    private readonly write: Db,
+  ) {
+    this.byReference = read
+      .select()
+      .from(evaluations)
+      .where(eq(evaluations.reference, sql.placeholder('reference')))
+      .prepare()
     this.lastSeq = write
       .select({ seq: max(evaluations.referenceSeq) })
       .from(evaluations)
@@ -155,6 +181,50 @@ export class SqliteRecordRepository implements RecordRepository {
   async get(id: string): Promise<StoredRecord | null> {
     const row = this.byId.get({ id })
     return row ? toRecord(row) : null
+  }
+
+  async getByReference(reference: string): Promise<StoredRecord | null> {
+    const row = this.byReference.get({ reference })
+    return row ? toRecord(row) : null
+  }
+
+  async lives(ids: readonly string[]): Promise<Map<string, RecordLife>> {
+    const out = new Map<string, RecordLife>(ids.map((id) => [id, { void: null, corrects: null }]))
+    if (ids.length === 0) return out
+    const rows = this.read
+      .select()
+      .from(recordVoids)
+      .where(or(inArray(recordVoids.recordId, [...ids]), inArray(recordVoids.correctedBy, [...ids])))
+      .all()
+    for (const row of rows) {
+      const v = toVoid(row)
+      const voided = out.get(v.recordId)
+      if (voided) voided.void = v
+      const correction = v.correctedBy === null ? undefined : out.get(v.correctedBy)
+      if (correction) correction.corrects = v.recordId
+    }
+    return out
+  }
+
+  async *voids(): AsyncIterable<RecordVoid> {
+    for (const row of this.read.select().from(recordVoids).orderBy(asc(recordVoids.voidedAt)).all())
+      yield toVoid(row)
+  }
+
+  /** Marks a record void in the writer's transaction; false when it already was (the row exists). */
+  voidInTx(v: RecordVoid): boolean {
+    const r = this.write
+      .insert(recordVoids)
+      .values({
+        recordId: v.recordId,
+        reason: v.reason,
+        voidedAt: v.at,
+        keyName: v.keyName,
+        correctedBy: v.correctedBy,
+      })
+      .onConflictDoNothing()
+      .run()
+    return r.changes === 1
   }
 
   async *all(): AsyncIterable<StoredRecord> {
