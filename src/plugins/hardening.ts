@@ -11,6 +11,7 @@ import { ERRORS, type ErrorName } from '../../schema/errors.ts'
 import type { Config } from '../config.ts'
 import { AppError } from '../errors.ts'
 import { problem } from './errors.ts'
+import { serializeProblem } from './serializer.ts'
 
 /** Seconds a refused caller is told to wait when the process is under pressure. */
 const PRESSURE_RETRY_AFTER_S = 10
@@ -120,7 +121,8 @@ export function answerClientError(
         ? 'the request headers exceed the limit'
         : 'the request is not valid HTTP'
   const requestId = randomUUID()
-  const body = JSON.stringify(problem(name, detail, [], requestId))
+  // written before fastify sees a request, so no route serializer runs: the compiled Problem one does
+  const body = serializeProblem(problem(name, detail, [], requestId))
   this.log.debug({ requestId, code: err.code, problem: name }, 'client error')
   if (socket.writable) {
     const status = ERRORS[name].status
