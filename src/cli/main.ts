@@ -1,7 +1,7 @@
 // The jifen command line: `npm run -s jifen -- <command>`; each command lives in its own module.
 import { Command, CommanderError } from 'commander'
 import { registerAudit } from './audit.ts'
-import { registerBatch } from './batch.ts'
+import { registerBatch } from './batch-command.ts'
 import { registerDb } from './db.ts'
 import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
