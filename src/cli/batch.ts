@@ -3,10 +3,8 @@ import { once } from 'node:events'
 import { createReadStream, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs'
 import { extname } from 'node:path'
 import { SingleBar } from 'cli-progress'
-import type { Command } from 'commander'
 import { parse } from 'csv-parse'
 import { stringify } from 'csv-stringify/sync'
-import ExcelJS from 'exceljs'
 import { ApplicantSchema } from '../../schema/applicant.ts'
 import { DateStringSchema, JurisdictionSchema } from '../../schema/common.ts'
 import type { PointsResult } from '../../schema/result.ts'
@@ -18,7 +16,6 @@ import { districtItemErrors, districtItemsOf } from '../services/district-items.
 import { rulesetIdOf } from '../services/rulesets.ts'
 import { columnOfPath, mapHeaders, messageOfPath, readRow } from './batch-columns.ts'
 import { UsageError } from './score.ts'
-import { DB_OPTION } from './storage.ts'
 import { parseDraftFile, withRulesets } from './tables.ts'
 
 type Format = 'csv' | 'xlsx'
@@ -61,7 +58,13 @@ async function* csvRows(input: NodeJS.ReadableStream): AsyncGenerator<InputRow> 
   for await (const record of parser as AsyncIterable<string[]>) yield { number: ++n, cells: record }
 }
 
+/** exceljs takes long to load: only a run that reads or writes XLSX loads it (the bundle keeps it external). */
+async function excel() {
+  return (await import('exceljs')).default
+}
+
 async function* xlsxRows(input: NodeJS.ReadableStream): AsyncGenerator<InputRow> {
+  const ExcelJS = await excel()
   // styles are read so that a date typed as a date arrives as one; only the first sheet is read
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input as never, {
     sharedStrings: 'cache',
@@ -108,7 +111,8 @@ function csvWriter(file: string): RowWriter {
   }
 }
 
-function xlsxWriter(file: string, sheetName: string): RowWriter {
+async function xlsxWriter(file: string, sheetName: string): Promise<RowWriter> {
+  const ExcelJS = await excel()
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     filename: file,
     useSharedStrings: false,
@@ -126,7 +130,7 @@ function xlsxWriter(file: string, sheetName: string): RowWriter {
   }
 }
 
-function writerFor(file: string, sheetName: string): RowWriter {
+async function writerFor(file: string, sheetName: string): Promise<RowWriter> {
   return formatOf(file, 'output') === 'csv' ? csvWriter(file) : xlsxWriter(file, sheetName)
 }
 
@@ -327,7 +331,7 @@ export async function runBatch(opts: BatchOptions, tables: BatchTables): Promise
     fixed !== null ? [fixed] : tables.registry.all().filter((t) => t.table.scheme === 'points'),
   )
 
-  const out = writerFor(opts.output, 'results')
+  const out = await writerFor(opts.output, 'results')
   const errOut = csvWriter(errorsFile)
   await out.write(outputHeader(layers, items))
   await errOut.write(['row', 'column', 'message'])
@@ -507,7 +511,7 @@ async function draftTable(
   }
 }
 
-interface BatchCliOptions {
+export interface BatchCliOptions {
   jurisdiction?: string
   asOf?: string
   table?: string
@@ -517,58 +521,36 @@ interface BatchCliOptions {
   db?: string
 }
 
-export function registerBatch(program: Command): void {
-  program
-    .command('batch')
-    .description(
-      'score every row of a CSV or XLSX of applicants (columns: docs/batch.md) into a CSV or XLSX; bad rows go to an error file and the run goes on; exit 1 if any row failed',
+/** The `jifen batch` command's work, loaded only when the command runs (exceljs is slow to import). */
+export async function batchCommand(input: string, output: string, opts: BatchCliOptions): Promise<void> {
+  const explain = opts.explain === undefined ? undefined : Number(opts.explain)
+  if (explain !== undefined && !(Number.isInteger(explain) && explain >= 2))
+    throw new UsageError('--explain: a row number, 2 or more (row 1 is the header)')
+  const interval = Number(opts.progressInterval)
+  if (!(Number.isInteger(interval) && interval >= 0))
+    throw new UsageError('--progress-interval: milliseconds, 0 or more')
+  const summary = await withRulesets(opts.db, async (rulesets, storage) => {
+    const draft =
+      opts.table === undefined
+        ? null
+        : await draftTable(opts.table, () => storage.rulesets.list({ status: 'published' }))
+    return runBatch(
+      {
+        input,
+        output,
+        errors: opts.errors,
+        jurisdiction: opts.jurisdiction,
+        asOf: opts.asOf,
+        explain,
+        progress: process.stderr,
+        explainTo: process.stdout,
+        progressIntervalMs: interval,
+      },
+      { registry: rulesets.current(), draft },
     )
-    .argument('<in>', 'input .csv or .xlsx; the first row names the columns (English or Chinese)')
-    .argument(
-      '<out>',
-      'output .csv or .xlsx: totals, layers, items, eligibility, ruleset and facts hash per row',
-    )
-    .option('--jurisdiction <code>', 'jurisdiction of use for rows without a jurisdiction column')
-    .option('--as-of <date>', 'as-of date for rows without an asOf column, YYYY-MM-DD')
-    .option('--table <file>', 'score every row with this draft YAML table instead of the tables in force')
-    .option('--explain <row>', 'print the full result (or the errors) of this row number on standard output')
-    .option('--errors <file>', 'the error file (CSV: row, column, message); default OUT.errors.csv')
-    .option(
-      '--progress-interval <ms>',
-      'plain progress lines at most this often when not on a terminal',
-      '1000',
-    )
-    .option(...DB_OPTION)
-    .action(async (input: string, output: string, opts: BatchCliOptions) => {
-      const explain = opts.explain === undefined ? undefined : Number(opts.explain)
-      if (explain !== undefined && !(Number.isInteger(explain) && explain >= 2))
-        throw new UsageError('--explain: a row number, 2 or more (row 1 is the header)')
-      const interval = Number(opts.progressInterval)
-      if (!(Number.isInteger(interval) && interval >= 0))
-        throw new UsageError('--progress-interval: milliseconds, 0 or more')
-      const summary = await withRulesets(opts.db, async (rulesets, storage) => {
-        const draft =
-          opts.table === undefined
-            ? null
-            : await draftTable(opts.table, () => storage.rulesets.list({ status: 'published' }))
-        return runBatch(
-          {
-            input,
-            output,
-            errors: opts.errors,
-            jurisdiction: opts.jurisdiction,
-            asOf: opts.asOf,
-            explain,
-            progress: process.stderr,
-            explainTo: process.stdout,
-            progressIntervalMs: interval,
-          },
-          { registry: rulesets.current(), draft },
-        )
-      })
-      if (summary.failed > 0) {
-        process.stderr.write(`batch: ${summary.failed} rows failed; see ${summary.errorsFile}\n`)
-        process.exitCode = 1
-      }
-    })
+  })
+  if (summary.failed > 0) {
+    process.stderr.write(`batch: ${summary.failed} rows failed; see ${summary.errorsFile}\n`)
+    process.exitCode = 1
+  }
 }
