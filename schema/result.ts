@@ -6,7 +6,10 @@ import { ReferenceSchema, RefSchema } from './table.ts'
 /** The references a result's rows cite, by key: each row's `ref` names one or more of them. */
 const ReferencesSchema = z
   .record(z.string(), ReferenceSchema)
-  .meta({ description: 'the legal references of the table, by the keys the rows’ `ref` name' })
+  .meta({
+    description:
+      'the legal references of the table, by the keys the rows’ `ref` name; absent for a table stored before references were data (its rows cite free text)',
+  })
 
 export const RulesetRefSchema = z
   .object({
@@ -125,7 +128,7 @@ export const PointsResultSchema = z
       .array(z.string())
       .meta({ description: 'ids of the provisional rows this result used' }),
     ruleset: RulesetRefSchema,
-    references: ReferencesSchema,
+    references: ReferencesSchema.optional(),
     factsSha256: z.string(),
   })
   .meta({ id: 'PointsResult' })
@@ -137,7 +140,7 @@ const resultBase = {
   provisional: z.boolean(),
   provisionalRows: z.array(z.string()),
   ruleset: RulesetRefSchema,
-  references: ReferencesSchema,
+  references: ReferencesSchema.optional(),
 }
 
 export const EntitlementResultSchema = z

@@ -53,7 +53,9 @@ export function compileTable(table: Table): CompiledTable {
     validFrom: table.validFrom,
     validTo: table.validTo,
     provisional: table.provisional !== false,
-    ...(table.provisional !== false ? { provisionalFields: provisionalFields(table) } : {}),
+    // only a structured flag says which fields: a table stored before it (`provisional: true`) gives
+    // results without the field, exactly as they were stored, so that its records replay identical
+    ...(typeof table.provisional === 'object' ? { provisionalFields: provisionalFields(table) } : {}),
     // the pinned bases it was built from, each with its hash: the result names all the rules it used
     ...(table.components ? { components: table.components } : {}),
   }

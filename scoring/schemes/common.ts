@@ -16,3 +16,11 @@ export function provisionalMarks(
   const provisionalRows = [...new Set(rows.filter((r) => r.provisional).map((r) => r.id))]
   return { provisional: provisionalRows.length > 0 || provisionalForEveryResult(c.table), provisionalRows }
 }
+
+/**
+ * The result's `references` member: the table's references, or nothing for a table stored before
+ * references were data (its rows cite free text), so that the records made with it replay identical.
+ */
+export function referencesOf(c: CompiledTable): { references?: CompiledTable['references'] } {
+  return Object.keys(c.references).length > 0 ? { references: c.references } : {}
+}

@@ -64,7 +64,8 @@ t.test('the table-level flag: the old `true` still covers every result; a named 
   const a = ApplicantSchema.parse({ birthDate: '1990-01-01' })
   const run = (p: unknown) => compileTable(table(p)).evaluatePoints(a, { asOf: '2026-04-30' })
   t.equal(run(true).provisional, true, 'a table written before the flag named fields')
-  t.same(run(true).ruleset.provisionalFields, ['*'])
+  // the old flag's results keep their old shape (no provisionalFields), so their records replay identical
+  t.equal(run(true).ruleset.provisionalFields, undefined)
   t.equal(run(false).provisional, false)
   t.equal(run({ reason: 'r', fields: ['validFrom'] }).provisional, false)
   t.equal(run({ reason: 'r', fields: ['dates.cutoff'] }).provisional, true, 'conditions read named dates')

@@ -114,16 +114,16 @@ t.test('a result carries the references its rows cite', async (t) => {
   const result = compiled.evaluatePoints(applicant, { asOf: '2026-04-30' })
   const brave = result.items.find((i) => i.id === 'brave_act')!
   t.equal(brave.ref, 'fenghua-district-items')
-  t.match(result.references['fenghua-district-items'], {
+  t.match(result.references!['fenghua-district-items'], {
     documentNumber: DOCUMENT_NUMBER_NOT_FOUND,
     status: 'P',
   })
   for (const row of [...result.items, ...result.gates, ...result.deductions])
-    for (const key of keysOf(row.ref)) t.ok(result.references[key], `${row.id}: ${key}`)
+    for (const key of keysOf(row.ref)) t.ok(result.references![key], `${row.id}: ${key}`)
   // plain data: a copy through JSON, structuredClone or spread keeps them, and a copy cannot change the table's
   t.same(structuredClone(result).references, JSON.parse(JSON.stringify(result)).references)
   t.throws(() => {
-    ;(result.references['fenghua-district-items'] as { title: string }).title = 'x'
+    ;(result.references!['fenghua-district-items'] as { title: string }).title = 'x'
   }, 'the shared references are frozen')
 })
 

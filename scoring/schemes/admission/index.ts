@@ -10,7 +10,7 @@ import { DatedEnv, type EvalContext, HouseholdDeriver, personEnv } from '../../e
 import { toScaled } from '../../exact.ts'
 import { PERSON_INDEX } from '../../facts.ts'
 import { contentSha256, factsSha256 } from '../../hash.ts'
-import { expectScheme, provisionalMarks } from '../common.ts'
+import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
 import type { PointsUsed } from '../points/index.ts'
 
 export { AdmissionResultSchema as ResultSchema } from '../../../schema/result.ts'
@@ -171,7 +171,7 @@ function explainIn(
     residenceMonths: o.tieBreak.residenceMonths,
     ...provisionalMarks(c, rows),
     ruleset: c.ref,
-    references: c.references,
+    ...referencesOf(c),
     factsSha256: contentSha256({
       parents: household.parents.map((p) => factsSha256(p)),
       child: { ...household.child, idNumber: undefined },

@@ -17,6 +17,7 @@ import { freezeLastDay } from '../../facts.ts'
 import { factsSha256 } from '../../hash.ts'
 import { CompiledItem, type ItemOutcome } from '../../items.ts'
 import { provisionalForEveryResult } from '../../provisional.ts'
+import { referencesOf } from '../common.ts'
 
 export { PointsResultSchema as ResultSchema } from '../../../schema/result.ts'
 export { PointsTableSchema as TableSchema } from '../../../schema/table.ts'
@@ -324,7 +325,7 @@ export function explainIn(
     provisional: provisionalRows.length > 0 || provisionalForEveryResult(table),
     provisionalRows,
     ruleset: c.ref,
-    references: c.references,
+    ...referencesOf(c),
     factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
   }
 }

@@ -8,7 +8,7 @@ import { compileCondition, type Env, type FactScope } from '../../conditions.ts'
 import { type EvalContext, personEnv } from '../../env.ts'
 import { permitStatus } from '../../facts.ts'
 import { factsSha256 } from '../../hash.ts'
-import { expectScheme, provisionalMarks } from '../common.ts'
+import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
 
 export { PermitResultSchema as ResultSchema } from '../../../schema/result.ts'
 export { PermitTableSchema as TableSchema } from '../../../schema/table.ts'
@@ -111,7 +111,7 @@ function explainIn(
     entitlements,
     ...provisionalMarks(c, [...gates, ...entitlements]),
     ruleset: c.ref,
-    references: c.references,
+    ...referencesOf(c),
     factsSha256: factsSha256(applicant),
   }
 }

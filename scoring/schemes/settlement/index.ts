@@ -8,7 +8,7 @@ import type { Env, FactScope } from '../../conditions.ts'
 import { type EvalContext, personEnv } from '../../env.ts'
 import { CompiledGate } from '../../gates.ts'
 import { factsSha256 } from '../../hash.ts'
-import { expectScheme, provisionalMarks } from '../common.ts'
+import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
 import type { PointsUsed } from '../points/index.ts'
 
 export { SettlementResultSchema as ResultSchema } from '../../../schema/result.ts'
@@ -203,7 +203,7 @@ function explainIn(
     pointsSettlement,
     ...provisionalMarks(c, rows),
     ruleset: c.ref,
-    references: c.references,
+    ...referencesOf(c),
     factsSha256: factsSha256(applicant),
   }
 }
