@@ -1,9 +1,8 @@
 // Admission API bodies: one household's eligibility, rounds, bulk applications, allocation results and the publication.
 import { z } from 'zod'
-import { DEFAULT_TIE_BREAK, TIE_BREAK_KEYS } from '../scoring/allocation.ts'
 import { EXAMPLE_APPLICANT } from './api.ts'
 import { boundedRecord, DateStringSchema, JurisdictionSchema } from './common.ts'
-import { HouseholdSchema } from './household.ts'
+import { DEFAULT_TIE_BREAK, HouseholdSchema, TIE_BREAK_KEYS } from './household.ts'
 import { AdmissionResultSchema } from './result.ts'
 
 // ---------------------------------------------------------------- examples

@@ -36,3 +36,29 @@ export const HouseholdSchema = z
   .strict()
   .meta({ id: 'Household' })
 export type Household = z.output<typeof HouseholdSchema>
+
+/**
+ * The closed vocabulary of tie-break keys. Directions are fixed, not data: points, social-insurance
+ * months and residence months descending (more ranks higher), application time ascending (earlier
+ * ranks higher), lottery ascending (the smaller hash ranks higher).
+ */
+export const TIE_BREAK_KEYS = [
+  'points',
+  'insuranceMonths',
+  'residenceMonths',
+  'appliedAt',
+  'lottery',
+] as const
+export type TieBreakKey = (typeof TIE_BREAK_KEYS)[number]
+
+/**
+ * policy.md §5: no official order was found, so the order is data on each round and this is the default:
+ * total points ↓, social-insurance months ↓, residence months ↓, application time ↑, then the lottery.
+ */
+export const DEFAULT_TIE_BREAK: readonly TieBreakKey[] = Object.freeze([
+  'points',
+  'insuranceMonths',
+  'residenceMonths',
+  'appliedAt',
+  'lottery',
+])

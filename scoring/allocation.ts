@@ -8,31 +8,10 @@ import { dayOf, daysInMonth } from './calendar.ts'
 
 // ---------------------------------------------------------------- the contract: input
 
-/**
- * The closed vocabulary of tie-break keys. Directions are fixed, not data: points, social-insurance
- * months and residence months descending (more ranks higher), application time ascending (earlier
- * ranks higher), lottery ascending (the smaller hash ranks higher).
- */
-export const TIE_BREAK_KEYS = [
-  'points',
-  'insuranceMonths',
-  'residenceMonths',
-  'appliedAt',
-  'lottery',
-] as const
-export type TieBreakKey = (typeof TIE_BREAK_KEYS)[number]
+// the tie-break vocabulary is part of the API's round schema: defined in schema/, below both
+import { DEFAULT_TIE_BREAK, TIE_BREAK_KEYS, type TieBreakKey } from '../schema/household.ts'
 
-/**
- * policy.md §5: no official order was found, so the order is data on each round and this is the default:
- * total points ↓, social-insurance months ↓, residence months ↓, application time ↑, then the lottery.
- */
-export const DEFAULT_TIE_BREAK: readonly TieBreakKey[] = Object.freeze([
-  'points',
-  'insuranceMonths',
-  'residenceMonths',
-  'appliedAt',
-  'lottery',
-])
+export { DEFAULT_TIE_BREAK, TIE_BREAK_KEYS, type TieBreakKey }
 
 /**
  * What a cut-off is taken over. `school`: each unit is a school and a child below its cut-off is simply not

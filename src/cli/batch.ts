@@ -15,8 +15,8 @@ import { resolveTable } from '../../scoring/resolve.ts'
 import { districtItemErrors, districtItemsOf } from '../services/district-items.ts'
 import { rulesetIdOf } from '../services/rulesets.ts'
 import { columnOfPath, mapHeaders, messageOfPath, readRow } from './batch-columns.ts'
-import { UsageError } from './score.ts'
 import { parseDraftFile, withRulesets } from './tables.ts'
+import { UsageError } from './usage-error.ts'
 
 type Format = 'csv' | 'xlsx'
 

@@ -6,8 +6,8 @@ import { openStorage } from '../repositories/open.ts'
 import { redactUrl } from '../repositories/postgres/database.ts'
 import { backupSqlite } from '../repositories/sqlite/database.ts'
 import { copyDatabase } from '../services/database-copy.ts'
-import { UsageError } from './score.ts'
 import { cliAuditKey, cliConfig, DB_OPTION, openCliStorage } from './storage.ts'
+import { UsageError } from './usage-error.ts'
 
 /** What `db backup` says for PostgreSQL, whose own tool makes a consistent online dump. */
 export function pgDumpGuidance(url: string, file: string): string {

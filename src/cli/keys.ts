@@ -5,8 +5,8 @@ import { openStorage } from '../repositories/open.ts'
 import type { StoredApiKey } from '../repositories/types.ts'
 import { ApiKeyService, KeyError, parseScopes } from '../services/api-keys.ts'
 import { Recorder } from '../services/recorder.ts'
-import { UsageError } from './score.ts'
 import { cliActor, cliAuditKey, cliConfig, DB_OPTION } from './storage.ts'
+import { UsageError } from './usage-error.ts'
 
 async function withKeys<T>(db: string | undefined, run: (keys: ApiKeyService) => Promise<T>): Promise<T> {
   const config = cliConfig(db)

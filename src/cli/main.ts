@@ -8,9 +8,10 @@ import { registerBatch } from './batch-command.ts'
 import { registerDb } from './db.ts'
 import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
-import { registerScore, UsageError } from './score.ts'
+import { registerScore } from './score.ts'
 import { registerServe } from './serve.ts'
 import { registerTables } from './tables.ts'
+import { UsageError } from './usage-error.ts'
 
 /** Documented in --help; scripts branch on them (issue 15). */
 const EXIT_CODES =

@@ -8,9 +8,7 @@ import { EvaluationError } from '../../scoring/compile.ts'
 import { NoTableInForceError, TableRegistry } from '../../scoring/registry.ts'
 import { loadShippedTables } from '../tables/shipped.ts'
 import { DB_OPTION, openCliStorage } from './storage.ts'
-
-/** A mistake in what the user gave us: printed as a readable message, exit code 2. */
-export class UsageError extends Error {}
+import { UsageError } from './usage-error.ts'
 
 /** The applicant's JSON: from FILE, or from standard input when no file is named. */
 async function readInput(file: string | undefined): Promise<string> {

@@ -7,7 +7,7 @@ import type { AuditKey } from '../security/audit-chain.ts'
 import { auditKeyFor } from '../security/audit-key.ts'
 import { resolveIdHmacSecret, SecretError } from '../security/id-secret.ts'
 import type { Actor } from '../services/recorder.ts'
-import { UsageError } from './score.ts'
+import { UsageError } from './usage-error.ts'
 
 export const DB_OPTION = [
   '--db <path-or-url>',

@@ -13,8 +13,8 @@ import type { Storage } from '../repositories/types.ts'
 import { Recorder } from '../services/recorder.ts'
 import { RulesetService, rulesetIdOf } from '../services/rulesets.ts'
 import { loadShippedTables } from '../tables/shipped.ts'
-import { UsageError } from './score.ts'
 import { cliActor, cliAuditKey, cliConfig, DB_OPTION, openCliStorage } from './storage.ts'
+import { UsageError } from './usage-error.ts'
 
 /**
  * Runs `work` with the rulesets service over the configured database. The shipped tables are seeded

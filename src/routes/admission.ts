@@ -23,9 +23,9 @@ import {
   RoundSchema,
 } from '../../schema/admission.ts'
 import { IdempotencyHeadersSchema } from '../../schema/api.ts'
-import type { Services } from '../app.ts'
 import { boundedValidatorCompiler } from '../plugins/validation.ts'
 import { publicationCsv } from '../services/admission.ts'
+import type { Services } from '../state.ts'
 import { BODY_PROBLEMS, ok, problems, sendWritten, typed, writeContext } from './common.ts'
 
 /** A bulk request of 10,000 households is some 10–15 MB of JSON. */

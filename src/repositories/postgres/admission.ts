@@ -1,7 +1,7 @@
 // Admission rounds in PostgreSQL: rounds (locked FOR UPDATE by every write), applications and immutable result versions.
 import { type SQL, sql } from 'drizzle-orm'
 import type { AdmissionRepository, StoredApplication, StoredResultVersion, StoredRound } from '../types.ts'
-import type { PgDb } from './database.ts'
+import type { PgDb } from './db.ts'
 
 type Row = Record<string, unknown>
 
