@@ -479,7 +479,7 @@ function resultRow(
 
 // ---------------------------------------------------------------------------------------------------
 
-/** A draft YAML table compiled for scoring; its base (for a patch) is the latest published version. */
+/** A draft YAML table compiled for scoring; its base (for a patch) is the published version it names. */
 async function draftTable(
   file: string,
   published: () => Promise<readonly { tableId: string; version: number; table: CompiledTable['table'] }[]>,
@@ -502,7 +502,8 @@ async function draftTable(
     return compileTable(
       resolveTable(
         parsed.source,
-        (id) => tables.filter((t) => t.tableId === id).sort((a, b) => b.version - a.version)[0]?.table,
+        // the base is pinned (`id@version`), as the service resolves drafts
+        (pinned) => tables.find((t) => `${t.tableId}@${t.version}` === pinned)?.table,
       ),
     )
   } catch (e) {

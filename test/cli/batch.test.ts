@@ -48,7 +48,9 @@ const EXPECTED_ROWS = [
     'permit_valid',
     '',
     '0',
-    'true',
+    // not provisional: the Zhejiang table's flag covers only its start date (validFrom), and A1 used
+    // no provisional row
+    'false',
     '42',
     '20',
     '10',
@@ -56,7 +58,8 @@ const EXPECTED_ROWS = [
     '12',
     '0',
   ],
-  ['3', 'A2', '330000', '2026-04-30', '74', 'true', '', '', '0', 'true', '74', '10', '8', '8', '30', '18'],
+  // A2 used no provisional row either
+  ['3', 'A2', '330000', '2026-04-30', '74', 'true', '', '', '0', 'false', '74', '10', '8', '8', '30', '18'],
   [
     '9',
     'A3',

@@ -10,7 +10,7 @@ const DRAFT = [
   'title: 测试', // 5
   'validFrom: "2024-01-01"', // 6
   'ref: 测试', // 7
-  'extends: ningbo-points-2022', // 8
+  'extends: ningbo-points-2022@1', // 8
   'patch:', // 9
   '  reweight:', // 10
   '    - id: age', // 11

@@ -183,7 +183,13 @@ t.test('POST /v1/points/preview computes without storing and adds advice', async
   const education = body.advice.find((a: { kind: string }) => a.kind === 'education')
   tt.same(
     [education.action, education.change, education.ref, education.provisional],
-    ['学历提升至大学本科', { set: 'education', value: 'bachelor' }, '甬政办发〔2022〕10号', false],
+    [
+      '学历提升至大学本科',
+      { set: 'education', value: 'bachelor' },
+      // the legal basis in words, from the table's references
+      '关于实施流动人口量化积分管理的通知（甬政办发〔2022〕10号）',
+      false,
+    ],
   )
   tt.equal(body.projection, null, 'no target, no projection')
   // nothing was stored: the first official record is still the year's first

@@ -52,7 +52,8 @@ t.test('the README applicant: every line an applicant can act on, highest gain f
     { action: education.action, change: education.change, points: education.points, cap: education.cap },
     { action: '学历提升至大学本科', change: { set: 'education', value: 'bachelor' }, points: 8, cap: 10 },
   )
-  t.equal(education.ref, '甬政办发〔2022〕10号')
+  // the citation in words: title（document number）, from the table's references
+  t.equal(education.ref, '关于实施流动人口量化积分管理的通知（甬政办发〔2022〕10号）')
   const residence = advice.find((a) => a.kind === 'accrual')!
   t.same(
     [residence.action, residence.fact, residence.more, residence.change],
