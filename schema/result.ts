@@ -1,10 +1,10 @@
 // What an evaluation returns: totals, layers, per-item breakdown, deductions, gates, table identity.
 import { z } from 'zod'
 import { DateStringSchema, JurisdictionSchema } from './common.ts'
-import { ReferenceSchema, RefSchema } from './table.ts'
+import { ReferenceKeySchema, ReferenceSchema, RefSchema } from './table.ts'
 
 /** The references a result's rows cite, by key: each row's `ref` names one or more of them. */
-const ReferencesSchema = z.record(z.string(), ReferenceSchema).meta({
+const ReferencesSchema = z.record(ReferenceKeySchema, ReferenceSchema).meta({
   description:
     'the legal references of the table, by the keys the rows’ `ref` name; absent for a table stored before references were data (its rows cite free text)',
 })

@@ -118,6 +118,25 @@ function optionalAnything(root: Json): void {
   }
 }
 
+/**
+ * A map whose keys have a pattern (a table's `references`, by reference key): zod writes
+ * `propertyNames` + `additionalProperties`; fast-json-stringify writes any key of such a map, failing
+ * on a stray one whose value is not of the map's shape (and, inside a union, `propertyNames` makes
+ * the branch check fail). As `patternProperties` it writes the keys of that shape only and drops any other.
+ */
+function patternKeyedMaps(root: Json): void {
+  for (const n of nodes(root)) {
+    const names = n.propertyNames as Json | undefined
+    const values = n.additionalProperties
+    if (typeof names?.pattern !== 'string' || values === null || typeof values !== 'object') continue
+    if (n.properties !== undefined || n.patternProperties !== undefined) continue
+    n.patternProperties = { [names.pattern]: values }
+    delete n.additionalProperties
+    // and a stray key no longer fails the branch check of a union holding the map (GET /v1/rulesets/{id})
+    delete n.propertyNames
+  }
+}
+
 /** Compiled once per schema: fastify asks for each route × status × content type, and most share the Problem schema. */
 const compiled = new WeakMap<object, (data: unknown) => string>()
 
@@ -134,6 +153,7 @@ export function compileResponseSerializer(schema: RouteSchema): (data: unknown) 
     const own = schema instanceof z.ZodType ? json : (structuredClone(json) as Json)
     relaxForUnions(own)
     optionalAnything(own)
+    patternKeyedMaps(own)
     serialize = fastJson(own as unknown as Parameters<typeof fastJson>[0]) as (data: unknown) => string
     compiled.set(schema, serialize)
   }

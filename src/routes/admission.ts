@@ -55,6 +55,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
         tags: ['admission'],
         summary:
           'One household: the district’s admission gates with reasons, the priority tier, household points and tie-break values',
+        description:
+          'Scored with the admission table in force for the district on asOf (and the points tables it reads). Stores nothing and audits nothing: the same evaluation a round stores for each application.',
         body: AdmissionEligibilityRequestSchema,
         response: {
           200: ok(AdmissionEligibilitySchema, 'the admission result; nothing was stored'),
@@ -72,6 +74,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
         tags: ['admission'],
         summary:
           'Create an admission round: district, grade, window, schools or pools with seats, tie-breaks, seed',
+        description:
+          'The round opens with its spec fixed: the as-of date must fall in the intake year, unit ids and tie-break keys be unique, and the district have admission tables in force (refused now rather than at the first application). Audited (`round.created`); send an `Idempotency-Key` to make a retry safe.',
         headers: IdempotencyHeadersSchema,
         body: RoundCreateSchema,
         response: {
@@ -90,6 +94,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'Admission rounds, oldest first, in pages',
+        description:
+          'Each with its state and counts; `next` is the cursor for the following page (`after`), null on the last. Not audited.',
         querystring: RoundListQuerySchema,
         response: { 200: ok(RoundListSchema, 'a page of rounds'), ...problems('VALIDATION') },
       },
@@ -103,6 +109,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'One admission round and its state',
+        description:
+          'Its spec, status (open, closed, allocated, published), the number of active applications, the newest and the published result version. Not audited.',
         params: RoundIdParamsSchema,
         response: { 200: ok(RoundSchema, 'the round'), ...problems('VALIDATION', 'NOT_FOUND') },
       },
@@ -116,6 +124,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'Close the application window now (a round is closed anyway once its window has passed)',
+        description:
+          'Only an open round closes (409 otherwise); applications are refused from then on and the round can be allocated. Audited (`round.closed`).',
         params: RoundIdParamsSchema,
         response: {
           200: ok(RoundSchema, 'the round, closed'),
@@ -140,6 +150,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: `Store up to 10,000 applications: all validated and evaluated first, then stored in one transaction, or none`,
+        description:
+          'Every row is validated in full and evaluated before anything is stored: a 400 names each bad row (index, applicationRef, field), a 409 each applicationRef or child already in the round, and a request after the window closes is refused whole. ID numbers are stored only masked and as keyed hashes. Audited (`round.applications_stored`); send an `Idempotency-Key` to make a retry safe.',
         headers: IdempotencyHeadersSchema,
         params: RoundIdParamsSchema,
         body: BulkApplicationsSchema,
@@ -176,6 +188,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'Applications of a round by applicationRef, in pages, optionally only one outcome',
+        description:
+          'Each with its evaluation, status and outcome in the newest result version (none before the first allocation); `next` is the cursor for the following page. Not audited.',
         params: RoundIdParamsSchema,
         querystring: ApplicationListQuerySchema,
         response: {
@@ -193,6 +207,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'One application: its evaluation, status and outcome in the newest version',
+        description:
+          'The application as stored (ID number masked), whether it is active or withdrawn, and its outcome in the newest result version, if any. Not audited.',
         params: ApplicationParamsSchema,
         response: { 200: ok(ApplicationSchema, 'the application'), ...problems('VALIDATION', 'NOT_FOUND') },
       },
@@ -206,6 +222,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'Withdraw an application until a result is published: kept, marked withdrawn, audited',
+        description:
+          'Nothing is deleted: the application stays readable, marked withdrawn, and the next allocation leaves it out. Refused (409) once a result is published. Audited (`round.application_withdrawn`).',
         params: ApplicationParamsSchema,
         response: {
           200: ok(ApplicationSchema, 'the application, withdrawn'),
@@ -223,6 +241,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
         tags: ['admission'],
         summary:
           'Allocate seats (tier, tie-breaks, serial dictatorship) and store an immutable result version with its inputs hash',
+        description:
+          'A closed or allocated round only (409 otherwise). The inputs (round spec, active applications, the tables’ hashes) are stored with the result, so the version replays identically; when they are unchanged since the newest version, that version is the answer (200) and nothing is stored. Audited (`round.allocated`).',
         params: RoundIdParamsSchema,
         response: {
           200: ok(ResultVersionSchema, 'nothing changed since the newest version: that version'),
@@ -243,6 +263,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'A result version: the outcome of every application and each school’s or pool’s cut-off',
+        description:
+          'The newest version unless `version` names another; 404 before the first allocation. Says whether it is the published one. Not audited.',
         params: RoundIdParamsSchema,
         querystring: ResultQuerySchema,
         response: { 200: ok(ResultVersionSchema, 'the version'), ...problems('VALIDATION', 'NOT_FOUND') },
@@ -257,6 +279,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'Recompute a stored version from its stored inputs: identical, or the exact differences',
+        description:
+          'Uses the version’s own stored inputs, never the applications or tables as they are now, and checks them against their hash (`inputsIntact`). Stores nothing.',
         params: ResultVersionParamsSchema,
         response: { 200: ok(RoundReplaySchema, 'the comparison'), ...problems('VALIDATION', 'NOT_FOUND') },
       },
@@ -270,6 +294,8 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
       schema: {
         tags: ['admission'],
         summary: 'Publish a version (the newest by default): the round is frozen and its public list opens',
+        description:
+          'An allocated round only (409 otherwise). From then on no application is added or withdrawn and no version allocated, and GET /v1/admission/rounds/{id}/results/publication answers. Audited (`round.published`).',
         params: RoundIdParamsSchema,
         body: PublishRequestSchema.nullish().meta({ example: { version: 1 } }),
         response: {

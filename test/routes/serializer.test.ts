@@ -36,6 +36,8 @@ const OPEN_FIELDS = [
   /\.differences\[\]\.(stored|replayed)$/,
   /\.fields\[\]\.(from|to)$/,
   /\.table\.dates$/,
+  // a table's or result's legal references keyed by reference key (data); each Reference is still closed
+  /\.references$/,
 ]
 const OPEN_KEYS = new Set(['value', 'stored', 'replayed', 'from', 'to', 'dates'])
 

@@ -5,9 +5,10 @@ import type { PgDb } from './db.ts'
 
 type Row = Record<string, unknown>
 
-const ROUND_COLUMNS = sql.raw(`r.id, r.district, r.spec_json, r.status, r.published_version, r.created_at,
+// a fragment without values (no sql.raw: SQL text is never built from strings)
+const ROUND_COLUMNS = sql`r.id, r.district, r.spec_json, r.status, r.published_version, r.created_at,
   (SELECT count(*) FROM admission_applications a WHERE a.round_id = r.id AND a.status = 'active') AS applications,
-  (SELECT max(version) FROM admission_results v WHERE v.round_id = r.id) AS latest_version`)
+  (SELECT max(version) FROM admission_results v WHERE v.round_id = r.id) AS latest_version`
 
 function toRound(r: Row): StoredRound {
   return {

@@ -35,9 +35,16 @@ interface ResultRow {
   created_at: string
 }
 
-const ROUND_COLUMNS = `r.id, r.district, r.spec_json, r.status, r.published_version, r.created_at,
+// A round with its counts; written out in each statement, since SQL text is never built from parts
+// (test/security/hardening.test.ts)
+const ROUNDS_AFTER = `SELECT r.id, r.district, r.spec_json, r.status, r.published_version, r.created_at,
   (SELECT count(*) FROM admission_applications a WHERE a.round_id = r.id AND a.status = 'active') AS applications,
-  (SELECT max(version) FROM admission_results v WHERE v.round_id = r.id) AS latest_version`
+  (SELECT max(version) FROM admission_results v WHERE v.round_id = r.id) AS latest_version
+  FROM admission_rounds r WHERE r.id > ? ORDER BY r.id LIMIT ?`
+const ROUND_BY_ID = `SELECT r.id, r.district, r.spec_json, r.status, r.published_version, r.created_at,
+  (SELECT count(*) FROM admission_applications a WHERE a.round_id = r.id AND a.status = 'active') AS applications,
+  (SELECT max(version) FROM admission_results v WHERE v.round_id = r.id) AS latest_version
+  FROM admission_rounds r WHERE r.id = ?`
 
 export function toRound(r: RoundRow): StoredRound {
   return {
@@ -104,16 +111,12 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
   }
 
   async listRounds(after: string | null, limit: number): Promise<StoredRound[]> {
-    const rows = this.r
-      .prepare(`SELECT ${ROUND_COLUMNS} FROM admission_rounds r WHERE r.id > ? ORDER BY r.id LIMIT ?`)
-      .all(after ?? '', limit) as RoundRow[]
+    const rows = this.r.prepare(ROUNDS_AFTER).all(after ?? '', limit) as RoundRow[]
     return rows.map(toRound)
   }
 
   private roundOn(db: Database, id: string): StoredRound | null {
-    const row = db.prepare(`SELECT ${ROUND_COLUMNS} FROM admission_rounds r WHERE r.id = ?`).get(id) as
-      | RoundRow
-      | undefined
+    const row = db.prepare(ROUND_BY_ID).get(id) as RoundRow | undefined
     return row ? toRound(row) : null
   }
 
