@@ -7,6 +7,7 @@ import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 
 import { RULESET_STATUSES, type RulesetSummary } from '../../schema/api.ts'
 import type { FieldError } from '../../schema/errors.ts'
 import { SchemeSchema, type TableSource, TableSourceSchema } from '../../schema/table.ts'
+import { citation } from '../../scoring/references.ts'
 import { systemClock } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import type { Storage } from '../repositories/types.ts'
@@ -264,7 +265,7 @@ export function registerTables(program: Command): void {
           lines.push('items:')
           for (const i of detail.table.items)
             lines.push(
-              `  ${i.id}\t${i.label}\tlayer ${i.layer}\tcap ${i.cap ?? '-'}\t${i.ref}${i.provisional ? ' (provisional)' : ''}`,
+              `  ${i.id}\t${i.label}\tlayer ${i.layer}\tcap ${i.cap ?? '-'}\t${citation(i.ref, detail.table.references)}${i.provisional ? ' (provisional)' : ''}`,
             )
         }
         if (detail.districtItems.length > 0) {

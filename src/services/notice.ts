@@ -1,5 +1,6 @@
 // The printable notice of an official points record: one self-contained HTML page (inline print CSS, no scripts, no external files).
 import type { PointsEvaluation } from '../../schema/api.ts'
+import { citation } from '../../scoring/references.ts'
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -59,16 +60,18 @@ const STYLE = `
  */
 export function renderNotice(e: PointsEvaluation, code: string): string {
   const r = e.result
+  // the citation text of each row's reference keys; a record stored before references were data cites free text
+  const cite = (ref: string | readonly string[]) => esc(citation(ref, r.references))
   const items = r.items
     .map(
       (i) =>
-        `<tr><td>${esc(i.label)}</td><td>${esc(shown(i.value))}</td><td class="n">${esc(i.points)}</td><td class="small">${esc(i.ref)}${i.provisional ? '（暂定）' : ''}</td></tr>`,
+        `<tr><td>${esc(i.label)}</td><td>${esc(shown(i.value))}</td><td class="n">${esc(i.points)}</td><td class="small">${cite(i.ref)}${i.provisional ? '（暂定）' : ''}</td></tr>`,
     )
     .join('\n')
   const deductions = r.deductions
     .map(
       (d) =>
-        `<tr><td>${esc(d.label)}</td><td>${esc(d.recordDate)}</td><td class="n">−${esc(d.points)}</td><td class="small">${esc(d.ref)}</td></tr>`,
+        `<tr><td>${esc(d.label)}</td><td>${esc(d.recordDate)}</td><td class="n">−${esc(d.points)}</td><td class="small">${cite(d.ref)}</td></tr>`,
     )
     .join('\n')
   const voided =

@@ -32,7 +32,12 @@ t.test('tables commands on one database', async (t) => {
     t.equal(r.code, 0, r.err)
     t.match(r.out, /^ningbo-points-2022@1 {2}宁波市流动人口量化积分/)
     t.match(r.out, /\n {2}provincial\t省级\tcap 100\n/)
-    t.match(r.out, /\n {2}age\t年龄\tlayer provincial\tcap 20\t甬政办发〔2022〕10号\n/)
+    // the citation text of the row's reference key (title（document number）article), never the bare key
+    t.match(
+      r.out,
+      /\n {2}age\t年龄\tlayer provincial\tcap 20\t关于实施流动人口量化积分管理的通知（甬政办发〔2022〕10号）\n/,
+    )
+    t.notMatch(r.out, /\tningbo-points-notice/)
     const json = JSON.parse(run('show', 'ningbo-points-2022@1', '--json').out)
     t.equal(json.ruleset.id, 'ningbo-points-2022@1')
     t.ok(json.references.some((x: { id: string }) => x.id === 'age'))
@@ -54,11 +59,11 @@ t.test('tables commands on one database', async (t) => {
     t.equal(r.code, 1)
     t.match(r.out, /bad-schema\.yaml:6:12: error: validFrom: not a calendar date/)
     t.match(r.out, /bad-schema\.yaml:19:13: error: items\.0\.points: .*expected number/)
-    // unknown-layer.yaml: line 15 is `    layer: nowhere` (found by the compiler, not the schema)
+    // unknown-layer.yaml: line 20 is `    layer: nowhere` (found by the compiler, not the schema)
     const j = run('validate', fixture('unknown-layer.yaml'), '--json')
     t.equal(j.code, 1)
     t.same(JSON.parse(j.out).errors, [
-      { path: 'items[0].layer', line: 15, column: 12, message: 'unknown layer "nowhere"' },
+      { path: 'items[0].layer', line: 20, column: 12, message: 'unknown layer "nowhere"' },
     ])
     const good = run('validate', fixture('good.yaml'))
     t.equal(good.code, 0, good.out)

@@ -45,7 +45,10 @@ function draft(version = 1) {
       jurisdiction: '330299',
       title: '测试表',
       validFrom: '2024-01-01',
-      ref: '测试',
+      ref: 'test-rules',
+      references: {
+        'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' },
+      },
       layers: [{ id: 'only', label: '唯一层', cap: 10 }],
       items: [
         {
@@ -53,7 +56,7 @@ function draft(version = 1) {
           label: '持证',
           layer: 'only',
           kind: 'binary',
-          ref: '测试',
+          ref: 'test-rules',
           when: { fact: 'permit.valid', eq: true },
           points: 10,
           cap: 10,

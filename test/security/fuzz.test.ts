@@ -507,11 +507,15 @@ t.test(
       return schema?.example
     }
     const rulesetExample = exampleOf('/v1/rulesets', 'POST') as { table: Record<string, unknown> }
-    // a draft that does not overlap a published table, to give PUT a draft to aim at
+    // a draft that does not overlap a published table, to give PUT a draft to aim at. The example is a
+    // correction (`supersedes` an earlier version of the same id), which a table of another id cannot be:
+    // the draft extends the pinned published version instead, keeping the example's patch and reference key.
+    const { supersedes: _supersedes, ...exampleTable } = rulesetExample.table
     const draftTable = {
-      ...rulesetExample.table,
+      ...exampleTable,
       id: 'fuzz-draft',
       version: 1,
+      extends: 'ningbo-points-2022@1',
       validFrom: '2020-01-01',
       validTo: '2022-03-31',
     }

@@ -133,14 +133,15 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
     return rows.map(toApplication)
   }
 
+  // lists of values go in as one JSON parameter (json_each), never as SQL text built to their length
   async getApplications(roundId: string, refs: readonly string[]): Promise<StoredApplication[]> {
     const out: StoredApplication[] = []
     for (const part of chunks(refs)) {
       const rows = this.r
         .prepare(
-          `SELECT * FROM admission_applications WHERE round_id = ? AND application_ref IN (${part.map(() => '?').join(',')}) ORDER BY application_ref`,
+          `SELECT * FROM admission_applications WHERE round_id = ? AND application_ref IN (SELECT value FROM json_each(?)) ORDER BY application_ref`,
         )
-        .all(roundId, ...part) as ApplicationRow[]
+        .all(roundId, JSON.stringify(part)) as ApplicationRow[]
       out.push(...rows.map(toApplication))
     }
     return out
@@ -189,18 +190,18 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
     for (const part of chunks(refs)) {
       const rows = this.w
         .prepare(
-          `SELECT application_ref FROM admission_applications WHERE round_id = ? AND application_ref IN (${part.map(() => '?').join(',')})`,
+          `SELECT application_ref FROM admission_applications WHERE round_id = ? AND application_ref IN (SELECT value FROM json_each(?))`,
         )
-        .all(roundId, ...part) as { application_ref: string }[]
+        .all(roundId, JSON.stringify(part)) as { application_ref: string }[]
       taken.push(...rows.map((r) => r.application_ref))
     }
     const children: { childKey: string; applicationRef: string }[] = []
     for (const part of chunks(childKeys)) {
       const rows = this.w
         .prepare(
-          `SELECT child_key, application_ref FROM admission_applications WHERE round_id = ? AND status = 'active' AND child_key IN (${part.map(() => '?').join(',')})`,
+          `SELECT child_key, application_ref FROM admission_applications WHERE round_id = ? AND status = 'active' AND child_key IN (SELECT value FROM json_each(?))`,
         )
-        .all(roundId, ...part) as { child_key: string; application_ref: string }[]
+        .all(roundId, JSON.stringify(part)) as { child_key: string; application_ref: string }[]
       children.push(...rows.map((r) => ({ childKey: r.child_key, applicationRef: r.application_ref })))
     }
     return { refs: taken, children }
