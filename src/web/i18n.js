@@ -465,6 +465,11 @@ const SERVICE_MESSAGES_ZH = Object.freeze([
   [/^(\S+) is after the current month \((\S+)\)$/, '$1 晚于本月（$2）'],
   [/^an endorsement is dated before the permit was issued$/, '有签注日期早于居住证签发日期'],
   [/^no (\S+) table in force for (\d+) on (\S+)$/, '$3 时该地没有施行中的积分表'],
+  // the service now also lists the jurisdictions that have a table on that date
+  [
+    /^no (\S+) table in force for (\d+) on (\S+); jurisdictions with one on that date: (.+)$/,
+    '$3 时该地没有施行中的积分表；当日有积分表的地区：$4',
+  ],
   [/^Invalid input: expected number/, '请填写数字'],
   [/^Invalid input: expected int/, '请填写整数'],
   [/^Invalid input: expected boolean/, '请选择是或否'],

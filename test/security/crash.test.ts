@@ -98,14 +98,16 @@ function auditVerify(dbPath: string): { ok: boolean; entries: number; output: st
     {
       cwd: projectRoot,
       encoding: 'utf8',
-      env: { ...process.env, JIFEN_LOG_LEVEL: 'silent' },
+      // the audit key the writer's app keyed the chain with (helper.build's), as an operator would set it
+      env: { ...process.env, JIFEN_LOG_LEVEL: 'silent', JIFEN_AUDIT_KEY: helper.TEST_AUDIT_KEY_SECRET },
     },
   )
   if (/unknown command|error: unknown/i.test(r.stderr)) return null
   const last = r.stdout.trim().split('\n').pop() ?? ''
   try {
-    const verdict = JSON.parse(last) as { ok: boolean; entries: number }
-    return { ok: verdict.ok && r.status === 0, entries: verdict.entries, output: last }
+    // `audit verify --json`: the chain's verdict and the stored objects checked against it
+    const report = JSON.parse(last) as { ok: boolean; chain: { entries: number } }
+    return { ok: report.ok && r.status === 0, entries: report.chain.entries, output: last }
   } catch {
     return { ok: false, entries: 0, output: `${r.status}: ${r.stdout}${r.stderr}` }
   }

@@ -93,7 +93,13 @@ t.test('the service’s field messages read in Chinese on the Chinese page', asy
   ]
   const messages = new Set<string>()
   for (const payload of bodies) {
-    const res = await app.inject({ method: 'POST', url: '/v1/points/preview', payload })
+    // as the page asks (src/web/app.js): the service's English words, which the page translates itself
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/points/preview',
+      payload,
+      headers: { 'accept-language': 'en' },
+    })
     tt.ok(res.statusCode >= 400, `${res.statusCode}`)
     for (const e of json(res).errors) messages.add(e.message)
   }
