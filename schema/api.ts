@@ -947,7 +947,17 @@ export const RulesetDiffParamsSchema = z.object({
 })
 
 export const FieldChangeSchema = z
-  .object({ path: z.string(), from: z.unknown(), to: z.unknown() })
+  .object({
+    path: z.string(),
+    from: z
+      .unknown()
+      .optional()
+      .meta({ description: 'the value in the first table; absent where the field is added' }),
+    to: z
+      .unknown()
+      .optional()
+      .meta({ description: 'the value in the other table; absent where the field is removed' }),
+  })
   .meta({ id: 'FieldChange' })
 
 export const RowChangeSchema = z
