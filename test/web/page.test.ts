@@ -281,17 +281,14 @@ async function browserTests(executablePath: string): Promise<void> {
 
   await t.test('the projection to a target score', async (tt) => {
     await page.fill('#targetPoints', String(TARGET))
-    const answers: unknown[] = []
-    const collect = async (r: import('playwright-core').Response) => {
-      if (r.url() === `${base}/v1/points/preview`) answers.push(await r.json())
-    }
-    page.on('response', collect)
+    // the answer to this very submission (the status line still reads 已计算 from the one before, so
+    // waiting on it would race the request on a loaded machine), then the page's rendering of it
+    const answered = previewAnswer()
     await page.click('#submit')
-    await page.waitForFunction(() =>
-      (document.querySelector('#status')?.textContent ?? '').startsWith('已计算'),
-    )
-    page.off('response', collect)
-    const last = answers.at(-1) as { projection?: { target: { reachedOn: string | null } | null } | null }
+    const last = (await (await answered).json()) as {
+      projection?: { target: { reachedOn: string | null } | null } | null
+    }
+    await page.waitForSelector('#projection-summary[data-reached-on]')
     tt.equal(await text('#total'), README_TOTAL, 'the total is shown with or without a projection')
     tt.ok(last?.projection, 'the preview answers a target with a projection')
     const reachedOn = last?.projection?.target?.reachedOn ?? null
