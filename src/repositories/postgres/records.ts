@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm'
 import { evaluations, recordVoids } from '../../../schema/db-pg.ts'
 import type { Scheme } from '../../../schema/table.ts'
+import { foldLives } from '../reference.ts'
 import {
   type NewRecord,
   type RecordLife,
@@ -130,20 +131,12 @@ export class PgRecordRepository implements RecordRepository {
   }
 
   async lives(ids: readonly string[]): Promise<Map<string, RecordLife>> {
-    const out = new Map<string, RecordLife>(ids.map((id) => [id, { void: null, corrects: null }]))
-    if (ids.length === 0) return out
+    if (ids.length === 0) return foldLives(ids, [])
     const rows = await this.db
       .select()
       .from(recordVoids)
       .where(or(inArray(recordVoids.recordId, [...ids]), inArray(recordVoids.correctedBy, [...ids])))
-    for (const row of rows) {
-      const v = toVoid(row)
-      const voided = out.get(v.recordId)
-      if (voided) voided.void = v
-      const correction = v.correctedBy === null ? undefined : out.get(v.correctedBy)
-      if (correction) correction.corrects = v.recordId
-    }
-    return out
+    return foldLives(ids, rows.map(toVoid))
   }
 
   async *voids(): AsyncIterable<RecordVoid> {
