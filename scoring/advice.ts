@@ -1,13 +1,17 @@
-// Advice: changes an applicant can act on, each priced by evaluating the changed facts with the same table.
+// Advice: changes an applicant can act on, each priced by scoring the changed facts with the same table.
 import type { Applicant } from '../schema/applicant.ts'
-import type { ItemResult, PointsResult } from '../schema/result.ts'
+import type { PointsResult } from '../schema/result.ts'
 import { addMonths, fromDay, fromMonth, toDay, toMonth } from './calendar.ts'
 import type { CompiledTable, EvalContext } from './compile.ts'
 import { fromScaled, toScaled } from './exact.ts'
 import { citation } from './references.ts'
+import { points } from './schemes.ts'
 
-/** Only the public entry points: the engine's internals may move, its evaluation and its tables stay. */
-export type AdviceTable = Pick<CompiledTable, 'evaluatePoints' | 'table'>
+/**
+ * A compiled points table. Candidates are priced with the scheme's `score()` (numbers only): the
+ * breakdown's text and the facts hash of each changed applicant would be built and thrown away.
+ */
+export type AdviceTable = CompiledTable
 
 export type AdviceKind = 'education' | 'skill' | 'employment' | 'housing' | 'city' | 'district' | 'accrual'
 
@@ -273,24 +277,27 @@ function candidates(a: Applicant, table: AdviceTable['table'], asOf: string, jur
   return ladders
 }
 
-/** The item that rose most between two results of the same table (the first on a tie). */
-function risen(before: PointsResult, after: PointsResult): { now: ItemResult; changed: ItemResult } | null {
+/**
+ * The item that rose most between the base result and a candidate's outcome of the same table (the
+ * first on a tie), or -1. `before` holds the base items' points, scaled.
+ */
+function risen(before: readonly number[], after: points.PointsOutcome): number {
   let best = -1
   let rise = 0
-  after.items.forEach((item, i) => {
-    const d = toScaled(item.points) - toScaled(before.items[i].points)
+  for (let i = 0; i < before.length; i++) {
+    const d = after.points[i] - before[i]
     if (d > rise) {
       rise = d
       best = i
     }
-  })
-  return best < 0 ? null : { now: before.items[best], changed: after.items[best] }
+  }
+  return best
 }
 
 /**
  * What the applicant can act on, highest gain first: the next education and skill tier, employment
  * reaching 12 months, registering the rental contract, each city item, each district item the table
- * declares, and one more month of insurance and of residence. Each change is applied to the facts and evaluated with the same table and as-of
+ * declares, and one more month of insurance and of residence. Each change is applied to the facts and scored with the same table and as-of
  * date, so its gain is the engine's own arithmetic (item caps, highest-of-group, layer caps) and
  * applying it raises the score by exactly that. A ladder (education, skills, tax, honours) gives its
  * first rung that gains. Changes that add nothing are left out.
@@ -302,27 +309,29 @@ export function advise(
   base: PointsResult = table.evaluatePoints(applicant, ctx),
 ): AdviceEntry[] {
   const jurisdiction = ctx.jurisdiction ?? table.table.jurisdiction
-  const evalCtx = { ...ctx, factsSha256: base.factsSha256 }
   const baseTotal = toScaled(base.total)
+  const baseItems = base.items.map((item) => toScaled(item.points))
   const entries: AdviceEntry[] = []
   for (const ladder of candidates(applicant, table.table, ctx.asOf, jurisdiction)) {
     for (const c of ladder) {
-      const after = table.evaluatePoints(applyChange(applicant, c.change), evalCtx)
-      const gain = toScaled(after.total) - baseTotal
-      const rose = gain > 0 ? risen(base, after) : null
-      if (rose === null) continue
+      const after = points.score(table, applyChange(applicant, c.change), ctx)
+      const gain = after.total - baseTotal
+      const best = gain > 0 ? risen(baseItems, after) : -1
+      if (best < 0) continue
+      const now = base.items[best]
       entries.push({
-        item: rose.now.id,
-        label: rose.now.label,
+        item: now.id,
+        label: now.label,
         kind: c.kind,
         action: c.action,
         change: c.change,
         gain: fromScaled(gain),
-        points: rose.now.points,
-        cap: rose.now.cap,
-        // the legal basis in words (the page and callers show it as it is)
-        ref: citation(rose.changed.ref, base.references),
-        provisional: rose.changed.provisional,
+        points: now.points,
+        cap: now.cap,
+        // the legal basis in words (the page and callers show it as it is): the item's row, as the
+        // breakdown would give it; provisional as the breakdown's item flag
+        ref: citation(table.items[best].item.ref, base.references),
+        provisional: (after.flags[best] & points.ITEM_PROVISIONAL) !== 0,
         fact: c.fact?.name ?? null,
         factLabel: c.fact?.label ?? null,
         more: c.fact?.more ?? null,
