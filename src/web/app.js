@@ -41,7 +41,7 @@ import {
  *   more?: number | null, points: number, cap: number | null, gain: number, kind?: string,
  *   action?: string, ref?: string, provisional?: boolean }} Advice
  * @typedef {{ result: PointsResult, advice: Advice[], projection?: Projection | null }} Preview
- * @typedef {{ ok: true, status: number, preview: Preview, request: PreviewRequest, projectionUnsupported: boolean }
+ * @typedef {{ ok: true, status: number, preview: Preview, request: PreviewRequest }
  *   | { ok: false, status: number, problem: Problem | null, request: PreviewRequest }} Outcome
  */
 
@@ -54,7 +54,7 @@ const FIRST_FIELD = { socialInsurance: 'from', employment: 'kind', records: 'kin
 /** @type {Lang} */
 let lang = 'zh'
 /** The last answer shown, kept to re-render it when the language changes. */
-/** @type {{ preview: Preview, request: PreviewRequest, projectionUnsupported: boolean } | null} */
+/** @type {{ preview: Preview } | null} */
 let shown = null
 /** @type {{ problem: Problem, rows: RowMap } | null} */
 let shownProblem = null
@@ -157,7 +157,7 @@ export function setLanguage(next) {
   toggle.textContent = t('lang.toggle')
   toggle.setAttribute('lang', HTML_LANG[other])
   for (const list of Object.keys(FIRST_FIELD)) renumber(list)
-  if (shown) renderPreview(shown.preview, shown.request, shown.projectionUnsupported)
+  if (shown) renderPreview(shown.preview)
   if (shownProblem) showProblem(shownProblem.problem, shownProblem.rows)
 }
 
@@ -524,17 +524,6 @@ async function post(request) {
 }
 
 /**
- * Whether the service refused only the `target` member: a service without projections does, and the
- * page then asks again without it (and says the projection is not available). Remove once every
- * service this page ships with accepts `target`.
- * @param {unknown} body
- */
-function refusesTarget(body) {
-  const errors = /** @type {Problem | null} */ (body)?.errors ?? []
-  return errors.length > 0 && errors.every((e) => e.path === 'body' && /key.*"target"/i.test(e.message))
-}
-
-/**
  * Reads the form, asks the service for a preview and shows the answer: the result, or each field error
  * next to its field. The page's submit button, and the browser test's way of driving the page.
  * @returns {Promise<Outcome>}
@@ -545,14 +534,8 @@ export async function submitForm() {
   setStatus('status.calculating')
   const { request, rows } = requestFromFields(readFields())
   let answer
-  let projectionUnsupported = false
   try {
     answer = await post(request)
-    if (request.target !== undefined && answer.status === 400 && refusesTarget(answer.body)) {
-      const { target: _target, ...withoutTarget } = request
-      answer = await post(withoutTarget)
-      projectionUnsupported = true
-    }
   } catch {
     if (mine === sequence) setStatus('status.network')
     return { ok: false, status: 0, problem: null, request }
@@ -560,10 +543,10 @@ export async function submitForm() {
   if (mine !== sequence) return { ok: false, status: answer.status, problem: null, request }
   if (answer.status === 200 && answer.body) {
     const preview = /** @type {Preview} */ (answer.body)
-    renderPreview(preview, request, projectionUnsupported)
+    renderPreview(preview)
     setStatus('status.done', { total: num(preview.result.total) })
     $('#results-heading').focus()
-    return { ok: true, status: 200, preview, request, projectionUnsupported }
+    return { ok: true, status: 200, preview, request }
   }
   const problem = /** @type {Problem | null} */ (answer.body)
   if (answer.status === 429) {
@@ -603,11 +586,9 @@ function provisionalMark(provisional) {
 
 /**
  * @param {Preview} preview
- * @param {PreviewRequest} request
- * @param {boolean} projectionUnsupported
  */
-function renderPreview(preview, request, projectionUnsupported) {
-  shown = { preview, request, projectionUnsupported }
+function renderPreview(preview) {
+  shown = { preview }
   const r = preview.result
   $('#results-empty').hidden = true
   $('#results-body').hidden = false
@@ -653,7 +634,7 @@ function renderPreview(preview, request, projectionUnsupported) {
     }),
   )
 
-  renderProjection(preview.projection ?? null, request, projectionUnsupported)
+  renderProjection(preview.projection ?? null)
   renderAdvice(preview.advice ?? [])
 
   $('#items tbody').replaceChildren(
@@ -758,18 +739,15 @@ function renderAdvice(advice) {
 
 /**
  * @param {Projection | null} projection
- * @param {PreviewRequest} request
- * @param {boolean} unsupported
  */
-function renderProjection(projection, request, unsupported) {
+function renderProjection(projection) {
   const section = $('#projection')
   const summary = $('#projection-summary')
   const chart = $('#projection-chart')
   const details = /** @type {HTMLElement} */ ($('#projection-table-details'))
-  const asked = request.target !== undefined
-  section.hidden = !(projection && projection.points.length > 0) && !(asked && unsupported)
+  section.hidden = !(projection && projection.points.length > 0)
   if (!projection || projection.points.length === 0) {
-    summary.textContent = unsupported ? t('projection.unavailable') : ''
+    summary.textContent = ''
     chart.replaceChildren()
     details.hidden = true
     return
