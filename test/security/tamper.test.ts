@@ -1,5 +1,5 @@
 // Issue 11's storage scenarios, one test each, against a real database file opened separately with better-sqlite3 as an attacker would: each change is refused, or detected by audit verify, replay or the table load.
-import { copyFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
@@ -8,7 +8,7 @@ import { EvaluationRequestSchema } from '../../schema/api.ts'
 import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
 import type { Clock } from '../../src/clock.ts'
 import { openStorage } from '../../src/repositories/open.ts'
-import { connect } from '../../src/repositories/sqlite/database.ts'
+import { connect, MIGRATIONS_DIR } from '../../src/repositories/sqlite/database.ts'
 import { legacyEntryHash } from '../../src/security/audit-chain.ts'
 import { AuditService, type VerifyReport } from '../../src/services/audit.ts'
 import {
@@ -554,4 +554,69 @@ t.test('finding 10: the SQLite connections sync every commit (synchronous=FULL)'
   tt.teardown(() => db.close())
   // 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA)
   tt.equal(db.pragma('synchronous', { simple: true }), 2)
+})
+
+/** Every trigger of the SQLite migrations that raises JIFEN_IMMUTABLE: its migration, event and table. */
+function immutableTriggers(): { file: string; name: string; event: string; table: string }[] {
+  const out: { file: string; name: string; event: string; table: string }[] = []
+  for (const file of readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'))) {
+    const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8')
+    for (const m of sql.matchAll(
+      /CREATE TRIGGER `(\w+)`\s+BEFORE (INSERT|UPDATE|DELETE) ON `(\w+)`([\s\S]*?)END;/g,
+    ))
+      if (m[4].includes('JIFEN_IMMUTABLE')) out.push({ file, name: m[1], event: m[2], table: m[3] })
+  }
+  return out
+}
+
+/** Tables some migration protects from change or erasure: each must refuse replacement too. */
+function protectedTables(): string[] {
+  const triggers = immutableTriggers()
+  return [...new Set(triggers.filter((x) => x.event !== 'INSERT').map((x) => x.table))].sort()
+}
+
+t.test('finding 2: every append-only table of the migrations has its no-replace trigger', async (tt) => {
+  const triggers = immutableTriggers()
+  const guarded = new Set(triggers.filter((x) => x.event === 'INSERT').map((x) => x.table))
+  // 0007's own list: the tables the issue 11 review named
+  const of0007 = triggers
+    .filter((x) => x.file.startsWith('0007_') && x.event === 'INSERT')
+    .map((x) => x.table)
+  tt.same(of0007.sort(), ['api_keys', 'audit_log', 'evaluations', 'idempotency_keys', 'rulesets', 'settings'])
+  const tables = protectedTables()
+  for (const table of of0007) tt.ok(tables.includes(table), `${table} is append-only`)
+  // a table added later with no-update/no-delete triggers and no no-replace one fails here
+  for (const table of tables) tt.ok(guarded.has(table), `${table} refuses an insert of an existing key`)
+})
+
+t.test('finding 2: INSERT OR REPLACE of an existing row is refused in every protected table', async (tt) => {
+  const { copy } = await copyOfBase(tt)
+  const db = attacker(copy)
+  tt.teardown(() => db.close())
+  // the attacker writes rows of tables the base left empty without their parents
+  db.pragma('foreign_keys = OFF')
+  const tables = protectedTables()
+  tt.ok(tables.length >= 11, `${tables.length} protected tables`)
+  for (const table of tables) {
+    const empty = (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n === 0
+    if (empty) {
+      // a plain insert of a new key is allowed (append-only): one synthetic row to try to replace
+      const cols = db.pragma(`table_info(${table})`) as { name: string; type: string }[]
+      const values = cols.map((c) => (/int/i.test(c.type) ? 1 : `x-${c.name}`))
+      db.prepare(
+        `insert into ${table} (${cols.map((c) => c.name).join(', ')}) values (${cols.map(() => '?').join(', ')})`,
+      ).run(...values)
+    }
+    const snapshot = () => JSON.stringify(db.prepare(`select * from ${table} order by rowid`).all())
+    const before = snapshot()
+    tt.throws(
+      () =>
+        db.exec(
+          `insert or replace into ${table} select * from ${table} where rowid = (select min(rowid) from ${table})`,
+        ),
+      /JIFEN_IMMUTABLE/,
+      `${table}: replacing an existing row is refused`,
+    )
+    tt.equal(snapshot(), before, `${table}: unchanged`)
+  }
 })

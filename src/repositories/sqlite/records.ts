@@ -203,9 +203,22 @@ export class SqliteRecordRepository implements RecordRepository {
       yield toVoid(row)
   }
 
-  /** Marks a record void in the writer's transaction; false when it already was (the row exists). */
+  /**
+   * Marks a record void in the writer's transaction; false when it already was. Asked first, not left
+   * to a conflict clause: migration 0010's no-replace trigger refuses any insert of an existing key.
+   */
   voidInTx(v: RecordVoid): boolean {
-    const r = this.write
+    const taken = this.write
+      .select({ id: recordVoids.recordId })
+      .from(recordVoids)
+      .where(
+        v.correctedBy === null
+          ? eq(recordVoids.recordId, v.recordId)
+          : or(eq(recordVoids.recordId, v.recordId), eq(recordVoids.correctedBy, v.correctedBy)),
+      )
+      .get()
+    if (taken !== undefined) return false
+    this.write
       .insert(recordVoids)
       .values({
         recordId: v.recordId,
@@ -214,9 +227,8 @@ export class SqliteRecordRepository implements RecordRepository {
         keyName: v.keyName,
         correctedBy: v.correctedBy,
       })
-      .onConflictDoNothing()
       .run()
-    return r.changes === 1
+    return true
   }
 
   async *all(): AsyncIterable<StoredRecord> {
