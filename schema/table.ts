@@ -1,6 +1,43 @@
 // The scoring-table format (YAML in scoring/tables, stored as JSON once published), validated here.
 import { z } from 'zod'
-import { DateStringSchema, JurisdictionSchema } from './common.ts'
+import { MAX_DISTRICT_ITEMS } from './applicant.ts'
+import { boundedRecord, DateStringSchema, JurisdictionSchema } from './common.ts'
+
+/**
+ * The table format's maxima (issue 11: every array and map has one), each many times what any shipped
+ * table uses, so that a hostile draft is refused by a length check before any row is validated.
+ */
+export const TABLE_MAXIMA = {
+  /** conditions under one all/any, and values in one `in` */
+  conditions: 50,
+  conditionValues: 200,
+  /** keys in one row's `ref`, and references and named dates in a table */
+  refKeys: 20,
+  references: 200,
+  dates: 32,
+  /** rows of each section */
+  layers: 20,
+  items: 200,
+  deductions: 50,
+  vetoes: 50,
+  gates: 100,
+  routes: 50,
+  entitlements: 200,
+  priorityTiers: 50,
+  /** as many as an applicant may send in districtItems */
+  districtFacts: MAX_DISTRICT_ITEMS,
+  entryGrades: 8,
+  components: 20,
+  provisionalFields: 40,
+  /** within one item */
+  terms: 20,
+  steps: 50,
+  bands: 100,
+  tiers: 100,
+  categories: 100,
+  categoryValues: 200,
+} as const
+const M = TABLE_MAXIMA
 
 /** Points are decimals with at most 4 places so that the engine can add them exactly (see scoring/exact.ts). */
 export const PointsSchema = z
@@ -46,7 +83,12 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
         lt: ConditionValueSchema.optional(),
         eq: ConditionValueSchema.optional(),
         ne: ConditionValueSchema.optional(),
-        in: z.array(ConditionValueSchema).min(1).optional(),
+        in: z
+          .array(ConditionValueSchema)
+          .min(1)
+          .max(M.conditionValues)
+          .optional()
+          .meta({ description: `at most ${M.conditionValues} values` }),
         at: z.string().optional(),
       })
       .strict()
@@ -57,8 +99,24 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
           ),
         { message: 'a fact condition needs one of gte, gt, lte, lt, eq, ne, in' },
       ),
-    z.object({ all: z.array(ConditionSchema).min(1) }).strict(),
-    z.object({ any: z.array(ConditionSchema).min(1) }).strict(),
+    z
+      .object({
+        all: z
+          .array(ConditionSchema)
+          .min(1)
+          .max(M.conditions)
+          .meta({ description: `at most ${M.conditions} conditions` }),
+      })
+      .strict(),
+    z
+      .object({
+        any: z
+          .array(ConditionSchema)
+          .min(1)
+          .max(M.conditions)
+          .meta({ description: `at most ${M.conditions} conditions` }),
+      })
+      .strict(),
     z.object({ not: ConditionSchema }).strict(),
     z.object({ anyMember: ConditionSchema }).strict(),
     z.object({ allMembers: ConditionSchema }).strict(),
@@ -109,8 +167,8 @@ export const ReferenceKeySchema = z
  * were data holds free text here, which is why the shape alone is not stricter.
  */
 export const RefSchema = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
-  .meta({ description: 'key(s) into the table’s `references`' })
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(M.refKeys)])
+  .meta({ description: `key(s) into the table’s \`references\` (at most ${M.refKeys})` })
 
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
 const rowBase = {
@@ -147,7 +205,11 @@ export const PerUnitItemSchema = z
   .object({
     ...itemBase,
     kind: z.literal('per_unit'),
-    terms: z.array(TermSchema).min(1),
+    terms: z
+      .array(TermSchema)
+      .min(1)
+      .max(M.terms)
+      .meta({ description: `at most ${M.terms} terms` }),
     rounding: z.enum(['whole', 'prorated']).default('whole').meta({
       description: 'whole: only complete `per` blocks count; prorated: each unit counts points/per',
     }),
@@ -155,7 +217,11 @@ export const PerUnitItemSchema = z
       .object({
         mode: z.enum(['stacking', 'highest']),
         fact: z.string().min(1),
-        at: z.array(StepSchema).min(1),
+        at: z
+          .array(StepSchema)
+          .min(1)
+          .max(M.steps)
+          .meta({ description: `at most ${M.steps} steps` }),
       })
       .strict()
       .optional(),
@@ -183,7 +249,11 @@ export const BandsItemSchema = z
     ...itemBase,
     kind: z.literal('bands'),
     fact: z.string().min(1),
-    bands: z.array(BandSchema).min(1),
+    bands: z
+      .array(BandSchema)
+      .min(1)
+      .max(M.bands)
+      .meta({ description: `at most ${M.bands} bands` }),
   })
   .strict()
 
@@ -197,7 +267,15 @@ export const TierSchema = z
   .strict()
 
 export const TiersItemSchema = z
-  .object({ ...itemBase, kind: z.literal('tiers'), tiers: z.array(TierSchema).min(1) })
+  .object({
+    ...itemBase,
+    kind: z.literal('tiers'),
+    tiers: z
+      .array(TierSchema)
+      .min(1)
+      .max(M.tiers)
+      .meta({ description: `at most ${M.tiers} tiers` }),
+  })
   .strict()
 
 export const BinaryItemSchema = z
@@ -207,7 +285,11 @@ export const BinaryItemSchema = z
 
 export const CategorySchema = z
   .object({
-    values: z.array(z.string()).min(1),
+    values: z
+      .array(z.string())
+      .min(1)
+      .max(M.categoryValues)
+      .meta({ description: `at most ${M.categoryValues} values` }),
     points: PointsSchema,
     provisional: z.boolean().default(false),
     label: z.string().optional(),
@@ -219,7 +301,11 @@ export const CategoryItemSchema = z
     ...itemBase,
     kind: z.literal('category'),
     fact: z.string().min(1),
-    categories: z.array(CategorySchema).min(1),
+    categories: z
+      .array(CategorySchema)
+      .min(1)
+      .max(M.categories)
+      .meta({ description: `at most ${M.categories} categories` }),
   })
   .strict()
 
@@ -272,7 +358,11 @@ export const NamedDateSchema = z.union([
 export const RouteSchema = z
   .object({
     ...rowBase,
-    gates: z.array(GateSchema).default([]),
+    gates: z
+      .array(GateSchema)
+      .max(M.gates)
+      .default([])
+      .meta({ description: `at most ${M.gates} gates` }),
     unavailable: z.string().optional().meta({ description: 'the route does not exist in this period; why' }),
   })
   .strict()
@@ -298,18 +388,31 @@ export const PointsSettlementSchema = z
       description:
         'id of the points table whose scale the threshold is on; another table in force does not count',
     }),
-    gates: z.array(GateSchema).default([]),
+    gates: z
+      .array(GateSchema)
+      .max(M.gates)
+      .default([])
+      .meta({ description: `at most ${M.gates} gates` }),
   })
   .strict()
 
 export const PatchSchema = z
   .object({
-    add: z.array(ItemSchema).default([]),
+    add: z
+      .array(ItemSchema)
+      .max(M.items)
+      .default([])
+      .meta({ description: `at most ${M.items} items` }),
     reweight: z
       .array(z.object({ id: z.string() }).catchall(z.unknown()))
+      .max(M.items)
       .default([])
-      .meta({ description: 'fields that replace those of a base item with this id' }),
-    layers: z.array(LayerSchema).default([]),
+      .meta({ description: `fields that replace those of a base item with this id; at most ${M.items}` }),
+    layers: z
+      .array(LayerSchema)
+      .max(M.layers)
+      .default([])
+      .meta({ description: `at most ${M.layers} layers` }),
   })
   .strict()
 
@@ -326,7 +429,9 @@ export const ProvisionalTableSchema = z
       .array(
         z.string().regex(/^(validFrom|validTo|dates\.[A-Za-z0-9_]+)$/, 'validFrom, validTo or dates.<name>'),
       )
-      .min(1),
+      .min(1)
+      .max(M.provisionalFields)
+      .meta({ description: `at most ${M.provisionalFields} fields` }),
   })
   .strict()
   .meta({ id: 'ProvisionalTable' })
@@ -344,26 +449,69 @@ const tableFields = {
   validFrom: DateStringSchema,
   validTo: DateStringSchema.nullable().default(null),
   ref: RefSchema,
-  references: z.record(ReferenceKeySchema, ReferenceSchema).default({}).meta({
-    description: 'the legal references its rows cite, by key (a table built on another inherits its)',
-  }),
+  references: boundedRecord(ReferenceKeySchema, ReferenceSchema, M.references)
+    .default({})
+    .meta({
+      description: `the legal references its rows cite, by key (a table built on another inherits its); at most ${M.references}`,
+    }),
   provisional: z.union([z.boolean(), ProvisionalTableSchema]).default(false).meta({
     description:
       'which table-level fields are provisional ({ reason, fields }); rows say their own. `true` (tables written before): the whole table',
   }),
   notes: z.string().optional(),
-  dates: z.record(z.string(), NamedDateSchema).default({}),
-  layers: z.array(LayerSchema).default([]),
-  items: z.array(ItemSchema).default([]),
-  deductions: z.array(DeductionSchema).default([]),
-  vetoes: z.array(VetoSchema).default([]),
-  gates: z.array(GateSchema).default([]),
-  routes: z.array(RouteSchema).default([]),
-  entitlements: z.array(EntitlementSchema).default([]),
-  priorityTiers: z.array(PriorityTierSchema).default([]),
+  dates: boundedRecord(z.string(), NamedDateSchema, M.dates)
+    .default({})
+    .meta({ description: `at most ${M.dates} named dates` }),
+  layers: z
+    .array(LayerSchema)
+    .max(M.layers)
+    .default([])
+    .meta({ description: `at most ${M.layers} layers` }),
+  items: z
+    .array(ItemSchema)
+    .max(M.items)
+    .default([])
+    .meta({ description: `at most ${M.items} items` }),
+  deductions: z
+    .array(DeductionSchema)
+    .max(M.deductions)
+    .default([])
+    .meta({ description: `at most ${M.deductions} deductions` }),
+  vetoes: z
+    .array(VetoSchema)
+    .max(M.vetoes)
+    .default([])
+    .meta({ description: `at most ${M.vetoes} vetoes` }),
+  gates: z
+    .array(GateSchema)
+    .max(M.gates)
+    .default([])
+    .meta({ description: `at most ${M.gates} gates` }),
+  routes: z
+    .array(RouteSchema)
+    .max(M.routes)
+    .default([])
+    .meta({ description: `at most ${M.routes} routes` }),
+  entitlements: z
+    .array(EntitlementSchema)
+    .max(M.entitlements)
+    .default([])
+    .meta({ description: `at most ${M.entitlements} entitlements` }),
+  priorityTiers: z
+    .array(PriorityTierSchema)
+    .max(M.priorityTiers)
+    .default([])
+    .meta({ description: `at most ${M.priorityTiers} priority tiers` }),
   pointsSettlement: PointsSettlementSchema.nullable().default(null),
   household: z
-    .object({ aggregate: z.literal('max'), entryGrades: z.array(z.enum(['P1', 'J1'])).min(1) })
+    .object({
+      aggregate: z.literal('max'),
+      entryGrades: z
+        .array(z.enum(['P1', 'J1']))
+        .min(1)
+        .max(M.entryGrades)
+        .meta({ description: `at most ${M.entryGrades} grades` }),
+    })
     .strict()
     .nullable()
     .default(null),
@@ -375,8 +523,11 @@ const tableFields = {
         type: z.enum(['number', 'boolean']),
       }),
     )
+    .max(M.districtFacts)
     .default([])
-    .meta({ description: 'facts callers send in applicant.districtItems for this table' }),
+    .meta({
+      description: `facts callers send in applicant.districtItems for this table; at most ${M.districtFacts}`,
+    }),
 }
 
 /**
@@ -463,9 +614,13 @@ const tableHeader = {
     .string()
     .optional()
     .meta({ description: 'the earlier version this one corrects, `id@version`' }),
-  components: z.array(ComponentSchema).optional().meta({
-    description: 'every table this one was built from, the innermost base first, each with its hash',
-  }),
+  components: z
+    .array(ComponentSchema)
+    .max(M.components)
+    .optional()
+    .meta({
+      description: `every table this one was built from, the innermost base first, each with its hash; at most ${M.components}`,
+    }),
 }
 
 /**

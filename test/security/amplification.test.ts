@@ -10,6 +10,7 @@ import {
   MAX_PROBLEM_DETAIL,
   MAX_PROBLEM_ERRORS,
 } from '../../schema/errors.ts'
+import { TABLE_MAXIMA } from '../../schema/table.ts'
 import { buildApp } from '../../src/app.ts'
 import { testConfig } from '../../src/config.ts'
 import { problem } from '../../src/plugins/errors.ts'
@@ -60,10 +61,107 @@ t.test('a 200 KB draft-table body with a 100,000-element array gets a bounded 40
     body.errors.every((e: { path: string }) => e.path.startsWith('body.table.items')),
     'every error is about the array',
   )
-  // Until the table format documents its maxima (schema/table.ts) zod walks the array and the list is
-  // cut at 100 with the rest counted; once it does, the array is refused whole, by its length.
-  if (body.errorsOmitted !== undefined) tt.equal(body.errors.length + body.errorsOmitted, 100_000, 'counted')
-  else tt.match(body.errors[0].message, /^at most \d+ items \(got 100000\)$/)
+  // refused whole, by its length, before zod reads an element: one error naming the field
+  tt.same(body.errors, [
+    { path: 'body.table.items', message: `at most ${TABLE_MAXIMA.items} items (got 100000)` },
+  ])
+  tt.equal(body.errorsOmitted, undefined)
+})
+
+t.test('oversized arrays and maps deep in a draft table get a bounded 400 naming the field', async (tt) => {
+  const app = await build(tt, { config: { rateLimitMax: 0 } })
+  const admin = await authHeaders(app, ['admin'])
+  const base = shippedTables().find((x) => x.id === 'zhejiang-points-2022')!
+  const draft = (patch: object) =>
+    post(
+      app,
+      '/v1/rulesets',
+      JSON.stringify({ table: { ...base, id: 'hostile-table', version: 1, ...patch } }),
+      admin,
+    )
+  const item = base.items.find((i) => i.kind === 'bands') as unknown as { bands: unknown[] }
+  // one item with 5,000 bands: the path names the item and the field
+  const bands = assertBounded(
+    tt,
+    await draft({ items: [{ ...item, bands: Array(5000).fill(item.bands[0]) }] }),
+    '5,000 bands',
+  )
+  tt.same(bands.errors, [
+    {
+      path: 'body.table.items.0.bands',
+      message: `at most ${TABLE_MAXIMA.bands} items (got 5000)`,
+    },
+  ])
+  // a condition's `in` list of 20,000 values, two levels down a gate
+  const gate = {
+    id: 'hostile_gate',
+    label: 'x',
+    ref: base.ref,
+    when: { all: [{ fact: 'age', in: Array.from({ length: 20_000 }, (_, i) => i) }] },
+  }
+  const values = assertBounded(tt, await draft({ gates: [gate] }), '20,000 condition values')
+  tt.same(values.errors, [
+    {
+      path: 'body.table.gates.0.when.all.0.in',
+      message: `at most ${TABLE_MAXIMA.conditionValues} items (got 20000)`,
+    },
+  ])
+  // a map: 5,000 named dates
+  const dates = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`d${i}`, { date: '2020-01-01' }]))
+  const many = assertBounded(tt, await draft({ dates }), '5,000 named dates')
+  tt.same(many.errors, [
+    { path: 'body.table.dates', message: `at most ${TABLE_MAXIMA.dates} entries (got 5000)` },
+  ])
+  // and nothing was stored
+  const list = await app.inject({ method: 'GET', url: '/v1/rulesets?status=draft', headers: admin })
+  tt.equal(list.statusCode, 200)
+  tt.notMatch(list.body, /hostile-table/, 'no draft was stored')
+})
+
+t.test('every shipped table is well within the table maxima', async (tt) => {
+  // "well within": at most a quarter of each maximum, so that growth of the policy never meets them
+  const observed = new Map<string, number>()
+  const note = (path: string, n: number) => observed.set(path, Math.max(observed.get(path) ?? 0, n))
+  const COND = new Set(['all', 'any', 'in'])
+  const walk = (v: unknown, path: string) => {
+    if (Array.isArray(v)) {
+      note(path, v.length)
+      for (const x of v) walk(x, `${path}[]`)
+    } else if (v !== null && typeof v === 'object') {
+      if (path === 'references' || path === 'dates') note(path, Object.keys(v).length)
+      for (const [k, x] of Object.entries(v))
+        walk(
+          x,
+          path === 'references' || path === 'dates'
+            ? `${path}.*`
+            : COND.has(k)
+              ? `when.${k}`
+              : path === ''
+                ? k
+                : `${path}.${k}`,
+        )
+    }
+  }
+  for (const table of shippedTables()) walk(table, '')
+  const maxOf = (path: string): number | undefined => {
+    const last = path.replace(/\[\]/g, '').split('.').pop()!
+    if (path.startsWith('when.'))
+      return last === 'in' ? TABLE_MAXIMA.conditionValues : TABLE_MAXIMA.conditions
+    if (last === 'ref') return TABLE_MAXIMA.refKeys
+    if (last === 'at') return TABLE_MAXIMA.steps
+    if (last === 'values') return TABLE_MAXIMA.categoryValues
+    if (last === 'fields') return TABLE_MAXIMA.provisionalFields
+    return (TABLE_MAXIMA as Record<string, number>)[last]
+  }
+  tt.ok(observed.size >= 20, `${observed.size} arrays and maps in the shipped tables`)
+  for (const [path, n] of observed) {
+    const max = maxOf(path)
+    if (max === undefined) {
+      tt.fail(`${path}: no maximum known to this test`)
+      continue
+    }
+    tt.ok(n * 4 <= max, `${path}: ${n} of at most ${max}`)
+  }
 })
 
 t.test('64 KB keyless preview bodies get bounded 400s', async (tt) => {
@@ -207,9 +305,7 @@ t.test(
       [],
       'requests: applicants, named dates, district items, searches',
     )
-    tt.same(unbounded.filter(isTable), [], {
-      todo: 'the table format (schema/table.ts) gets its maxima with the engine redesign',
-    })
+    tt.same(unbounded.filter(isTable), [], 'tables: every section, row list, condition list and map')
     // the contract shows them: maxItems on arrays, maxProperties on maps
     const doc = app.swagger() as {
       components: { schemas: Record<string, { properties: Record<string, unknown> }> }
@@ -222,5 +318,10 @@ t.test(
       Record<string, unknown>
     >
     tt.equal(request.dates.maxProperties, 32)
+    // and the table format's: maxItems and a description saying it
+    const points = doc.components.schemas.PointsTable.properties as Record<string, Record<string, unknown>>
+    tt.equal(points.items.maxItems, TABLE_MAXIMA.items)
+    tt.match(points.items.description, `at most ${TABLE_MAXIMA.items}`)
+    tt.equal(points.references.maxProperties, TABLE_MAXIMA.references)
   },
 )
