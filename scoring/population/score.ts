@@ -7,7 +7,7 @@ import { type DayNumber, toDay } from '../calendar.ts'
 import type { CompiledTable } from '../compiled.ts'
 import { encodeValue, resolveFact } from '../conditions.ts'
 import type { EvalContext } from '../env.ts'
-import { perUnitScaled, toScaled } from '../exact.ts'
+import { perUnitScaled, SCALE, toScaled } from '../exact.ts'
 import { freezeLastDay } from '../facts.ts'
 import { provisionalForEveryResult } from '../provisional.ts'
 import { evaluate } from '../schemes/points/index.ts'
@@ -36,6 +36,8 @@ export interface PopulationScores {
 }
 
 type Columns = (key: string) => Float64Array
+/** held locally: a module binding read in a hot loop costs a getter call per read under tsx */
+const unitPoints = perUnitScaled
 /** A condition compiled to a whole-population mask: 1 where it holds. */
 type MaskFn = (cols: Columns, n: number) => Uint8Array
 
@@ -64,9 +66,16 @@ function narrow(op: Op, target: readonly number[], col: Float64Array, m: Uint8Ar
     case 'ne':
       for (let i = 0; i < n; i++) if (Number.isNaN(col[i]) || col[i] === t) m[i] = 0
       return
-    case 'in':
-      for (let i = 0; i < n; i++) if (!target.includes(col[i])) m[i] = 0
+    case 'in': {
+      // enum and yes/no targets are small integers: a lookup table indexed by the value (NaN,
+      // fractions and values past the end index nothing); others compare one by one
+      if (target.every((x) => Number.isInteger(x) && x >= 0 && x < 256)) {
+        const hit = new Uint8Array(Math.max(...target) + 1)
+        for (const x of target) hit[x] = 1
+        for (let i = 0; i < n; i++) if (hit[col[i]] !== 1) m[i] = 0
+      } else for (let i = 0; i < n; i++) if (!target.includes(col[i])) m[i] = 0
       return
+    }
   }
 }
 
@@ -135,7 +144,17 @@ function compileRule(item: Item, c: CompiledTable, ctx: EvalContext, path: strin
       return (cols, n, before, matched) => {
         for (const t of terms) {
           const col = cols(t.key)
-          for (let i = 0; i < n; i++) before[i] += perUnitScaled(col[i], t.pts, t.per, prorated)
+          if (prorated) {
+            for (let i = 0; i < n; i++) before[i] += unitPoints(col[i], t.pts, t.per, true)
+            continue
+          }
+          // whole blocks: perUnitScaled's arithmetic written out (value and per scaled to integers first)
+          const pts = t.pts
+          const q = Math.round(t.per * SCALE)
+          for (let i = 0; i < n; i++) {
+            const v = col[i]
+            if (v > 0) before[i] += Math.floor(Math.round(v * SCALE) / q) * pts
+          }
         }
         if (!steps) return
         const col = cols(stepKey)
