@@ -346,7 +346,12 @@ t.test('a table with a district patch and a named date', async (t) => {
         ],
         dates: { check: { context: 'checkDay' } },
         gates: [
-          { id: 'adult_then', label: '当时成年', ref: '测试', when: { fact: 'age', gte: 18, at: 'check' } },
+          {
+            id: 'adult_then',
+            label: '当时成年',
+            ref: '测试',
+            when: { fact: 'age', gt: 17, lt: 200, at: 'check' },
+          },
         ],
       },
     ),
@@ -383,6 +388,19 @@ t.test('edges', async (t) => {
     t.equal(s.total.length, 0)
     t.equal(s.items.length, HAND.table.items.length)
     t.equal(pop.recordStart.length, 1)
+  })
+
+  t.test('a streamed population (any iterable) gives the same columns as an array', async (t) => {
+    function* rows() {
+      yield* HAND_PEOPLE
+    }
+    const streamed = scorePopulation(HAND, derivePopulation(rows(), [HAND], ctx))
+    const listed = scorePopulation(HAND, derivePopulation(HAND_PEOPLE, [HAND], ctx))
+    t.same([...streamed.total], [...listed.total])
+    t.same(
+      streamed.items.map((c) => [...c]),
+      listed.items.map((c) => [...c]),
+    )
   })
 
   t.test('an applicant whose facts are all zero', async (t) => {
