@@ -275,7 +275,7 @@ const figures = [
     ...bar(BAR_SECONDS, scorePass),
     note: `median of ${ROUNDS} wall times at n=${N}; CPU ${perM(first.cpu).toFixed(3)} s${
       judged && !scorePass
-        ? `; not met: ${loadNote} on a shared 2-core machine (CPU time is the one-core figure); next step: rerun on an idle machine, or fuse each item's column loops into one generated loop`
+        ? `; not met: ${loadNote} on a shared 2-core machine (CPU time is the one-core figure); next step: rerun on an idle machine (npm run bench:population)`
         : ''
     }`,
   },
