@@ -1,0 +1,24 @@
+// Policy parameters fact derivation reads (the P1 age cut-off, Ningbo's urban districts, the YRD regions) and the values published tables were computed with.
+
+/** The values derivation uses; a table sets them in its `parameters:` block (schema/table.ts). */
+export interface FactParameters {
+  /** P1 entry: the child turns 6 by this month and day of the intake year (and is not yet 7) */
+  readonly p1AgeCutoff: { readonly month: number; readonly day: number }
+  /** region codes of Ningbo's urban area (市区): a home there is `housing.inNingboUrban` */
+  readonly urbanDistricts: readonly string[]
+  /** two-digit province prefixes whose social insurance counts as Yangtze River Delta insurance */
+  readonly yrdProvinces: readonly string[]
+}
+
+/**
+ * The values every table published before tables carried a `parameters:` block was computed with
+ * (policy.md §4 and §5). They are part of what those tables mean: their content hashes are stored in
+ * records and pinned by tests, so these values can never change (test/scoring/facts-parameters.test.ts
+ * pins them). A new or corrected table states its own values in `parameters:`; a value it leaves out
+ * is taken from here.
+ */
+export const EDITION_1_PARAMETERS: FactParameters = Object.freeze({
+  p1AgeCutoff: Object.freeze({ month: 8, day: 31 }),
+  urbanDistricts: Object.freeze(['330203', '330205', '330206', '330211', '330212', '330213']),
+  yrdProvinces: Object.freeze(['31', '32', '33', '34']),
+})
