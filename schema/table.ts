@@ -1,6 +1,6 @@
 // The scoring-table format (YAML in scoring/tables, stored as JSON once published), validated here.
 import { z } from 'zod'
-import { DateStringSchema, JurisdictionSchema } from './common.ts'
+import { DateStringSchema, JurisdictionSchema, RegionCodeSchema } from './common.ts'
 
 /** Points are decimals with at most 4 places so that the engine can add them exactly (see scoring/exact.ts). */
 export const PointsSchema = z
@@ -331,6 +331,51 @@ export const ProvisionalTableSchema = z
   .strict()
   .meta({ id: 'ProvisionalTable' })
 
+/**
+ * The policy values fact derivation reads, as data of the table (scoring/facts/parameters.ts): each
+ * with its legal reference and whether it is provisional. A value a table leaves out is the one the
+ * tables published before this block existed were computed with (EDITION_1_PARAMETERS), so that
+ * their content, hashes and stored results stay exactly as they were.
+ */
+const parameterBase = {
+  ref: RefSchema,
+  provisional: z.boolean().default(false),
+  note: z.string().optional(),
+}
+export const ParametersSchema = z
+  .object({
+    p1AgeCutoff: z
+      .object({
+        month: z.number().int().min(1).max(12),
+        day: z.number().int().min(1).max(31),
+        ...parameterBase,
+      })
+      .strict()
+      .optional()
+      .meta({
+        description: 'P1 entry: the child is 6 by this month and day of the intake year, and not yet 7',
+      }),
+    urbanDistricts: z
+      .object({ regions: z.array(RegionCodeSchema).min(1), ...parameterBase })
+      .strict()
+      .optional()
+      .meta({ description: 'the region codes of Ningbo’s urban area (市区): fact `housing.inNingboUrban`' }),
+    yrdProvinces: z
+      .object({
+        prefixes: z.array(z.string().regex(/^\d{2}$/, 'a two-digit province prefix')).min(1),
+        ...parameterBase,
+      })
+      .strict()
+      .optional()
+      .meta({
+        description:
+          'province prefixes whose social insurance is Yangtze River Delta insurance: `insurance.yrd.*`',
+      }),
+  })
+  .strict()
+  .meta({ id: 'TableParameters' })
+export type TableParameters = z.output<typeof ParametersSchema>
+
 export const SCHEMES = ['points', 'residence-permit', 'settlement', 'admission'] as const
 export const SchemeSchema = z.enum(SCHEMES)
 export type Scheme = z.infer<typeof SchemeSchema>
@@ -353,6 +398,10 @@ const tableFields = {
   }),
   notes: z.string().optional(),
   dates: z.record(z.string(), NamedDateSchema).default({}),
+  // optional, not defaulted: a table without the block keeps the content (and hash) it was published with
+  parameters: ParametersSchema.optional().meta({
+    description: 'policy values fact derivation reads (P1 age cut-off, urban districts, YRD provinces)',
+  }),
   layers: z.array(LayerSchema).default([]),
   items: z.array(ItemSchema).default([]),
   deductions: z.array(DeductionSchema).default([]),
