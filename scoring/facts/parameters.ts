@@ -50,3 +50,12 @@ export function parametersOf(table: { parameters?: TableParameters }): FactParam
   }
   return p
 }
+
+/** The facts each parameter decides: a provisional parameter makes provisional the results of a table that reads one. */
+export const PARAMETER_FACTS: Readonly<Record<keyof FactParameters, readonly string[]>> = {
+  p1AgeCutoff: ['child.p1AgeOk'],
+  urbanDistricts: ['housing.inNingboUrban'],
+  yrdProvinces: ['months', 'paidMonths', 'backPaidMonths', 'currentRunMonths'].map(
+    (f) => `insurance.yrd.${f}`,
+  ),
+}

@@ -206,3 +206,50 @@ t.test('a table that sets the corrected parameter itself is a conflict', async (
 t.test('a patch without parameters adds no parameters block (published hashes stay)', async (t) => {
   for (const table of shipped) t.notOk('parameters' in table, pinnedOf(table))
 })
+
+t.test(
+  'a provisional parameter is named in the ruleset, and makes provisional the results that read it',
+  async (t) => {
+    const household = HouseholdSchema.parse({
+      parents: [{ birthDate: '1990-01-01' }],
+      child: { birthDate: '2020-09-15', hukou: '410105', entryGrade: 'P1' },
+    })
+    const ctx = { asOf: '2026-05-01' }
+    const v1 = compileTable(find('yinzhou-admission-2023@1')!)
+    const v2 = compileTable(correctedAdmission())
+    t.equal(v1.ref.provisional, false)
+    t.equal(v1.ref.provisionalFields, undefined, 'a published table’s ruleset is as it was stored')
+    t.equal(v2.ref.provisional, true)
+    t.same(v2.ref.provisionalFields, ['parameters.p1AgeCutoff'])
+    // the admission gates read child.p1AgeOk, which the provisional cut-off decides
+    t.equal(evaluateAdmission(v1, household, ctx, () => null).provisional, false)
+    t.equal(evaluateAdmission(v2, household, ctx, () => null).provisional, true)
+
+    // a points table does not read housing.inNingboUrban: a provisional urban-district list is named
+    // in its ruleset but leaves its results as they are
+    const city = find('ningbo-points-2022@1')!
+    const corrected = compileTable(
+      resolveTable(
+        TableSourceSchema.parse({
+          id: city.id,
+          version: 2,
+          scheme: city.scheme,
+          jurisdiction: city.jurisdiction,
+          title: city.title,
+          validFrom: '2026-06-01',
+          ref: city.ref,
+          supersedes: pinnedOf(city),
+          patch: {},
+          parameters: { urbanDistricts: { regions: ['330203'], ref: city.ref, provisional: true } },
+        }),
+        find,
+      ),
+    )
+    t.ok(corrected.ref.provisionalFields?.includes('parameters.urbanDistricts'))
+    const a = ApplicantSchema.parse({ birthDate: '1990-01-01' })
+    const before = compileTable(city).evaluatePoints(a, { asOf: '2026-07-01' })
+    const after = corrected.evaluatePoints(a, { asOf: '2026-07-01' })
+    t.equal(after.provisional, before.provisional)
+    t.equal(after.total, before.total)
+  },
+)
