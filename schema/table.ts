@@ -1,7 +1,7 @@
 // The scoring-table format (YAML in scoring/tables, stored as JSON once published), validated here.
 import { z } from 'zod'
 import { MAX_DISTRICT_ITEMS } from './applicant.ts'
-import { boundedRecord, DateStringSchema, JurisdictionSchema } from './common.ts'
+import { boundedRecord, DateStringSchema, JurisdictionSchema, RegionCodeSchema } from './common.ts'
 
 /**
  * The table format's maxima (issue 11: every array and map has one), each many times what any shipped
@@ -436,6 +436,51 @@ export const ProvisionalTableSchema = z
   .strict()
   .meta({ id: 'ProvisionalTable' })
 
+/**
+ * The policy values fact derivation reads, as data of the table (scoring/facts/parameters.ts): each
+ * with its legal reference and whether it is provisional. A value a table leaves out is the one the
+ * tables published before this block existed were computed with (EDITION_1_PARAMETERS), so that
+ * their content, hashes and stored results stay exactly as they were.
+ */
+const parameterBase = {
+  ref: RefSchema,
+  provisional: z.boolean().default(false),
+  note: z.string().optional(),
+}
+export const ParametersSchema = z
+  .object({
+    p1AgeCutoff: z
+      .object({
+        month: z.number().int().min(1).max(12),
+        day: z.number().int().min(1).max(31),
+        ...parameterBase,
+      })
+      .strict()
+      .optional()
+      .meta({
+        description: 'P1 entry: the child is 6 by this month and day of the intake year, and not yet 7',
+      }),
+    urbanDistricts: z
+      .object({ regions: z.array(RegionCodeSchema).min(1).max(M.conditionValues), ...parameterBase })
+      .strict()
+      .optional()
+      .meta({ description: 'the region codes of Ningbo’s urban area (市区): fact `housing.inNingboUrban`' }),
+    yrdProvinces: z
+      .object({
+        prefixes: z.array(z.string().regex(/^\d{2}$/, 'a two-digit province prefix')).min(1).max(M.conditionValues),
+        ...parameterBase,
+      })
+      .strict()
+      .optional()
+      .meta({
+        description:
+          'province prefixes whose social insurance is Yangtze River Delta insurance: `insurance.yrd.*`',
+      }),
+  })
+  .strict()
+  .meta({ id: 'TableParameters' })
+export type TableParameters = z.output<typeof ParametersSchema>
+
 export const SCHEMES = ['points', 'residence-permit', 'settlement', 'admission'] as const
 export const SchemeSchema = z.enum(SCHEMES)
 export type Scheme = z.infer<typeof SchemeSchema>
@@ -462,6 +507,10 @@ const tableFields = {
   dates: boundedRecord(z.string(), NamedDateSchema, M.dates)
     .default({})
     .meta({ description: `at most ${M.dates} named dates` }),
+  // optional, not defaulted: a table without the block keeps the content (and hash) it was published with
+  parameters: ParametersSchema.optional().meta({
+    description: 'policy values fact derivation reads (P1 age cut-off, urban districts, YRD provinces)',
+  }),
   layers: z
     .array(LayerSchema)
     .max(M.layers)

@@ -8,7 +8,7 @@ import { type EvalContext, householdScope, personScope } from './env.ts'
 import { groupsFor } from './facts.ts'
 import { CompiledGate } from './gates.ts'
 import { contentSha256 } from './hash.ts'
-import { provisionalFields } from './provisional.ts'
+import { provisionalFields, provisionalParameters } from './provisional.ts'
 import { freezeReferences } from './references.ts'
 import * as admission from './schemes/admission/index.ts'
 import * as points from './schemes/points/index.ts'
@@ -52,10 +52,13 @@ export function compileTable(table: Table): CompiledTable {
     jurisdiction: table.jurisdiction,
     validFrom: table.validFrom,
     validTo: table.validTo,
-    provisional: table.provisional !== false,
-    // only a structured flag says which fields: a table stored before it (`provisional: true`) gives
-    // results without the field, exactly as they were stored, so that its records replay identical
-    ...(typeof table.provisional === 'object' ? { provisionalFields: provisionalFields(table) } : {}),
+    provisional: table.provisional !== false || provisionalParameters(table).length > 0,
+    // only a structured flag (or a provisional parameter) says which fields: a table stored before it
+    // (`provisional: true`) gives results without the field, exactly as they were stored, so that its
+    // records replay identical
+    ...(typeof table.provisional === 'object' || provisionalParameters(table).length > 0
+      ? { provisionalFields: provisionalFields(table) }
+      : {}),
     // the pinned bases it was built from, each with its hash: the result names all the rules it used
     ...(table.components ? { components: table.components } : {}),
   }

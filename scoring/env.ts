@@ -3,10 +3,13 @@ import type { Applicant } from '../schema/applicant.ts'
 import type { Table } from '../schema/table.ts'
 import { type DayNumber, dayOf, dayParts, daysInMonth, fromDay, toDay } from './calendar.ts'
 import type { Env, FactScope } from './conditions.ts'
+import { parametersOf } from './facts/parameters.ts'
 import {
   deriveHouseholdFacts,
   derivePersonFacts,
+  EDITION_1_PARAMETERS,
   type FactDef,
+  type FactParameters,
   type FactVector,
   HOUSEHOLD_FACTS,
   type HouseholdChild,
@@ -83,7 +86,14 @@ export class PersonDeriver implements FactDeriver {
   ) {}
 
   derive(day: DayNumber): FactVector {
-    const base = derivePersonFacts(this.applicant, day, this.jurisdiction, this.groups)
+    // the table's policy parameters (urban districts, YRD provinces): scoring/facts/parameters.ts
+    const base = derivePersonFacts(
+      this.applicant,
+      day,
+      this.jurisdiction,
+      this.groups,
+      parametersOf(this.table),
+    )
     const district = this.table.districtFacts
     if (district.length === 0) return base
     // district facts follow the catalogue's, in the table's order
@@ -101,10 +111,12 @@ export class HouseholdDeriver implements FactDeriver {
     private readonly child: HouseholdChild,
     private readonly ownsHomeIn: readonly string[],
     private readonly jurisdiction: string,
+    /** the table's policy parameters (the P1 age cut-off): parametersOf(table) */
+    private readonly params: FactParameters = EDITION_1_PARAMETERS,
   ) {}
 
   derive(day: DayNumber): FactVector {
-    return deriveHouseholdFacts(this.child, this.ownsHomeIn, day, this.jurisdiction)
+    return deriveHouseholdFacts(this.child, this.ownsHomeIn, day, this.jurisdiction, this.params)
   }
 }
 

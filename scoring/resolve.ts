@@ -4,6 +4,7 @@ import {
   ItemSchema,
   parsePinned,
   type Table,
+  type TableParameters,
   TableSchema,
   type TableSource,
 } from '../schema/table.ts'
@@ -70,6 +71,7 @@ export function resolveTable(source: TableSource, findBase: (pinned: string) => 
       ...(extendsPin ? { extends: extendsPin } : { extends: base.extends, supersedes }),
       components: componentsThrough(base),
       dates: { ...base.dates, ...own.dates },
+      ...mergedParameters(base.parameters, own.parameters),
       ...patchedRows(base, patch, basePin),
       deductions: pick(own.deductions, base.deductions),
       vetoes: pick(own.vetoes, base.vetoes),
@@ -82,6 +84,19 @@ export function resolveTable(source: TableSource, findBase: (pinned: string) => 
       household: own.household ?? base.household,
     }),
   )
+}
+
+/**
+ * Policy parameters (the P1 cut-off, urban districts, YRD provinces) as named dates are: the
+ * patching table's own by name, else the base's. No block on either side adds none, so that a
+ * table resolved before parameters existed keeps its content and hash.
+ */
+function mergedParameters(
+  base: TableParameters | undefined,
+  own: TableParameters | undefined,
+): { parameters?: TableParameters } {
+  if (base === undefined && own === undefined) return {}
+  return { parameters: { ...base, ...own } }
 }
 
 /** A resolved table whose every cited reference key is defined (scoring/references.ts). */
@@ -143,9 +158,11 @@ export function successorOf(dependent: Table, superseded: Table, correction: Tab
         throw new SuccessorConflictError(pinnedOf(dependent), `items.${rw.id}.${key}`)
     }
   }
+  const parameters = correctedParameters(dependent, superseded, correction)
   return checked(
     TableSchema.parse({
       ...dependent,
+      ...(parameters === undefined ? {} : { parameters }),
       references: { ...dependent.references, ...correction.references },
       version: dependent.version + 1,
       // ISO dates: the later one sorts last
@@ -159,6 +176,33 @@ export function successorOf(dependent: Table, superseded: Table, correction: Tab
       ...patchedRows(dependent, patch, pinnedOf(dependent)),
     }),
   )
+}
+
+/**
+ * The dependent's parameters once a correction is published: each parameter the correction changed
+ * against the version it supersedes, unless the dependent set that parameter to a value of its own
+ * (a conflict, as for item fields).
+ */
+function correctedParameters(
+  dependent: Table,
+  superseded: Table,
+  correction: Table,
+): TableParameters | undefined {
+  const names = new Set([
+    ...Object.keys(superseded.parameters ?? {}),
+    ...Object.keys(correction.parameters ?? {}),
+  ]) as Set<keyof TableParameters>
+  const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null)
+  let out = dependent.parameters
+  for (const name of names) {
+    const before = superseded.parameters?.[name]
+    const after = correction.parameters?.[name]
+    if (same(before, after)) continue
+    if (!same(dependent.parameters?.[name], before))
+      throw new SuccessorConflictError(pinnedOf(dependent), `parameters.${name}`)
+    out = { ...out, [name]: after }
+  }
+  return out
 }
 
 /**

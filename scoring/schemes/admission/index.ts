@@ -8,6 +8,7 @@ import type { CompiledTable, SchemeParts } from '../../compiled.ts'
 import { compileCondition, type FactScope } from '../../conditions.ts'
 import { DatedEnv, type EvalContext, HouseholdDeriver, personEnv } from '../../env.ts'
 import { toScaled } from '../../exact.ts'
+import { parametersOf } from '../../facts/parameters.ts'
 import { PERSON_INDEX } from '../../facts.ts'
 import { contentSha256, factsSha256 } from '../../hash.ts'
 import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
@@ -65,7 +66,7 @@ function envOf(c: CompiledTable, household: Household, ctx: EvalContext): DatedE
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
   const members = household.parents.map((p) => personEnv(p, c.table, asOf, jurisdiction, ctx, c.factGroups))
   return new DatedEnv(
-    new HouseholdDeriver(household.child, household.ownsHomeIn, jurisdiction),
+    new HouseholdDeriver(household.child, household.ownsHomeIn, jurisdiction, parametersOf(c.table)),
     c.table,
     asOf,
     ctx,
