@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { openStorage } from '../../src/repositories/open.ts'
+import { openRaw } from '../backend.ts'
 import { applicant, authHeaders, build, json, pointsRequest, postOfficial, tempDatabase } from '../helper.ts'
 
 type Auth = Record<string, string>
@@ -358,9 +359,29 @@ t.test('a simulation left running by a stopped process is failed on start, with 
   t.not(s.finishedAt, null)
   await app.close()
   // the finished record cannot change: the database refuses an update and a delete
-  const raw = await openStorage(database)
-  t.teardown(() => raw.close())
-  await raw.transaction(async (tx) => {
-    t.equal(await tx.simulations.finish('sim-orphan', { state: 'completed', report: {} }, 'later'), false)
-  })
+  const raw = await openRaw(t, database)
+  const refused = async (q: string, what: string) => {
+    try {
+      await raw.run(q)
+      t.fail(`${what} was allowed`)
+    } catch (e) {
+      t.match(String(e), /JIFEN_IMMUTABLE/, what)
+    }
+  }
+  await refused(
+    "UPDATE simulations SET state = 'running', failure = NULL, finished_at = NULL",
+    'back to running',
+  )
+  await refused("UPDATE simulations SET inputs_sha256 = 'x'", 'changing the inputs hash')
+  await refused(
+    "UPDATE simulations SET state = 'completed', report_json = '{}', failure = NULL",
+    'a second finish',
+  )
+  await refused('DELETE FROM simulations', 'a delete')
+  t.same(
+    (await raw.all<{ state: string }>("SELECT state FROM simulations WHERE id = 'sim-orphan'")).map(
+      (r) => r.state,
+    ),
+    ['failed'],
+  )
 })
