@@ -287,10 +287,81 @@ export const SimulationSchema = z
     failure: z.string().nullable().meta({ description: 'why it failed, when failed' }),
     finishedAt: z.string().nullable().meta({ description: 'when it completed or failed' }),
   })
-  .meta({ id: 'Simulation' })
+  .meta({
+    id: 'Simulation',
+    example: {
+      id: '0196f0c2-7a4e-7000-8000-00000000a001',
+      createdAt: '2026-05-15T02:00:00.000Z',
+      createdBy: 'policy-office',
+      state: 'completed',
+      progress: { done: 2, total: 2 },
+      inputsSha256: '9f2c4b1e8d7a6c5b4a3928171615141312111009080706050403020100ffeedd',
+      inputs: {
+        draft: {
+          ruleset: 'yinzhou-points-2022@2',
+          id: 'yinzhou-points-2022',
+          version: 2,
+          sha256: '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809',
+        },
+        table: {
+          ruleset: 'yinzhou-points-2022@1',
+          sha256: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+        },
+        population: {
+          source: 'upload',
+          count: 2,
+          sha256: 'aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55',
+        },
+        asOf: '2026-04-30',
+        jurisdiction: '330212',
+        thresholds: [107],
+        binWidth: 10,
+        top: 10,
+      },
+      report: {
+        applicants: 2,
+        changed: 2,
+        unchanged: 0,
+        totals: { sumBefore: 215, sumAfter: 212, meanBefore: 107.5, meanAfter: 106 },
+        eligibility: { before: 2, after: 2 },
+        binWidth: 10,
+        histogram: [{ from: 100, to: 110, before: 2, after: 2 }],
+        thresholds: [{ threshold: 107, atOrAboveBefore: 2, atOrAboveAfter: 0, up: 0, down: 2 }],
+        gains: [],
+        losses: [
+          {
+            key: '1',
+            before: 107.5,
+            after: 106,
+            change: -1.5,
+            items: [{ id: 'residence', before: 21.5, after: 20, change: -1.5 }],
+          },
+        ],
+        items: [
+          {
+            id: 'residence',
+            pointsBefore: 43,
+            pointsAfter: 40,
+            shareBefore: 20,
+            shareAfter: 18.87,
+            shareChange: -1.13,
+          },
+        ],
+        round: null,
+      },
+      failure: null,
+      finishedAt: '2026-05-15T02:00:01.000Z',
+    },
+  })
 export type SimulationView = z.infer<typeof SimulationSchema>
 export type SimulationInputs = SimulationView['inputs']
 
 export const SimulationIdParamsSchema = z
-  .object({ id: z.string().min(1).max(100).meta({ description: 'the simulation’s id' }) })
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'the simulation’s id', example: '0196f0c2-7a4e-7000-8000-00000000a001' }),
+  })
   .strict()
