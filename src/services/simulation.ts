@@ -155,6 +155,8 @@ export class SimulationService {
     private readonly storage: Storage,
     private readonly recorder: Recorder,
     private readonly log: FastifyBaseLogger,
+    /** the most applicants an upload may hold (the API's bound; the CLI passes its own) */
+    private readonly maxUpload = MAX_UPLOAD_APPLICANTS,
   ) {}
 
   /**
@@ -242,11 +244,11 @@ export class SimulationService {
   ): Promise<{ units: Unit[]; district: string | null; spec: RoundCreate | null; hashes: string[][] }> {
     const pop = req.population
     if (pop.source === 'upload') {
-      if (pop.applicants.length > MAX_UPLOAD_APPLICANTS)
+      if (pop.applicants.length > this.maxUpload)
         throw problem(
           'SIMULATION_POPULATION',
           'body.population.applicants',
-          `at most ${MAX_UPLOAD_APPLICANTS} applicants may be uploaded`,
+          `at most ${this.maxUpload} applicants may be uploaded`,
         )
       const width = String(pop.applicants.length).length
       const units = pop.applicants.map((applicant, i) => ({
