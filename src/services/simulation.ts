@@ -265,15 +265,31 @@ export class SimulationService {
     if (pop.source === 'evaluations') {
       if (pop.from > pop.to)
         throw problem('SIMULATION_POPULATION', 'body.population.to', 'the range ends before it starts')
-      const units: Unit[] = []
-      const hashes: string[][] = []
+      const found: { id: string; key: string; applicant: Applicant; factsSha256: string }[] = []
       for await (const r of this.storage.records.all()) {
         if (r.scheme !== 'points') continue
         const day = r.createdAt.slice(0, 10)
         if (day < pop.from || day > pop.to) continue
         if (!jurisdictionChain(r.jurisdiction).includes(req.jurisdiction)) continue
-        units.push({ key: r.reference, applicant: r.facts as Applicant })
-        hashes.push([r.reference, r.factsSha256])
+        found.push({
+          id: r.id,
+          key: r.reference,
+          applicant: r.facts as Applicant,
+          factsSha256: r.factsSha256,
+        })
+      }
+      // a void record no longer stands: it is not part of the population
+      const voided = new Set<string>()
+      for (let i = 0; i < found.length; i += 1000) {
+        const lives = await this.storage.records.lives(found.slice(i, i + 1000).map((f) => f.id))
+        for (const [id, life] of lives) if (life.void !== null) voided.add(id)
+      }
+      const units: Unit[] = []
+      const hashes: string[][] = []
+      for (const f of found) {
+        if (voided.has(f.id)) continue
+        units.push({ key: f.key, applicant: f.applicant })
+        hashes.push([f.key, f.factsSha256])
       }
       return { units, district: null, spec: null, hashes }
     }

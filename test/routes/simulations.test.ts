@@ -126,8 +126,20 @@ t.test('evaluations in a date range, an inline draft; Idempotency-Key replays th
   const app = await build(t)
   const admin = await authHeaders(app, ['admin'])
   const police = await authHeaders(app, ['police'])
-  // two official evaluations, made today (2026-05-15)
-  for (let i = 0; i < 2; i++) t.equal((await postOfficial(app, police, pointsRequest())).statusCode, 201)
+  // three official evaluations, made today (2026-05-15); the third is voided and leaves the population
+  const made: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const res = await postOfficial(app, police, pointsRequest())
+    t.equal(res.statusCode, 201)
+    made.push(json(res).id)
+  }
+  const voided = await app.inject({
+    method: 'POST',
+    url: `/v1/points/evaluations/${made[2]}/void`,
+    headers: police,
+    payload: { reason: '录入错误' },
+  })
+  t.equal(voided.statusCode, 200, voided.body)
   const body = {
     ...base,
     draft: { table: draftTable() },
