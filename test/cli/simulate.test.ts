@@ -5,7 +5,7 @@ import t from 'tap'
 import { EXAMPLE_APPLICANT } from '../../schema/api.ts'
 import { openCliStorage } from '../../src/cli/storage.ts'
 import { projectRoot } from '../../src/project-root.ts'
-import { tempDatabase, tempDir } from '../helper.ts'
+import { TEST_ID_HMAC_SECRET, tempDatabase, tempDir } from '../helper.ts'
 import { jifen } from '../security/cli.ts'
 
 const fixture = (name: string) => join(projectRoot, 'test/cli/fixtures/simulate', name)
@@ -29,7 +29,10 @@ t.test('simulate on one database', async (t) => {
     '--as-of',
     '2026-04-30',
   ]
-  const run = (...args: string[]) => jifen(['simulate', ...common, ...args, '--db', db])
+  // with PostgreSQL the CLI needs the ID secret the service uses (the audit key derives from it)
+  const env: Record<string, string> =
+    database.databaseUrl === null ? {} : { JIFEN_ID_HMAC_SECRET: TEST_ID_HMAC_SECRET }
+  const run = (...args: string[]) => jifen(['simulate', ...common, ...args, '--db', db], env)
 
   t.test('a JSON population, as text', async (t) => {
     const r = run('--population', people, '--thresholds', '107')
