@@ -221,3 +221,17 @@ export const admissionResults = pgTable(
   },
   (t) => [primaryKey({ columns: [t.roundId, t.version] })],
 )
+
+/** Policy simulations: as schema/db.ts; the state moves once, running → completed or failed. */
+export const simulations = pgTable('simulations', {
+  id: text('id').primaryKey(),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  inputsSha256: text('inputs_sha256').notNull(),
+  inputsJson: text('inputs_json').notNull(),
+  total: integer('total').notNull(),
+  state: text('state').notNull(),
+  reportJson: text('report_json'),
+  failure: text('failure'),
+  finishedAt: text('finished_at'),
+})

@@ -208,3 +208,22 @@ export const admissionResults = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.roundId, t.version] })],
 )
+
+/**
+ * Policy simulations (issue 13): inputs and their hash fixed at creation; the state moves once,
+ * running → completed (report) or failed (reason), and triggers refuse every other change.
+ */
+export const simulations = sqliteTable('simulations', {
+  /** UUIDv7 */
+  id: text('id').primaryKey(),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  inputsSha256: text('inputs_sha256').notNull(),
+  inputsJson: text('inputs_json').notNull(),
+  total: integer('total').notNull(),
+  /** running, completed, failed */
+  state: text('state').notNull(),
+  reportJson: text('report_json'),
+  failure: text('failure'),
+  finishedAt: text('finished_at'),
+})

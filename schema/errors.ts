@@ -68,6 +68,11 @@ export const ERRORS = {
   NO_TABLE_IN_FORCE: { status: 422, title: 'No table is in force for this jurisdiction on the as-of date' },
   TABLE_INVALID: { status: 422, title: 'The table does not compile' },
   EVALUATION: { status: 422, title: 'The request cannot be evaluated with this table' },
+  SIMULATION_DRAFT: { status: 422, title: 'The draft cannot be simulated: it is not a points table' },
+  SIMULATION_POPULATION: {
+    status: 422,
+    title: 'The simulation’s population is empty or larger than allowed',
+  },
   INTERNAL: { status: 500, title: 'Internal error' },
   RECORD_CORRUPT: { status: 500, title: 'A stored record fails its integrity check' },
   TABLE_WITHHELD: {
@@ -234,6 +239,17 @@ export const PROBLEM_TEXT: Record<ErrorName, { title: string; fixZh: string; fix
     title: '无法用此积分表计算该请求',
     fixZh: '补充 errors 中指出的日期或事实。',
     fixEn: 'Supply the dates or facts `errors` names.',
+  },
+  SIMULATION_DRAFT: {
+    title: '草案无法模拟：不是积分表',
+    fixZh: '选择一个积分（points）方案的草案积分表。',
+    fixEn: 'Choose a draft of the points scheme.',
+  },
+  SIMULATION_POPULATION: {
+    title: '模拟人群为空或超过上限',
+    fixZh: '检查轮次、日期范围或上传名单：至少 1 人，上传最多 10,000 人（更多请用 jifen simulate）。',
+    fixEn:
+      'Check the round, the date range or the uploaded list: at least 1 person, at most 10,000 uploaded (use jifen simulate for more).',
   },
   INTERNAL: {
     title: '内部错误',

@@ -28,6 +28,7 @@ import { pointsRoutes } from './routes/points.ts'
 import { problemRoutes } from './routes/problems.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
 import { schemeRoutes } from './routes/schemes.ts'
+import { simulationRoutes } from './routes/simulations.ts'
 import { webRoutes } from './routes/web.ts'
 import { auditKeyFor } from './security/audit-key.ts'
 import { ID_SECRET_CHECK_KEY, resolveIdHmacSecret, SecretError, secretCheck } from './security/id-secret.ts'
@@ -39,6 +40,7 @@ import { PointsService } from './services/points.ts'
 import { Recorder } from './services/recorder.ts'
 import { RulesetService } from './services/rulesets.ts'
 import { SchemeService } from './services/schemes.ts'
+import { SimulationService } from './services/simulation.ts'
 import type { AppState, Services } from './state.ts'
 import { loadShippedTables } from './tables/shipped.ts'
 
@@ -286,9 +288,12 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       keys: new ApiKeyService(storage.apiKeys, recorder),
       audit: new AuditService(storage, auditKey),
       admission: new AdmissionService(rulesets, storage.admission, recorder, clock, idHmacSecret),
+      simulations: new SimulationService(rulesets, storage, recorder, app.log),
       idempotency: { prune: () => recorder.pruneIdempotency() },
       clock,
     }
+    // a simulation left running by a process that is gone never finishes: failed now, with the reason
+    await state.services.simulations.failInterrupted()
     state.tablesLoaded = true
     startHousekeeping(state.services, recorder)
   })
@@ -328,6 +333,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
   }
   app.addHook('onClose', async () => {
     for (const t of timers) clearInterval(t)
+    if (state.services !== null) await state.services.simulations.stop()
     if (state.services !== null) await checkpoint(state.services)
     state.tablesLoaded = false
     await state.storage?.close()
@@ -341,6 +347,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     pointsRoutes(scope, services)
     schemeRoutes(scope, services)
     admissionRoutes(scope, services)
+    simulationRoutes(scope, services)
     auditRoutes(scope, services)
     webRoutes(scope)
     problemRoutes(scope)

@@ -8,6 +8,7 @@ import type { AuditService } from './services/audit.ts'
 import type { PointsService } from './services/points.ts'
 import type { RulesetService } from './services/rulesets.ts'
 import type { SchemeService } from './services/schemes.ts'
+import type { SimulationService } from './services/simulation.ts'
 
 export interface Services {
   rulesets: RulesetService
@@ -16,6 +17,7 @@ export interface Services {
   keys: ApiKeyService
   audit: AuditService
   admission: AdmissionService
+  simulations: SimulationService
   /** saved idempotent answers: `prune` deletes the expired ones (run hourly; tests call it) */
   idempotency: { prune(): Promise<number> }
   /** today's date and record timestamps come from here (tests fix it) */

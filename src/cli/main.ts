@@ -10,6 +10,7 @@ import { registerKeys } from './keys.ts'
 import { registerOpenapi } from './openapi.ts'
 import { registerScore } from './score.ts'
 import { registerServe } from './serve.ts'
+import { registerSimulate } from './simulate.ts'
 import { registerTables } from './tables.ts'
 import { UsageError } from './usage-error.ts'
 
@@ -36,6 +37,7 @@ registerAudit(program)
 registerDb(program)
 registerTables(program)
 registerBatch(program)
+registerSimulate(program)
 
 try {
   await program.parseAsync(process.argv)

@@ -208,6 +208,33 @@ export interface AdmissionRepository {
   getResult(roundId: string, version: number | null): Promise<StoredResultVersion | null>
 }
 
+/**
+ * A policy simulation (issue 13): its inputs and their hash never change; its state moves once,
+ * running → completed (with the report) or failed (with the reason). Progress is kept in memory by
+ * the instance running it, not here.
+ */
+export interface StoredSimulation {
+  id: string
+  createdAt: string
+  /** the API key's name (or `cli`) that asked for it */
+  createdBy: string
+  inputsSha256: string
+  /** what was compared: draft and table (ids and hashes), the population's description and hash, the parameters */
+  inputs: unknown
+  /** the population's size */
+  total: number
+  state: 'running' | 'completed' | 'failed'
+  report: unknown | null
+  failure: string | null
+  finishedAt: string | null
+}
+
+export interface SimulationRepository {
+  get(id: string): Promise<StoredSimulation | null>
+  /** ids of simulations still marked running (on start, an instance fails them: their job died with a process) */
+  running(): Promise<string[]>
+}
+
 export interface StoredApiKey {
   /** the public part of the key, 12 hex characters */
   id: string
@@ -333,6 +360,15 @@ export interface WriteTx {
     activeInputs(roundId: string): Promise<unknown[]>
     insertResult(r: StoredResultVersion): Promise<void>
   }
+  simulations: {
+    insert(s: Omit<StoredSimulation, 'report' | 'failure' | 'finishedAt' | 'state'>): Promise<void>
+    /** running → completed or failed; false when it was not running (triggers refuse any other change) */
+    finish(
+      id: string,
+      end: { state: 'completed'; report: unknown } | { state: 'failed'; failure: string },
+      at: string,
+    ): Promise<boolean>
+  }
   /** Facts about the database, each written once (triggers refuse a change). */
   settings: {
     get(key: string): Promise<string | null>
@@ -361,6 +397,7 @@ export interface Storage {
   audit: AuditRepository
   idempotency: IdempotencyRepository
   admission: AdmissionRepository
+  simulations: SimulationRepository
   /**
    * Runs `work` as one atomic unit: every write made through `tx` commits together, or none does
    * when `work` throws (after an await too). The promise resolves only once the unit is committed.

@@ -14,6 +14,7 @@ import type { PgDb } from './db.ts'
 import { PgIdempotencyRepository } from './idempotency.ts'
 import { PgRecordRepository } from './records.ts'
 import { PgRulesetRepository, TABLES_CHANNEL } from './rulesets.ts'
+import { PgSimulationRepository } from './simulations.ts'
 
 export type { PgDb }
 
@@ -153,6 +154,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
   const audit = new PgAuditRepository(db)
   const idempotency = new PgIdempotencyRepository(db)
   const admission = new PgAdmissionRepository(db)
+  const simulations = new PgSimulationRepository(db)
 
   // Settings are written once (0002's triggers refuse a change): two instances starting together
   // may both write the same value, so an equal value is nothing to do and another a conflict.
@@ -207,6 +209,10 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
         activeInputs: live((roundId) => admission.activeInputsInTx(t, roundId)),
         insertResult: live((r) => admission.insertResultInTx(t, r)),
       },
+      simulations: {
+        insert: live((x) => simulations.insertInTx(t, x)),
+        finish: live((id, end, at) => simulations.finishInTx(t, id, end, at)),
+      },
       settings: {
         get: live(async (key: string) => {
           const r = await t.execute<{ value: string }>(sql`SELECT value FROM settings WHERE key = ${key}`)
@@ -258,6 +264,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
     audit,
     idempotency,
     admission,
+    simulations,
     transaction,
     async *dump(): AsyncIterable<DumpRow> {
       const settings = await db.select().from(tables.settings).orderBy(tables.settings.key)

@@ -17,6 +17,7 @@ import { GroupCommitter, type UnitTx } from './group-commit.ts'
 import { SqliteIdempotencyRepository } from './idempotency.ts'
 import { SqliteRecordRepository } from './records.ts'
 import { SqliteRulesetRepository } from './rulesets.ts'
+import { SqliteSimulationRepository } from './simulations.ts'
 
 export type { Db } from './db.ts'
 
@@ -72,6 +73,7 @@ export function openSqlite(path: string): Storage {
   const audit = new SqliteAuditRepository(read, write)
   const idempotency = new SqliteIdempotencyRepository(read, write)
   const admission = new SqliteAdmissionRepository(reader, writer)
+  const simulations = new SqliteSimulationRepository(reader, writer)
   const settingsOf = (db: Db) => db.select().from(tables.settings).orderBy(asc(tables.settings.key)).all()
   const settingOf = (key: string): string | null =>
     write.select().from(tables.settings).where(eq(tables.settings.key, key)).get()?.value ?? null
@@ -126,6 +128,10 @@ export function openSqlite(path: string): Storage {
         activeInputs: live((roundId) => admission.activeInputsInTx(roundId)),
         insertResult: live((r) => admission.insertResultInTx(r)),
       },
+      simulations: {
+        insert: live((x) => simulations.insertInTx(x)),
+        finish: live((id, end, at) => simulations.finishInTx(id, end, at)),
+      },
       settings: {
         get: live((key: string) => settingOf(key)),
         set: live((key: string, value: string) => setOnce(key, value)),
@@ -149,6 +155,7 @@ export function openSqlite(path: string): Storage {
     audit,
     idempotency,
     admission,
+    simulations,
     // Units submitted together share one IMMEDIATE transaction, each in its own savepoint (see
     // group-commit.ts): the write lock is taken first, so reads inside (last reference number, last
     // audit hash) cannot be raced by another process writing the same file.

@@ -1,0 +1,488 @@
+// Policy simulation (issue 13): scores a population under the table in force and a draft, as an audited in-process job with an immutable record.
+import type { FastifyBaseLogger } from 'fastify'
+import { v7 as timeOrderedUuid } from 'uuid'
+import { ZodError } from 'zod'
+import type { RoundCreate } from '../../schema/admission.ts'
+import type { Applicant } from '../../schema/applicant.ts'
+import type { Household } from '../../schema/household.ts'
+import {
+  MAX_UPLOAD_APPLICANTS,
+  type SimulationInputs,
+  type SimulationRequest,
+  type SimulationView,
+} from '../../schema/simulation.ts'
+import type { Table } from '../../schema/table.ts'
+import type { AllocationApplication, AllocationRound } from '../../scoring/allocation.ts'
+import { type CompiledTable, compileTable, type EvalContext } from '../../scoring/compile.ts'
+import { TableCompileError } from '../../scoring/conditions.ts'
+import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
+import { jurisdictionChain } from '../../scoring/regions.ts'
+import { resolveTable } from '../../scoring/resolve.ts'
+import { score as scoreAdmission } from '../../scoring/schemes/admission/index.ts'
+import { pointsUsed, score as scorePoints } from '../../scoring/schemes/points/index.ts'
+import {
+  compareRound,
+  itemIdsOf,
+  type RoundComparison,
+  type SimulatedApplicant,
+  type SimulatedOutcome,
+  type SimulationReport,
+  simulatedOutcome,
+  simulationReport,
+} from '../../scoring/simulation.ts'
+import { AppError } from '../errors.ts'
+import type { Storage, StoredSimulation } from '../repositories/types.ts'
+import { evaluateOrExplain } from './points.ts'
+import { type Recorder, SYSTEM_ACTOR, type WriteContext, type Written } from './recorder.ts'
+import type { RulesetService } from './rulesets.ts'
+
+/** Applicants scored between two yields to the event loop: probes and other requests still answer. */
+const YIELD_EVERY = 2_000
+
+/** The report as stored: the population report, and for a round the placement comparison. */
+export type StoredReport = SimulationReport & { round: RoundComparison | null }
+
+/** One unit of a population: an applicant (upload, evaluations) or an application's household (round). */
+type Unit =
+  | { key: string; applicant: Applicant }
+  | { key: string; household: Household; input: AllocationApplication }
+
+interface Prepared {
+  inputs: SimulationInputs
+  draft: CompiledTable
+  inForce: CompiledTable
+  /** a round's admission table and allocation round, or null */
+  round: { admission: CompiledTable; spec: AllocationRound } | null
+  units: Unit[]
+  ctx: EvalContext
+}
+
+const problem = (name: 'SIMULATION_DRAFT' | 'SIMULATION_POPULATION', path: string, message: string) =>
+  new AppError(name, message, [{ path, message }])
+
+const notFound = (what: string, path: string) =>
+  new AppError('NOT_FOUND', `no ${what}`, [{ path, message: `no ${what}` }])
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** One applicant under one table: `points.score()` only, no breakdown. */
+function scoreApplicant(c: CompiledTable, a: Applicant, ctx: EvalContext): SimulatedOutcome {
+  return simulatedOutcome(c, scorePoints(c, a, ctx))
+}
+
+/**
+ * A household under one points table: the admission table's gates and tier, and the points of the
+ * scoring parent (the higher-scoring eligible parent); the allocator's input with those points.
+ */
+function scoreHousehold(
+  admission: CompiledTable,
+  points: CompiledTable,
+  u: Extract<Unit, { household: Household }>,
+  ctx: EvalContext,
+): { outcome: SimulatedOutcome; input: AllocationApplication } {
+  const parents = new Map<Applicant, SimulatedOutcome>()
+  const o = scoreAdmission(admission, u.household, ctx, (p) => {
+    const outcome = scorePoints(points, p, ctx)
+    parents.set(p, simulatedOutcome(points, outcome))
+    return pointsUsed(points, outcome)
+  })
+  const best = o.scoringParent === null ? undefined : parents.get(u.household.parents[o.scoringParent])
+  const total = o.tieBreak.points
+  return {
+    outcome: { total: total ?? 0, eligible: o.eligible && total !== null, items: best?.items ?? {} },
+    input: {
+      ...u.input,
+      points: total,
+      insuranceMonths: o.tieBreak.insuranceMonths,
+      residenceMonths: o.tieBreak.residenceMonths,
+    },
+  }
+}
+
+/**
+ * THE scoring loop: every unit under both tables, yielding every YIELD_EVERY units. A columnar
+ * population path (scoring/population.ts) may replace this function; nothing else scores.
+ */
+async function scorePopulation(
+  p: Prepared,
+  progress: (done: number) => void,
+  cancelled: () => boolean,
+): Promise<{
+  scored: SimulatedApplicant[]
+  before: AllocationApplication[]
+  after: AllocationApplication[]
+}> {
+  const scored: SimulatedApplicant[] = []
+  const before: AllocationApplication[] = []
+  const after: AllocationApplication[] = []
+  for (let i = 0; i < p.units.length; i++) {
+    if (i > 0 && i % YIELD_EVERY === 0) {
+      progress(i)
+      await yieldToLoop()
+      if (cancelled()) throw new Error('the service stopped while the simulation ran')
+    }
+    const u = p.units[i]
+    if ('applicant' in u) {
+      scored.push({
+        key: u.key,
+        before: scoreApplicant(p.inForce, u.applicant, p.ctx),
+        after: scoreApplicant(p.draft, u.applicant, p.ctx),
+      })
+    } else if (p.round !== null) {
+      const b = scoreHousehold(p.round.admission, p.inForce, u, p.ctx)
+      const a = scoreHousehold(p.round.admission, p.draft, u, p.ctx)
+      scored.push({ key: u.key, before: b.outcome, after: a.outcome })
+      before.push(b.input)
+      after.push(a.input)
+    }
+  }
+  progress(p.units.length)
+  return { scored, before, after }
+}
+
+interface Job {
+  done: number
+  total: number
+  promise: Promise<void>
+}
+
+export class SimulationService {
+  private readonly jobs = new Map<string, Job>()
+  private stopping = false
+
+  constructor(
+    private readonly rulesets: RulesetService,
+    private readonly storage: Storage,
+    private readonly recorder: Recorder,
+    private readonly log: FastifyBaseLogger,
+    /** the most applicants an upload may hold (the API's bound; the CLI passes its own) */
+    private readonly maxUpload = MAX_UPLOAD_APPLICANTS,
+  ) {}
+
+  /**
+   * A simulation left running by a process that is gone (restart, crash) never finishes: marked
+   * failed, with the reason, when an instance starts. Returns the ids so marked.
+   */
+  async failInterrupted(): Promise<string[]> {
+    const ids = (await this.storage.simulations.running()).filter((id) => !this.jobs.has(id))
+    for (const id of ids)
+      await this.finish(id, { state: 'failed', failure: 'interrupted by a restart of the service' })
+    return ids
+  }
+
+  /** Stops taking work and waits for running jobs to stop (they are failed on the next start). */
+  async stop(): Promise<void> {
+    this.stopping = true
+    await Promise.allSettled([...this.jobs.values()].map((j) => j.promise))
+  }
+
+  private async finish(
+    id: string,
+    end: { state: 'completed'; report: unknown } | { state: 'failed'; failure: string },
+  ): Promise<void> {
+    await this.recorder.audited(
+      SYSTEM_ACTOR,
+      async ({ tx, at, audit }) => {
+        if (!(await tx.simulations.finish(id, end, at))) return
+        await audit(
+          `simulation.${end.state}`,
+          id,
+          end.state === 'completed' ? contentSha256(end.report) : contentSha256({ failure: end.failure }),
+        )
+      },
+      true,
+    )
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  private async draftOf(
+    req: SimulationRequest,
+  ): Promise<{ compiled: CompiledTable; ruleset: string | null }> {
+    if ('ruleset' in req.draft) {
+      const key = req.draft.ruleset
+      const stored = await this.storage.rulesets.get(key)
+      if (stored === null) throw notFound(`ruleset ${key}`, 'body.draft.ruleset')
+      if (stored.scheme !== 'points')
+        throw problem(
+          'SIMULATION_DRAFT',
+          'body.draft.ruleset',
+          `${key} is a ${stored.scheme} table; a simulation compares points tables`,
+        )
+      return { compiled: compileTable(stored.table), ruleset: key }
+    }
+    const source = req.draft.table
+    if (source.scheme !== 'points')
+      throw problem(
+        'SIMULATION_DRAFT',
+        'body.draft.table.scheme',
+        `the draft is a ${source.scheme} table; a simulation compares points tables`,
+      )
+    const published = await this.storage.rulesets.list({ status: 'published' })
+    try {
+      const table: Table = resolveTable(source, (pinned) => published.find((r) => r.id === pinned)?.table)
+      return { compiled: compileTable(table), ruleset: null }
+    } catch (err) {
+      if (err instanceof TableCompileError)
+        throw new AppError('TABLE_INVALID', err.message, [
+          { path: `body.draft.table.${err.path}`, message: err.message },
+        ])
+      if (err instanceof ZodError) {
+        const errors = err.issues.map((i) => ({
+          path: `body.draft.table.${i.path.map(String).join('.')}`,
+          message: i.message,
+        }))
+        throw new AppError('TABLE_INVALID', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+      }
+      throw err
+    }
+  }
+
+  /** The population's units, its description for the inputs, and its hash (facts without ID numbers). */
+  private async populationOf(
+    req: SimulationRequest,
+  ): Promise<{ units: Unit[]; district: string | null; spec: RoundCreate | null; hashes: string[][] }> {
+    const pop = req.population
+    if (pop.source === 'upload') {
+      if (pop.applicants.length > this.maxUpload)
+        throw problem(
+          'SIMULATION_POPULATION',
+          'body.population.applicants',
+          `at most ${this.maxUpload} applicants may be uploaded`,
+        )
+      const width = String(pop.applicants.length).length
+      const units = pop.applicants.map((applicant, i) => ({
+        key: String(i + 1).padStart(width, '0'),
+        applicant,
+      }))
+      return {
+        units,
+        district: null,
+        spec: null,
+        hashes: units.map((u) => [u.key, factsSha256(u.applicant)]),
+      }
+    }
+    if (pop.source === 'evaluations') {
+      if (pop.from > pop.to)
+        throw problem('SIMULATION_POPULATION', 'body.population.to', 'the range ends before it starts')
+      const found: { id: string; key: string; applicant: Applicant; factsSha256: string }[] = []
+      for await (const r of this.storage.records.all()) {
+        if (r.scheme !== 'points') continue
+        const day = r.createdAt.slice(0, 10)
+        if (day < pop.from || day > pop.to) continue
+        if (!jurisdictionChain(r.jurisdiction).includes(req.jurisdiction)) continue
+        found.push({
+          id: r.id,
+          key: r.reference,
+          applicant: r.facts as Applicant,
+          factsSha256: r.factsSha256,
+        })
+      }
+      // a void record no longer stands: it is not part of the population
+      const voided = new Set<string>()
+      for (let i = 0; i < found.length; i += 1000) {
+        const lives = await this.storage.records.lives(found.slice(i, i + 1000).map((f) => f.id))
+        for (const [id, life] of lives) if (life.void !== null) voided.add(id)
+      }
+      const units: Unit[] = []
+      const hashes: string[][] = []
+      for (const f of found) {
+        if (voided.has(f.id)) continue
+        units.push({ key: f.key, applicant: f.applicant })
+        hashes.push([f.key, f.factsSha256])
+      }
+      return { units, district: null, spec: null, hashes }
+    }
+    const round = await this.storage.admission.getRound(pop.roundId)
+    if (round === null) throw notFound(`round ${pop.roundId}`, 'body.population.roundId')
+    const units: Unit[] = []
+    const hashes: string[][] = []
+    let after: string | null = null
+    for (;;) {
+      const page = await this.storage.admission.listApplications(round.id, after, 1000)
+      if (page.length === 0) break
+      for (const a of page) {
+        if (a.status !== 'active') continue
+        units.push({
+          key: a.applicationRef,
+          household: a.household as Household,
+          input: a.input as AllocationApplication,
+        })
+        hashes.push([a.applicationRef, contentSha256(a.household)])
+      }
+      after = page[page.length - 1].applicationRef
+    }
+    return { units, district: round.district, spec: round.spec as RoundCreate, hashes }
+  }
+
+  private async prepare(req: SimulationRequest): Promise<Prepared> {
+    const draft = await this.draftOf(req)
+    const pop = await this.populationOf(req)
+    if (pop.units.length === 0)
+      throw problem('SIMULATION_POPULATION', 'body.population', 'the population is empty: nobody to score')
+    const jurisdiction = pop.district ?? req.jurisdiction
+    const registry = this.rulesets.current()
+    const inForce = registry.find('points', jurisdiction, req.asOf)
+    const round =
+      pop.spec === null
+        ? null
+        : {
+            admission: registry.find('admission', jurisdiction, req.asOf),
+            spec: {
+              units: pop.spec.units,
+              cutoffScope: pop.spec.cutoffScope,
+              tieBreak: pop.spec.tieBreak,
+              lotterySeed: pop.spec.lotterySeed,
+            } as AllocationRound,
+          }
+    const p = req.population
+    const inputs: SimulationInputs = {
+      draft: {
+        ruleset: draft.ruleset,
+        id: draft.compiled.table.id,
+        version: draft.compiled.table.version,
+        sha256: draft.compiled.sha256,
+      },
+      table: { ruleset: `${inForce.table.id}@${inForce.table.version}`, sha256: inForce.sha256 },
+      population: {
+        source: p.source,
+        ...(p.source === 'round' ? { roundId: p.roundId } : {}),
+        ...(p.source === 'evaluations' ? { from: p.from, to: p.to } : {}),
+        count: pop.units.length,
+        sha256: contentSha256(pop.hashes),
+      },
+      asOf: req.asOf,
+      jurisdiction,
+      thresholds: [...new Set(req.thresholds ?? [])].sort((a, b) => a - b),
+      binWidth: req.binWidth ?? 10,
+      top: req.top ?? 10,
+    }
+    return {
+      inputs,
+      draft: draft.compiled,
+      inForce,
+      round,
+      units: pop.units,
+      ctx: { asOf: req.asOf, jurisdiction },
+    }
+  }
+
+  // ---------------------------------------------------------------- the job
+
+  /** Scores and reports (the whole computation, for the job and for the CLI). */
+  static async compute(
+    p: Prepared,
+    progress: (done: number) => void,
+    cancelled = () => false,
+  ): Promise<StoredReport> {
+    const { scored, before, after } = await evaluateOrExplainAsync(() =>
+      scorePopulation(p, progress, cancelled),
+    )
+    const report = simulationReport(scored, {
+      binWidth: p.inputs.binWidth,
+      thresholds: p.inputs.thresholds,
+      top: p.inputs.top,
+      itemsBefore: itemIdsOf(p.inForce),
+      itemsAfter: itemIdsOf(p.draft),
+    })
+    return { ...report, round: p.round === null ? null : compareRound(p.round.spec, before, after) }
+  }
+
+  private start(id: string, p: Prepared): void {
+    const job: Job = { done: 0, total: p.units.length, promise: Promise.resolve() }
+    job.promise = (async () => {
+      // after the answer: the 202 goes out first
+      await yieldToLoop()
+      try {
+        const report = await SimulationService.compute(
+          p,
+          (done) => {
+            job.done = done
+          },
+          () => this.stopping,
+        )
+        await this.finish(id, { state: 'completed', report })
+      } catch (err) {
+        if (this.stopping) return // failed on the next start, with the reason
+        const failure = err instanceof AppError || err instanceof Error ? err.message : String(err)
+        this.log.error({ simulation: id, err }, 'simulation failed')
+        await this.finish(id, { state: 'failed', failure }).catch((e: unknown) =>
+          this.log.error({ simulation: id, err: e }, 'could not record the failed simulation'),
+        )
+      } finally {
+        this.jobs.delete(id)
+      }
+    })()
+    this.jobs.set(id, job)
+  }
+
+  /** Validates, stores the record running (audited `simulation.created` with the inputs hash) and starts the job: 202. */
+  async create(req: SimulationRequest, ctx: WriteContext): Promise<Written<SimulationView>> {
+    const earlier = await this.recorder.replay<SimulationView>(ctx)
+    if (earlier !== null) return earlier
+    const p = await this.prepare(req)
+    const id = timeOrderedUuid()
+    const inputsSha256 = contentSha256(p.inputs)
+    const written = await this.recorder.record(ctx, 202, async ({ tx, at, audit }) => {
+      const row = {
+        id,
+        createdAt: at,
+        createdBy: ctx.actor.keyName,
+        inputsSha256,
+        inputs: p.inputs,
+        total: p.units.length,
+      }
+      await tx.simulations.insert(row)
+      await audit('simulation.created', id, inputsSha256)
+      return {
+        body: this.view({ ...row, state: 'running', report: null, failure: null, finishedAt: null }),
+        location: `/v1/simulations/${id}`,
+      }
+    })
+    if (!written.replayed) this.start(id, p)
+    return written
+  }
+
+  /** Runs a simulation in this process and waits for it (the CLI): the same record, job and audit. */
+  async run(req: SimulationRequest, ctx: WriteContext): Promise<SimulationView> {
+    const written = await this.create(req, ctx)
+    const id = written.body.id
+    await this.jobs.get(id)?.promise
+    return this.get(id)
+  }
+
+  private view(s: StoredSimulation): SimulationView {
+    const job = this.jobs.get(s.id)
+    const done =
+      s.state === 'running' ? (job?.done ?? 0) : s.state === 'completed' ? s.total : (job?.done ?? 0)
+    return {
+      id: s.id,
+      createdAt: s.createdAt,
+      createdBy: s.createdBy,
+      state: s.state,
+      progress: { done, total: s.total },
+      inputsSha256: s.inputsSha256,
+      inputs: s.inputs as SimulationInputs,
+      report: (s.report as StoredReport | null) ?? null,
+      failure: s.failure,
+      finishedAt: s.finishedAt,
+    }
+  }
+
+  async get(id: string): Promise<SimulationView> {
+    const s = await this.storage.simulations.get(id)
+    if (s === null) throw notFound(`simulation ${id}`, 'params.id')
+    return this.view(s)
+  }
+}
+
+/** evaluateOrExplain for an async computation: a date the table needs and the facts lack becomes a 422's message. */
+async function evaluateOrExplainAsync<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (err) {
+    return evaluateOrExplain(() => {
+      throw err
+    })
+  }
+}
