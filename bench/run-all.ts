@@ -34,13 +34,13 @@ if (!(budgetMinutes > 0)) throw new Error(`--budget must be a number of minutes,
 
 /** Relative shares of the budget: the benches that do most work get most time. */
 const WEIGHTS: Record<string, number> = {
-  batch: 4,
+  batch: 3,
   population: 3,
   http: 4,
   admission: 2,
   engine: 2,
   'facts-hash': 1,
-  startup: 1,
+  startup: 2,
   hostile: 1,
 }
 

@@ -188,7 +188,7 @@ export function judgeBars(runs: BenchRun[], bars: BarRow[] = BARS): BarResult[] 
     }
     const missed = figures.filter((f) => f.pass === false || (f.bar === undefined && f.pass !== true))
     if (missed.length === 0) return { row, result: 'PASS', figures, reason: '' }
-    const notes = missed.map((f) => f.note).filter((n): n is string => !!n)
+    const notes = [...new Set(missed.map((f) => f.note).filter((n): n is string => !!n))]
     return {
       row,
       result: 'not met',
