@@ -2,6 +2,8 @@
 //
 //   npm run bench                        every bench, budget 20 min in all
 //   npm run bench -- engine http         only the benches whose file name contains one of the words
+//                                        (prints the section; BENCHMARKS.md only with --write, so that
+//                                        a subset does not replace a full run's figures)
 //   npm run bench -- --quick             BENCH_QUICK=1 for every bench: a smoke run of the plumbing
 //   npm run bench -- --budget=30         the global budget in minutes
 //   npm run bench -- --no-write          print the generated section instead of writing BENCHMARKS.md
@@ -27,7 +29,7 @@ const root = join(benchDir, '..')
 const argv = process.argv.slice(2)
 const filters = argv.filter((a) => !a.startsWith('-'))
 const quick = argv.includes('--quick')
-const write = !argv.includes('--no-write')
+const write = argv.includes('--write') || (filters.length === 0 && !argv.includes('--no-write'))
 const budgetArg = argv.find((a) => a.startsWith('--budget='))
 const budgetMinutes = budgetArg ? Number(budgetArg.slice('--budget='.length)) : 20
 if (!(budgetMinutes > 0)) throw new Error(`--budget must be a number of minutes, not ${budgetArg}`)
@@ -40,6 +42,7 @@ const WEIGHTS: Record<string, number> = {
   admission: 2,
   engine: 2,
   'facts-hash': 1,
+  durability: 1,
   startup: 2,
   hostile: 1,
 }
