@@ -15,6 +15,7 @@ import { buildApp } from '../src/app.ts'
 import { fixedClock } from '../src/clock.ts'
 import { testConfig } from '../src/config.ts'
 import { loadShippedTables } from '../src/tables/shipped.ts'
+import { type Figure, fig, QUICK, writeFigures } from './lib/figures.ts'
 
 const BAR_MS = 200
 const BAR_BYTES = 64 * 1024
@@ -83,7 +84,7 @@ function cases(): Case[] {
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--rounds')
-  const rounds = i > 0 ? Number(process.argv[i + 1]) : 7
+  const rounds = i > 0 ? Number(process.argv[i + 1]) : QUICK ? 2 : 7
   // as in service: logs at warn, no response validation; no rate limit or pressure checks (they would measure the bench)
   const app = buildApp(testConfig({ logLevel: 'warn', rateLimitMax: 0 }), {
     clock: fixedClock('2026-05-15T02:00:00.000Z'),
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
 
   const base = median(times.get(all[0].name) ?? [])
   let missed = 0
+  const figures: Figure[] = []
   console.log(`hostile bodies, ${rounds} rounds, median per answer (bar: ≤ ${BAR_MS} ms and ≤ 64 KB)\n`)
   for (const c of all) {
     const ms = median(times.get(c.name) ?? [])
@@ -126,10 +128,36 @@ async function main(): Promise<void> {
     const ok = ms <= BAR_MS && bytes <= BAR_BYTES
     if (!ok) missed++
     const ratio = c === all[0] ? '' : `  ${(ms / base).toFixed(1)}× baseline`
+    const slug = c.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')
+    const why = `answer ${bytes} B (bar 64 KB), ${(ms / base).toFixed(1)}× the small bad preview; ${rounds} rounds, app.inject`
+    figures.push(
+      fig({
+        id: `hostile.${slug}_ms`,
+        label: `hostile body, time to its 400: ${c.name}`,
+        value: ms,
+        unit: 'ms',
+        bar: { op: '<=', value: BAR_MS },
+        note:
+          ms <= BAR_MS
+            ? why
+            : `${why}. Next: bound the array or map at the schema (issue 11) so zod stops early.`,
+      }),
+      fig({
+        id: `hostile.${slug}_bytes`,
+        label: `hostile body, size of its 400: ${c.name}`,
+        value: bytes,
+        unit: 'B',
+        bar: { op: '<=', value: BAR_BYTES },
+      }),
+    )
     console.log(
       `  ${ok ? 'PASS' : 'FAIL'}  ${c.name.padEnd(50)} body ${String(c.payload.length).padStart(7)} B  answer ${String(bytes).padStart(6)} B  ${ms.toFixed(2).padStart(8)} ms${ratio}`,
     )
   }
+  writeFigures(figures)
   process.exitCode = missed > 0 ? 1 : 0
 }
 
