@@ -101,10 +101,12 @@ export class HouseholdDeriver implements FactDeriver {
     private readonly child: HouseholdChild,
     private readonly ownsHomeIn: readonly string[],
     private readonly jurisdiction: string,
+    /** the day the household's points were applied for (Zhenhai's gate), when given */
+    private readonly pointsAppliedOn?: string,
   ) {}
 
   derive(day: DayNumber): FactVector {
-    return deriveHouseholdFacts(this.child, this.ownsHomeIn, day, this.jurisdiction)
+    return deriveHouseholdFacts(this.child, this.ownsHomeIn, day, this.jurisdiction, this.pointsAppliedOn)
   }
 }
 

@@ -118,6 +118,8 @@ export const HOUSEHOLD_FACTS: readonly FactDef[] = [
   bool('child.permitValid', '儿童持有效居住证'),
   bool('household.ownsHomeInDistrict', '家庭在本区（县、市）有产权住房'),
   bool('household.ownsHomeInNingbo', '家庭在宁波市有产权住房'),
+  // Zhenhai (policy.md §5): read at a named date, e.g. the day online enrolment opens; unknown when not given
+  bool('household.pointsAppliedBefore', '积分申请日在该日之前'),
 ]
 
 /**
@@ -605,6 +607,7 @@ export function deriveHouseholdFacts(
   ownsHomeIn: readonly string[],
   at: DayNumber,
   jurisdiction: string,
+  pointsAppliedOn?: string,
 ): FactVector {
   const f = UNKNOWN_HOUSEHOLD_FACTS.slice()
   const birth = toDay(child.birthDate)
@@ -617,6 +620,7 @@ export function deriveHouseholdFacts(
   f[H('child.permitValid')] = b(permitStatus(child.permit ?? null, at).valid)
   f[H('household.ownsHomeInDistrict')] = b(ownsHomeIn.some((r) => isWithin(r, jurisdiction)))
   f[H('household.ownsHomeInNingbo')] = b(ownsHomeIn.some((r) => isWithin(r, NINGBO)))
+  if (pointsAppliedOn !== undefined) f[H('household.pointsAppliedBefore')] = b(toDay(pointsAppliedOn) < at)
   return f
 }
 

@@ -100,6 +100,16 @@ function allocationInput(ref: string, h: Household, r: AdmissionResult): Allocat
   }
 }
 
+/**
+ * The named dates a round's applications are evaluated with: registration = the round's as-of date,
+ * checking = its permit check date, enrolmentOpens = the calendar day (Beijing time, UTC+8) of the
+ * window's opening instant (Zhenhai: points applied for before online enrolment opens).
+ */
+export function roundDates(spec: Pick<RoundCreate, 'asOf' | 'permitCheckDate' | 'window'>): Record<string, string> {
+  const opens = new Date(Date.parse(spec.window.opens) + 8 * 3600_000).toISOString().slice(0, 10)
+  return { registration: spec.asOf, checking: spec.permitCheckDate, enrolmentOpens: opens }
+}
+
 export class AdmissionService {
   constructor(
     private readonly rulesets: RulesetService,
@@ -361,7 +371,7 @@ export class AdmissionService {
         twice.slice(0, 100),
       )
     // evaluate every row before anything is written
-    const dates = { registration: spec.asOf, checking: spec.permitCheckDate }
+    const dates = roundDates(spec)
     const evaluated = parsed.map((p, i) => {
       try {
         return this.evaluate(spec.district, spec.asOf, p.household, dates)

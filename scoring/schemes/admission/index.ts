@@ -65,7 +65,7 @@ function envOf(c: CompiledTable, household: Household, ctx: EvalContext): DatedE
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
   const members = household.parents.map((p) => personEnv(p, c.table, asOf, jurisdiction, ctx, c.factGroups))
   return new DatedEnv(
-    new HouseholdDeriver(household.child, household.ownsHomeIn, jurisdiction),
+    new HouseholdDeriver(household.child, household.ownsHomeIn, jurisdiction, household.pointsAppliedOn),
     c.table,
     asOf,
     ctx,
@@ -176,6 +176,8 @@ function explainIn(
       parents: household.parents.map((p) => factsSha256(p)),
       child: { ...household.child, idNumber: undefined },
       ownsHomeIn: household.ownsHomeIn,
+      // only when given, so that the facts hash of a household without it is what it always was
+      ...(household.pointsAppliedOn === undefined ? {} : { pointsAppliedOn: household.pointsAppliedOn }),
     }),
   }
 }
