@@ -1,9 +1,9 @@
 // Admission API bodies: one household's eligibility, rounds, bulk applications, allocation results and the publication.
 import { z } from 'zod'
 import { EXAMPLE_APPLICANT } from './api.ts'
+import { ApplicantSchema } from './applicant.ts'
 import { boundedRecord, DateStringSchema, JurisdictionSchema } from './common.ts'
 import { DEFAULT_TIE_BREAK, HouseholdSchema, TIE_BREAK_KEYS } from './household.ts'
-import { ApplicantSchema } from './applicant.ts'
 import { AdmissionResultSchema, SettlementResultSchema } from './result.ts'
 
 // ---------------------------------------------------------------- examples
@@ -148,7 +148,8 @@ export const RoundCreateSchema = z
       .max(2100)
       .meta({ description: 'the intake year (settlement: the quota year)', example: 2026 }),
     grade: z.enum(['P1', 'J1']).optional().meta({
-      description: 'the entry grade: primary 1 or junior-high 1; required for admission, absent for settlement',
+      description:
+        'the entry grade: primary 1 or junior-high 1; required for admission, absent for settlement',
       example: 'P1',
     }),
     asOf: DateStringSchema.meta({
@@ -264,7 +265,8 @@ export const SettlementApplicationInputSchema = z
     applicationRef: ApplicationRefSchema,
     applicant: ApplicantSchema,
     appliedAt: z.iso.datetime({ offset: true }).optional().meta({
-      description: 'when the application was made (the `appliedAt` tie-break key); after the window closes: 409',
+      description:
+        'when the application was made (the `appliedAt` tie-break key); after the window closes: 409',
       example: '2026-03-02T10:15:00+08:00',
     }),
   })
@@ -294,7 +296,8 @@ export const BulkApplicationsSchema = z
 export const BulkEnvelopeSchema = z
   .object({
     applications: z
-      .array(z.object({ applicationRef: z.unknown(), household: z.unknown() }).loose())
+      // rows are objects; their fields (household, or applicant) are checked row by row by the service
+      .array(z.object({ applicationRef: z.unknown() }).loose())
       .min(1)
       .max(MAX_BULK_APPLICATIONS),
   })
@@ -340,7 +343,8 @@ export const ApplicationSchema = z
       .nullable()
       .meta({ description: 'in the newest result version; null before allocation or when not in it' }),
     evaluation: z.union([AdmissionResultSchema, SettlementResultSchema]).meta({
-      description: 'admission rounds: the household’s admission result; settlement rounds: the applicant’s settlement result',
+      description:
+        'admission rounds: the household’s admission result; settlement rounds: the applicant’s settlement result',
     }),
   })
   .meta({

@@ -26,8 +26,8 @@ import {
 } from '../../scoring/allocation.ts'
 import { fromScaled, toScaled } from '../../scoring/exact.ts'
 import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
-import { evaluateAdmission, evaluateSettlement } from '../../scoring/schemes.ts'
 import { quotaApplication, quotaTieBreak } from '../../scoring/schemes/settlement/index.ts'
+import { evaluateAdmission, evaluateSettlement } from '../../scoring/schemes.ts'
 import { type Clock, todayOf } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
@@ -141,7 +141,9 @@ function allocationInput(ref: string, h: Household, r: AdmissionResult): Allocat
  * checking = its permit check date, enrolmentOpens = the calendar day (Beijing time, UTC+8) of the
  * window's opening instant (Zhenhai: points applied for before online enrolment opens).
  */
-export function roundDates(spec: Pick<RoundCreate, 'asOf' | 'permitCheckDate' | 'window'>): Record<string, string> {
+export function roundDates(
+  spec: Pick<RoundCreate, 'asOf' | 'permitCheckDate' | 'window'>,
+): Record<string, string> {
   const opens = new Date(Date.parse(spec.window.opens) + 8 * 3600_000).toISOString().slice(0, 10)
   return { registration: spec.asOf, checking: spec.permitCheckDate ?? spec.asOf, enrolmentOpens: opens }
 }
@@ -195,7 +197,13 @@ export class AdmissionService {
     return evaluateOrExplain(() => {
       const points = pointsTable === null ? null : pointsTable.evaluatePoints(applicant, ctx)
       const evaluation = evaluateSettlement(compiled, applicant, ctx, { points })
-      const input = quotaApplication(ref, evaluation, quotaTieBreak(compiled, applicant, ctx), appliedAt, pool)
+      const input = quotaApplication(
+        ref,
+        evaluation,
+        quotaTieBreak(compiled, applicant, ctx),
+        appliedAt,
+        pool,
+      )
       return { evaluation, input }
     })
   }
@@ -261,7 +269,10 @@ export class AdmissionService {
       if (spec.grade === undefined)
         errors.push({ path: 'body.grade', message: 'an admission round needs its grade (P1 or J1)' })
       if (spec.permitCheckDate === undefined)
-        errors.push({ path: 'body.permitCheckDate', message: 'an admission round needs its permit check date' })
+        errors.push({
+          path: 'body.permitCheckDate',
+          message: 'an admission round needs its permit check date',
+        })
     } else errors.push(...this.settlementSpecProblems(spec))
     if (errors.length > 0) throw new AppError('VALIDATION', errors.map((e) => e.message).join('; '), errors)
     // the tables must be there for the district: refused now rather than at the first application
@@ -490,7 +501,14 @@ export class AdmissionService {
     const evaluated = parsed.map((p, i) => {
       try {
         if (!('household' in p))
-          return this.evaluateSettlement(spec.district, spec.asOf, p.ref, p.applicant, p.appliedAt ?? null, pool)
+          return this.evaluateSettlement(
+            spec.district,
+            spec.asOf,
+            p.ref,
+            p.applicant,
+            p.appliedAt ?? null,
+            pool,
+          )
         const evaluation = this.evaluate(spec.district, spec.asOf, p.household, dates)
         return { evaluation, input: allocationInput(p.ref, p.household, evaluation) }
       } catch (e) {

@@ -330,7 +330,9 @@ t.test('Zhenhai: a family whose points were applied for after the window opened 
   // the seats did not refuse them: 2 seats, 1 placed
   tt.equal(version.result.units[0].seatsLeft, 1)
   tt.same(
-    version.rulesets.map((r: { id: string }) => r.id).filter((id: string) => id.startsWith('zhenhai-admission')),
+    version.rulesets
+      .map((r: { id: string }) => r.id)
+      .filter((id: string) => id.startsWith('zhenhai-admission')),
     ['zhenhai-admission-2026@2'],
   )
 })
