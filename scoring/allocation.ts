@@ -574,7 +574,11 @@ function gather(
  * Float64Array, which compares in C++. So each item becomes one exact number, key · m + id, those are sorted
  * natively, and a comparator only orders runs of items whose keys are equal.
  */
-function sortByKey(key: Float64Array, rest: ((a: number, b: number) => number) | null): Int32Array {
+function sortByKey(
+  key: Float64Array,
+  rest: ((a: number, b: number) => number) | null,
+  sortRun: ((run: Int32Array) => void) | null = null,
+): Int32Array {
   const m = key.length
   const packed = new Float64Array(m)
   for (let id = 0; id < m; id++) packed[id] = key[id] * m + id
@@ -587,12 +591,14 @@ function sortByKey(key: Float64Array, rest: ((a: number, b: number) => number) |
     const id = x % m // exact on integers below 2^53, as is x - id
     ids[p] = id
     if (x - id !== runBase) {
-      if (rest !== null && p - runStart > 1) ids.subarray(runStart, p).sort(rest)
+      if (sortRun !== null && p - runStart > 1) sortRun(ids.subarray(runStart, p))
+      else if (rest !== null && p - runStart > 1) ids.subarray(runStart, p).sort(rest)
       runStart = p
       runBase = x - id
     }
   }
-  if (rest !== null && m - runStart > 1) ids.subarray(runStart, m).sort(rest)
+  if (sortRun !== null && m - runStart > 1) sortRun(ids.subarray(runStart, m))
+  else if (rest !== null && m - runStart > 1) ids.subarray(runStart, m).sort(rest)
   return ids
 }
 
@@ -801,7 +807,7 @@ function rankingOrder(
   const rest = steps.slice(packed)
   if (rest.length === 0) return sortByKey(key, null)
   const nRest = rest.length
-  return sortByKey(key, (a, b) => {
+  const compare = (a: number, b: number): number => {
     for (let s = 0; s < nRest; s++) {
       const col = rest[s]
       if (col === LOTTERY) {
@@ -815,7 +821,20 @@ function rankingOrder(
       }
     }
     return a - b
-  })
+  }
+  if (rest[0] !== LOTTERY) return sortByKey(key, compare)
+  // the lottery comes first among the rest: a run of equal packed keys (when the lottery follows points
+  // directly, runs of thousands) is sorted natively by the first 32 bits of each lottery key, which order
+  // as the hex strings do; the comparator only orders the rare items whose first 32 bits are equal
+  const sortRun = (run: Int32Array): void => {
+    const r = run.length
+    const prefix = new Float64Array(r)
+    for (let i = 0; i < r; i++) prefix[i] = Number.parseInt(lottery.of(run[i]).slice(0, 8), 16)
+    const members = run.slice()
+    const order = sortByKey(prefix, (x, y) => compare(members[x], members[y]))
+    for (let i = 0; i < r; i++) run[i] = members[order[i]]
+  }
+  return sortByKey(key, compare, sortRun)
 }
 
 // ---------------------------------------------------------------- the allocation
