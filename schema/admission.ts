@@ -1,9 +1,10 @@
 // Admission API bodies: one household's eligibility, rounds, bulk applications, allocation results and the publication.
 import { z } from 'zod'
 import { EXAMPLE_APPLICANT } from './api.ts'
+import { ApplicantSchema } from './applicant.ts'
 import { boundedRecord, DateStringSchema, JurisdictionSchema } from './common.ts'
 import { DEFAULT_TIE_BREAK, HouseholdSchema, TIE_BREAK_KEYS } from './household.ts'
-import { AdmissionResultSchema } from './result.ts'
+import { AdmissionResultSchema, SettlementResultSchema } from './result.ts'
 
 // ---------------------------------------------------------------- examples
 
@@ -130,17 +131,35 @@ const EXAMPLE_ROUND_REQUEST = {
   lotterySeed: 'yinzhou-2026-p1-2f9c1d',
 } as const
 
+export const ROUND_KINDS = ['admission', 'settlement'] as const
+
 export const RoundCreateSchema = z
   .object({
+    kind: z.enum(ROUND_KINDS).default('admission').meta({
+      description:
+        '`admission`: school places for households (policy.md §5). `settlement`: a points-settlement quota round (policy.md §4): applicants over the settlement table’s threshold who pass its gates, ranked by points then the tie-break keys (`points` first), the first `seats` settle; one unit, the year’s quota, at most the table’s `yearlyQuota`',
+      example: 'admission',
+    }),
     district: JurisdictionSchema,
-    intakeYear: z.number().int().min(2000).max(2100),
-    grade: z.enum(['P1', 'J1']).meta({ description: 'the entry grade: primary 1 or junior-high 1' }),
+    intakeYear: z
+      .number()
+      .int()
+      .min(2000)
+      .max(2100)
+      .meta({ description: 'the intake year (settlement: the quota year)', example: 2026 }),
+    grade: z.enum(['P1', 'J1']).optional().meta({
+      description:
+        'the entry grade: primary 1 or junior-high 1; required for admission, absent for settlement',
+      example: 'P1',
+    }),
     asOf: DateStringSchema.meta({
       description:
         'the measuring date of every application (its year must be the intake year); also the registration date of tables that name one',
     }),
-    permitCheckDate: DateStringSchema.meta({
-      description: 'the date permits are checked again (Zhenhai’s `checking` date)',
+    permitCheckDate: DateStringSchema.optional().meta({
+      description:
+        'the date permits are checked again (Zhenhai’s `checking` date); required for admission, absent for settlement',
+      example: '2026-06-20',
     }),
     window: z
       .object({ opens: InstantSchema, closes: InstantSchema })
@@ -152,7 +171,8 @@ export const RoundCreateSchema = z
       .max(MAX_ROUND_UNITS)
       .meta({ description: 'schools, or pools of schools (Cixi’s towns), with their seats' }),
     cutoffScope: z.enum(['school', 'pool']).default('school').meta({
-      description: '`pool`: units are towns; a child below every listed town’s cut-off is referred',
+      description:
+        '`pool`: units are towns; a child below every listed town’s cut-off is referred. Settlement rounds: `school` (their one unit is the quota)',
     }),
     tieBreak: z
       .array(z.enum(TIE_BREAK_KEYS))
@@ -173,7 +193,6 @@ export type RoundCreate = z.output<typeof RoundCreateSchema>
 
 export const RoundSchema = RoundCreateSchema.extend({
   id: z.uuid(),
-  kind: z.literal('admission'),
   status: RoundStatusSchema,
   createdAt: z.string(),
   applications: z.number().int().meta({ description: 'applications stored and not withdrawn' }),
@@ -234,14 +253,34 @@ export const ApplicationInputSchema = z
   .strict()
   .meta({ id: 'BulkApplicationRow' })
 
+export const EXAMPLE_SETTLEMENT_ROW = {
+  applicationRef: 'JB2026JF000017',
+  applicant: EXAMPLE_APPLICANT,
+  appliedAt: '2026-03-02T10:15:00+08:00',
+} as const
+
+/** A row of a points-settlement quota round: one applicant (not a household). */
+export const SettlementApplicationInputSchema = z
+  .object({
+    applicationRef: ApplicationRefSchema,
+    applicant: ApplicantSchema,
+    appliedAt: z.iso.datetime({ offset: true }).optional().meta({
+      description:
+        'when the application was made (the `appliedAt` tie-break key); after the window closes: 409',
+      example: '2026-03-02T10:15:00+08:00',
+    }),
+  })
+  .strict()
+  .meta({ id: 'BulkSettlementApplicationRow', example: EXAMPLE_SETTLEMENT_ROW })
+
 export const BulkApplicationsSchema = z
   .object({
     applications: z
-      .array(ApplicationInputSchema)
+      .array(z.union([ApplicationInputSchema, SettlementApplicationInputSchema]))
       .min(1)
       .max(MAX_BULK_APPLICATIONS)
       .meta({
-        description: `up to ${MAX_BULK_APPLICATIONS} applications: every row is validated and evaluated, then all are stored in one transaction, or none`,
+        description: `up to ${MAX_BULK_APPLICATIONS} applications: every row is validated and evaluated, then all are stored in one transaction, or none. Admission rounds take \`{ applicationRef, household }\`, settlement rounds \`{ applicationRef, applicant, appliedAt? }\``,
       }),
   })
   .strict()
@@ -257,7 +296,8 @@ export const BulkApplicationsSchema = z
 export const BulkEnvelopeSchema = z
   .object({
     applications: z
-      .array(z.object({ applicationRef: z.unknown(), household: z.unknown() }).loose())
+      // rows are objects; their fields (household, or applicant) are checked row by row by the service
+      .array(z.object({ applicationRef: z.unknown() }).loose())
       .min(1)
       .max(MAX_BULK_APPLICATIONS),
   })
@@ -275,7 +315,19 @@ export const BulkResultSchema = z
     example: { roundId: EXAMPLE_ROUND_ID, stored: 1, eligible: 1, ineligible: 0 },
   })
 
-export const OUTCOMES = ['placed', 'gate_failed', 'below_cutoff', 'referred', 'no_preferences'] as const
+/**
+ * `quota_exhausted`: settlement rounds, ranked but after the last applicant the quota reached. A settlement
+ * applicant below the threshold, or failing a gate, is `gate_failed` with the gate `below_threshold` or the
+ * gate's own id, and its reason.
+ */
+export const OUTCOMES = [
+  'placed',
+  'gate_failed',
+  'below_cutoff',
+  'referred',
+  'quota_exhausted',
+  'no_preferences',
+] as const
 
 export const ApplicationSchema = z
   .object({
@@ -290,7 +342,10 @@ export const ApplicationSchema = z
       .enum(OUTCOMES)
       .nullable()
       .meta({ description: 'in the newest result version; null before allocation or when not in it' }),
-    evaluation: AdmissionResultSchema,
+    evaluation: z.union([AdmissionResultSchema, SettlementResultSchema]).meta({
+      description:
+        'admission rounds: the household’s admission result; settlement rounds: the applicant’s settlement result',
+    }),
   })
   .meta({
     id: 'Application',
@@ -386,7 +441,9 @@ export const ApplicationOutcomeSchema = z
 
 export const AllocationResultSchema = z
   .object({
-    cutoffScope: z.enum(['school', 'pool']),
+    cutoffScope: z.enum(['school', 'pool', 'quota']).meta({
+      description: '`quota`: a settlement round (its one unit is the year’s quota)',
+    }),
     tieBreak: z.array(z.enum(TIE_BREAK_KEYS)),
     lotterySeed: z.string(),
     units: z.array(UnitOutcomeSchema),
@@ -514,9 +571,10 @@ export const PublicationSchema = z
   .object({
     roundId: z.uuid(),
     version: z.number().int(),
+    kind: z.enum(ROUND_KINDS),
     district: z.string(),
     intakeYear: z.number().int(),
-    grade: z.enum(['P1', 'J1']),
+    grade: z.enum(['P1', 'J1']).nullable().meta({ description: 'null for a settlement round' }),
     lotterySeed: z.string(),
     tieBreak: z.array(z.enum(TIE_BREAK_KEYS)),
     units: z.array(
@@ -549,6 +607,7 @@ export const PublicationSchema = z
     example: {
       roundId: EXAMPLE_ROUND_ID,
       version: 1,
+      kind: 'admission',
       district: '330212',
       intakeYear: 2026,
       grade: 'P1',

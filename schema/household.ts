@@ -32,6 +32,11 @@ export const HouseholdSchema = z
     ownsHomeIn: z.array(RegionCodeSchema).max(20).default([]),
     preferences: z.array(z.string().min(1).max(64)).max(20).default([]),
     appliedAt: z.iso.datetime({ offset: true }).optional(),
+    pointsAppliedOn: DateStringSchema.optional().meta({
+      description:
+        'the day the family applied for residence points (Zhenhai admits only points applied for before online enrolment opens: the round’s window opening, or `dates.enrolmentOpens`); not given: that gate fails',
+      example: '2026-03-15',
+    }),
   })
   .strict()
   .meta({ id: 'Household' })

@@ -17,9 +17,10 @@ export { DEFAULT_TIE_BREAK, TIE_BREAK_KEYS, type TieBreakKey }
  * What a cut-off is taken over. `school`: each unit is a school and a child below its cut-off is simply not
  * placed there. `pool`: each unit is a pool of schools (Cixi's towns, policy.md §5) and a child below the
  * cut-off of every pool listed is referred to a private migrant-children school (`referred`). A
- * points-settlement quota round is one unit (the year's quota) with `school` scope: nobody is referred.
+ * points-settlement quota round (policy.md §4) is one unit, the year's quota, with `quota` scope: a ranked
+ * applicant the quota did not reach is `quota_exhausted` (counted with `belowCutoff` in the summary).
  */
-export type CutoffScope = 'school' | 'pool'
+export type CutoffScope = 'school' | 'pool' | 'quota'
 
 /** The gate that made an application ineligible, as the admission evaluation reported it. */
 export interface FailedGate {
@@ -139,7 +140,13 @@ export interface UnitOutcome {
   cutoff: CutOff | null
 }
 
-export type Outcome = 'placed' | 'gate_failed' | 'below_cutoff' | 'referred' | 'no_preferences'
+export type Outcome =
+  | 'placed'
+  | 'gate_failed'
+  | 'below_cutoff'
+  | 'referred'
+  | 'quota_exhausted'
+  | 'no_preferences'
 
 interface OutcomeBase {
   ref: string
@@ -164,7 +171,12 @@ export type ApplicationOutcome = OutcomeBase &
   (
     | { rank: number; outcome: 'placed'; placed: Placement; gate: null }
     | { rank: null; outcome: 'gate_failed'; placed: null; gate: FailedGate }
-    | { rank: number; outcome: 'below_cutoff' | 'referred' | 'no_preferences'; placed: null; gate: null }
+    | {
+        rank: number
+        outcome: 'below_cutoff' | 'referred' | 'quota_exhausted' | 'no_preferences'
+        placed: null
+        gate: null
+      }
   )
 
 export interface AllocationSummary {
@@ -173,6 +185,7 @@ export interface AllocationSummary {
   ranked: number
   placed: number
   gateFailed: number
+  /** below every listed unit's cut-off: `below_cutoff`, and in a quota round `quota_exhausted` */
   belowCutoff: number
   referred: number
   noPreferences: number
@@ -368,8 +381,8 @@ function validateRound(round: unknown, issues: Issues): Map<string, number> {
       if (typeof u.name !== 'string') issues.add(`${at}.name`, 'expected a string')
       if (!isNonNegativeInt(u.seats)) issues.add(`${at}.seats`, 'expected an integer ≥ 0')
     })
-  if (round.cutoffScope !== 'school' && round.cutoffScope !== 'pool')
-    issues.add('round.cutoffScope', "expected 'school' or 'pool'")
+  if (round.cutoffScope !== 'school' && round.cutoffScope !== 'pool' && round.cutoffScope !== 'quota')
+    issues.add('round.cutoffScope', "expected 'school', 'pool' or 'quota'")
   if (!Array.isArray(round.tieBreak)) issues.add('round.tieBreak', 'expected an array')
   else {
     const seen = new Map<unknown, number>()
@@ -561,7 +574,11 @@ function gather(
  * Float64Array, which compares in C++. So each item becomes one exact number, key · m + id, those are sorted
  * natively, and a comparator only orders runs of items whose keys are equal.
  */
-function sortByKey(key: Float64Array, rest: ((a: number, b: number) => number) | null): Int32Array {
+function sortByKey(
+  key: Float64Array,
+  rest: ((a: number, b: number) => number) | null,
+  sortRun: ((run: Int32Array) => void) | null = null,
+): Int32Array {
   const m = key.length
   const packed = new Float64Array(m)
   for (let id = 0; id < m; id++) packed[id] = key[id] * m + id
@@ -574,12 +591,14 @@ function sortByKey(key: Float64Array, rest: ((a: number, b: number) => number) |
     const id = x % m // exact on integers below 2^53, as is x - id
     ids[p] = id
     if (x - id !== runBase) {
-      if (rest !== null && p - runStart > 1) ids.subarray(runStart, p).sort(rest)
+      if (sortRun !== null && p - runStart > 1) sortRun(ids.subarray(runStart, p))
+      else if (rest !== null && p - runStart > 1) ids.subarray(runStart, p).sort(rest)
       runStart = p
       runBase = x - id
     }
   }
-  if (rest !== null && m - runStart > 1) ids.subarray(runStart, m).sort(rest)
+  if (sortRun !== null && m - runStart > 1) sortRun(ids.subarray(runStart, m))
+  else if (rest !== null && m - runStart > 1) ids.subarray(runStart, m).sort(rest)
   return ids
 }
 
@@ -788,7 +807,7 @@ function rankingOrder(
   const rest = steps.slice(packed)
   if (rest.length === 0) return sortByKey(key, null)
   const nRest = rest.length
-  return sortByKey(key, (a, b) => {
+  const compare = (a: number, b: number): number => {
     for (let s = 0; s < nRest; s++) {
       const col = rest[s]
       if (col === LOTTERY) {
@@ -802,7 +821,20 @@ function rankingOrder(
       }
     }
     return a - b
-  })
+  }
+  if (rest[0] !== LOTTERY) return sortByKey(key, compare)
+  // the lottery comes first among the rest: a run of equal packed keys (when the lottery follows points
+  // directly, runs of thousands) is sorted natively by the first 32 bits of each lottery key, which order
+  // as the hex strings do; the comparator only orders the rare items whose first 32 bits are equal
+  const sortRun = (run: Int32Array): void => {
+    const r = run.length
+    const prefix = new Float64Array(r)
+    for (let i = 0; i < r; i++) prefix[i] = Number.parseInt(lottery.of(run[i]).slice(0, 8), 16)
+    const members = run.slice()
+    const order = sortByKey(prefix, (x, y) => compare(members[x], members[y]))
+    for (let i = 0; i < r; i++) run[i] = members[order[i]]
+  }
+  return sortByKey(key, compare, sortRun)
 }
 
 // ---------------------------------------------------------------- the allocation
@@ -877,7 +909,12 @@ export function allocate(
     seats: 0,
     seatsLeft: 0,
   }
-  const notPlaced = round.cutoffScope === 'pool' ? 'referred' : 'below_cutoff'
+  const notPlaced =
+    round.cutoffScope === 'pool'
+      ? 'referred'
+      : round.cutoffScope === 'quota'
+        ? 'quota_exhausted'
+        : 'below_cutoff'
   const out = new Array<ApplicationOutcome>(n)
   for (let o = 0; o < n; o++) {
     const i = byRef[o]

@@ -113,10 +113,19 @@ export class HouseholdDeriver implements FactDeriver {
     private readonly jurisdiction: string,
     /** the table's policy parameters (the P1 age cut-off): parametersOf(table) */
     private readonly params: FactParameters = EDITION_1_PARAMETERS,
+    /** the day the household's points were applied for (Zhenhai's gate), when given */
+    private readonly pointsAppliedOn?: string,
   ) {}
 
   derive(day: DayNumber): FactVector {
-    return deriveHouseholdFacts(this.child, this.ownsHomeIn, day, this.jurisdiction, this.params)
+    return deriveHouseholdFacts(
+      this.child,
+      this.ownsHomeIn,
+      day,
+      this.jurisdiction,
+      this.params,
+      this.pointsAppliedOn,
+    )
   }
 }
 

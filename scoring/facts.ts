@@ -7,7 +7,7 @@ import { education, skills } from './facts/education.ts'
 import { employmentDistrict, employmentNingbo, study } from './facts/employment.ts'
 import { graduation } from './facts/graduation.ts'
 import { type AnyFactGroup, buildCatalogue, compileDeriver, type FactDef } from './facts/group.ts'
-import { type HouseholdChild, household } from './facts/household.ts'
+import { type Household, type HouseholdChild, household } from './facts/household.ts'
 import { housing, hukou } from './facts/housing.ts'
 import { insurance } from './facts/insurance.ts'
 import { EDITION_1_PARAMETERS, type FactParameters } from './facts/parameters.ts'
@@ -40,10 +40,7 @@ export const PERSON_GROUPS: readonly AnyFactGroup<Applicant>[] = [
   city,
   records,
 ]
-export const HOUSEHOLD_GROUPS: readonly AnyFactGroup<{
-  child: HouseholdChild
-  ownsHomeIn: readonly string[]
-}>[] = [household]
+export const HOUSEHOLD_GROUPS: readonly AnyFactGroup<Household>[] = [household]
 
 const PERSON = buildCatalogue(PERSON_GROUPS)
 const HOUSEHOLD = buildCatalogue(HOUSEHOLD_GROUPS)
@@ -124,6 +121,8 @@ export function deriveHouseholdFacts(
   at: DayNumber,
   jurisdiction: string,
   params: FactParameters = EDITION_1_PARAMETERS,
+  /** the day the household's points were applied for (Zhenhai's gate), when given */
+  pointsAppliedOn?: string,
 ): FactVector {
   const ctx = {
     at,
@@ -132,7 +131,12 @@ export function deriveHouseholdFacts(
     lastMonth: monthOfDay(at),
     params,
   }
-  return deriveHousehold(UNKNOWN_HOUSEHOLD_FACTS.slice(), { child, ownsHomeIn }, ctx, HOUSEHOLD.all)
+  return deriveHousehold(
+    UNKNOWN_HOUSEHOLD_FACTS.slice(),
+    { child, ownsHomeIn, pointsAppliedOn },
+    ctx,
+    HOUSEHOLD.all,
+  )
 }
 
 /** The date a freeze of `months` months from a record on `recordDay` ends (last frozen day). */

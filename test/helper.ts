@@ -6,6 +6,7 @@ import { Writable } from 'node:stream'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
 import { EXAMPLE_APPLICANT } from '../schema/api.ts'
+import { idCheckChar } from '../schema/id-number.ts'
 import type { Table } from '../schema/table.ts'
 import { type AppOptions, buildApp } from '../src/app.ts'
 import { fixedClock } from '../src/clock.ts'
@@ -204,4 +205,43 @@ export function postOfficial(
   payload: object | string,
 ): Promise<LightMyRequestResponse> {
   return app.inject({ method: 'POST', url: '/v1/points/evaluations', headers, payload })
+}
+
+/**
+ * One row of a bulk admission request for a Yinzhou (330212) P1 round of 2026, the one builder of the bulk
+ * tests (test/routes/admission-bulk.test.ts, test/security/crash-bulk-writer.ts): the same eligible parent in
+ * every row and a distinct child for each (batch, n), n < 10,000, batch < 100, with a valid ID number. The
+ * child is born 2019-10-01 … 2019-10-28 (n mod 28, in the P1 2026 age band); its ID's digits 3–6 are the
+ * batch and ⌊n / 28⌋ mod 100, its sequence n mod 1000: together they name n (n and n + 1000k share n mod 28
+ * only when 7 divides k, and then ⌊n / 28⌋ mod 100 differs by 50).
+ */
+export function bulkApplication(
+  n: number,
+  o: { batch?: number; ref?: string; preferences?: string[]; appliedAt?: string } = {},
+) {
+  const batch = o.batch ?? 0
+  const birthDate = `2019-10-${String(1 + (n % 28)).padStart(2, '0')}`
+  const first17 = `42${String(batch % 100).padStart(2, '0')}${String(Math.floor(n / 28) % 100).padStart(2, '0')}${birthDate.replaceAll('-', '')}${String(n % 1000).padStart(3, '0')}`
+  return {
+    applicationRef: o.ref ?? `B${batch}-${String(n).padStart(5, '0')}`,
+    household: {
+      parents: [
+        {
+          birthDate: '1990-05-01',
+          education: 'bachelor',
+          socialInsurance: [{ from: '2020-05', to: null, region: '330212' }],
+          residence: {
+            registeredSince: '2015-04-30',
+            region: '330212',
+            permit: { issuedOn: '2025-05-10', endorsements: [] },
+          },
+          employment: [{ kind: 'labour_contract', from: '2020-05-01', to: null, region: '330212' }],
+          housing: { kind: 'registered_rental', region: '330212', owner: null },
+        },
+      ],
+      child: { idNumber: first17 + idCheckChar(first17), birthDate, hukou: '420102', entryGrade: 'P1' },
+      preferences: o.preferences ?? ['s1'],
+      ...(o.appliedAt === undefined ? {} : { appliedAt: o.appliedAt }),
+    },
+  }
 }

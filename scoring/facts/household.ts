@@ -17,6 +17,8 @@ export interface HouseholdChild {
 export interface Household {
   child: HouseholdChild
   ownsHomeIn: readonly string[]
+  /** the day the household's points were applied for (Zhenhai's gate), when given */
+  pointsAppliedOn?: string
 }
 
 /** The cut-off month and day in `year` (29 February in a common year is its 28th). */
@@ -50,6 +52,8 @@ export const household = defineGroup<Household, Work>({
     bool('child.permitValid', '儿童持有效居住证'),
     bool('household.ownsHomeInDistrict', '家庭在本区（县、市）有产权住房'),
     bool('household.ownsHomeInNingbo', '家庭在宁波市有产权住房'),
+    // Zhenhai (policy.md §5): read at a named date, e.g. the day online enrolment opens; unknown when not given
+    bool('household.pointsAppliedBefore', '积分申请日在该日之前'),
   ],
   prepare: (h) => ({ h, birth: toDay(h.child.birthDate) }),
   derive: {
@@ -62,5 +66,7 @@ export const household = defineGroup<Household, Work>({
     'household.ownsHomeInDistrict': ({ h }, ctx) =>
       b(h.ownsHomeIn.some((r) => isWithin(r, ctx.jurisdiction))),
     'household.ownsHomeInNingbo': ({ h }) => b(h.ownsHomeIn.some((r) => isWithin(r, NINGBO))),
+    'household.pointsAppliedBefore': ({ h }, { at }) =>
+      h.pointsAppliedOn === undefined ? Number.NaN : b(toDay(h.pointsAppliedOn) < at),
   },
 })

@@ -75,7 +75,7 @@ export function admissionRoutes(app: FastifyInstance, services: () => Services):
         summary:
           'Create an admission round: district, grade, window, schools or pools with seats, tie-breaks, seed',
         description:
-          'The round opens with its spec fixed: the as-of date must fall in the intake year, unit ids and tie-break keys be unique, and the district have admission tables in force (refused now rather than at the first application). Audited (`round.created`); send an `Idempotency-Key` to make a retry safe.',
+          'The round opens with its spec fixed: the as-of date must fall in the intake year, unit ids and tie-break keys be unique, and the district have admission tables in force (refused now rather than at the first application). `kind: settlement` makes a points-settlement quota round (policy.md §4): one unit of at most the settlement table’s yearly quota, no grade or permit check date, ranked by points first; its rows are `{ applicationRef, applicant, appliedAt? }`. Audited (`round.created`); send an `Idempotency-Key` to make a retry safe.',
         headers: IdempotencyHeadersSchema,
         body: RoundCreateSchema,
         response: {

@@ -1,4 +1,5 @@
 // School admission: one household's eligibility, rounds, bulk applications, allocation versions, replay and publication.
+import { createHash } from 'node:crypto'
 import { stringify } from 'csv-stringify/sync'
 import { v7 as timeOrderedUuid } from 'uuid'
 import type {
@@ -9,10 +10,15 @@ import type {
   Round,
   RoundCreate,
 } from '../../schema/admission.ts'
-import { ApplicationInputSchema, MAX_BULK_APPLICATIONS } from '../../schema/admission.ts'
+import {
+  ApplicationInputSchema,
+  MAX_BULK_APPLICATIONS,
+  SettlementApplicationInputSchema,
+} from '../../schema/admission.ts'
+import type { Applicant } from '../../schema/applicant.ts'
 import type { FieldError } from '../../schema/errors.ts'
 import type { Household } from '../../schema/household.ts'
-import type { AdmissionResult } from '../../schema/result.ts'
+import type { AdmissionResult, SettlementResult } from '../../schema/result.ts'
 import {
   type AllocationApplication,
   type AllocationResult,
@@ -20,8 +26,9 @@ import {
   allocate,
 } from '../../scoring/allocation.ts'
 import { fromScaled, toScaled } from '../../scoring/exact.ts'
-import { contentSha256 } from '../../scoring/hash.ts'
-import { evaluateAdmission } from '../../scoring/schemes.ts'
+import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
+import { quotaApplication, quotaTieBreak } from '../../scoring/schemes/settlement/index.ts'
+import { evaluateAdmission, evaluateSettlement } from '../../scoring/schemes.ts'
 import { type Clock, todayOf } from '../clock.ts'
 import { AppError } from '../errors.ts'
 import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
@@ -67,17 +74,63 @@ export function childKeyOf(h: Household, secret: string): string {
   return `bp:${idHmac(`${h.child.birthDate}|${parents.join('|')}`, secret)}`
 }
 
+/**
+ * Names the applicant in a settlement round without holding the ID: the keyed hash of the ID number or,
+ * without one, the hash of the applicant's facts (the same facts twice are the same applicant).
+ */
+export function applicantKeyOf(a: Applicant, secret: string): string {
+  return a.idNumber !== undefined ? `id:${idHmac(a.idNumber, secret)}` : `facts:${factsSha256(a)}`
+}
+
+/** The kind of a stored round: rounds stored before settlement rounds existed are admission rounds. */
+export function kindOf(spec: RoundCreate): 'admission' | 'settlement' {
+  return spec.kind ?? 'admission'
+}
+
 /** The household as stored: no ID number of anyone. */
 function withoutIds(h: Household): unknown {
   const { idNumber: _child, ...child } = h.child
   return { ...h, child, parents: h.parents.map(({ idNumber: _id, ...p }) => p) }
 }
 
+/**
+ * The audit hash of a bulk insert: SHA-256 over each row as the store holds it, in request order, one line
+ * per column (ref, child key, masked ID, then the household, evaluation and allocator input as the JSON
+ * the store writes). Native JSON rather than canonical JSON: canonicalising 10,000 evaluations cost about
+ * a second of the bulk request, and the bytes hashed are the bytes stored, so an auditor recomputes it
+ * from the rows.
+ */
+function storedRowsSha256(rows: readonly StoredApplication[]): string {
+  const h = createHash('sha256')
+  for (const a of rows)
+    h.update(
+      `${a.applicationRef}\n${a.childKey}\n${a.idNumberMasked ?? ''}\n${JSON.stringify(a.household)}\n${JSON.stringify(a.evaluation)}\n${JSON.stringify(a.input)}\n`,
+    )
+  return h.digest('hex')
+}
+
+/** A settlement applicant as stored: without the ID number. */
+function withoutId(a: Applicant): unknown {
+  const { idNumber: _id, ...rest } = a
+  return rest
+}
+
+/** One valid row of a bulk request: a household (admission round) or an applicant (settlement round). */
+type Parsed =
+  | { ref: string; household: Household; appliedAt: string | undefined }
+  | { ref: string; applicant: Applicant; appliedAt: string | undefined }
+
+const subjectOf = (p: Parsed): unknown => ('household' in p ? p.household : p.applicant)
+
 const notFound = (what: string, path: string) =>
   new AppError('NOT_FOUND', `no ${what}`, [{ path, message: `no ${what}` }])
 
-function rulesetsOf(r: AdmissionResult): RulesetUse[] {
-  const uses = [r.ruleset, ...r.parents.map((p) => p.ruleset)].filter((x) => x !== null)
+function rulesetsOf(r: AdmissionResult | SettlementResult): RulesetUse[] {
+  const uses = (
+    r.scheme === 'admission'
+      ? [r.ruleset, ...r.parents.map((p) => p.ruleset)]
+      : [r.ruleset, r.pointsSettlement?.pointsRuleset ?? null]
+  ).filter((x) => x !== null)
   return uses.map((u) => ({ id: `${u.id}@${u.version}`, sha256: u.sha256 }))
 }
 
@@ -98,6 +151,18 @@ function allocationInput(ref: string, h: Household, r: AdmissionResult): Allocat
     appliedAt: h.appliedAt ?? null,
     preferences: h.preferences,
   }
+}
+
+/**
+ * The named dates a round's applications are evaluated with: registration = the round's as-of date,
+ * checking = its permit check date, enrolmentOpens = the calendar day (Beijing time, UTC+8) of the
+ * window's opening instant (Zhenhai: points applied for before online enrolment opens).
+ */
+export function roundDates(
+  spec: Pick<RoundCreate, 'asOf' | 'permitCheckDate' | 'window'>,
+): Record<string, string> {
+  const opens = new Date(Date.parse(spec.window.opens) + 8 * 3600_000).toISOString().slice(0, 10)
+  return { registration: spec.asOf, checking: spec.permitCheckDate ?? spec.asOf, enrolmentOpens: opens }
 }
 
 export class AdmissionService {
@@ -130,6 +195,36 @@ export class AdmissionService {
     )
   }
 
+  /**
+   * A settlement-round applicant: the settlement table in force for the district on asOf, with the points
+   * under the points table in force (policy.md §4), and the allocator's input from it.
+   */
+  private evaluateSettlement(
+    district: string,
+    asOf: string,
+    ref: string,
+    applicant: Applicant,
+    appliedAt: string | null,
+    pool: string,
+  ): { evaluation: SettlementResult; input: AllocationApplication } {
+    const registry = this.rulesets.current()
+    const compiled = registry.find('settlement', district, asOf)
+    const pointsTable = registry.inForce('points', district, asOf)
+    const ctx = { asOf, jurisdiction: district }
+    return evaluateOrExplain(() => {
+      const points = pointsTable === null ? null : pointsTable.evaluatePoints(applicant, ctx)
+      const evaluation = evaluateSettlement(compiled, applicant, ctx, { points })
+      const input = quotaApplication(
+        ref,
+        evaluation,
+        quotaTieBreak(compiled, applicant, ctx),
+        appliedAt,
+        pool,
+      )
+      return { evaluation, input }
+    })
+  }
+
   eligibility(req: AdmissionEligibilityRequest): AdmissionResult {
     const today = todayOf(this.clock)
     const errors = [
@@ -150,10 +245,11 @@ export class AdmissionService {
   }
 
   private view(r: StoredRound): Round {
+    const spec = r.spec as RoundCreate
     return {
-      ...(r.spec as RoundCreate),
+      ...spec,
       id: r.id,
-      kind: 'admission',
+      kind: kindOf(spec),
       status: this.statusOf(r),
       createdAt: r.createdAt,
       applications: r.applications,
@@ -185,9 +281,19 @@ export class AdmissionService {
     const keys = new Set(spec.tieBreak)
     if (keys.size !== spec.tieBreak.length)
       errors.push({ path: 'body.tieBreak', message: 'each tie-break key at most once' })
+    const kind = kindOf(spec)
+    if (kind === 'admission') {
+      if (spec.grade === undefined)
+        errors.push({ path: 'body.grade', message: 'an admission round needs its grade (P1 or J1)' })
+      if (spec.permitCheckDate === undefined)
+        errors.push({
+          path: 'body.permitCheckDate',
+          message: 'an admission round needs its permit check date',
+        })
+    } else errors.push(...this.settlementSpecProblems(spec))
     if (errors.length > 0) throw new AppError('VALIDATION', errors.map((e) => e.message).join('; '), errors)
     // the tables must be there for the district: refused now rather than at the first application
-    this.rulesets.current().find('admission', spec.district, spec.asOf)
+    if (kind === 'admission') this.rulesets.current().find('admission', spec.district, spec.asOf)
     return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
       const id = timeOrderedUuid()
       await tx.admission.createRound({
@@ -211,6 +317,38 @@ export class AdmissionService {
       })
       return { body, location: `/v1/admission/rounds/${id}` }
     })
+  }
+
+  /**
+   * A settlement round (policy.md §4): ranked by points first, one unit (the year's quota) of at most the
+   * table's yearly quota, no grade or permit check date, and a settlement table in force with points
+   * settlement (throws NO_TABLE_IN_FORCE when none is).
+   */
+  private settlementSpecProblems(spec: RoundCreate): FieldError[] {
+    const errors: FieldError[] = []
+    if (spec.grade !== undefined)
+      errors.push({ path: 'body.grade', message: 'a settlement round has no grade' })
+    if (spec.permitCheckDate !== undefined)
+      errors.push({ path: 'body.permitCheckDate', message: 'a settlement round has no permit check date' })
+    if (spec.cutoffScope !== 'school')
+      errors.push({ path: 'body.cutoffScope', message: 'a settlement round has one quota, not pools' })
+    if (spec.tieBreak[0] !== 'points')
+      errors.push({ path: 'body.tieBreak', message: 'a settlement round ranks by points first' })
+    if (spec.units.length !== 1)
+      errors.push({ path: 'body.units', message: 'a settlement round has one unit: the year’s quota' })
+    const table = this.rulesets.current().find('settlement', spec.district, spec.asOf).table
+    const ps = table.pointsSettlement
+    if (ps === null)
+      errors.push({
+        path: 'body.district',
+        message: `the settlement table in force (${table.id}@${table.version}) has no points settlement`,
+      })
+    else if (spec.units.length === 1 && spec.units[0].seats > ps.yearlyQuota)
+      errors.push({
+        path: 'body.units[0].seats',
+        message: `more seats than the yearly quota of ${table.id}@${table.version} (${ps.yearlyQuota})`,
+      })
+    return errors
   }
 
   async listRounds(after: string | null, limit: number): Promise<{ rounds: Round[]; next: string | null }> {
@@ -289,10 +427,16 @@ export class AdmissionService {
       const named = typeof ref === 'string' ? ` (applicationRef ${JSON.stringify(ref.slice(0, 64))})` : ''
       errors.push({ path: `body.applications[${i}]${field}`, message: `row ${i}${named}: ${message}` })
     }
-    const parsed: { ref: string; household: Household }[] = new Array(rows.length)
+    const kind = kindOf(spec)
+    // a row's subject: the household (admission) or the applicant (settlement)
+    const field = kind === 'admission' ? 'household' : 'applicant'
+    const parsed: Parsed[] = new Array(rows.length)
     const firstByRef = new Map<string, number>()
     rows.forEach((row, i) => {
-      const r = ApplicationInputSchema.safeParse(row)
+      const r =
+        kind === 'admission'
+          ? ApplicationInputSchema.safeParse(row)
+          : SettlementApplicationInputSchema.safeParse(row)
       if (!r.success) {
         for (const issue of r.error.issues.slice(0, 5))
           bad(
@@ -303,13 +447,16 @@ export class AdmissionService {
           )
         return
       }
-      const { applicationRef: ref, household } = r.data
-      if (household.child.entryGrade !== spec.grade)
-        bad(i, ref, '.household.child.entryGrade', `this round admits ${spec.grade}`)
+      const ref = r.data.applicationRef
+      if ('household' in r.data) {
+        const household = r.data.household
+        if (household.child.entryGrade !== spec.grade)
+          bad(i, ref, '.household.child.entryGrade', `this round admits ${spec.grade}`)
+        parsed[i] = { ref, household, appliedAt: household.appliedAt }
+      } else parsed[i] = { ref, applicant: r.data.applicant, appliedAt: r.data.appliedAt }
       const dup = firstByRef.get(ref)
       if (dup !== undefined) bad(i, ref, '.applicationRef', `repeats applications[${dup}]`)
       else firstByRef.set(ref, i)
-      parsed[i] = { ref, household }
     })
     if (errors.length > 0)
       throw new AppError(
@@ -320,7 +467,7 @@ export class AdmissionService {
     // dates after today, then applications made after the window closed
     const today = todayOf(this.clock)
     const future = parsed.flatMap((p, i) =>
-      futureDates(p.household, `body.applications[${i}].household`, today),
+      futureDates(subjectOf(p), `body.applications[${i}].${field}`, today),
     )
     if (future.length > 0)
       throw new AppError(
@@ -331,18 +478,23 @@ export class AdmissionService {
     const closes = Date.parse(spec.window.closes)
     const late = parsed
       .map((p, i) => ({ p, i }))
-      .filter(({ p }) => p.household.appliedAt !== undefined && Date.parse(p.household.appliedAt) > closes)
+      .filter(({ p }) => p.appliedAt !== undefined && Date.parse(p.appliedAt) > closes)
     if (late.length > 0)
       throw new AppError(
         'APPLICATION_LATE',
         `${late.length} applications were made after the window closed (${spec.window.closes}); nothing was stored`,
         late.slice(0, 100).map(({ p, i }) => ({
-          path: `body.applications[${i}].household.appliedAt`,
-          message: `applicationRef ${p.ref}: ${p.household.appliedAt} is after ${spec.window.closes}`,
+          path: `body.applications[${i}].${'household' in p ? 'household.appliedAt' : 'appliedAt'}`,
+          message: `applicationRef ${p.ref}: ${p.appliedAt} is after ${spec.window.closes}`,
         })),
       )
     // the same child twice in this request
-    const keys = parsed.map((p) => childKeyOf(p.household, this.idHmacSecret))
+    const keys = parsed.map((p) =>
+      'household' in p
+        ? childKeyOf(p.household, this.idHmacSecret)
+        : applicantKeyOf(p.applicant, this.idHmacSecret),
+    )
+    const who = kind === 'admission' ? 'child' : 'applicant'
     const firstByChild = new Map<string, number>()
     const twice: FieldError[] = []
     keys.forEach((k, i) => {
@@ -350,21 +502,32 @@ export class AdmissionService {
       if (j === undefined) firstByChild.set(k, i)
       else
         twice.push({
-          path: `body.applications[${i}].household.child`,
-          message: `the same child as applicationRef ${parsed[j].ref}: ${parsed[i].ref} and ${parsed[j].ref}`,
+          path: `body.applications[${i}].${kind === 'admission' ? 'household.child' : 'applicant'}`,
+          message: `the same ${who} as applicationRef ${parsed[j].ref}: ${parsed[i].ref} and ${parsed[j].ref}`,
         })
     })
     if (twice.length > 0)
       throw new AppError(
         'DUPLICATE_APPLICATION',
-        `the same child applies twice: ${twice[0].message}`,
+        `the same ${who} applies twice: ${twice[0].message}`,
         twice.slice(0, 100),
       )
     // evaluate every row before anything is written
-    const dates = { registration: spec.asOf, checking: spec.permitCheckDate }
+    const dates = kind === 'admission' ? roundDates(spec) : undefined
+    const pool = spec.units[0].id
     const evaluated = parsed.map((p, i) => {
       try {
-        return this.evaluate(spec.district, spec.asOf, p.household, dates)
+        if (!('household' in p))
+          return this.evaluateSettlement(
+            spec.district,
+            spec.asOf,
+            p.ref,
+            p.applicant,
+            p.appliedAt ?? null,
+            pool,
+          )
+        const evaluation = this.evaluate(spec.district, spec.asOf, p.household, dates)
+        return { evaluation, input: allocationInput(p.ref, p.household, evaluation) }
       } catch (e) {
         if (e instanceof AppError)
           throw new AppError(e.name_, `applications[${i}] (applicationRef ${p.ref}): ${e.message}`, e.errors)
@@ -372,20 +535,26 @@ export class AdmissionService {
       }
     })
     const at0 = this.clock.now().toISOString()
-    const stored: StoredApplication[] = parsed.map((p, i) => ({
-      roundId: id,
-      applicationRef: p.ref,
-      childKey: keys[i],
-      idNumberMasked:
-        p.household.child.idNumber === undefined ? null : publicationMask(p.household.child.idNumber),
-      household: withoutIds(p.household),
-      evaluation: evaluated[i],
-      input: allocationInput(p.ref, p.household, evaluated[i]),
-      status: 'active',
-      createdAt: at0,
-      withdrawnAt: null,
-    }))
-    const eligible = evaluated.filter((r) => r.eligible).length
+    const stored: StoredApplication[] = parsed.map((p, i) => {
+      const idNumber = 'household' in p ? p.household.child.idNumber : p.applicant.idNumber
+      return {
+        roundId: id,
+        applicationRef: p.ref,
+        childKey: keys[i],
+        idNumberMasked: idNumber === undefined ? null : publicationMask(idNumber),
+        // settlement rows keep the applicant in the same column, with the application time beside it
+        household:
+          'household' in p
+            ? withoutIds(p.household)
+            : { applicant: withoutId(p.applicant), appliedAt: p.appliedAt ?? null },
+        evaluation: evaluated[i].evaluation,
+        input: evaluated[i].input,
+        status: 'active',
+        createdAt: at0,
+        withdrawnAt: null,
+      }
+    })
+    const eligible = evaluated.filter((r) => r.input.eligible).length
     return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
       await this.lockedRound(tx, id, ['open'], 'adding applications').catch((e: unknown) => {
         if (e instanceof AppError && e.name_ === 'ROUND_STATE' && this.clock.now().getTime() >= closes)
@@ -428,7 +597,7 @@ export class AdmissionService {
         )
       }
       await tx.admission.insertApplications(stored.map((s) => ({ ...s, createdAt: at })))
-      await audit('round.applications_stored', `${id}:${stored.length}`, contentSha256(stored))
+      await audit('round.applications_stored', `${id}:${stored.length}`, storedRowsSha256(stored))
       return {
         body: { roundId: id, stored: stored.length, eligible, ineligible: stored.length - eligible },
         location: `/v1/admission/rounds/${id}/applications`,
@@ -455,7 +624,7 @@ export class AdmissionService {
       preferences: [...input.preferences],
       appliedAt: input.appliedAt,
       outcome,
-      evaluation: a.evaluation as AdmissionResult,
+      evaluation: a.evaluation as AdmissionResult | SettlementResult,
     }
   }
 
@@ -541,13 +710,15 @@ export class AdmissionService {
         const rulesets = new Map<string, string>()
         const masks: Record<string, string | null> = {}
         for (const a of stored) {
-          for (const r of rulesetsOf(a.evaluation as AdmissionResult)) rulesets.set(r.id, r.sha256)
+          for (const r of rulesetsOf(a.evaluation as AdmissionResult | SettlementResult))
+            rulesets.set(r.id, r.sha256)
           masks[a.applicationRef] = a.idNumberMasked
         }
         const inputs: VersionInputs = {
           round: {
             units: spec.units,
-            cutoffScope: spec.cutoffScope,
+            // a settlement round's one unit is the quota: those it does not reach are quota_exhausted
+            cutoffScope: kindOf(spec) === 'settlement' ? 'quota' : spec.cutoffScope,
             tieBreak: spec.tieBreak,
             lotterySeed: spec.lotterySeed,
           },
@@ -639,9 +810,10 @@ export class AdmissionService {
     return {
       roundId: id,
       version: v.version,
+      kind: kindOf(spec),
       district: spec.district,
       intakeYear: spec.intakeYear,
-      grade: spec.grade,
+      grade: spec.grade ?? null,
       lotterySeed: spec.lotterySeed,
       tieBreak: result.tieBreak,
       units: result.units.map((u) => ({

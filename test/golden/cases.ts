@@ -95,7 +95,15 @@ export function goldenCase(index: number, targets: readonly GoldenTarget[]): Gol
   const dates = {
     registration: iso(Math.max(first, dayOf(asOf) - int(0, 60))),
     checking: asOf,
+    // Zhenhai version 2: online enrolment opens on the registration day (no draw: the stream stays as it was)
+    enrolmentOpens: iso(Math.max(first, dayOf(asOf) - 60)),
   }
+  // Zhenhai households: points applied for 90 days before the as-of date, after it for one in five, none for
+  // one in five (from the index, not the stream, so that every other case keeps its values)
+  // (⌊index / 97⌋: targets are round-robin, so index mod a small number would give one table one kind only)
+  const kind = Math.floor(index / 97) % 5
+  if (target.jurisdiction === '330211' && kind !== 0)
+    Object.assign(household, { pointsAppliedOn: iso(dayOf(asOf) - (kind === 1 ? 0 : 90)) })
   return { ...base, household, dates }
 }
 

@@ -5,6 +5,7 @@ import { freshPgDatabase } from '../backend.ts'
 import {
   authHeaders,
   build,
+  bulkApplication,
   issueKey,
   json,
   pointsRequest,
@@ -42,6 +43,47 @@ t.test('an SQLite database copied to PostgreSQL serves on as it was', async (tt)
     payload: { reason: 'copied as retired' },
   })
   tt.equal(retired.statusCode, 200)
+  // an admission round, allocated and published, with one application withdrawn
+  const education = await authHeaders(sqlite, ['education'])
+  const created = await sqlite.inject({
+    method: 'POST',
+    url: '/v1/admission/rounds',
+    headers: education,
+    payload: {
+      district: '330212',
+      intakeYear: 2026,
+      grade: 'P1',
+      asOf: '2026-04-30',
+      permitCheckDate: '2026-05-10',
+      window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
+      units: [{ id: 's1', name: '一校', seats: 1 }],
+      lotterySeed: 'copy-2026',
+    },
+  })
+  const roundUrl = `/v1/admission/rounds/${json(created).id}`
+  const stored = await sqlite.inject({
+    method: 'POST',
+    url: `${roundUrl}/applications`,
+    headers: education,
+    payload: { applications: [0, 1, 2].map((n) => bulkApplication(n)) },
+  })
+  tt.equal(stored.statusCode, 201, stored.body)
+  await sqlite.inject({ method: 'DELETE', url: `${roundUrl}/applications/B0-00002`, headers: education })
+  await sqlite.inject({ method: 'POST', url: `${roundUrl}/close`, headers: education })
+  await sqlite.inject({ method: 'POST', url: `${roundUrl}/allocate`, headers: education })
+  tt.equal(
+    (await sqlite.inject({ method: 'POST', url: `${roundUrl}/publish`, headers: education, payload: {} }))
+      .statusCode,
+    200,
+  )
+  const before = {
+    round: json(await sqlite.inject({ method: 'GET', url: roundUrl, headers: education })),
+    applications: json(
+      await sqlite.inject({ method: 'GET', url: `${roundUrl}/applications`, headers: education }),
+    ),
+    result: json(await sqlite.inject({ method: 'GET', url: `${roundUrl}/results`, headers: education })),
+    publication: json(await sqlite.inject({ method: 'GET', url: `${roundUrl}/results/publication` })),
+  }
   await sqlite.close()
 
   const url = await freshPgDatabase(tt)
@@ -50,7 +92,14 @@ t.test('an SQLite database copied to PostgreSQL serves on as it was', async (tt)
   tt.equal(copy.code, 0, copy.err)
   const report = JSON.parse(copy.out)
   tt.equal(report.ok, true)
-  tt.match(report.copied, { record: 5, apiKey: 3, idempotency: 5 })
+  tt.match(report.copied, {
+    record: 5,
+    apiKey: 4,
+    idempotency: 5,
+    round: 1,
+    application: 3,
+    resultVersion: 1,
+  })
   tt.ok(report.copied.ruleset > 10 && report.copied.audit > 10, 'tables and audit entries')
   tt.same(report.notIdentical, [], 'every record replays identical on PostgreSQL')
   tt.equal(report.replayed, 5)
@@ -106,6 +155,26 @@ t.test('an SQLite database copied to PostgreSQL serves on as it was', async (tt)
   )
   tt.equal(listed.ruleset.status, 'retired')
   tt.equal(listed.ruleset.retiredReason, 'copied as retired')
+  // the round reads back as it was: state, applications (the withdrawn one too), result, publication
+  const after = {
+    round: json(await pg.inject({ method: 'GET', url: roundUrl, headers: education })),
+    applications: json(
+      await pg.inject({ method: 'GET', url: `${roundUrl}/applications`, headers: education }),
+    ),
+    result: json(await pg.inject({ method: 'GET', url: `${roundUrl}/results`, headers: education })),
+    publication: json(await pg.inject({ method: 'GET', url: `${roundUrl}/results/publication` })),
+  }
+  tt.same(after, before, 'the admission round reads back as stored')
+  tt.equal(after.round.status, 'published')
+  tt.equal(
+    after.applications.applications.find((a: { applicationRef: string }) => a.applicationRef === 'B0-00002')
+      .status,
+    'withdrawn',
+  )
+  const roundReplay = json(
+    await pg.inject({ method: 'POST', url: `${roundUrl}/results/1/replay`, headers: education }),
+  )
+  tt.match(roundReplay, { identical: true, inputsIntact: true })
   await pg.close()
   const verify = jifenCli(['audit', 'verify', '--json'], env)
   tt.equal(verify.code, 0, verify.out)

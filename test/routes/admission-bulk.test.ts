@@ -1,42 +1,15 @@
 // Admission bulk at full size: 10,000 applications in one request, all stored or none (on the backend under test).
 import t from 'tap'
-import { idCheckChar } from '../../schema/id-number.ts'
-import { authHeaders, build, json } from '../helper.ts'
+import { authHeaders, build, bulkApplication, json } from '../helper.ts'
 
 const ROWS = 10_000
 
-/** A valid ID number for child `n`: born 2019-10-01 … 2019-10-10 (P1 2026), sequence 000–999. */
-function childId(n: number): { idNumber: string; birthDate: string } {
-  const day = 1 + Math.floor(n / 1000)
-  const birthDate = `2019-10-${String(day).padStart(2, '0')}`
-  const first17 = `420102${birthDate.replaceAll('-', '')}${String(n % 1000).padStart(3, '0')}`
-  return { idNumber: `${first17}${idCheckChar(first17)}`, birthDate }
-}
-
 function application(n: number) {
-  const child = childId(n)
-  return {
-    applicationRef: `YZ2026P1${String(n).padStart(6, '0')}`,
-    household: {
-      parents: [
-        {
-          birthDate: '1990-05-01',
-          education: 'bachelor',
-          socialInsurance: [{ from: '2020-05', to: null, region: '330212' }],
-          residence: {
-            registeredSince: '2015-04-30',
-            region: '330212',
-            permit: { issuedOn: '2025-05-10', endorsements: [] },
-          },
-          employment: [{ kind: 'labour_contract', from: '2020-05-01', to: null, region: '330212' }],
-          housing: { kind: 'registered_rental', region: '330212', owner: null },
-        },
-      ],
-      child: { ...child, hukou: '420102', entryGrade: 'P1' },
-      preferences: ['s1', 's2'],
-      appliedAt: `2026-05-0${1 + (n % 9)}T09:00:00+08:00`,
-    },
-  }
+  return bulkApplication(n, {
+    ref: `YZ2026P1${String(n).padStart(6, '0')}`,
+    preferences: ['s1', 's2'],
+    appliedAt: `2026-05-0${1 + (n % 9)}T09:00:00+08:00`,
+  })
 }
 
 t.test(

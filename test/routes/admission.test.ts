@@ -54,6 +54,7 @@ function household(region: string, o: Record<string, unknown> = {}) {
     ownsHomeIn: (o.ownsHomeIn as string[]) ?? [],
     preferences: (o.preferences as string[]) ?? ['s1'],
     ...(o.appliedAt === undefined ? {} : { appliedAt: o.appliedAt }),
+    ...(o.pointsAppliedOn === undefined ? {} : { pointsAppliedOn: o.pointsAppliedOn }),
   }
 }
 
@@ -273,11 +274,19 @@ t.test('Zhenhai: a family owning a home in Zhenhai is refused at the gate', asyn
     permitCheckDate: '2026-05-08',
     units: [{ id: 'zh1', name: '镇海区某小学', seats: 2 }],
   }
+  // Both applied for points on 2026-03-15, before online enrolment opened (2026-05-01, the window's opening day).
   const { version } = await allocated(app, auth, round, [
-    { applicationRef: 'Z-RENT', household: household('330211', { preferences: ['zh1'] }) },
+    {
+      applicationRef: 'Z-RENT',
+      household: household('330211', { preferences: ['zh1'], pointsAppliedOn: '2026-03-15' }),
+    },
     {
       applicationRef: 'Z-OWNER',
-      household: household('330211', { preferences: ['zh1'], ownsHomeIn: ['330211'] }),
+      household: household('330211', {
+        preferences: ['zh1'],
+        ownsHomeIn: ['330211'],
+        pointsAppliedOn: '2026-03-15',
+      }),
     },
   ])
   tt.equal(outcomeOf(version, 'Z-RENT').outcome, 'placed')
@@ -285,6 +294,47 @@ t.test('Zhenhai: a family owning a home in Zhenhai is refused at the gate', asyn
   tt.equal(owner.outcome, 'gate_failed')
   tt.equal(owner.gate.id, 'no_home_in_zhenhai')
   tt.match(owner.gate.reason, /产权住房/)
+})
+
+t.test('Zhenhai: a family whose points were applied for after the window opened is refused', async (tt) => {
+  const app = await build(tt)
+  const auth = await authHeaders(app, ['education'])
+  // Zhenhai 2026, version 2 (policy.md §5): points applied for before online enrolment opens. The window opens
+  // 2026-05-01T09:00+08:00 → enrolmentOpens = 2026-05-01 (Beijing date). Permits as in the test above (checking 2026-05-08).
+  //   Z-EARLY applied 2026-04-30: 2026-04-30 < 2026-05-01 → passes every gate → placed (2 seats)
+  //   Z-LATE  applied 2026-05-03: 2026-05-03 < 2026-05-01 is false → gate points_applied_before_enrolment fails
+  //   Z-NONE  gave no date: the fact is unknown → the same gate fails (the window checks the receipt)
+  const round = {
+    district: '330211',
+    permitCheckDate: '2026-05-08',
+    units: [{ id: 'zh1', name: '镇海区某小学', seats: 2 }],
+  }
+  const { version } = await allocated(app, auth, round, [
+    {
+      applicationRef: 'Z-EARLY',
+      household: household('330211', { preferences: ['zh1'], pointsAppliedOn: '2026-04-30' }),
+    },
+    {
+      applicationRef: 'Z-LATE',
+      household: household('330211', { preferences: ['zh1'], pointsAppliedOn: '2026-05-03' }),
+    },
+    { applicationRef: 'Z-NONE', household: household('330211', { preferences: ['zh1'] }) },
+  ])
+  tt.equal(outcomeOf(version, 'Z-EARLY').outcome, 'placed')
+  for (const ref of ['Z-LATE', 'Z-NONE']) {
+    const o = outcomeOf(version, ref)
+    tt.equal(o.outcome, 'gate_failed', ref)
+    tt.equal(o.gate.id, 'points_applied_before_enrolment', ref)
+    tt.match(o.gate.reason, /网上报名开始前/, ref)
+  }
+  // the seats did not refuse them: 2 seats, 1 placed
+  tt.equal(version.result.units[0].seatsLeft, 1)
+  tt.same(
+    version.rulesets
+      .map((r: { id: string }) => r.id)
+      .filter((id: string) => id.startsWith('zhenhai-admission')),
+    ['zhenhai-admission-2026@2'],
+  )
 })
 
 t.test('Cixi: two towns, each with its own cut-off, and referrals below it', async (tt) => {

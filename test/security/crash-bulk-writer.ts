@@ -7,36 +7,13 @@ import { writeSync } from 'node:fs'
 import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import type { Test } from 'tap'
-import { idCheckChar } from '../../schema/id-number.ts'
 import * as helper from '../helper.ts'
 
 export const BULK_ROWS = 10_000
 
-/** Row n of batch k: a distinct child (ID number from k and n), ref `B<k>-<n>`. */
+/** Row n of batch k: a distinct child (ID number from k and n, test/helper.ts), ref `B<k>-<n>`. */
 export function bulkRow(k: number, n: number) {
-  const birthDate = `2019-10-${String(1 + (n % 28)).padStart(2, '0')}`
-  const first17 = `42${String(k % 100).padStart(2, '0')}${String(Math.floor(n / 28) % 100).padStart(2, '0')}${birthDate.replaceAll('-', '')}${String(n % 1000).padStart(3, '0')}`
-  return {
-    applicationRef: `B${k}-${String(n).padStart(5, '0')}`,
-    household: {
-      parents: [
-        {
-          birthDate: '1990-05-01',
-          education: 'bachelor',
-          socialInsurance: [{ from: '2020-05', to: null, region: '330212' }],
-          residence: {
-            registeredSince: '2015-04-30',
-            region: '330212',
-            permit: { issuedOn: '2025-05-10', endorsements: [] },
-          },
-          employment: [{ kind: 'labour_contract', from: '2020-05-01', to: null, region: '330212' }],
-          housing: { kind: 'registered_rental', region: '330212', owner: null },
-        },
-      ],
-      child: { idNumber: first17 + idCheckChar(first17), birthDate, hukou: '420102', entryGrade: 'P1' },
-      preferences: ['s1'],
-    },
-  }
+  return helper.bulkApplication(n, { batch: k })
 }
 
 function line(text: string): void {

@@ -528,7 +528,9 @@ t.test(
     // only through them (a deep `not` chain in a condition overflowed zod's stack before the depth limit).
     const conditionSeeds = helper
       .shippedTables()
-      .filter((x) => x.id === 'zhenhai-admission-2026' || x.id === 'zhejiang-points-2022')
+      .filter(
+        (x) => (x.id === 'zhenhai-admission-2026' && x.version === 1) || x.id === 'zhejiang-points-2022',
+      )
       .map((x) => ({ table: { ...x, id: `fuzz-${x.id}` } }))
     t.equal(conditionSeeds.length, 2, 'two shipped tables with conditions to mutate')
     const paramFor = (route: string, name: string): string => {

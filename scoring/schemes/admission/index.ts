@@ -66,7 +66,13 @@ function envOf(c: CompiledTable, household: Household, ctx: EvalContext): DatedE
   const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
   const members = household.parents.map((p) => personEnv(p, c.table, asOf, jurisdiction, ctx, c.factGroups))
   return new DatedEnv(
-    new HouseholdDeriver(household.child, household.ownsHomeIn, jurisdiction, parametersOf(c.table)),
+    new HouseholdDeriver(
+      household.child,
+      household.ownsHomeIn,
+      jurisdiction,
+      parametersOf(c.table),
+      household.pointsAppliedOn,
+    ),
     c.table,
     asOf,
     ctx,
@@ -177,6 +183,8 @@ function explainIn(
       parents: household.parents.map((p) => factsSha256(p)),
       child: { ...household.child, idNumber: undefined },
       ownsHomeIn: household.ownsHomeIn,
+      // only when given, so that the facts hash of a household without it is what it always was
+      ...(household.pointsAppliedOn === undefined ? {} : { pointsAppliedOn: household.pointsAppliedOn }),
     }),
   }
 }

@@ -2,10 +2,13 @@
 import type { Applicant } from '../../../schema/applicant.ts'
 import type { RouteResult, SettlementResult } from '../../../schema/result.ts'
 import type { Table } from '../../../schema/table.ts'
+import type { AllocationApplication, FailedGate } from '../../allocation.ts'
 import { toDay } from '../../calendar.ts'
 import type { CompiledTable, SchemeParts } from '../../compiled.ts'
 import type { Env, FactScope } from '../../conditions.ts'
 import { type EvalContext, personEnv } from '../../env.ts'
+import { toScaled } from '../../exact.ts'
+import { groupsFor, PERSON_INDEX } from '../../facts.ts'
 import { CompiledGate } from '../../gates.ts'
 import { factsSha256 } from '../../hash.ts'
 import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
@@ -218,4 +221,80 @@ export function evaluate(
   expectScheme(c, 'settlement')
   const env = envOf(c, applicant, ctx)
   return explainIn(c, scoreIn(c, env, ctx, deps), env, applicant, ctx)
+}
+
+// ---------------------------------------------------------------- points-settlement quota rounds
+
+/** The facts a quota round ranks by after points (as admission rounds do): read whatever the table reads. */
+export const QUOTA_TIE_BREAK_FACTS = ['insurance.ningbo.months', 'residence.months'] as const
+const INSURANCE = PERSON_INDEX.get('insurance.ningbo.months')!
+const RESIDENCE = PERSON_INDEX.get('residence.months')!
+const QUOTA_GROUPS = groupsFor(QUOTA_TIE_BREAK_FACTS)
+
+/** An integer ≥ 0, or 0 (an unknown fact ranks as none). */
+const months = (v: number): number => (Number.isSafeInteger(v) && v >= 0 ? v : 0)
+
+/**
+ * The applicant's tie-break values in a quota round: Ningbo social-insurance months and residence months as
+ * of the round's as-of date (the same facts an admission round takes from the scoring parent).
+ */
+export function quotaTieBreak(
+  c: CompiledTable,
+  applicant: Applicant,
+  ctx: EvalContext,
+): { insuranceMonths: number; residenceMonths: number } {
+  expectScheme(c, 'settlement')
+  const jurisdiction = ctx.jurisdiction ?? c.table.jurisdiction
+  const env = personEnv(applicant, c.table, toDay(ctx.asOf), jurisdiction, ctx, QUOTA_GROUPS)
+  return { insuranceMonths: months(env.facts[INSURANCE]), residenceMonths: months(env.facts[RESIDENCE]) }
+}
+
+/**
+ * Why a points-settlement result may not enter the quota ranking, as the allocator's failed gate, or null
+ * when it may (policy.md §4: over the threshold, every gate passed, points usable). In this order: no
+ * points-settlement in the table; no points (none in force, or on another scale); below the threshold;
+ * the first failed gate with its reason; points not usable (frozen or vetoed).
+ */
+export function quotaRefusal(result: SettlementResult): FailedGate | null {
+  const ps = result.pointsSettlement
+  if (ps === null)
+    return { id: 'no_points_settlement', label: '积分落户', reason: '本表没有积分落户（门槛与年度名额）' }
+  if (ps.passed) return null
+  if (ps.points === null) return { id: 'no_points', label: '计算日有适用的积分', reason: ps.reason }
+  if (ps.points < ps.threshold)
+    return {
+      id: 'below_threshold',
+      label: `积分达到门槛 ${ps.threshold}`,
+      reason: `积分 ${ps.points}，门槛 ${ps.threshold}：未达到`,
+    }
+  const gate = ps.gates.find((g) => !g.passed)
+  if (gate !== undefined) return { id: gate.id, label: gate.label, reason: gate.reason }
+  return { id: 'points_not_usable', label: '积分可用于申请', reason: ps.reason }
+}
+
+/**
+ * The allocator's input for one applicant of a quota round (scoring/allocation.ts, `cutoffScope: 'quota'`):
+ * eligible when over the threshold with every points-settlement gate passed, ranked by points (1/10,000
+ * point) then the round's keys, and listing the round's one pool. No priority tier.
+ */
+export function quotaApplication(
+  ref: string,
+  result: SettlementResult,
+  tieBreak: { insuranceMonths: number; residenceMonths: number },
+  appliedAt: string | null,
+  pool: string,
+): AllocationApplication {
+  const refusal = quotaRefusal(result)
+  const points = result.pointsSettlement?.points ?? null
+  return {
+    ref,
+    eligible: refusal === null,
+    failedGate: refusal,
+    tier: null,
+    points: points === null ? null : toScaled(points),
+    insuranceMonths: tieBreak.insuranceMonths,
+    residenceMonths: tieBreak.residenceMonths,
+    appliedAt,
+    preferences: [pool],
+  }
 }

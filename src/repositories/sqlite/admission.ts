@@ -85,15 +85,6 @@ export function toResult(r: ResultRow): StoredResultVersion {
   }
 }
 
-/** Parameters per statement when a list is matched with IN (…): well under SQLite's limit. */
-const CHUNK = 500
-
-function chunks<T>(xs: readonly T[]): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK))
-  return out
-}
-
 export class SqliteAdmissionRepository implements AdmissionRepository {
   private readonly r: Database
   private readonly w: Database
@@ -133,18 +124,15 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
     return rows.map(toApplication)
   }
 
-  // lists of values go in as one JSON parameter (json_each), never as SQL text built to their length
+  // a list of values goes in as one JSON parameter (json_each), whatever its length: one bound
+  // parameter, so SQLite's limit on parameters never applies and the SQL text never grows with the list
   async getApplications(roundId: string, refs: readonly string[]): Promise<StoredApplication[]> {
-    const out: StoredApplication[] = []
-    for (const part of chunks(refs)) {
-      const rows = this.r
-        .prepare(
-          `SELECT * FROM admission_applications WHERE round_id = ? AND application_ref IN (SELECT value FROM json_each(?)) ORDER BY application_ref`,
-        )
-        .all(roundId, JSON.stringify(part)) as ApplicationRow[]
-      out.push(...rows.map(toApplication))
-    }
-    return out
+    const rows = this.r
+      .prepare(
+        `SELECT * FROM admission_applications WHERE round_id = ? AND application_ref IN (SELECT value FROM json_each(?)) ORDER BY application_ref`,
+      )
+      .all(roundId, JSON.stringify(refs)) as ApplicationRow[]
+    return rows.map(toApplication)
   }
 
   async getResult(roundId: string, version: number | null): Promise<StoredResultVersion | null> {
@@ -186,25 +174,20 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
     refs: readonly string[],
     childKeys: readonly string[],
   ): { refs: string[]; children: { childKey: string; applicationRef: string }[] } {
-    const taken: string[] = []
-    for (const part of chunks(refs)) {
-      const rows = this.w
-        .prepare(
-          `SELECT application_ref FROM admission_applications WHERE round_id = ? AND application_ref IN (SELECT value FROM json_each(?))`,
-        )
-        .all(roundId, JSON.stringify(part)) as { application_ref: string }[]
-      taken.push(...rows.map((r) => r.application_ref))
+    const taken = this.w
+      .prepare(
+        `SELECT application_ref FROM admission_applications WHERE round_id = ? AND application_ref IN (SELECT value FROM json_each(?))`,
+      )
+      .all(roundId, JSON.stringify(refs)) as { application_ref: string }[]
+    const children = this.w
+      .prepare(
+        `SELECT child_key, application_ref FROM admission_applications WHERE round_id = ? AND status = 'active' AND child_key IN (SELECT value FROM json_each(?))`,
+      )
+      .all(roundId, JSON.stringify(childKeys)) as { child_key: string; application_ref: string }[]
+    return {
+      refs: taken.map((r) => r.application_ref),
+      children: children.map((r) => ({ childKey: r.child_key, applicationRef: r.application_ref })),
     }
-    const children: { childKey: string; applicationRef: string }[] = []
-    for (const part of chunks(childKeys)) {
-      const rows = this.w
-        .prepare(
-          `SELECT child_key, application_ref FROM admission_applications WHERE round_id = ? AND status = 'active' AND child_key IN (SELECT value FROM json_each(?))`,
-        )
-        .all(roundId, JSON.stringify(part)) as { child_key: string; application_ref: string }[]
-      children.push(...rows.map((r) => ({ childKey: r.child_key, applicationRef: r.application_ref })))
-    }
-    return { refs: taken, children }
   }
 
   insertApplicationsInTx(rows: readonly StoredApplication[]): void {
