@@ -160,6 +160,18 @@ export const STEP_MODE_LABELS = { stacking: '累加', highest: '取最高' } as 
 
 export const DISTRICT_FACT_TYPE_LABELS = { number: '数值', boolean: '是否' } as const satisfies EnumLabels
 
+export const ITEM_KIND_LABELS = {
+  per_unit: '按单位计分',
+  bands: '分段计分',
+  tiers: '分档取最高',
+  binary: '符合即计分',
+  category: '按类别计分',
+} as const satisfies EnumLabels
+
+export const HOUSEHOLD_AGGREGATE_LABELS = { max: '取家长中的最高分' } as const satisfies EnumLabels
+
+export const LIVENESS_LABELS = { ok: '正常' } as const satisfies EnumLabels
+
 export const SCHEME_LABELS = {
   points: '积分',
   'residence-permit': '居住证',
@@ -204,6 +216,9 @@ export const ENUM_LABELS: Readonly<Record<string, EnumLabels>> = {
   rounding: ROUNDING_LABELS,
   stepMode: STEP_MODE_LABELS,
   districtFactType: DISTRICT_FACT_TYPE_LABELS,
+  itemKind: ITEM_KIND_LABELS,
+  householdAggregate: HOUSEHOLD_AGGREGATE_LABELS,
+  liveness: LIVENESS_LABELS,
   scheme: SCHEME_LABELS,
   errorCode: ERROR_CODE_LABELS,
 }
