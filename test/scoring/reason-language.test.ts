@@ -5,6 +5,7 @@ import { ApplicantSchema } from '../../schema/applicant.ts'
 import { HouseholdSchema } from '../../schema/household.ts'
 import { ENUM_LABELS } from '../../schema/labels.ts'
 import type { AdmissionResult, PointsResult, SettlementResult } from '../../schema/result.ts'
+import { type AllocationApplication, allocate } from '../../scoring/allocation.ts'
 import { TableRegistry } from '../../scoring/registry.ts'
 import { evaluateAdmission, evaluatePermit, evaluateSettlement } from '../../scoring/schemes.ts'
 import { loadShippedTables } from '../../src/tables/shipped.ts'
@@ -178,3 +179,60 @@ t.test(
     t.notMatch(texts, /= ?true|✓|✗/)
   },
 )
+
+t.test('rounds results: the failed gate each refused application carries reads as Chinese', async (t) => {
+  // admission cases of the seeded set, allocated as one round per table as the round service does
+  const byTable = new Map<string, AllocationApplication[]>()
+  for (let i = 0; i < CASES; i++) {
+    const c = goldenCase(i, targets)
+    if (c.scheme !== 'admission') continue
+    const ctx = { asOf: c.asOf, jurisdiction: c.jurisdiction, dates: c.dates }
+    const table = registry.find('admission', c.jurisdiction, c.asOf)
+    const pointsTable = registry.inForce('points', c.jurisdiction, c.asOf)
+    let r: AdmissionResult
+    try {
+      r = evaluateAdmission(table, HouseholdSchema.parse(c.household), ctx, (a) =>
+        pointsTable === null ? null : pointsTable.evaluatePoints(a, ctx),
+      )
+    } catch {
+      continue
+    }
+    const failed = r.gates.find((g) => !g.passed)
+    const apps = byTable.get(table.ref.id) ?? []
+    apps.push({
+      ref: `case-${i}`,
+      eligible: r.eligible,
+      failedGate:
+        r.eligible || failed === undefined
+          ? null
+          : { id: failed.id, label: failed.label, reason: failed.reason },
+      tier: r.priorityTier?.rank ?? null,
+      points: r.points === null ? null : Math.round(r.points * 10_000),
+      insuranceMonths: r.insuranceMonths,
+      residenceMonths: r.residenceMonths,
+      appliedAt: null,
+      preferences: ['a', 'b'],
+    })
+    byTable.set(table.ref.id, apps)
+  }
+  const found: string[] = []
+  let refused = 0
+  for (const [id, apps] of byTable) {
+    const result = allocate(
+      {
+        units: [
+          { id: 'a', name: '甲小学', seats: 3 },
+          { id: 'b', name: '乙小学', seats: 2 },
+        ],
+        cutoffScope: 'school',
+        tieBreak: ['points'],
+        lotterySeed: '',
+      },
+      apps,
+    )
+    for (const a of result.applications) if (a.gate !== null) refused++
+    check(JSON.parse(JSON.stringify(result)), `round of ${id}`, found)
+  }
+  t.ok(refused > 0, `${refused} applications refused by a gate were checked`)
+  t.same(found.slice(0, 12), [], `${found.length} texts are not Chinese sentences`)
+})
