@@ -6,6 +6,8 @@ import { HouseholdSchema } from '../../schema/household.ts'
 import { ENUM_LABELS } from '../../schema/labels.ts'
 import type { AdmissionResult, PointsResult, SettlementResult } from '../../schema/result.ts'
 import { type AllocationApplication, allocate } from '../../scoring/allocation.ts'
+import { formatFact, rawFact } from '../../scoring/conditions.ts'
+import { HOUSEHOLD_FACTS, PERSON_FACTS } from '../../scoring/facts.ts'
 import { TableRegistry } from '../../scoring/registry.ts'
 import { evaluateAdmission, evaluatePermit, evaluateSettlement } from '../../scoring/schemes.ts'
 import { loadShippedTables } from '../../src/tables/shipped.ts'
@@ -236,3 +238,31 @@ t.test('rounds results: the failed gate each refused application carries reads a
   t.ok(refused > 0, `${refused} applications refused by a gate were checked`)
   t.same(found.slice(0, 12), [], `${found.length} texts are not Chinese sentences`)
 })
+
+t.test(
+  'every fact renders in Chinese: each enum value by its label, an unknown one named as missing',
+  async (t) => {
+    const found: string[] = []
+    for (const def of [...PERSON_FACTS, ...HOUSEHOLD_FACTS]) {
+      const shown = [formatFact(def, Number.NaN)]
+      if (def.type === 'enum')
+        for (let i = 0; i < (def.values ?? []).length; i++) shown.push(formatFact(def, i))
+      else if (def.type === 'boolean') shown.push(formatFact(def, 0), formatFact(def, 1))
+      else shown.push(formatFact(def, 12))
+      for (const s of shown) for (const p of languageProblems(s)) found.push(`${def.name}: ${p}: ${s}`)
+      t.equal(rawFact(def, Number.NaN), null, `${def.name}: unknown is null`)
+    }
+    t.same(found, [])
+    const byName = (n: string) => [...PERSON_FACTS, ...HOUSEHOLD_FACTS].find((d) => d.name === n)!
+    t.equal(formatFact(byName('graduation.level'), Number.NaN), '未提供毕业信息（graduation）')
+    t.equal(formatFact(byName('insurance.ningbo.months'), 30), '30 个月')
+    t.equal(formatFact(byName('city.organDonation'), 2), '已实施捐献')
+    t.equal(rawFact(byName('city.organDonation'), 2), 'donated')
+    t.equal(rawFact(byName('housing.inNingbo'), 1), true)
+    // a table's own district fact: named with the field the caller leaves out
+    t.equal(
+      formatFact({ name: 'district.volunteer', label: '区级志愿服务', type: 'boolean' }, Number.NaN),
+      '未提供区级志愿服务（districtItems.volunteer）',
+    )
+  },
+)
