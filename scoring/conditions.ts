@@ -110,11 +110,12 @@ function formatTarget(def: FactDef, raw: number | boolean | string): string {
   return `${raw}${unitOf(def)}`
 }
 
+/** enum values are ordered levels (学历, 职称): compared as higher or lower, not more or fewer */
 const NEEDS: Record<Op, (shown: string, def: FactDef) => string> = {
-  gte: (s) => `不少于 ${s}`,
-  gt: (s) => `多于 ${s}`,
-  lte: (s) => `不超过 ${s}`,
-  lt: (s) => `少于 ${s}`,
+  gte: (s, def) => (def.type === 'enum' ? `不低于${s}` : `不少于 ${s}`),
+  gt: (s, def) => (def.type === 'enum' ? `高于${s}` : `多于 ${s}`),
+  lte: (s, def) => (def.type === 'enum' ? `不高于${s}` : `不超过 ${s}`),
+  lt: (s, def) => (def.type === 'enum' ? `低于${s}` : `少于 ${s}`),
   eq: (s, def) => (def.type === 'number' ? `等于 ${s}` : `为${s}`),
   ne: (s, def) => (def.type === 'number' ? `不等于 ${s}` : `不为${s}`),
 }
@@ -200,7 +201,8 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
         for (const p of parts) if (p.test(env)) return true
         return false
       },
-      explain: (env) => `以下任一项符合即可：${parts.map((p) => p.explain(env)).join('；或')}`,
+      // each alternative in 「」, so the conditions an alternative joins stay visibly together
+      explain: (env) => `以下任一项符合即可：${parts.map((p) => `「${p.explain(env)}」`).join('或')}`,
     }
   }
   if ('not' in cond) {
