@@ -43,7 +43,7 @@ const EXAMPLE_GATE = {
   id: 'parent_lives_works_insured',
   label: '父母一方在鄞州居住、持有效居住证、在鄞州稳定就业并在宁波缴纳社会保险',
   passed: true,
-  reason: '满足：至少一位家长：家长1 居住地在本区（县、市） 是（需 = true）✓；…',
+  reason: '符合条件：至少一位家长：家长1 居住地在本区（县、市）：是（要求为是，符合）；…',
   ref: '鄞州区 2023 年外来务工人员随迁子女积分入学规定（文号未见）；甬人社发〔2021〕16号 第四条',
   provisional: false,
   at: '2026-04-30',

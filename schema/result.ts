@@ -50,12 +50,28 @@ const FactValueSchema = z.union([
   z.record(z.string(), z.unknown()),
 ])
 
+/** What an item scored, twice: as the facts hold it (`raw`) and in Chinese (`label`). */
+export const ItemValueSchema = z
+  .object({
+    raw: FactValueSchema.meta({
+      description:
+        'the fact(s) the item scored, in the caller’s vocabulary: a number, an enum value, true/false, the tier matched, several facts by name, or null (not known)',
+    }),
+    label: z
+      .string()
+      .meta({ description: 'the same in Chinese: 大专, 是, 86 个月, 未提供毕业信息（graduation）' }),
+  })
+  .meta({ id: 'ItemValue' })
+export type ItemValue = z.infer<typeof ItemValueSchema>
+
 export const ItemResultSchema = z
   .object({
     id: z.string(),
     label: z.string(),
     layer: z.string(),
-    value: FactValueSchema.meta({ description: 'the raw fact(s) the item scored' }),
+    value: ItemValueSchema.meta({
+      description: 'the fact(s) the item scored: `raw` and its Chinese `label`',
+    }),
     pointsBeforeCap: z.number(),
     points: z.number().meta({ description: 'points after the item cap and any highest-only rule' }),
     cap: z.number().nullable(),
@@ -213,6 +229,9 @@ export const SettlementResultSchema = z
     eligible: z.boolean().meta({ description: 'at least one route passes' }),
     routes: z.array(RouteResultSchema),
     pointsSettlement: PointsSettlementResultSchema.nullable(),
+    pointsSettlementReason: z.string().optional().meta({
+      description: 'present when `pointsSettlement` is null: why there is no points settlement, in Chinese',
+    }),
     factsSha256: z.string(),
   })
   .meta({ id: 'SettlementResult' })

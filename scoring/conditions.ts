@@ -1,4 +1,5 @@
 // Compiles table conditions into closures over derived fact vectors, each able to explain itself.
+import { labelsFor } from '../schema/labels.ts'
 import type { Condition } from '../schema/table.ts'
 import type { FactDef, FactVector } from './facts.ts'
 
@@ -15,7 +16,7 @@ export interface Env {
 
 export interface CompiledCondition {
   test(env: Env): boolean
-  /** the facts compared and their outcome, in words: "宁波市内社保缴费月数 30（需 ≥ 36）" */
+  /** the facts compared and their outcome, in a sentence: "社保缴费月数（宁波市内）：30 个月（要求不少于 36 个月，不符合）" */
   explain(env: Env): string
 }
 
@@ -47,11 +48,76 @@ const OPS = {
 } as const
 type Op = keyof typeof OPS
 
+/** The unit a number fact is counted in, from its name (district facts are bare numbers). */
+export function unitOf(def: FactDef): string {
+  const n = def.name
+  if (/(^|\.)(months|[a-zA-Z]*Months)$/.test(n)) return ' 个月'
+  if (n === 'age' || n === 'child.age') return ' 周岁'
+  if (n === 'graduation.yearsSince') return ' 年'
+  if (n === 'city.yearlyTaxYuan') return ' 元'
+  if (n === 'city.insuredEmployeesHired') return ' 人'
+  if (n.endsWith('Patents')) return ' 项'
+  if (n === 'city.publicWelfareHours') return ' 小时'
+  if (n === 'city.bloodDonations' || n === 'permit.lateEndorsements') return ' 次'
+  if (/^records\..*\.count$/.test(n)) return ' 条'
+  if (n === 'skill.level') return ' 级'
+  return ''
+}
+
+/** An enum value in Chinese: its label, or (a table's own value no map knows) the value itself. */
+export function enumLabel(def: FactDef, value: string): string {
+  return labelsFor(def.values ?? [])?.[value] ?? value
+}
+
+/**
+ * What an unknown fact (NaN) means for the caller: the fact they did not send, named with its
+ * field, so a reason says what is missing rather than "无".
+ */
+export function missingFact(def: FactDef): string {
+  const n = def.name
+  if (n.startsWith('graduation.')) return '未提供毕业信息（graduation）'
+  if (n === 'skill.level') return '未提供职业技能等级证书（skills）'
+  if (n === 'title.grade') return '未提供专业技术职称（skills）'
+  if (n === 'age') return '年龄不详（出生日期 birthDate 在计算日之后）'
+  if (n === 'child.age') return '儿童年龄不详（出生日期 child.birthDate 在计算日之后）'
+  if (n.startsWith('district.')) return `未提供${def.label}（districtItems.${n.slice('district.'.length)}）`
+  return `未提供${def.label}`
+}
+
+/** A fact's value in Chinese: 是/否, an enum's label, a number with its unit; an unknown one named as missing. */
 export function formatFact(def: FactDef, v: number): string {
-  if (Number.isNaN(v)) return '无'
+  if (Number.isNaN(v)) return missingFact(def)
   if (def.type === 'boolean') return v === 1 ? '是' : '否'
-  if (def.type === 'enum') return def.values?.[v] ?? String(v)
-  return String(v)
+  if (def.type === 'enum') {
+    const raw = def.values?.[v]
+    return raw === undefined ? String(v) : enumLabel(def, raw)
+  }
+  return `${v}${unitOf(def)}`
+}
+
+/** A fact's value as the caller's vocabulary has it (enum name, boolean, number; null: unknown). */
+export function rawFact(def: FactDef, v: number): number | boolean | string | null {
+  if (Number.isNaN(v)) return null
+  if (def.type === 'boolean') return v === 1
+  if (def.type === 'enum') return def.values?.[v] ?? v
+  return v
+}
+
+/** A condition's target in Chinese, as the fact's values are shown. */
+function formatTarget(def: FactDef, raw: number | boolean | string): string {
+  if (typeof raw === 'boolean') return raw ? '是' : '否'
+  if (typeof raw === 'string') return def.type === 'enum' ? enumLabel(def, raw) : raw
+  return `${raw}${unitOf(def)}`
+}
+
+/** enum values are ordered levels (学历, 职称): compared as higher or lower, not more or fewer */
+const NEEDS: Record<Op, (shown: string, def: FactDef) => string> = {
+  gte: (s, def) => (def.type === 'enum' ? `不低于${s}` : `不少于 ${s}`),
+  gt: (s, def) => (def.type === 'enum' ? `高于${s}` : `多于 ${s}`),
+  lte: (s, def) => (def.type === 'enum' ? `不高于${s}` : `不超过 ${s}`),
+  lt: (s, def) => (def.type === 'enum' ? `低于${s}` : `少于 ${s}`),
+  eq: (s, def) => (def.type === 'number' ? `等于 ${s}` : `为${s}`),
+  ne: (s, def) => (def.type === 'number' ? `不等于 ${s}` : `不为${s}`),
 }
 
 /** Turns a condition's target (number, boolean or enum name) into the number the fact vector holds. */
@@ -135,12 +201,13 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
         for (const p of parts) if (p.test(env)) return true
         return false
       },
-      explain: (env) => `以下之一：${parts.map((p) => p.explain(env)).join(' 或 ')}`,
+      // each alternative in 「」, so the conditions an alternative joins stay visibly together
+      explain: (env) => `以下任一项符合即可：${parts.map((p) => `「${p.explain(env)}」`).join('或')}`,
     }
   }
   if ('not' in cond) {
     const inner = compileCondition(cond.not, scope, `${path}.not`)
-    return { test: (env) => !inner.test(env), explain: (env) => `并非（${inner.explain(env)}）` }
+    return { test: (env) => !inner.test(env), explain: (env) => `须不符合下列情形：${inner.explain(env)}` }
   }
   if ('anyMember' in cond || 'allMembers' in cond) {
     const any = 'anyMember' in cond
@@ -169,13 +236,18 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   for (const op of Object.keys(OPS) as Op[]) {
     const raw = cond[op]
     if (raw !== undefined)
-      checks.push({ op, target: [encodeValue(def, raw, `${path}.${op}`)], shown: String(raw) })
+      checks.push({
+        op,
+        target: [encodeValue(def, raw, `${path}.${op}`)],
+        shown: NEEDS[op](formatTarget(def, raw), def),
+      })
   }
   if (cond.in !== undefined) {
+    const shown = cond.in.map((v) => formatTarget(def, v))
     checks.push({
       op: 'in',
       target: cond.in.map((v, i) => encodeValue(def, v, `${path}.in[${i}]`)),
-      shown: cond.in.map(String).join('、'),
+      shown: shown.length === 1 ? `为${shown[0]}` : `为${shown.join('、')}之一`,
     })
   }
   const read = at === undefined ? (env: Env) => env.facts[index] : (env: Env) => env.factsAt(at)[index]
@@ -192,13 +264,17 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
           for (const check of compiled) if (!check(v)) return false
           return true
         }
-  const needs = checks
-    .map((c) => (c.op === 'in' ? `属于 ${c.shown}` : `${OPS[c.op].sign} ${c.shown}`))
-    .join(' 且 ')
-  const when = at === undefined ? '' : `（${at}）`
+  const needs = checks.map((c) => c.shown).join('且')
   return {
     test,
-    explain: (env) =>
-      `${def.label}${when} ${formatFact(def, read(env))}（需 ${needs}）${test(env) ? '✓' : '✗'}`,
+    explain: (env) => {
+      const v = read(env)
+      // a fact read at a named date says the calendar date, not the table's name for it
+      const when = at === undefined ? '' : `（截至 ${env.dateOf(at)}）`
+      const verdict = test(env) ? '符合' : '不符合'
+      // an unknown fact is named as missing, with what the condition needed of it
+      if (Number.isNaN(v)) return `${missingFact(def)}${when}（要求${def.label}${needs}，${verdict}）`
+      return `${def.label}${when}：${formatFact(def, v)}（要求${needs}，${verdict}）`
+    },
   }
 }

@@ -33,7 +33,7 @@ export class CompiledGate {
   explain(env: Env, passed: boolean, asOf: string): GateResult {
     const g = this.gate
     const facts = this.cond.explain(env)
-    const reason = passed ? `满足：${facts}` : `${g.failReason ? `${g.failReason}：` : '不满足：'}${facts}`
+    const reason = passed ? `符合条件：${facts}` : `${g.failReason ?? '不符合条件'}：${facts}`
     const at = this.onlyDate === null ? asOf : env.dateOf(this.onlyDate)
     return { id: g.id, label: g.label, passed, reason, ref: g.ref, provisional: g.provisional, at }
   }

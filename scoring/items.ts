@@ -5,8 +5,10 @@ import {
   type CompiledCondition,
   compileCondition,
   type Env,
+  enumLabel,
   type FactScope,
   formatFact,
+  rawFact,
   resolveFact,
   TableCompileError,
 } from './conditions.ts'
@@ -109,15 +111,17 @@ class PerUnitRule implements Rule {
 
   value(env: Env): ItemResult['value'] {
     if (this.terms.length === 1) {
-      const v = env.facts[this.terms[0].index]
-      return Number.isNaN(v) ? null : v
+      const { def, index } = this.terms[0]
+      return { raw: rawFact(def, env.facts[index]), label: formatFact(def, env.facts[index]) }
     }
     const values: Record<string, number | null> = {}
+    const labels: string[] = []
     for (const t of this.terms) {
       const v = env.facts[t.index]
       values[t.def.name] = Number.isNaN(v) ? null : v
+      labels.push(`${t.def.label} ${formatFact(t.def, v)}`)
     }
-    return values
+    return { raw: values, label: labels.join('，') }
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -172,8 +176,8 @@ class BandsRule implements Rule {
   }
 
   value(env: Env): ItemResult['value'] {
-    const v = env.facts[this.fact.index]
-    return Number.isNaN(v) ? null : v
+    const { def, index } = this.fact
+    return { raw: rawFact(def, env.facts[index]), label: formatFact(def, env.facts[index]) }
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -231,7 +235,10 @@ class TiersRule implements Rule {
   }
 
   value(_env: Env, pick: number): ItemResult['value'] {
-    return pick < 0 ? null : this.tiers[pick].label
+    // the tier matched is what the item derived from the facts: its label is both raw and shown
+    return pick < 0
+      ? { raw: null, label: '未达到任何档次' }
+      : { raw: this.tiers[pick].label, label: this.tiers[pick].label }
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -264,7 +271,7 @@ class BinaryRule implements Rule {
   }
 
   value(_env: Env, pick: number): ItemResult['value'] {
-    return pick === 0
+    return { raw: pick === 0, label: pick === 0 ? '是' : '否' }
   }
 
   explain(env: Env, o: ItemOutcome): string {
@@ -300,7 +307,11 @@ class CategoryRule implements Rule {
             `"${v}" is in two categories; categories are mutually exclusive`,
           )
         }
-        this.byValue[idx] = { pts: toScaled(c.points), provisional: c.provisional, label: c.label ?? v }
+        this.byValue[idx] = {
+          pts: toScaled(c.points),
+          provisional: c.provisional,
+          label: c.label ?? enumLabel(def, v),
+        }
       }
     })
   }
@@ -313,7 +324,11 @@ class CategoryRule implements Rule {
   }
 
   value(env: Env): ItemResult['value'] {
-    return formatFact(this.fact.def, env.facts[this.fact.index])
+    const { def, index } = this.fact
+    const v = env.facts[index]
+    const c = Number.isNaN(v) ? undefined : this.byValue[v]
+    // a category's own label (the table's wording) when the value falls in one
+    return { raw: rawFact(def, v), label: c?.label ?? formatFact(def, v) }
   }
 
   explain(env: Env, o: ItemOutcome): string {

@@ -23,7 +23,7 @@ import { admissionRoutes } from './routes/admission.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { problems } from './routes/common.ts'
 import { healthRoutes } from './routes/health.ts'
-import { openapiRoutes } from './routes/openapi.ts'
+import { openapiRoutes, withEnumLabels } from './routes/openapi.ts'
 import { pointsRoutes } from './routes/points.ts'
 import { problemRoutes } from './routes/problems.ts'
 import { rulesetRoutes } from './routes/rulesets.ts'
@@ -261,7 +261,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       servers: [{ url: '/', description: 'this jifen service' }],
     },
     transform: documented,
-    transformObject: jsonSchemaTransformObject,
+    // Chinese labels on every enum the label maps cover (schema/labels.ts)
+    transformObject: (input) => withEnumLabels(jsonSchemaTransformObject(input)),
   })
   // The UI's assets are served from node_modules by the plugin itself: no CDN, works offline.
   app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })

@@ -18,6 +18,8 @@ function esc(value: unknown): string {
 /** An item's value as a clerk reads it: text as is, yes/no for booleans, a dash for nothing. */
 function shown(value: unknown): string {
   if (value === null || value === undefined) return '—'
+  // an item value of this release carries its own Chinese label; older records hold the bare fact
+  if (typeof value === 'object' && 'label' in value && typeof value.label === 'string') return value.label
   if (typeof value === 'boolean') return value ? '是' : '否'
   if (typeof value === 'object')
     return Object.entries(value)

@@ -41,16 +41,42 @@ function asStored(result: unknown): unknown {
   return JSON.parse(JSON.stringify(result)) as unknown
 }
 
+/** Result members that are wording, not decisions: what the explain format of a release may reword. */
+const WORDING = /(^|\.)(reason|detail|pointsSettlementReason)$/
+
+/**
+ * Whether a stored result was worded by the explain format before reasons were sentences (issue 15):
+ * item values were bare facts (not `{ raw, label }`), and conditions read "…（需 ≥ 36）✓".
+ */
+export function oldWording(result: unknown): boolean {
+  const r = result as { items?: { value?: unknown }[] }
+  if (Array.isArray(r.items)) {
+    for (const i of r.items) {
+      const v = i.value as { raw?: unknown; label?: unknown } | null | undefined
+      if (v === null || typeof v !== 'object' || !('raw' in v) || typeof v.label !== 'string') return true
+    }
+  }
+  return /（需 [≥>≤<=≠属]|[✓✗]|"(不)?满足：/.test(JSON.stringify(result))
+}
+
+/** A fresh result in the old shape: each item's value as its bare fact (`raw` was the old `value`). */
+function inOldShape(result: unknown): unknown {
+  const r = result as { items?: { value: { raw: unknown } }[] }
+  if (!Array.isArray(r.items)) return result
+  return { ...r, items: r.items.map((i) => ({ ...i, value: i.value.raw })) }
+}
+
 /**
  * Recomputes a record with `compiled` (its own stored table, never the tables in force now) and its
- * stored facts; the differences from the stored result, path by path (none: identical). `evaluate`
- * wraps the engine call (the service turns engine errors into problems).
+ * stored facts; the differences from the stored result, path by path (none: identical), and apart
+ * from them the sentences an older explain format worded otherwise. `evaluate` wraps the engine
+ * call (the service turns engine errors into problems).
  */
 export function replayRecord(
   record: StoredRecord,
   compiled: CompiledTable,
   evaluate: <T>(run: () => T) => T = (run) => run(),
-): { replayed: unknown; differences: RecordDifference[] } {
+): { replayed: unknown; differences: RecordDifference[]; wording: RecordDifference[] } {
   const replayer = REPLAYERS[record.scheme]
   if (replayer === undefined)
     throw new AppError('RECORD_CORRUPT', `records of the ${record.scheme} scheme cannot be replayed`)
@@ -60,5 +86,15 @@ export function replayRecord(
   }
   const ctx = { asOf: record.asOf, jurisdiction: record.jurisdiction, dates: record.dates }
   const replayed = asStored(evaluate(() => replayer.evaluate(compiled, subject, ctx)))
-  return { replayed, differences: diffJson(record.result, replayed) }
+  // like with like: a record worded by an older explain format is compared with the fresh result in
+  // its shape (item values as bare facts, still compared exactly), and its reworded sentences are
+  // set apart as `wording`; numbers, passed flags, dates, ruleset and facts hashes all still count
+  if (!oldWording(record.result))
+    return { replayed, differences: diffJson(record.result, replayed), wording: [] }
+  const all = diffJson(record.result, inOldShape(replayed))
+  return {
+    replayed,
+    differences: all.filter((d) => !WORDING.test(d.path)),
+    wording: all.filter((d) => WORDING.test(d.path)),
+  }
 }

@@ -28,18 +28,19 @@ const ID_NUMBER = '330212199001011232'
 
 /**
  * Response fields that hold data, not a fixed shape, so any key in them is sent as given: the raw
- * facts an item scored (`items[].value`), the two sides of a replay or ruleset difference, and a
+ * facts an item scored (`items[].value.raw`), other `value` data, the two sides of a replay or ruleset difference, and a
  * table's named dates. Reviewed by hand: a new open place in a response schema fails the first test.
  */
 const OPEN_FIELDS = [
   /\.value(\.\*)?$/,
+  /\.value\.raw(\.\*)?$/,
   /\.differences\[\]\.(stored|replayed)$/,
   /\.fields\[\]\.(from|to)$/,
   /\.table\.dates$/,
   // a table's or result's legal references keyed by reference key (data); each Reference is still closed
   /\.references$/,
 ]
-const OPEN_KEYS = new Set(['value', 'stored', 'replayed', 'from', 'to', 'dates'])
+const OPEN_KEYS = new Set(['value', 'raw', 'stored', 'replayed', 'from', 'to', 'dates'])
 
 /** The OpenAPI document (GET /openapi.json and the UI's copies): no response schema, sent with JSON.stringify. */
 const DOCUMENT_ROUTES = new Set(['/openapi.json', '/docs/json', '/docs/yaml'])

@@ -82,7 +82,7 @@ t.test('per_unit', async (t) => {
     // registered 2023-03-30: 2023-03-30 + 37 months = 2026-04-30 → 37 months; 0.2 × 37 = 7.4
     const r = run(tbl, residentFor('2023-03-30'))
     const it = byId(r, 'residence')
-    t.equal(it.value, 37)
+    t.same(it.value, { raw: 37, label: '37 个月' })
     t.ok(it.points === 7.4, `points ${it.points} === 7.4`)
     t.equal(JSON.stringify(it.points), '7.4')
     t.ok(r.total === 7.4, `total ${r.total} === 7.4`)
@@ -102,7 +102,10 @@ t.test('per_unit', async (t) => {
     // 3 × 5 + 4 × 2 = 15 + 8 = 23
     const it = byId(run(tbl, { cityItems: { inventionPatents: 3, utilityPatents: 4 } }), 'inv')
     t.equal(it.points, 23)
-    t.same(it.value, { 'city.inventionPatents': 3, 'city.utilityPatents': 4 })
+    t.same(it.value, {
+      raw: { 'city.inventionPatents': 3, 'city.utilityPatents': 4 },
+      label: '发明专利数 3 项，实用新型或外观设计专利数 4 项',
+    })
   })
   t.test('item cap', async (t) => {
     const tbl = table([
@@ -231,14 +234,14 @@ t.test('tiers: only the highest tier met counts', async (t) => {
   )
   t.equal(all.points, 10)
   t.equal(all.pointsBeforeCap, 10)
-  t.equal(all.value, 'level2')
+  t.same(all.value, { raw: 'level2', label: 'level2' }, 'the tier matched, in the table’s own words')
   t.equal(all.provisional, false, 'the provisional tier was not the one used')
   const special = byId(run(tbl, { skills: [{ kind: 'special_ability' }] }), 'skills')
   t.equal(special.points, 3)
   t.equal(special.provisional, true, 'a provisional tier makes the row provisional')
   const none = byId(run(tbl), 'skills')
   t.equal(none.points, 0)
-  t.equal(none.value, null)
+  t.same(none.value, { raw: null, label: '未达到任何档次' })
 })
 
 t.test('highest-only across items (highestOfGroup)', async (t) => {
@@ -320,11 +323,11 @@ t.test('binary items with a duration condition', async (t) => {
   // 2025-06-01 … 2026-05-31 = 12 months → 10
   const yes = byId(run(tbl, job, '2026-05-31'), 'employment')
   t.equal(yes.points, 10)
-  t.equal(yes.value, true)
+  t.same(yes.value, { raw: true, label: '是' })
   // … 2026-05-30 = 11 months 30 days → 0
   const no = byId(run(tbl, job, '2026-05-30'), 'employment')
   t.equal(no.points, 0)
-  t.equal(no.value, false)
+  t.same(no.value, { raw: false, label: '否' })
 })
 
 t.test('category: mutually exclusive values', async (t) => {
@@ -341,7 +344,7 @@ t.test('category: mutually exclusive values', async (t) => {
   t.equal(pts('registered_rental').points, 10)
   t.equal(pts('registered_rental').provisional, false)
   t.equal(pts('none').points, 0)
-  t.equal(byId(run(tbl), 'housing').value, 'none', 'no housing at all reads as none')
+  t.same(byId(run(tbl), 'housing').value, { raw: 'none', label: '无住房' }, 'no housing at all reads as none')
   throwsWhere(
     t,
     () =>
@@ -800,7 +803,7 @@ t.test('rendered text survives serialisation, schema parsing and spread', async 
   // 3 donations × 2 = 6 points: the detail says so, in JSON as well as when read
   const json = JSON.parse(JSON.stringify(r))
   t.match(json.items[0].detail, /无偿献血次数 3 × 2 = 6/)
-  t.match(json.gates[0].reason, /^满足：/)
+  t.match(json.gates[0].reason, /^符合条件：无偿献血次数：3 次（要求不少于 1 次，符合）$/)
   const parsed = PointsResultSchema.parse(r)
   t.equal(parsed.items[0].detail, json.items[0].detail)
   t.equal(parsed.gates[0].reason, json.gates[0].reason)

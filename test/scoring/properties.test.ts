@@ -226,10 +226,10 @@ t.test('age points never rise with age past 40', async (t) => {
       const age = (x: Applicant) => evaluate(x, at, '330200').items.find((i) => i.id === 'age')!
       const young = age(a)
       const old = age(older)
-      if (typeof young.value === 'number' && young.value >= 18)
+      if (typeof young.value.raw === 'number' && young.value.raw >= 18)
         check(
           old.points <= young.points,
-          `age ${young.value} → ${young.points}, age ${old.value} → ${old.points}`,
+          `age ${young.value.raw} → ${young.points}, age ${old.value.raw} → ${old.points}`,
         )
     }),
     { numRuns: RUNS },

@@ -1,5 +1,6 @@
 // The points scheme: its table and result schemas, compile, score (numbers only) and explain (the plain JSON breakdown).
 import type { Applicant } from '../../../schema/applicant.ts'
+import { RECORD_KIND_LABELS } from '../../../schema/labels.ts'
 import type {
   DeductionResult,
   GateResult,
@@ -290,7 +291,10 @@ export function explainIn(
       id: v.id,
       label: v.label,
       passed: o.vetoes[i],
-      reason: hits.length === 0 ? '无一票否决记录' : `一票否决：${hits.join('、')} 的记录`,
+      reason:
+        hits.length === 0
+          ? `无${RECORD_KIND_LABELS[v.record]}记录`
+          : `有${RECORD_KIND_LABELS[v.record]}记录（${hits.join('、')}），一票否决`,
       ref: v.ref,
       provisional: v.provisional,
       at,

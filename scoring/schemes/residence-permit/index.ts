@@ -91,7 +91,10 @@ function explainIn(
       label: e.label,
       kind: e.kind,
       granted,
-      reason: cond === null ? '无附加条件' : `${granted ? '满足' : '不满足'}：${cond.explain(env)}`,
+      reason:
+        cond === null
+          ? '无附加条件，持证即可享有'
+          : `${granted ? '符合条件' : '不符合条件'}：${cond.explain(env)}`,
       ref: e.ref,
       provisional: e.provisional,
     }

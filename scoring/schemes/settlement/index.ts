@@ -158,7 +158,10 @@ function explainIn(
       label: r.label,
       available: true,
       passed: o.routes[i].passed,
-      reason: failed.length === 0 ? '全部条件满足' : failed.map((g) => `${g.label}：${g.reason}`).join('；'),
+      reason:
+        failed.length === 0
+          ? '全部条件均符合'
+          : `不符合：${failed.map((g) => `${g.label}——${g.reason}`).join('；')}`,
       gates: results,
       ref: r.ref,
       provisional: r.provisional || results.some((g) => g.provisional),
@@ -173,14 +176,16 @@ function explainIn(
     const over = points !== null && points.total >= ps.threshold
     const reasons: string[] = []
     if (pso.wrongScale)
-      reasons.push(`门槛按 ${ps.pointsTable} 计分，计算日适用的是 ${pso.otherRuleset}，不可比较`)
-    else if (points === null) reasons.push('计算日无适用的积分表')
+      reasons.push(
+        `积分落户门槛按积分表 ${ps.pointsTable} 计分，而计算日适用的积分表是 ${pso.otherRuleset}，分值不可比较`,
+      )
+    else if (points === null) reasons.push('计算日没有适用的积分表，无法计算积分')
     else {
-      reasons.push(`积分 ${points.total}，门槛 ${ps.threshold}：${over ? '达到' : '未达到'}`)
-      if (!points.eligible) reasons.push('积分当前不可用于申请（冻结或否决）')
+      reasons.push(`积分 ${points.total} 分，门槛 ${ps.threshold} 分：${over ? '已达到' : '未达到'}`)
+      if (!points.eligible) reasons.push('积分当前不可用于申请（处于冻结期或有一票否决记录）')
     }
     for (const g of gates) if (!g.passed) reasons.push(`${g.label}：${g.reason}`)
-    if (pso.passed) reasons.push(`可申请；年度名额 ${ps.yearlyQuota} 户，按积分排名`)
+    if (pso.passed) reasons.push(`可以申请；年度名额 ${ps.yearlyQuota} 户，按积分排名录取`)
     pointsSettlement = {
       threshold: ps.threshold,
       yearlyQuota: ps.yearlyQuota,
@@ -193,6 +198,11 @@ function explainIn(
       provisional: ps.provisional || gates.some((g) => g.provisional),
     }
   }
+  // a settlement table without points settlement says so, instead of a bare null
+  const pointsSettlementReason =
+    pointsSettlement === null
+      ? `计算日适用的落户政策（${c.ref.id} 第 ${c.ref.version} 版）未设积分落户，只按上列落户渠道判断`
+      : undefined
   const rows = [
     ...routes,
     ...(pointsSettlement ? [{ id: 'points_settlement', provisional: pointsSettlement.provisional }] : []),
@@ -204,6 +214,7 @@ function explainIn(
     eligible: o.eligible,
     routes,
     pointsSettlement,
+    ...(pointsSettlementReason === undefined ? {} : { pointsSettlementReason }),
     ...provisionalMarks(c, rows),
     ruleset: c.ref,
     ...referencesOf(c),
