@@ -94,6 +94,7 @@ export const ROUND_STATUS_LABELS = {
 export const CUTOFF_SCOPE_LABELS = {
   school: '按学校划线',
   pool: '按学区（镇）统筹划线',
+  quota: '按落户指标排序',
 } as const satisfies EnumLabels
 
 export const OUTCOME_LABELS = {
@@ -101,6 +102,7 @@ export const OUTCOME_LABELS = {
   gate_failed: '不符合入学条件',
   below_cutoff: '低于录取分数线',
   referred: '转统筹安排',
+  quota_exhausted: '指标已满',
   no_preferences: '未填报有效志愿',
 } as const satisfies EnumLabels
 
@@ -117,6 +119,24 @@ export const IGNORED_PREFERENCE_LABELS = {
 export const APPLICATION_STATUS_LABELS = { active: '有效', withdrawn: '已撤回' } as const satisfies EnumLabels
 
 export const RECORD_STATUS_LABELS = { valid: '有效', void: '已作废' } as const satisfies EnumLabels
+
+export const SIMULATION_STATE_LABELS = {
+  running: '计算中',
+  completed: '已完成',
+  failed: '失败',
+} as const satisfies EnumLabels
+
+export const SIMULATION_SOURCE_LABELS = {
+  round: '招生轮次的申请',
+  evaluations: '已存档的正式测评',
+  upload: '上传的申请人名单',
+} as const satisfies EnumLabels
+
+export const PLACEMENT_CHANGE_LABELS = {
+  placed_to_not: '由录取变为未录取',
+  not_to_placed: '由未录取变为录取',
+  school_changed: '录取学校改变',
+} as const satisfies EnumLabels
 
 export const ADVICE_KIND_LABELS = {
   education: '学历',
@@ -207,6 +227,9 @@ export const ENUM_LABELS: Readonly<Record<string, EnumLabels>> = {
   applicationStatus: APPLICATION_STATUS_LABELS,
   recordStatus: RECORD_STATUS_LABELS,
   adviceKind: ADVICE_KIND_LABELS,
+  simulationState: SIMULATION_STATE_LABELS,
+  simulationSource: SIMULATION_SOURCE_LABELS,
+  placementChange: PLACEMENT_CHANGE_LABELS,
   rulesetStatus: RULESET_STATUS_LABELS,
   rulesetOrigin: RULESET_ORIGIN_LABELS,
   change: CHANGE_LABELS,

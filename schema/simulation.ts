@@ -62,7 +62,9 @@ const PopulationSchema = z
         source: z.literal('upload'),
         applicants: z
           .array(ApplicantSchema)
-          // the bound is the service's (JIFEN_ERR_SIMULATION_POPULATION), not a bare validation error
+          // bounded in the schema (issue 11: every request array has a maximum, checked before any row is
+          // parsed); the CLI, which may take more, builds its request without this schema
+          .max(MAX_UPLOAD_APPLICANTS)
           .meta({
             description: `applicants as in POST /v1/points/evaluations (at most ${MAX_UPLOAD_APPLICANTS}); keys are their 1-based positions`,
           }),

@@ -310,9 +310,10 @@ t.test('bad input: problem+json with a stable code for each', async (t) => {
   )
   await expect({ ...ok, population: upload(0) }, 422, 'JIFEN_ERR_SIMULATION_POPULATION', 'body.population')
   await expect(
+    // over the schema's maximum: refused by its length before any applicant is validated
     { ...ok, population: upload(10_001) },
-    422,
-    'JIFEN_ERR_SIMULATION_POPULATION',
+    400,
+    'JIFEN_ERR_VALIDATION',
     'body.population.applicants',
   )
   await expect({ ...ok, jurisdiction: '110000' }, 422, 'JIFEN_ERR_NO_TABLE_IN_FORCE')

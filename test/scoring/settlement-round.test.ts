@@ -151,7 +151,7 @@ t.test('quota refusals: no points in force, and points not usable', async (tt) =
   tt.same(quotaRefusal(none), {
     id: 'no_points',
     label: '计算日有适用的积分',
-    reason: '计算日无适用的积分表',
+    reason: '计算日没有适用的积分表，无法计算积分',
   })
   // 15 ≥ 10 and every gate passes, but the points are frozen → points_not_usable
   const frozen = evaluateSettlement(table, person('2018-01'), ctx, {
