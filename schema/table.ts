@@ -467,7 +467,10 @@ export const ParametersSchema = z
       .meta({ description: 'the region codes of Ningbo’s urban area (市区): fact `housing.inNingboUrban`' }),
     yrdProvinces: z
       .object({
-        prefixes: z.array(z.string().regex(/^\d{2}$/, 'a two-digit province prefix')).min(1).max(M.conditionValues),
+        prefixes: z
+          .array(z.string().regex(/^\d{2}$/, 'a two-digit province prefix'))
+          .min(1)
+          .max(M.conditionValues),
         ...parameterBase,
       })
       .strict()
