@@ -35,7 +35,8 @@ const hasExample = (s: Schema): boolean =>
  * request bodies and responses of every media type, through $ref, arrays, maps and oneOf/anyOf/allOf.
  * A component is walked once and its fields are named by the component, so each gap is listed once.
  */
-export function fieldGaps(doc: Doc): string[] {
+export function fieldGaps(input: object): string[] {
+  const doc = input as Doc
   const components = doc.components?.schemas ?? {}
   const gaps = new Set<string>()
   const walked = new Set<string>()
