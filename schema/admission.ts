@@ -201,7 +201,13 @@ export const RoundListQuerySchema = z
       .max(64)
       .optional()
       .meta({ description: 'the previous page’s `next`', example: EXAMPLE_ROUND_ID }),
-    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
 
@@ -315,7 +321,13 @@ export const ApplicationListQuerySchema = z
       .max(64)
       .optional()
       .meta({ description: 'the previous page’s `next`', example: 'YZ2026P1000123' }),
-    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
     outcome: z
       .enum(OUTCOMES)
       .optional()
@@ -492,7 +504,11 @@ export const ResultQuerySchema = z
 
 export const ResultVersionParamsSchema = z.object({
   id: RoundIdSchema,
-  version: z.coerce.number().int().min(1).meta({ example: 1 }),
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .meta({ description: 'the result version (1 is the first allocation)', example: 1 }),
 })
 
 export const RoundReplaySchema = z

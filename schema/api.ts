@@ -788,9 +788,15 @@ export const RulesetListSchema = z
 
 export const RulesetListQuerySchema = z
   .object({
-    scheme: SchemeSchema.optional().meta({ example: 'points' }),
-    jurisdiction: JurisdictionSchema.optional().meta({ example: '330212' }),
-    status: z.enum(RULESET_STATUSES).optional().meta({ example: 'published' }),
+    scheme: SchemeSchema.optional().meta({ description: 'only tables of this scheme', example: 'points' }),
+    jurisdiction: JurisdictionSchema.optional().meta({
+      description: 'only tables of this jurisdiction',
+      example: '330212',
+    }),
+    status: z
+      .enum(RULESET_STATUSES)
+      .optional()
+      .meta({ description: 'only tables in this state (draft, published, retired)', example: 'published' }),
   })
   .strict()
 
@@ -942,8 +948,16 @@ export const RulesetReadSchema = z.union([RulesetDetailSchema, RulesetVersionsSc
 })
 
 export const RulesetDiffParamsSchema = z.object({
-  id: z.string().min(3).max(100).meta({ example: 'ningbo-points-2022@1' }),
-  otherId: z.string().min(3).max(100).meta({ example: 'ningbo-points-2022@2' }),
+  id: z
+    .string()
+    .min(3)
+    .max(100)
+    .meta({ description: 'the table to compare from, `id@version`', example: 'ningbo-points-2022@1' }),
+  otherId: z
+    .string()
+    .min(3)
+    .max(100)
+    .meta({ description: 'the table to compare to, `id@version`', example: 'ningbo-points-2022@2' }),
 })
 
 export const FieldChangeSchema = z
@@ -1124,7 +1138,13 @@ const LookupIdNumberSchema = ApplicantSchema.shape.idNumber.unwrap().meta({
 export const EvaluationLookupQuerySchema = z
   .object({
     idNumber: LookupIdNumberSchema,
-    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
 
@@ -1132,7 +1152,13 @@ export const EvaluationLookupQuerySchema = z
 export const EvaluationSearchSchema = z
   .object({
     idNumber: LookupIdNumberSchema,
-    limit: z.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
   .meta({ id: 'PointsEvaluationSearch', example: { idNumber: EXAMPLE_ID_NUMBER, limit: 100 } })
@@ -1169,7 +1195,13 @@ export const AuditQuerySchema = z
       description: 'return entries after this sequence number (the previous page’s `next`)',
       example: 0,
     }),
-    limit: z.coerce.number().int().min(1).max(1000).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
 

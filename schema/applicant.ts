@@ -45,21 +45,17 @@ export const SkillSchema = z.discriminatedUnion('kind', [
   z
     .object({
       kind: z.literal('title').meta({ description: 'a professional title (专业技术职称)' }),
-      grade: z
-        .enum(TITLE_GRADES)
-        .meta({
-          description: 'the grade of the title: junior 初级 … senior 正高级',
-          example: 'intermediate',
-        }),
+      grade: z.enum(TITLE_GRADES).meta({
+        description: 'the grade of the title: junior 初级 … senior 正高级',
+        example: 'intermediate',
+      }),
     })
     .strict(),
   z
     .object({
-      kind: z
-        .literal('special_ability')
-        .meta({
-          description: 'a special ability recognised by the city (特殊才能), scored as the table says',
-        }),
+      kind: z.literal('special_ability').meta({
+        description: 'a special ability recognised by the city (特殊才能), scored as the table says',
+      }),
     })
     .strict(),
 ])
@@ -76,13 +72,10 @@ export const InsurancePeriodSchema = z
       description: 'where the contributions were paid (GB/T 2260)',
       example: '330212',
     }),
-    backPaid: z
-      .boolean()
-      .default(false)
-      .meta({
-        description: 'paid afterwards for past months (补缴); the tables may not count them',
-        example: false,
-      }),
+    backPaid: z.boolean().default(false).meta({
+      description: 'paid afterwards for past months (补缴); the tables may not count them',
+      example: false,
+    }),
   })
   .strict()
   .refine((p) => p.to === null || p.to >= p.from, toNotBeforeFrom)
@@ -333,12 +326,10 @@ export const ApplicantSchema = z
         description: 'the applicant’s housing; null when not given',
         example: { kind: 'registered_rental', region: '330212', owner: null },
       }),
-    hukou: RegionCodeSchema.nullable()
-      .default(null)
-      .meta({
-        description: 'where the household registration (户籍) is (GB/T 2260); null when outside the records',
-        example: '330203',
-      }),
+    hukou: RegionCodeSchema.nullable().default(null).meta({
+      description: 'where the household registration (户籍) is (GB/T 2260); null when outside the records',
+      example: '330203',
+    }),
     graduation: GraduationSchema.nullable()
       .default(null)
       .meta({

@@ -48,16 +48,29 @@ export function fieldGaps(input: object): string[] {
     return undefined
   }
 
-  /** A field is documented where it is used (next to its $ref) or where its schema is defined. */
+  /**
+   * An example can be shown for `s`: it has one, or it is an object (whose own fields carry theirs, as
+   * the reference UI composes them), a list of such, null, or a choice of such. A bare scalar has none.
+   */
+  const shown = (s: Schema, depth: number): boolean => {
+    if (hasExample(s) || s.type === 'null') return true
+    if (depth > 8) return false
+    const t = target(s)
+    if (t !== undefined) return shown(t, depth + 1)
+    if (s.properties !== undefined) return true
+    if (s.items !== undefined && !Array.isArray(s.items)) return shown(s.items, depth + 1)
+    const branches = s.oneOf ?? s.anyOf
+    return branches !== undefined && branches.every((b) => shown(b, depth + 1))
+  }
+
+  /**
+   * A field is documented where it is used (next to its $ref) or where its schema is defined: it has a
+   * description, and an example that can be shown.
+   */
   const field = (where: string, s: Schema): void => {
     const t = target(s)
     const described = hasText(s.description) || (t !== undefined && hasText(t.description))
-    let exemplified = hasExample(s) || (t !== undefined && hasExample(t))
-    // An array whose items carry the example (`[ item ]` is then the example of the list).
-    if (!exemplified && s.items !== undefined && !Array.isArray(s.items)) {
-      const it = s.items
-      exemplified = hasExample(it) || (target(it) !== undefined && hasExample(target(it)!))
-    }
+    const exemplified = shown(s, 0)
     if (!described) gaps.add(`${where}: description`)
     if (!exemplified) gaps.add(`${where}: example`)
     walk(where, s)
