@@ -294,26 +294,41 @@ export const ResultDifferenceSchema = z
     item: z
       .string()
       .nullable()
-      .meta({ description: 'the item, gate, layer or deduction id, when the difference is inside one' }),
-    stored: z.unknown(),
-    replayed: z.unknown(),
+      .meta({
+        description: 'the item, gate, layer or deduction id, when the difference is inside one',
+        example: 'education',
+      }),
+    stored: z.unknown().meta({ description: 'the value in the stored result', example: 20 }),
+    replayed: z.unknown().meta({ description: 'the value the replay gives', example: 30 }),
   })
   .meta({ id: 'ResultDifference' })
 export type ResultDifference = z.output<typeof ResultDifferenceSchema>
 
 export const ReplaySchema = z
   .object({
-    id: z.uuid(),
-    reference: z.string(),
-    identical: z.boolean(),
-    differences: z.array(ResultDifferenceSchema),
-    rulesetId: z.string().meta({ description: '`<tableId>@<version>` (the same as `ruleset.key`)' }),
+    id: z
+      .uuid()
+      .meta({ description: 'the record replayed', example: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d' }),
+    reference: z.string().meta({ description: 'the record’s reference number', example: 'JF-2026-000123' }),
+    identical: z.boolean().meta({ description: 'the replay gives the stored result exactly', example: true }),
+    differences: z
+      .array(ResultDifferenceSchema)
+      .meta({ description: 'every difference between the stored and the replayed result', example: [] }),
+    rulesetId: z
+      .string()
+      .meta({
+        description: '`<tableId>@<version>` (the same as `ruleset.key`)',
+        example: 'yinzhou-points-2022@1',
+      }),
     ruleset: RulesetKeySchema,
     status: z.enum(RECORD_STATUSES).meta({
       description: 'the record’s state: a void record still replays',
+      example: 'valid',
       'x-enum-descriptions': { valid: '有效', void: '已作废' },
     }),
-    replayed: PointsResultSchema,
+    replayed: PointsResultSchema.meta({
+      description: 'the result computed again from the stored facts and table',
+    }),
   })
   .meta({
     id: 'PointsReplay',
@@ -335,8 +350,9 @@ export const AdviceChangeSchema = z
     set: z.string().meta({
       description:
         'a dotted path into the applicant (`education`, `cityItems.bloodDonations`, `employment` …)',
+      example: 'education',
     }),
-    value: z.unknown().meta({ description: 'the value to put there' }),
+    value: z.unknown().meta({ description: 'the value to put there', example: 'bachelor' }),
   })
   .meta({
     id: 'AdviceChange',
@@ -346,29 +362,44 @@ export const AdviceChangeSchema = z
 
 export const AdviceSchema = z
   .object({
-    item: z.string().meta({ description: 'the item whose points the change raises' }),
-    label: z.string(),
+    item: z.string().meta({ description: 'the item whose points the change raises', example: 'education' }),
+    label: z.string().meta({ description: 'the item’s name in Chinese', example: '学历' }),
     kind: z.enum(['education', 'skill', 'employment', 'housing', 'city', 'district', 'accrual']).meta({
       description:
         'what sort of change: a tier, a job run, housing, a city or district item, or a month of accrual',
+      example: 'education',
     }),
     action: z
       .string()
-      .meta({ description: 'the condition in words: what the applicant would have to do or have' }),
+      .meta({
+        description: 'the condition in words: what the applicant would have to do or have',
+        example: '取得全日制本科学历',
+      }),
     change: AdviceChangeSchema,
-    fact: z.string().nullable().meta({ description: 'for counts and accrual: the fact that would grow' }),
-    factLabel: z.string().nullable(),
+    fact: z
+      .string()
+      .nullable()
+      .meta({ description: 'for counts and accrual: the fact that would grow', example: null }),
+    factLabel: z
+      .string()
+      .nullable()
+      .meta({ description: 'the fact’s name in Chinese; null with no fact', example: null }),
     more: z
       .number()
       .nullable()
-      .meta({ description: 'how much more of the fact (1 month, 20 hours, one patent …)' }),
-    points: z.number().meta({ description: 'the item’s points now' }),
-    cap: z.number().nullable(),
+      .meta({ description: 'how much more of the fact (1 month, 20 hours, one patent …)', example: null }),
+    points: z.number().meta({ description: 'the item’s points now', example: 20 }),
+    cap: z.number().nullable().meta({ description: 'the item’s cap; null when it has none', example: null }),
     gain: z
       .number()
-      .meta({ description: 'what the change adds to the total, after item, group and layer caps: exactly' }),
-    ref: z.string().meta({ description: 'the legal reference of the item' }),
-    provisional: z.boolean().meta({ description: 'the value that gives the gain is provisional (P)' }),
+      .meta({
+        description: 'what the change adds to the total, after item, group and layer caps: exactly',
+        example: 10,
+      }),
+    ref: z.string().meta({ description: 'the legal reference of the item', example: 'nb-points-2022' }),
+    provisional: z
+      .boolean()
+      .meta({ description: 'the value that gives the gain is provisional (P)', example: false }),
   })
   .meta({ id: 'Advice' })
 export type Advice = z.output<typeof AdviceSchema>
@@ -1082,17 +1113,32 @@ export const HealthSchema = z
   .meta({ id: 'Health', example: { status: 'ok' } })
 export const ReadySchema = z
   .object({
-    status: z.enum(['ready', 'not_ready']),
-    checks: z.object({ migrations: z.boolean(), tables: z.boolean(), database: z.boolean() }),
-    publishedRulesets: z.number().int(),
+    status: z
+      .enum(['ready', 'not_ready'])
+      .meta({ description: 'ready when every check passes', example: 'ready' }),
+    checks: z
+      .object({
+        migrations: z.boolean().meta({ description: 'the database schema is up to date', example: true }),
+        tables: z
+          .boolean()
+          .meta({ description: 'the tables in force loaded and match their hashes', example: true }),
+        database: z.boolean().meta({ description: 'the database answers', example: true }),
+      })
+      .meta({ description: 'each readiness check' }),
+    publishedRulesets: z.number().int().meta({ description: 'published tables loaded', example: 31 }),
     tablesWithheld: z
       .array(
         z.object({
-          id: z.string().meta({ description: 'the ruleset, `tableId@version`' }),
-          reason: z.string(),
+          id: z
+            .string()
+            .meta({ description: 'the ruleset, `tableId@version`', example: 'yinzhou-points-2022@1' }),
+          reason: z
+            .string()
+            .meta({ description: 'why it is withheld', example: 'content does not match its hash' }),
         }),
       )
       .meta({
+        example: [],
         description:
           'published tables whose stored content no longer matches their hash when loaded: never used (an evaluation they would serve fails with JIFEN_ERR_TABLE_WITHHELD), and the instance is not ready until they are restored',
       }),
@@ -1207,27 +1253,41 @@ export const AuditQuerySchema = z
 
 export const AuditEntrySchema = z
   .object({
-    seq: z.number().int().meta({ description: '1, 2, 3 … without gaps' }),
-    at: z.string().meta({ description: 'when the action happened (ISO 8601, UTC)' }),
+    seq: z.number().int().meta({ description: '1, 2, 3 … without gaps', example: 42 }),
+    at: z
+      .string()
+      .meta({ description: 'when the action happened (ISO 8601, UTC)', example: '2026-04-30T02:15:00.000Z' }),
     keyName: z.string().meta({
       description: 'the API key that acted; `cli:<user>` for the operator’s CLI, `system` for the service',
+      example: 'counter-7',
     }),
     action: z.string().meta({
       description:
         '`evaluation.created`, `ruleset.draft_created`, `ruleset.draft_replaced`, `ruleset.published`, `ruleset.seeded`, `api_key.created`, `api_key.revoked` …',
+      example: 'evaluation.created',
     }),
-    objectId: z.string().meta({ description: 'the record, ruleset or key acted on' }),
+    objectId: z
+      .string()
+      .meta({ description: 'the record, ruleset or key acted on', example: 'JF-2026-000123' }),
     objectHash: z.string().nullable().meta({
       description:
         'content hash of the object as the action left it (a record’s columns with its facts and result hashes, a table’s hash, a key’s scopes and state); null for entries written before entries carried one',
+      example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
     }),
-    prevHash: z.string().meta({ description: 'the previous entry’s hash (64 zeros for the first)' }),
+    prevHash: z
+      .string()
+      .meta({
+        description: 'the previous entry’s hash (64 zeros for the first)',
+        example: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
+      }),
     hash: z.string().meta({
       description:
         'keyed: HMAC-SHA256, under the operator’s audit key, of this entry’s canonical content, objectHash and prevHash; unkeyed (legacy): SHA-256 of the content and prevHash',
+      example: '80c8161cd3f7a2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1',
     }),
     keyed: z.boolean().meta({
       description: 'false for entries written before the chain was keyed; `jifen audit verify` says how many',
+      example: true,
     }),
   })
   .meta({ id: 'AuditEntry' })
