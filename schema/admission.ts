@@ -141,8 +141,15 @@ const EXAMPLE_ROUND_REQUEST = {
 export const RoundCreateSchema = z
   .object({
     district: JurisdictionSchema,
-    intakeYear: z.number().int().min(2000).max(2100),
-    grade: z.enum(['P1', 'J1']).meta({ description: 'the entry grade: primary 1 or junior-high 1' }),
+    intakeYear: z
+      .number()
+      .int()
+      .min(2000)
+      .max(2100)
+      .meta({ description: 'the school year the children start', example: 2026 }),
+    grade: z
+      .enum(['P1', 'J1'])
+      .meta({ description: 'the entry grade: primary 1 or junior-high 1', example: 'P1' }),
     asOf: DateStringSchema.meta({
       description:
         'the measuring date of every application (its year must be the intake year); also the registration date of tables that name one',
@@ -161,6 +168,7 @@ export const RoundCreateSchema = z
       .meta({ description: 'schools, or pools of schools (Cixi’s towns), with their seats' }),
     cutoffScope: z.enum(['school', 'pool']).default('school').meta({
       description: '`pool`: units are towns; a child below every listed town’s cut-off is referred',
+      example: 'school',
     }),
     tieBreak: z
       .array(z.enum(TIE_BREAK_KEYS))
@@ -169,10 +177,12 @@ export const RoundCreateSchema = z
       .meta({
         description:
           'ordered tie-break keys after the priority tier (points ↓, insuranceMonths ↓, residenceMonths ↓, appliedAt ↑, lottery); applicationRef ascending is the implicit last key',
+        example: [...DEFAULT_TIE_BREAK],
       }),
     lotterySeed: z.string().min(1).max(200).meta({
       description:
         'published with the round; the lottery key is SHA-256 of `seed:applicationRef` in hex, smaller first',
+      example: 'yinzhou-2026-p1-2f9c1d',
     }),
   })
   .strict()
@@ -318,26 +328,18 @@ export const ApplicationSchema = z
       .string()
       .nullable()
       .meta({ description: 'the child’s masked ID, when given', example: '330212************' }),
-    preferences: z
-      .array(z.string())
-      .meta({
-        description: 'the units the family listed, first choice first',
-        example: ['yz-p-01', 'yz-p-02'],
-      }),
-    appliedAt: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'when the family applied, as sent; null when not given',
-        example: '2026-05-06T09:30:00+08:00',
-      }),
-    outcome: z
-      .enum(OUTCOMES)
-      .nullable()
-      .meta({
-        description: 'in the newest result version; null before allocation or when not in it',
-        example: 'placed',
-      }),
+    preferences: z.array(z.string()).meta({
+      description: 'the units the family listed, first choice first',
+      example: ['yz-p-01', 'yz-p-02'],
+    }),
+    appliedAt: z.string().nullable().meta({
+      description: 'when the family applied, as sent; null when not given',
+      example: '2026-05-06T09:30:00+08:00',
+    }),
+    outcome: z.enum(OUTCOMES).nullable().meta({
+      description: 'in the newest result version; null before allocation or when not in it',
+      example: 'placed',
+    }),
     evaluation: AdmissionResultSchema.meta({
       description: 'the household’s admission evaluation, made when it was stored',
     }),
@@ -527,15 +529,34 @@ export const AllocationResultSchema = z
 
 export const ResultVersionSchema = z
   .object({
-    roundId: z.uuid(),
-    version: z.number().int().min(1),
+    roundId: z.uuid().meta({ description: 'the round', example: EXAMPLE_ROUND_ID }),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: 'the result version (1 is the first allocation)', example: 1 }),
     inputsSha256: z.string().meta({
       description: 'SHA-256 of the canonical JSON of the round, the applications and the ruleset hashes',
+      example: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
     }),
-    rulesets: z.array(z.object({ id: z.string(), sha256: z.string() })),
-    createdAt: z.string(),
-    published: z.boolean(),
-    result: AllocationResultSchema,
+    rulesets: z
+      .array(
+        z.object({
+          id: z
+            .string()
+            .meta({ description: 'a table used, `id@version`', example: 'yinzhou-admission-2023@1' }),
+          sha256: z.string().meta({
+            description: 'its SHA-256',
+            example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
+          }),
+        }),
+      )
+      .meta({ description: 'the tables the allocation used, with their hashes' }),
+    createdAt: z
+      .string()
+      .meta({ description: 'when the version was made (UTC)', example: '2026-06-01T02:00:00.000Z' }),
+    published: z.boolean().meta({ description: 'this version is the published one', example: false }),
+    result: AllocationResultSchema.meta({ description: 'the allocation' }),
   })
   .meta({
     id: 'RoundResult',
@@ -653,12 +674,10 @@ export const PublicationSchema = z
     grade: z
       .enum(['P1', 'J1'])
       .meta({ description: 'the entry grade: P1 (小学一年级) or J1 (初中一年级)', example: 'P1' }),
-    lotterySeed: z
-      .string()
-      .meta({
-        description: 'the round’s lottery seed, published so anyone can check the draw',
-        example: 'yinzhou-2026-p1-2f9c1d',
-      }),
+    lotterySeed: z.string().meta({
+      description: 'the round’s lottery seed, published so anyone can check the draw',
+      example: 'yinzhou-2026-p1-2f9c1d',
+    }),
     tieBreak: z
       .array(z.enum(TIE_BREAK_KEYS))
       .meta({ description: 'the tie-break keys, in order', example: [...DEFAULT_TIE_BREAK] }),
@@ -693,13 +712,10 @@ export const PublicationSchema = z
           applicationRef: z
             .string()
             .meta({ description: 'the application’s reference', example: 'YZ2026P1000123' }),
-          idNumberMasked: z
-            .string()
-            .nullable()
-            .meta({
-              description: 'the 6-digit region code and 12 stars (product.md capability 7)',
-              example: '330212************',
-            }),
+          idNumberMasked: z.string().nullable().meta({
+            description: 'the 6-digit region code and 12 stars (product.md capability 7)',
+            example: '330212************',
+          }),
           placed: z
             .string()
             .nullable()

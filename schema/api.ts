@@ -291,13 +291,10 @@ export const ResultDifferenceSchema = z
     path: z.string().meta({
       description: 'where the results differ: `total`, `items[age].points`, `gates[permit_valid].passed` …',
     }),
-    item: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'the item, gate, layer or deduction id, when the difference is inside one',
-        example: 'education',
-      }),
+    item: z.string().nullable().meta({
+      description: 'the item, gate, layer or deduction id, when the difference is inside one',
+      example: 'education',
+    }),
     stored: z.unknown().meta({ description: 'the value in the stored result', example: 20 }),
     replayed: z.unknown().meta({ description: 'the value the replay gives', example: 30 }),
   })
@@ -314,12 +311,10 @@ export const ReplaySchema = z
     differences: z
       .array(ResultDifferenceSchema)
       .meta({ description: 'every difference between the stored and the replayed result', example: [] }),
-    rulesetId: z
-      .string()
-      .meta({
-        description: '`<tableId>@<version>` (the same as `ruleset.key`)',
-        example: 'yinzhou-points-2022@1',
-      }),
+    rulesetId: z.string().meta({
+      description: '`<tableId>@<version>` (the same as `ruleset.key`)',
+      example: 'yinzhou-points-2022@1',
+    }),
     ruleset: RulesetKeySchema,
     status: z.enum(RECORD_STATUSES).meta({
       description: 'the record’s state: a void record still replays',
@@ -369,12 +364,10 @@ export const AdviceSchema = z
         'what sort of change: a tier, a job run, housing, a city or district item, or a month of accrual',
       example: 'education',
     }),
-    action: z
-      .string()
-      .meta({
-        description: 'the condition in words: what the applicant would have to do or have',
-        example: '取得全日制本科学历',
-      }),
+    action: z.string().meta({
+      description: 'the condition in words: what the applicant would have to do or have',
+      example: '取得全日制本科学历',
+    }),
     change: AdviceChangeSchema,
     fact: z
       .string()
@@ -390,12 +383,10 @@ export const AdviceSchema = z
       .meta({ description: 'how much more of the fact (1 month, 20 hours, one patent …)', example: null }),
     points: z.number().meta({ description: 'the item’s points now', example: 20 }),
     cap: z.number().nullable().meta({ description: 'the item’s cap; null when it has none', example: null }),
-    gain: z
-      .number()
-      .meta({
-        description: 'what the change adds to the total, after item, group and layer caps: exactly',
-        example: 10,
-      }),
+    gain: z.number().meta({
+      description: 'what the change adds to the total, after item, group and layer caps: exactly',
+      example: 10,
+    }),
     ref: z.string().meta({ description: 'the legal reference of the item', example: 'nb-points-2022' }),
     provisional: z
       .boolean()
@@ -1274,12 +1265,10 @@ export const AuditEntrySchema = z
         'content hash of the object as the action left it (a record’s columns with its facts and result hashes, a table’s hash, a key’s scopes and state); null for entries written before entries carried one',
       example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
     }),
-    prevHash: z
-      .string()
-      .meta({
-        description: 'the previous entry’s hash (64 zeros for the first)',
-        example: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
-      }),
+    prevHash: z.string().meta({
+      description: 'the previous entry’s hash (64 zeros for the first)',
+      example: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
+    }),
     hash: z.string().meta({
       description:
         'keyed: HMAC-SHA256, under the operator’s audit key, of this entry’s canonical content, objectHash and prevHash; unkeyed (legacy): SHA-256 of the content and prevHash',

@@ -7,6 +7,13 @@ import { ReferenceKeySchema, ReferenceSchema, RefSchema } from './table.ts'
 const ReferencesSchema = z.record(ReferenceKeySchema, ReferenceSchema).meta({
   description:
     'the legal references of the table, by the keys the rows’ `ref` name; absent for a table stored before references were data (its rows cite free text)',
+  example: {
+    'nb-points-2022': {
+      title: '宁波市新居民积分管理办法',
+      documentNumber: '甬政办发〔2022〕48号',
+      status: 'V',
+    },
+  },
 })
 
 /** A hex SHA-256, as results and records print them. */
