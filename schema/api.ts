@@ -402,11 +402,14 @@ export const ProjectionSchema = z
     points: z
       .array(
         z.object({
-          date: DateStringSchema,
-          total: z.number(),
+          date: DateStringSchema.meta({ description: 'the day', example: '2026-05-31' }),
+          total: z.number().meta({ description: 'the points on that day', example: 97.5 }),
           eligible: z
             .boolean()
-            .meta({ description: 'the score can be used then (gates pass: permit valid, not frozen …)' }),
+            .meta({
+              description: 'the score can be used then (gates pass: permit valid, not frozen …)',
+              example: true,
+            }),
         }),
       )
       .meta({
@@ -415,8 +418,11 @@ export const ProjectionSchema = z
       }),
     target: z
       .object({
-        points: z.number(),
-        by: DateStringSchema.nullable(),
+        points: z.number().meta({ description: 'the total asked for', example: 120 }),
+        by: DateStringSchema.nullable().meta({
+          description: 'the day it is wanted by; null: the default window',
+          example: '2027-06-30',
+        }),
         reachedOn: DateStringSchema.nullable().meta({
           description:
             'the first day on or before `to` with a total of at least `points`; null when not reached',
@@ -424,18 +430,23 @@ export const ProjectionSchema = z
         eligibleThen: z
           .boolean()
           .nullable()
-          .meta({ description: 'whether the score can be used on reachedOn' }),
+          .meta({ description: 'whether the score can be used on reachedOn', example: true }),
         short: z
           .number()
           .nullable()
-          .meta({ description: 'points − the best total of the window, when not reached' }),
+          .meta({ description: 'points − the best total of the window, when not reached', example: null }),
         never: z.boolean().meta({
           description:
             'not reached, and nothing that time moves raised any item over the last 12 months of the window: accrual alone will not reach it',
+          example: false,
         }),
-        reason: z.string().nullable().meta({ description: 'why it is not reached, in words' }),
+        reason: z.string().nullable().meta({ description: 'why it is not reached, in words', example: null }),
       })
-      .nullable(),
+      .nullable()
+      .meta({
+        description: 'how the target is met over the window; null when no target was asked',
+        example: null,
+      }),
   })
   .meta({ id: 'PointsProjection' })
 export type ProjectionView = z.output<typeof ProjectionSchema>
@@ -760,25 +771,48 @@ export const RulesetSummarySchema = z
       example: 'ningbo-points-2022',
     }),
     version: z.number().int().meta({ description: 'the version', example: 1 }),
-    scheme: SchemeSchema,
-    jurisdiction: JurisdictionSchema,
-    title: z.string(),
-    validFrom: DateStringSchema,
-    validTo: DateStringSchema.nullable(),
-    status: z.enum(RULESET_STATUSES),
-    sha256: z.string(),
+    scheme: SchemeSchema.meta({ description: 'what the table decides', example: 'points' }),
+    jurisdiction: JurisdictionSchema.meta({ description: 'where it applies (GB/T 2260)', example: '330200' }),
+    title: z
+      .string()
+      .meta({ description: 'the table’s title in Chinese', example: '宁波市新居民积分（2022）' }),
+    validFrom: DateStringSchema.meta({ description: 'first day in force', example: '2022-07-01' }),
+    validTo: DateStringSchema.nullable().meta({
+      description: 'last day in force; null: no end yet',
+      example: null,
+    }),
+    status: z
+      .enum(RULESET_STATUSES)
+      .meta({ description: 'draft, published (may be in force) or retired', example: 'published' }),
+    sha256: z.string().meta({
+      description: 'SHA-256 of the canonical JSON of the resolved table',
+      example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
+    }),
     ref: z.string().meta({
       description: 'the instrument the table implements, as text: title（document number）article',
+      example: '宁波市新居民积分管理办法（甬政办发〔2022〕48号）附件1',
     }),
-    provisional: z.boolean(),
-    origin: z.enum(['shipped', 'api']),
-    createdAt: z.string(),
-    publishedAt: z.string().nullable(),
-    retiredAt: z.string().nullable().meta({ description: 'when it was retired; null while it is not' }),
-    retiredReason: z
+    provisional: z
+      .boolean()
+      .meta({ description: 'the table has provisional parts (values or dates)', example: false }),
+    origin: z
+      .enum(['shipped', 'api'])
+      .meta({ description: 'shipped with the service, or written through the API', example: 'shipped' }),
+    createdAt: z
+      .string()
+      .meta({ description: 'when it was stored (UTC)', example: '2026-01-01T00:00:00.000Z' }),
+    publishedAt: z
       .string()
       .nullable()
-      .meta({ description: 'why an admin retired it (POST /v1/rulesets/{id}/retire); null while it is not' }),
+      .meta({ description: 'when it was published; null for a draft', example: '2026-01-01T00:00:00.000Z' }),
+    retiredAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'when it was retired; null while it is not', example: null }),
+    retiredReason: z.string().nullable().meta({
+      description: 'why an admin retired it (POST /v1/rulesets/{id}/retire); null while it is not',
+      example: null,
+    }),
   })
   .meta({ id: 'RulesetSummary' })
 export type RulesetSummary = z.output<typeof RulesetSummarySchema>
@@ -826,27 +860,39 @@ export const LegalReferenceSchema = z
   .object({
     section: z
       .string()
-      .meta({ description: 'items, layers, deductions, vetoes, gates, routes, entitlements …' }),
-    id: z.string(),
-    label: z.string(),
+      .meta({
+        description: 'items, layers, deductions, vetoes, gates, routes, entitlements …',
+        example: 'items',
+      }),
+    id: z.string().meta({ description: 'the row’s id', example: 'education' }),
+    label: z.string().meta({ description: 'the row’s name in Chinese', example: '学历' }),
     ref: RefSchema,
     citation: z
       .string()
-      .meta({ description: 'the references as text: title（document number）article, joined by ；' }),
+      .meta({
+        description: 'the references as text: title（document number）article, joined by ；',
+        example: '宁波市新居民积分管理办法（甬政办发〔2022〕48号）附件1',
+      }),
     references: z
-      .array(ReferenceSchema.extend({ key: z.string() }))
+      .array(
+        ReferenceSchema.extend({
+          key: z
+            .string()
+            .meta({ description: 'the reference’s key in the table', example: 'nb-points-2022' }),
+        }),
+      )
       .meta({ description: 'the references the row cites, resolved from the table’s `references`' }),
-    provisional: z.boolean(),
+    provisional: z.boolean().meta({ description: 'the row’s value is provisional', example: false }),
   })
   .meta({ id: 'LegalReference' })
 
 export const DistrictItemDefinitionSchema = z
   .object({
-    id: z.string().meta({ description: 'the key in applicant.districtItems' }),
-    label: z.string(),
+    id: z.string().meta({ description: 'the key in applicant.districtItems', example: 'local_honours' }),
+    label: z.string().meta({ description: 'the item’s name in Chinese', example: '区级荣誉' }),
     type: z
       .enum(['number', 'boolean'])
-      .meta({ description: 'number: a count or amount; boolean: true or false' }),
+      .meta({ description: 'number: a count or amount; boolean: true or false', example: 'number' }),
   })
   .meta({ id: 'DistrictItemDefinition' })
 
@@ -984,23 +1030,32 @@ export const RulesetDiffParamsSchema = z.object({
 
 export const FieldChangeSchema = z
   .object({
-    path: z.string(),
+    path: z
+      .string()
+      .meta({ description: 'the field that differs, as a dotted path in the row', example: 'points' }),
     from: z
       .unknown()
       .optional()
-      .meta({ description: 'the value in the first table; absent where the field is added' }),
+      .meta({ description: 'the value in the first table; absent where the field is added', example: 20 }),
     to: z
       .unknown()
       .optional()
-      .meta({ description: 'the value in the other table; absent where the field is removed' }),
+      .meta({ description: 'the value in the other table; absent where the field is removed', example: 30 }),
   })
   .meta({ id: 'FieldChange' })
 
 export const RowChangeSchema = z
   .object({
-    section: z.string().meta({ description: '`table` for top-level fields, else items, layers, gates …' }),
-    id: z.string().nullable().meta({ description: 'the row id; null for top-level fields' }),
-    change: z.enum(['added', 'removed', 'changed']),
+    section: z
+      .string()
+      .meta({ description: '`table` for top-level fields, else items, layers, gates …', example: 'items' }),
+    id: z
+      .string()
+      .nullable()
+      .meta({ description: 'the row id; null for top-level fields', example: 'education' }),
+    change: z
+      .enum(['added', 'removed', 'changed'])
+      .meta({ description: 'the row was added, removed or changed', example: 'changed' }),
     fields: z.array(FieldChangeSchema).meta({ description: 'for `changed`: each field that differs' }),
   })
   .meta({ id: 'RowChange' })
@@ -1008,10 +1063,10 @@ export type RowChange = z.output<typeof RowChangeSchema>
 
 export const RulesetDiffSchema = z
   .object({
-    from: RulesetSummarySchema,
-    to: RulesetSummarySchema,
-    identical: z.boolean(),
-    changes: z.array(RowChangeSchema),
+    from: RulesetSummarySchema.meta({ description: 'the first table' }),
+    to: RulesetSummarySchema.meta({ description: 'the other table' }),
+    identical: z.boolean().meta({ description: 'the two resolved tables are the same', example: false }),
+    changes: z.array(RowChangeSchema).meta({ description: 'each row that differs' }),
   })
   .meta({
     id: 'RulesetDiff',
