@@ -529,9 +529,19 @@ const tableFields = {
     .default(null)
     .meta({ description: 'last day in force; null: no end yet', example: null }),
   ref: RefSchema,
-  references: z.record(ReferenceKeySchema, ReferenceSchema).default({}).meta({
-    description: 'the legal references its rows cite, by key (a table built on another inherits its)',
-  }),
+  references: z
+    .record(ReferenceKeySchema, ReferenceSchema)
+    .default({})
+    .meta({
+      description: 'the legal references its rows cite, by key (a table built on another inherits its)',
+      example: {
+        'nb-points-2022': {
+          title: '宁波市新居民积分管理办法',
+          documentNumber: '甬政办发〔2022〕48号',
+          status: 'V',
+        },
+      },
+    }),
   provisional: z.union([z.boolean(), ProvisionalTableSchema]).default(false).meta({
     description:
       'which table-level fields are provisional ({ reason, fields }); rows say their own. `true` (tables written before): the whole table',
@@ -553,10 +563,19 @@ const tableFields = {
     .default([])
     .meta({ description: 'the layers the items count in, each with its cap' }),
   items: z.array(ItemSchema).default([]).meta({ description: 'the scored items' }),
-  deductions: z.array(DeductionSchema).default([]).meta({ description: 'points taken off for records' }),
-  vetoes: z.array(VetoSchema).default([]).meta({ description: 'records that bar the applicant' }),
+  deductions: z
+    .array(DeductionSchema)
+    .default([])
+    .meta({ description: 'points taken off for records', example: [] }),
+  vetoes: z
+    .array(VetoSchema)
+    .default([])
+    .meta({ description: 'records that bar the applicant', example: [] }),
   gates: z.array(GateSchema).default([]).meta({ description: 'conditions for using the result' }),
-  routes: z.array(RouteSchema).default([]).meta({ description: 'settlement tables: the routes' }),
+  routes: z
+    .array(RouteSchema)
+    .default([])
+    .meta({ description: 'settlement tables: the routes', example: [] }),
   entitlements: z
     .array(EntitlementSchema)
     .default([])
@@ -631,9 +650,13 @@ export type Component = z.output<typeof ComponentSchema>
 export const TableSourceSchema = z
   .object({
     ...tableFields,
-    extends: PinnedTableSchema.optional().meta({ description: 'the table and version this one patches' }),
+    extends: PinnedTableSchema.optional().meta({
+      description: 'the table and version this one patches',
+      example: 'ningbo-points-2022@1',
+    }),
     supersedes: PinnedTableSchema.optional().meta({
       description: 'an earlier version of this table that this one corrects with `patch`',
+      example: 'yinzhou-points-2022@1',
     }),
     patch: PatchSchema.optional(),
   })
@@ -679,11 +702,17 @@ const tableHeader = {
   extends: z
     .string()
     .optional()
-    .meta({ description: 'the base, `id@version` (tables stored before pinning: the id)' }),
+    .meta({
+      description: 'the base, `id@version` (tables stored before pinning: the id)',
+      example: 'ningbo-points-2022@1',
+    }),
   supersedes: z
     .string()
     .optional()
-    .meta({ description: 'the earlier version this one corrects, `id@version`' }),
+    .meta({
+      description: 'the earlier version this one corrects, `id@version`',
+      example: 'yinzhou-points-2022@1',
+    }),
   components: z.array(ComponentSchema).optional().meta({
     description: 'every table this one was built from, the innermost base first, each with its hash',
   }),
@@ -694,7 +723,11 @@ const tableHeader = {
  * table's content hash is over every section, so that tables published before the union keep their
  * hash; a table cannot fill it.
  */
-const noRows = z.array(z.never()).max(0).default([]).meta({ description: 'not a section of this scheme' })
+const noRows = z
+  .array(z.never())
+  .max(0)
+  .default([])
+  .meta({ description: 'not a section of this scheme: always empty', example: [] })
 const noSection = z.null().default(null).meta({ description: 'not a section of this scheme' })
 const otherSections = {
   layers: noRows,
@@ -712,7 +745,7 @@ export const PointsTableSchema = z
   .object({
     ...tableHeader,
     ...otherSections,
-    scheme: z.literal('points'),
+    scheme: z.literal('points').meta({ description: 'a points table' }),
     layers,
     items,
     deductions,
@@ -722,12 +755,23 @@ export const PointsTableSchema = z
   .meta({ id: 'PointsTable' })
 
 export const PermitTableSchema = z
-  .object({ ...tableHeader, ...otherSections, scheme: z.literal('residence-permit'), entitlements })
+  .object({
+    ...tableHeader,
+    ...otherSections,
+    scheme: z.literal('residence-permit').meta({ description: 'a residence-permit table' }),
+    entitlements,
+  })
   .strict()
   .meta({ id: 'PermitTable' })
 
 export const SettlementTableSchema = z
-  .object({ ...tableHeader, ...otherSections, scheme: z.literal('settlement'), routes, pointsSettlement })
+  .object({
+    ...tableHeader,
+    ...otherSections,
+    scheme: z.literal('settlement').meta({ description: 'a settlement table' }),
+    routes,
+    pointsSettlement,
+  })
   .strict()
   .meta({ id: 'SettlementTable' })
 
@@ -735,7 +779,7 @@ export const AdmissionTableSchema = z
   .object({
     ...tableHeader,
     ...otherSections,
-    scheme: z.literal('admission'),
+    scheme: z.literal('admission').meta({ description: 'an admission table' }),
     priorityTiers,
     household,
   })
