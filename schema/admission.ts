@@ -23,11 +23,14 @@ export const AdmissionEligibilityRequestSchema = z
     asOf: DateStringSchema.meta({
       description: 'the measuring date; its year is the intake year; not after today',
     }),
-    household: HouseholdSchema,
-    dates: boundedRecord(z.string().min(1).max(64), DateStringSchema, 32).optional().meta({
-      description:
-        'dates the district’s table names for the caller to supply (Zhenhai: `registration`, `checking`)',
-    }),
+    household: HouseholdSchema.meta({ description: 'the parents, the child, homes owned and preferences' }),
+    dates: boundedRecord(z.string().min(1).max(64), DateStringSchema, 32)
+      .optional()
+      .meta({
+        description:
+          'dates the district’s table names for the caller to supply (Zhenhai: `registration`, `checking`)',
+        example: { registration: '2026-04-30', checking: '2026-06-20' },
+      }),
   })
   .strict()
   .meta({
@@ -231,8 +234,11 @@ export const RoundListQuerySchema = z
 
 export const RoundListSchema = z
   .object({
-    rounds: z.array(RoundSchema),
-    next: z.string().nullable().meta({ description: 'pass as `after` for the next page; null at the end' }),
+    rounds: z.array(RoundSchema).meta({ description: 'the rounds of this page, oldest first' }),
+    next: z
+      .string()
+      .nullable()
+      .meta({ description: 'pass as `after` for the next page; null at the end', example: null }),
   })
   .meta({ id: 'RoundList', example: { rounds: [], next: null } })
 
@@ -254,7 +260,10 @@ export const ApplicationRefSchema = z
 export const MAX_BULK_APPLICATIONS = 10_000
 
 export const ApplicationInputSchema = z
-  .object({ applicationRef: ApplicationRefSchema, household: HouseholdSchema })
+  .object({
+    applicationRef: ApplicationRefSchema,
+    household: HouseholdSchema.meta({ description: 'the parents, the child, homes owned and preferences' }),
+  })
   .strict()
   .meta({ id: 'BulkApplicationRow' })
 
@@ -382,7 +391,15 @@ export const ApplicationListQuerySchema = z
   .strict()
 
 export const ApplicationListSchema = z
-  .object({ applications: z.array(ApplicationSchema), next: z.string().nullable() })
+  .object({
+    applications: z
+      .array(ApplicationSchema)
+      .meta({ description: 'the applications of this page, by applicationRef' }),
+    next: z
+      .string()
+      .nullable()
+      .meta({ description: 'pass as `after` for the next page; null at the end', example: null }),
+  })
   .meta({ id: 'ApplicationList', example: { applications: [], next: null } })
 
 export const ApplicationParamsSchema = z.object({ id: RoundIdSchema, ref: ApplicationRefSchema })

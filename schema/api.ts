@@ -192,6 +192,7 @@ export const EvaluationRequestSchema = z
       .optional()
       .meta({
         description: `dates a table names for the caller to supply (e.g. when online enrolment opens), by name; at most ${MAX_NAMED_DATES}`,
+        example: { registration: '2026-04-30' },
       }),
   })
   .strict()
@@ -267,7 +268,7 @@ export const PointsEvaluationSchema = z
       description: 'the voided record this one corrects; null when it is not a correction',
       example: null,
     }),
-    result: PointsResultSchema,
+    result: PointsResultSchema.meta({ description: 'the result as computed and stored' }),
   })
   .meta({
     id: 'PointsEvaluation',
@@ -404,12 +405,10 @@ export const ProjectionSchema = z
         z.object({
           date: DateStringSchema.meta({ description: 'the day', example: '2026-05-31' }),
           total: z.number().meta({ description: 'the points on that day', example: 97.5 }),
-          eligible: z
-            .boolean()
-            .meta({
-              description: 'the score can be used then (gates pass: permit valid, not frozen …)',
-              example: true,
-            }),
+          eligible: z.boolean().meta({
+            description: 'the score can be used then (gates pass: permit valid, not frozen …)',
+            example: true,
+          }),
         }),
       )
       .meta({
@@ -458,7 +457,7 @@ export const PreviewRequestSchema = EvaluationRequestSchema.extend({
         .number()
         .min(0)
         .max(1000)
-        .meta({ description: 'the score to reach, e.g. last year’s cut-off' }),
+        .meta({ description: 'the score to reach, e.g. last year’s cut-off', example: 109 }),
       by: DateStringSchema.optional().meta({
         description:
           'the date to look up to: after asOf, at most 120 months after it; default: the month-end 36 months after asOf',
@@ -480,7 +479,7 @@ export type PreviewRequest = z.output<typeof PreviewRequestSchema>
 
 export const PreviewSchema = z
   .object({
-    result: PointsResultSchema,
+    result: PointsResultSchema.meta({ description: 'the points as they would be recorded' }),
     advice: z.array(AdviceSchema).meta({
       description: 'changes the applicant can act on, highest gain first, each with its exact gain',
     }),
@@ -839,7 +838,7 @@ const EXAMPLE_SUMMARY = {
 } as const
 
 export const RulesetListSchema = z
-  .object({ rulesets: z.array(RulesetSummarySchema) })
+  .object({ rulesets: z.array(RulesetSummarySchema).meta({ description: 'the tables that match, by key' }) })
   .meta({ id: 'RulesetList', example: { rulesets: [EXAMPLE_SUMMARY] } })
 
 export const RulesetListQuerySchema = z
@@ -858,21 +857,17 @@ export const RulesetListQuerySchema = z
 
 export const LegalReferenceSchema = z
   .object({
-    section: z
-      .string()
-      .meta({
-        description: 'items, layers, deductions, vetoes, gates, routes, entitlements …',
-        example: 'items',
-      }),
+    section: z.string().meta({
+      description: 'items, layers, deductions, vetoes, gates, routes, entitlements …',
+      example: 'items',
+    }),
     id: z.string().meta({ description: 'the row’s id', example: 'education' }),
     label: z.string().meta({ description: 'the row’s name in Chinese', example: '学历' }),
     ref: RefSchema,
-    citation: z
-      .string()
-      .meta({
-        description: 'the references as text: title（document number）article, joined by ；',
-        example: '宁波市新居民积分管理办法（甬政办发〔2022〕48号）附件1',
-      }),
+    citation: z.string().meta({
+      description: 'the references as text: title（document number）article, joined by ；',
+      example: '宁波市新居民积分管理办法（甬政办发〔2022〕48号）附件1',
+    }),
     references: z
       .array(
         ReferenceSchema.extend({
@@ -898,13 +893,13 @@ export const DistrictItemDefinitionSchema = z
 
 export const RulesetDetailSchema = z
   .object({
-    ruleset: RulesetSummarySchema,
+    ruleset: RulesetSummarySchema.meta({ description: 'the table’s identity, period and state' }),
     references: z.array(LegalReferenceSchema).meta({ description: 'every row with its legal reference' }),
     districtItems: z.array(DistrictItemDefinitionSchema).meta({
       description:
         'what callers send in applicant.districtItems while this table is in force (its own and those it inherits); any other key, or a value of another type, is a 400',
     }),
-    table: TableSchema,
+    table: TableSchema.meta({ description: 'the resolved table, as the engine uses it' }),
   })
   .meta({
     id: 'RulesetDetail',
@@ -1155,7 +1150,7 @@ export const RulesetWriteResultSchema = z
 // ---------------------------------------------------------------- health
 
 export const HealthSchema = z
-  .object({ status: z.literal('ok') })
+  .object({ status: z.literal('ok').meta({ description: 'the process is up' }) })
   .meta({ id: 'Health', example: { status: 'ok' } })
 export const ReadySchema = z
   .object({
@@ -1338,12 +1333,15 @@ export const AuditEntrySchema = z
 
 export const AuditPageSchema = z
   .object({
-    entries: z.array(AuditEntrySchema),
+    entries: z.array(AuditEntrySchema).meta({ description: 'the entries of this page, oldest first' }),
     next: z
       .number()
       .int()
       .nullable()
-      .meta({ description: 'pass as `after` for the next page; null when this page reached the end' }),
+      .meta({
+        description: 'pass as `after` for the next page; null when this page reached the end',
+        example: null,
+      }),
   })
   .meta({
     id: 'AuditPage',

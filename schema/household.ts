@@ -60,13 +60,10 @@ export const HouseholdSchema = z
         description: 'the unit ids of the round, first choice first',
         example: ['yz-p-01', 'yz-p-02'],
       }),
-    appliedAt: z.iso
-      .datetime({ offset: true })
-      .optional()
-      .meta({
-        description: 'when the family applied (RFC 3339 with an offset)',
-        example: '2026-05-06T09:30:00+08:00',
-      }),
+    appliedAt: z.iso.datetime({ offset: true }).optional().meta({
+      description: 'when the family applied (RFC 3339 with an offset)',
+      example: '2026-05-06T09:30:00+08:00',
+    }),
   })
   .strict()
   .meta({ id: 'Household' })

@@ -699,20 +699,14 @@ const {
 /** What every resolved table carries whatever its scheme: identity, period, reference, dates, gates. */
 const tableHeader = {
   ...headerFields,
-  extends: z
-    .string()
-    .optional()
-    .meta({
-      description: 'the base, `id@version` (tables stored before pinning: the id)',
-      example: 'ningbo-points-2022@1',
-    }),
-  supersedes: z
-    .string()
-    .optional()
-    .meta({
-      description: 'the earlier version this one corrects, `id@version`',
-      example: 'yinzhou-points-2022@1',
-    }),
+  extends: z.string().optional().meta({
+    description: 'the base, `id@version` (tables stored before pinning: the id)',
+    example: 'ningbo-points-2022@1',
+  }),
+  supersedes: z.string().optional().meta({
+    description: 'the earlier version this one corrects, `id@version`',
+    example: 'yinzhou-points-2022@1',
+  }),
   components: z.array(ComponentSchema).optional().meta({
     description: 'every table this one was built from, the innermost base first, each with its hash',
   }),
