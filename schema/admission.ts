@@ -193,13 +193,26 @@ export const RoundCreateSchema = z
 export type RoundCreate = z.output<typeof RoundCreateSchema>
 
 export const RoundSchema = RoundCreateSchema.extend({
-  id: z.uuid(),
+  id: z.uuid().meta({ description: 'the round’s id', example: EXAMPLE_ROUND_ID }),
   kind: z.literal('admission'),
-  status: RoundStatusSchema,
-  createdAt: z.string(),
-  applications: z.number().int().meta({ description: 'applications stored and not withdrawn' }),
-  latestVersion: z.number().int().nullable().meta({ description: 'the newest result version, if any' }),
-  publishedVersion: z.number().int().nullable(),
+  status: RoundStatusSchema.meta({
+    description: 'where the round is: open, closed, allocated or published',
+    example: 'open',
+  }),
+  createdAt: z
+    .string()
+    .meta({ description: 'when the round was created (UTC)', example: '2026-04-30T02:00:00.000Z' }),
+  applications: z.number().int().meta({ description: 'applications stored and not withdrawn', example: 240 }),
+  latestVersion: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'the newest result version, if any', example: null }),
+  publishedVersion: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'the published result version; null until one is published', example: null }),
 }).meta({
   id: 'Round',
   example: {

@@ -20,13 +20,17 @@ import {
 // without it zod emits a `__shared` $defs block whose $ref fastify-type-provider-zod does not rewrite,
 // so the document's references dangle. The others keep the table shapes from being inlined twice
 // (Table and CreateRulesetRequest). Registered only if absent, so ids set in table.ts later win.
-for (const [schema, id] of [
-  [ConditionSchema, 'Condition'],
-  [ItemSchema, 'TableItem'],
-  [GateSchema, 'TableGate'],
-  [LayerSchema, 'TableLayer'],
+for (const [schema, id, description] of [
+  [
+    ConditionSchema,
+    'Condition',
+    'a condition on the facts: one fact compared (`fact` with gte, gt, lte, lt, eq, ne or in), or `all`, `any`, `not` of conditions; household tables: `anyMember`, `allMembers` of the parents',
+  ],
+  [ItemSchema, 'TableItem', 'a scored item of the table (per_unit, bands, tiers, binary or category)'],
+  [GateSchema, 'TableGate', 'a condition the result must meet, with the reason shown when it fails'],
+  [LayerSchema, 'TableLayer', 'a layer the items count in (city, district), with its cap'],
 ] as const) {
-  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id })
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id, description })
 }
 
 // ---------------------------------------------------------------- examples (shown in /docs)
@@ -291,6 +295,7 @@ export const ResultDifferenceSchema = z
   .object({
     path: z.string().meta({
       description: 'where the results differ: `total`, `items[age].points`, `gates[permit_valid].passed` …',
+      example: 'items[education].points',
     }),
     item: z.string().nullable().meta({
       description: 'the item, gate, layer or deduction id, when the difference is inside one',
@@ -1126,7 +1131,7 @@ export const RetireRequestSchema = z
 
 export const RulesetWriteResultSchema = z
   .object({
-    ruleset: RulesetSummarySchema,
+    ruleset: RulesetSummarySchema.meta({ description: 'the table as stored now' }),
     warnings: z.array(FieldErrorSchema).meta({
       description: 'problems that do not stop publication, e.g. a layer cap its items cannot reach',
     }),
@@ -1334,14 +1339,10 @@ export const AuditEntrySchema = z
 export const AuditPageSchema = z
   .object({
     entries: z.array(AuditEntrySchema).meta({ description: 'the entries of this page, oldest first' }),
-    next: z
-      .number()
-      .int()
-      .nullable()
-      .meta({
-        description: 'pass as `after` for the next page; null when this page reached the end',
-        example: null,
-      }),
+    next: z.number().int().nullable().meta({
+      description: 'pass as `after` for the next page; null when this page reached the end',
+      example: null,
+    }),
   })
   .meta({
     id: 'AuditPage',

@@ -72,12 +72,18 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
       ),
     z
       .object({
-        all: z.array(ConditionSchema).min(1),
+        all: z
+          .array(ConditionSchema)
+          .min(1)
+          .meta({ description: 'every condition holds', example: [{ fact: 'insuranceMonths', gte: 6 }] }),
       })
       .strict(),
     z
       .object({
-        any: z.array(ConditionSchema).min(1),
+        any: z
+          .array(ConditionSchema)
+          .min(1)
+          .meta({ description: 'at least one condition holds', example: [{ fact: 'hasPermit', eq: true }] }),
       })
       .strict(),
     z
@@ -477,12 +483,19 @@ export const PointsSettlementSchema = z
 
 export const PatchSchema = z
   .object({
-    add: z.array(ItemSchema).default([]),
+    add: z.array(ItemSchema).default([]).meta({ description: 'items the base does not have', example: [] }),
     reweight: z
-      .array(z.object({ id: z.string() }).catchall(z.unknown()))
+      .array(
+        z
+          .object({ id: z.string().meta({ description: 'the base item’s id', example: 'education' }) })
+          .catchall(z.unknown()),
+      )
       .default([])
       .meta({ description: 'fields that replace those of a base item with this id' }),
-    layers: z.array(LayerSchema).default([]),
+    layers: z
+      .array(LayerSchema)
+      .default([])
+      .meta({ description: 'layers added, or replacing the base’s layer of the same id', example: [] }),
   })
   .strict()
 
@@ -658,7 +671,10 @@ export const TableSourceSchema = z
       description: 'an earlier version of this table that this one corrects with `patch`',
       example: 'yinzhou-points-2022@1',
     }),
-    patch: PatchSchema.optional(),
+    patch: PatchSchema.optional().meta({
+      description: 'with `extends` or `supersedes`: what this table adds to or changes in the base',
+      example: { add: [], reweight: [{ id: 'education', cap: 30 }], layers: [] },
+    }),
   })
   .strict()
   .refine((t) => t.validTo === null || t.validTo >= t.validFrom, {
