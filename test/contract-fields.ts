@@ -60,7 +60,7 @@ export function fieldGaps(input: object): string[] {
     if (s.properties !== undefined) return true
     if (s.items !== undefined && !Array.isArray(s.items)) return shown(s.items, depth + 1)
     const branches = s.oneOf ?? s.anyOf
-    return branches !== undefined && branches.every((b) => shown(b, depth + 1))
+    return branches?.every((b) => shown(b, depth + 1)) === true
   }
 
   /**
