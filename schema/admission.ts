@@ -24,11 +24,14 @@ export const AdmissionEligibilityRequestSchema = z
     asOf: DateStringSchema.meta({
       description: 'the measuring date; its year is the intake year; not after today',
     }),
-    household: HouseholdSchema,
-    dates: boundedRecord(z.string().min(1).max(64), DateStringSchema, 32).optional().meta({
-      description:
-        'dates the district’s table names for the caller to supply (Zhenhai: `registration`, `checking`)',
-    }),
+    household: HouseholdSchema.meta({ description: 'the parents, the child, homes owned and preferences' }),
+    dates: boundedRecord(z.string().min(1).max(64), DateStringSchema, 32)
+      .optional()
+      .meta({
+        description:
+          'dates the district’s table names for the caller to supply (Zhenhai: `registration`, `checking`)',
+        example: { registration: '2026-04-30', checking: '2026-06-20' },
+      }),
   })
   .strict()
   .meta({
@@ -106,9 +109,17 @@ export const InstantSchema = z.iso.datetime({ offset: true }).meta({
 
 export const RoundUnitSchema = z
   .object({
-    id: z.string().min(1).max(64).meta({ description: 'the school’s or pool’s id, as families list it' }),
-    name: z.string().min(1).max(200),
-    seats: z.number().int().min(0).max(100_000),
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .meta({ description: 'the school’s or pool’s id, as families list it', example: 'yz-p-01' }),
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({ description: 'the school’s or pool’s name', example: '鄞州区某某小学' }),
+    seats: z.number().int().min(0).max(100_000).meta({ description: 'seats offered', example: 120 }),
   })
   .strict()
   .meta({ id: 'RoundUnit' })
@@ -146,7 +157,10 @@ export const RoundCreateSchema = z
       .int()
       .min(2000)
       .max(2100)
-      .meta({ description: 'the intake year (settlement: the quota year)', example: 2026 }),
+      .meta({
+        description: 'the school year the children start (settlement: the quota year)',
+        example: 2026,
+      }),
     grade: z.enum(['P1', 'J1']).optional().meta({
       description:
         'the entry grade: primary 1 or junior-high 1; required for admission, absent for settlement',
@@ -173,6 +187,7 @@ export const RoundCreateSchema = z
     cutoffScope: z.enum(['school', 'pool']).default('school').meta({
       description:
         '`pool`: units are towns; a child below every listed town’s cut-off is referred. Settlement rounds: `school` (their one unit is the quota)',
+      example: 'school',
     }),
     tieBreak: z
       .array(z.enum(TIE_BREAK_KEYS))
@@ -181,10 +196,12 @@ export const RoundCreateSchema = z
       .meta({
         description:
           'ordered tie-break keys after the priority tier (points ↓, insuranceMonths ↓, residenceMonths ↓, appliedAt ↑, lottery); applicationRef ascending is the implicit last key',
+        example: [...DEFAULT_TIE_BREAK],
       }),
     lotterySeed: z.string().min(1).max(200).meta({
       description:
         'published with the round; the lottery key is SHA-256 of `seed:applicationRef` in hex, smaller first',
+      example: 'yinzhou-2026-p1-2f9c1d',
     }),
   })
   .strict()
@@ -192,12 +209,25 @@ export const RoundCreateSchema = z
 export type RoundCreate = z.output<typeof RoundCreateSchema>
 
 export const RoundSchema = RoundCreateSchema.extend({
-  id: z.uuid(),
-  status: RoundStatusSchema,
-  createdAt: z.string(),
-  applications: z.number().int().meta({ description: 'applications stored and not withdrawn' }),
-  latestVersion: z.number().int().nullable().meta({ description: 'the newest result version, if any' }),
-  publishedVersion: z.number().int().nullable(),
+  id: z.uuid().meta({ description: 'the round’s id', example: EXAMPLE_ROUND_ID }),
+  status: RoundStatusSchema.meta({
+    description: 'where the round is: open, closed, allocated or published',
+    example: 'open',
+  }),
+  createdAt: z
+    .string()
+    .meta({ description: 'when the round was created (UTC)', example: '2026-04-30T02:00:00.000Z' }),
+  applications: z.number().int().meta({ description: 'applications stored and not withdrawn', example: 240 }),
+  latestVersion: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'the newest result version, if any', example: null }),
+  publishedVersion: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: 'the published result version; null until one is published', example: null }),
 }).meta({
   id: 'Round',
   example: {
@@ -220,14 +250,23 @@ export const RoundListQuerySchema = z
       .max(64)
       .optional()
       .meta({ description: 'the previous page’s `next`', example: EXAMPLE_ROUND_ID }),
-    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
 
 export const RoundListSchema = z
   .object({
-    rounds: z.array(RoundSchema),
-    next: z.string().nullable().meta({ description: 'pass as `after` for the next page; null at the end' }),
+    rounds: z.array(RoundSchema).meta({ description: 'the rounds of this page, oldest first' }),
+    next: z
+      .string()
+      .nullable()
+      .meta({ description: 'pass as `after` for the next page; null at the end', example: null }),
   })
   .meta({ id: 'RoundList', example: { rounds: [], next: null } })
 
@@ -249,7 +288,10 @@ export const ApplicationRefSchema = z
 export const MAX_BULK_APPLICATIONS = 10_000
 
 export const ApplicationInputSchema = z
-  .object({ applicationRef: ApplicationRefSchema, household: HouseholdSchema })
+  .object({
+    applicationRef: ApplicationRefSchema,
+    household: HouseholdSchema.meta({ description: 'the parents, the child, homes owned and preferences' }),
+  })
   .strict()
   .meta({ id: 'BulkApplicationRow' })
 
@@ -305,10 +347,18 @@ export const BulkEnvelopeSchema = z
 
 export const BulkResultSchema = z
   .object({
-    roundId: z.uuid(),
-    stored: z.number().int(),
-    eligible: z.number().int(),
-    ineligible: z.number().int(),
+    roundId: z
+      .uuid()
+      .meta({ description: 'the round the applications were added to', example: EXAMPLE_ROUND_ID }),
+    stored: z.number().int().meta({ description: 'applications stored by this request', example: 240 }),
+    eligible: z
+      .number()
+      .int()
+      .meta({ description: 'of those, how many pass every admission gate', example: 236 }),
+    ineligible: z
+      .number()
+      .int()
+      .meta({ description: 'of those, how many fail a gate (stored all the same)', example: 4 }),
   })
   .meta({
     id: 'BulkApplicationsResult',
@@ -331,20 +381,38 @@ export const OUTCOMES = [
 
 export const ApplicationSchema = z
   .object({
-    applicationRef: z.string(),
-    status: z.enum(['active', 'withdrawn']),
-    createdAt: z.string(),
-    withdrawnAt: z.string().nullable(),
-    idNumberMasked: z.string().nullable().meta({ description: 'the child’s masked ID, when given' }),
-    preferences: z.array(z.string()),
-    appliedAt: z.string().nullable(),
-    outcome: z
-      .enum(OUTCOMES)
+    applicationRef: z
+      .string()
+      .meta({ description: 'the caller’s reference for the application', example: 'YZ2026P1000123' }),
+    status: z
+      .enum(['active', 'withdrawn'])
+      .meta({ description: 'active, or withdrawn (kept, not allocated)', example: 'active' }),
+    createdAt: z
+      .string()
+      .meta({ description: 'when it was stored (UTC)', example: '2026-05-06T01:30:00.000Z' }),
+    withdrawnAt: z
+      .string()
       .nullable()
-      .meta({ description: 'in the newest result version; null before allocation or when not in it' }),
+      .meta({ description: 'when it was withdrawn; null while active', example: null }),
+    idNumberMasked: z
+      .string()
+      .nullable()
+      .meta({ description: 'the child’s masked ID, when given', example: '330212************' }),
+    preferences: z.array(z.string()).meta({
+      description: 'the units the family listed, first choice first',
+      example: ['yz-p-01', 'yz-p-02'],
+    }),
+    appliedAt: z.string().nullable().meta({
+      description: 'when the family applied, as sent; null when not given',
+      example: '2026-05-06T09:30:00+08:00',
+    }),
+    outcome: z.enum(OUTCOMES).nullable().meta({
+      description: 'in the newest result version; null before allocation or when not in it',
+      example: 'placed',
+    }),
     evaluation: z.union([AdmissionResultSchema, SettlementResultSchema]).meta({
       description:
-        'admission rounds: the household’s admission result; settlement rounds: the applicant’s settlement result',
+        'admission rounds: the household’s admission evaluation; settlement rounds: the applicant’s settlement result, made when it was stored',
     }),
   })
   .meta({
@@ -370,7 +438,13 @@ export const ApplicationListQuerySchema = z
       .max(64)
       .optional()
       .meta({ description: 'the previous page’s `next`', example: 'YZ2026P1000123' }),
-    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
     outcome: z
       .enum(OUTCOMES)
       .optional()
@@ -379,100 +453,191 @@ export const ApplicationListQuerySchema = z
   .strict()
 
 export const ApplicationListSchema = z
-  .object({ applications: z.array(ApplicationSchema), next: z.string().nullable() })
+  .object({
+    applications: z
+      .array(ApplicationSchema)
+      .meta({ description: 'the applications of this page, by applicationRef' }),
+    next: z
+      .string()
+      .nullable()
+      .meta({ description: 'pass as `after` for the next page; null at the end', example: null }),
+  })
   .meta({ id: 'ApplicationList', example: { applications: [], next: null } })
 
 export const ApplicationParamsSchema = z.object({ id: RoundIdSchema, ref: ApplicationRefSchema })
 
 // ---------------------------------------------------------------- results
 
-const FailedGateSchema = z.object({ id: z.string(), label: z.string(), reason: z.string() })
+const FailedGateSchema = z.object({
+  id: z.string().meta({ description: 'the gate’s id in the admission table', example: 'hukou_or_permit' }),
+  label: z.string().meta({ description: 'the gate’s name in Chinese', example: '户籍或有效居住证' }),
+  reason: z.string().meta({ description: 'why it failed, in Chinese', example: '父母均无有效居住证' }),
+})
 
 const TieBreakValueSchema = z.object({
-  key: z.enum(TIE_BREAK_KEYS),
-  value: z.union([z.number(), z.string(), z.null()]),
+  key: z.enum(TIE_BREAK_KEYS).meta({ description: 'the tie-break key', example: 'points' }),
+  value: z
+    .union([z.number(), z.string(), z.null()])
+    .meta({ description: 'the child’s value for the key (points in 1/10,000 point)', example: 1_100_000 }),
 })
 
 export const CutOffSchema = z
   .object({
-    rank: z.number().int(),
-    ref: z.string().meta({ description: 'the applicationRef of the last child admitted' }),
-    tier: z.number().int().nullable(),
-    points: z.number().int().nullable().meta({ description: 'in 1/10,000 point' }),
-    tieBreak: z.array(TieBreakValueSchema),
+    rank: z.number().int().meta({ description: 'the overall rank of the last child admitted', example: 118 }),
+    ref: z
+      .string()
+      .meta({ description: 'the applicationRef of the last child admitted', example: 'YZ2026P1000123' }),
+    tier: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'that child’s priority tier rank; null: ranked by points', example: null }),
+    points: z.number().int().nullable().meta({ description: 'in 1/10,000 point', example: 1_100_000 }),
+    tieBreak: z
+      .array(TieBreakValueSchema)
+      .meta({ description: 'that child’s tie-break values, in the round’s order' }),
   })
   .meta({ id: 'CutOff' })
 
 export const UnitOutcomeSchema = z
   .object({
-    id: z.string(),
-    name: z.string(),
-    seats: z.number().int(),
-    placed: z.number().int(),
-    seatsLeft: z.number().int(),
-    cutoff: CutOffSchema.nullable(),
+    id: z.string().meta({ description: 'the unit’s id in the round', example: 'yz-p-01' }),
+    name: z.string().meta({ description: 'the school’s or pool’s name', example: '鄞州区某某小学' }),
+    seats: z.number().int().meta({ description: 'seats offered', example: 120 }),
+    placed: z.number().int().meta({ description: 'children placed', example: 118 }),
+    seatsLeft: z.number().int().meta({ description: 'seats not filled', example: 2 }),
+    cutoff: CutOffSchema.nullable().meta({
+      description: 'the last child admitted; null when nobody was',
+      example: null,
+    }),
   })
   .meta({ id: 'UnitOutcome' })
 
 export const ApplicationOutcomeSchema = z
   .object({
-    ref: z.string(),
-    rank: z.number().int().nullable(),
-    outcome: z.enum(OUTCOMES),
-    placed: z.object({ unit: z.string(), preferenceRank: z.number().int() }).nullable(),
-    gate: FailedGateSchema.nullable(),
-    refusals: z.array(
-      z.object({
-        preferenceRank: z.number().int(),
-        unit: z.string(),
-        refusal: z.enum(['below_cutoff', 'no_seats']),
-        cutoffRank: z.number().int().nullable(),
+    ref: z.string().meta({ description: 'the applicationRef', example: 'YZ2026P1000123' }),
+    rank: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'the overall rank; null when a gate failed', example: 1 }),
+    outcome: z.enum(OUTCOMES).meta({ description: 'what happened to the application', example: 'placed' }),
+    placed: z
+      .object({
+        unit: z.string().meta({ description: 'the unit the child was placed in', example: 'yz-p-01' }),
+        preferenceRank: z
+          .number()
+          .int()
+          .meta({ description: 'which preference it was (1 = first)', example: 1 }),
+      })
+      .nullable()
+      .meta({
+        description: 'where the child was placed; null when not placed',
+        example: { unit: 'yz-p-01', preferenceRank: 1 },
       }),
-    ),
-    ignoredPreferences: z.array(
-      z.object({
-        preferenceRank: z.number().int(),
-        unit: z.string(),
-        why: z.enum(['unknown_unit', 'duplicate']),
-      }),
-    ),
+    gate: FailedGateSchema.nullable().meta({
+      description: 'the admission gate that failed; null when all passed',
+      example: null,
+    }),
+    refusals: z
+      .array(
+        z.object({
+          preferenceRank: z.number().int().meta({ description: 'which preference (1 = first)', example: 1 }),
+          unit: z.string().meta({ description: 'the unit that refused', example: 'yz-p-02' }),
+          refusal: z
+            .enum(['below_cutoff', 'no_seats'])
+            .meta({ description: 'below the unit’s cut-off, or no seats left', example: 'below_cutoff' }),
+          cutoffRank: z
+            .number()
+            .int()
+            .nullable()
+            .meta({ description: 'the unit’s cut-off rank', example: 90 }),
+        }),
+      )
+      .meta({ description: 'the preferences that refused the child, in order', example: [] }),
+    ignoredPreferences: z
+      .array(
+        z.object({
+          preferenceRank: z.number().int().meta({ description: 'which preference (1 = first)', example: 3 }),
+          unit: z.string().meta({ description: 'the unit named', example: 'yz-p-99' }),
+          why: z
+            .enum(['unknown_unit', 'duplicate'])
+            .meta({ description: 'not a unit of the round, or named twice', example: 'unknown_unit' }),
+        }),
+      )
+      .meta({ description: 'preferences that could not be used', example: [] }),
   })
   .meta({ id: 'ApplicationOutcome' })
 
 export const AllocationResultSchema = z
   .object({
     cutoffScope: z.enum(['school', 'pool', 'quota']).meta({
-      description: '`quota`: a settlement round (its one unit is the year’s quota)',
+      description:
+        'the round’s cut-off scope; `quota`: a settlement round (its one unit is the year’s quota)',
+      example: 'school',
     }),
-    tieBreak: z.array(z.enum(TIE_BREAK_KEYS)),
-    lotterySeed: z.string(),
-    units: z.array(UnitOutcomeSchema),
-    applications: z.array(ApplicationOutcomeSchema),
-    summary: z.object({
-      applications: z.number().int(),
-      ranked: z.number().int(),
-      placed: z.number().int(),
-      gateFailed: z.number().int(),
-      belowCutoff: z.number().int(),
-      referred: z.number().int(),
-      noPreferences: z.number().int(),
-      seats: z.number().int(),
-      seatsLeft: z.number().int(),
-    }),
+    tieBreak: z
+      .array(z.enum(TIE_BREAK_KEYS))
+      .meta({ description: 'the tie-break keys used, in order', example: [...DEFAULT_TIE_BREAK] }),
+    lotterySeed: z
+      .string()
+      .meta({ description: 'the round’s published lottery seed', example: 'yinzhou-2026-p1-2f9c1d' }),
+    units: z.array(UnitOutcomeSchema).meta({ description: 'each unit’s seats, placements and cut-off' }),
+    applications: z
+      .array(ApplicationOutcomeSchema)
+      .meta({ description: 'each application’s outcome, by rank' }),
+    summary: z
+      .object({
+        applications: z.number().int().meta({ description: 'applications allocated', example: 240 }),
+        ranked: z
+          .number()
+          .int()
+          .meta({ description: 'applications that passed the gates and were ranked', example: 236 }),
+        placed: z.number().int().meta({ description: 'children placed', example: 208 }),
+        gateFailed: z.number().int().meta({ description: 'applications that failed a gate', example: 4 }),
+        belowCutoff: z
+          .number()
+          .int()
+          .meta({ description: 'ranked but below every preference’s cut-off', example: 26 }),
+        referred: z.number().int().meta({ description: 'pool rounds: referred to the district', example: 0 }),
+        noPreferences: z.number().int().meta({ description: 'ranked with no usable preference', example: 2 }),
+        seats: z.number().int().meta({ description: 'seats offered in all units', example: 210 }),
+        seatsLeft: z.number().int().meta({ description: 'seats not filled', example: 2 }),
+      })
+      .meta({ description: 'the counts of the allocation' }),
   })
   .meta({ id: 'AllocationResult' })
 
 export const ResultVersionSchema = z
   .object({
-    roundId: z.uuid(),
-    version: z.number().int().min(1),
+    roundId: z.uuid().meta({ description: 'the round', example: EXAMPLE_ROUND_ID }),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: 'the result version (1 is the first allocation)', example: 1 }),
     inputsSha256: z.string().meta({
       description: 'SHA-256 of the canonical JSON of the round, the applications and the ruleset hashes',
+      example: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
     }),
-    rulesets: z.array(z.object({ id: z.string(), sha256: z.string() })),
-    createdAt: z.string(),
-    published: z.boolean(),
-    result: AllocationResultSchema,
+    rulesets: z
+      .array(
+        z.object({
+          id: z
+            .string()
+            .meta({ description: 'a table used, `id@version`', example: 'yinzhou-admission-2023@1' }),
+          sha256: z.string().meta({
+            description: 'its SHA-256',
+            example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
+          }),
+        }),
+      )
+      .meta({ description: 'the tables the allocation used, with their hashes' }),
+    createdAt: z
+      .string()
+      .meta({ description: 'when the version was made (UTC)', example: '2026-06-01T02:00:00.000Z' }),
+    published: z.boolean().meta({ description: 'this version is the published one', example: false }),
+    result: AllocationResultSchema.meta({ description: 'the allocation' }),
   })
   .meta({
     id: 'RoundResult',
@@ -549,18 +714,32 @@ export const ResultQuerySchema = z
 
 export const ResultVersionParamsSchema = z.object({
   id: RoundIdSchema,
-  version: z.coerce.number().int().min(1).meta({ example: 1 }),
+  version: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .meta({ description: 'the result version (1 is the first allocation)', example: 1 }),
 })
 
 export const RoundReplaySchema = z
   .object({
-    roundId: z.uuid(),
-    version: z.number().int(),
-    identical: z.boolean(),
+    roundId: z.uuid().meta({ description: 'the round replayed', example: EXAMPLE_ROUND_ID }),
+    version: z.number().int().meta({ description: 'the result version replayed', example: 1 }),
+    identical: z.boolean().meta({ description: 'the replay gives the stored result exactly', example: true }),
     inputsIntact: z
       .boolean()
-      .meta({ description: 'the stored inputs still hash to the version’s inputsSha256' }),
-    differences: z.array(z.object({ path: z.string(), stored: z.unknown(), replayed: z.unknown() })),
+      .meta({ description: 'the stored inputs still hash to the version’s inputsSha256', example: true }),
+    differences: z
+      .array(
+        z.object({
+          path: z
+            .string()
+            .meta({ description: 'where the results differ', example: 'applications.3.outcome' }),
+          stored: z.unknown().meta({ description: 'the stored value', example: 'placed' }),
+          replayed: z.unknown().meta({ description: 'the replayed value', example: 'below_cutoff' }),
+        }),
+      )
+      .meta({ description: 'every difference between the stored and the replayed result', example: [] }),
   })
   .meta({
     id: 'RoundReplay',
@@ -569,38 +748,73 @@ export const RoundReplaySchema = z
 
 export const PublicationSchema = z
   .object({
-    roundId: z.uuid(),
-    version: z.number().int(),
-    kind: z.enum(ROUND_KINDS),
-    district: z.string(),
-    intakeYear: z.number().int(),
-    grade: z.enum(['P1', 'J1']).nullable().meta({ description: 'null for a settlement round' }),
-    lotterySeed: z.string(),
-    tieBreak: z.array(z.enum(TIE_BREAK_KEYS)),
-    units: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        seats: z.number().int(),
-        placed: z.number().int(),
-        cutoff: z
-          .object({ points: z.number().nullable(), tieBreak: z.array(TieBreakValueSchema) })
-          .nullable()
-          .meta({ description: 'points as a decimal; tie-break values of the last child admitted' }),
-      }),
-    ),
-    rows: z.array(
-      z.object({
-        applicationRef: z.string(),
-        idNumberMasked: z
-          .string()
-          .nullable()
-          .meta({ description: 'the 6-digit region code and 12 stars (product.md capability 7)' }),
-        placed: z.string().nullable().meta({ description: 'the school or pool, or null' }),
-        outcome: z.enum(OUTCOMES),
-        points: z.number().nullable(),
-      }),
-    ),
+    roundId: z.uuid().meta({ description: 'the round', example: EXAMPLE_ROUND_ID }),
+    version: z.number().int().meta({ description: 'the result version published', example: 1 }),
+    kind: z
+      .enum(ROUND_KINDS)
+      .meta({ description: 'admission, or a points-settlement quota round', example: 'admission' }),
+    district: z.string().meta({ description: 'the round’s district (GB/T 2260)', example: '330212' }),
+    intakeYear: z.number().int().meta({ description: 'the intake year', example: 2026 }),
+    grade: z.enum(['P1', 'J1']).nullable().meta({
+      description: 'the entry grade: P1 (小学一年级) or J1 (初中一年级); null for a settlement round',
+      example: 'P1',
+    }),
+    lotterySeed: z.string().meta({
+      description: 'the round’s lottery seed, published so anyone can check the draw',
+      example: 'yinzhou-2026-p1-2f9c1d',
+    }),
+    tieBreak: z
+      .array(z.enum(TIE_BREAK_KEYS))
+      .meta({ description: 'the tie-break keys, in order', example: [...DEFAULT_TIE_BREAK] }),
+    units: z
+      .array(
+        z.object({
+          id: z.string().meta({ description: 'the unit’s id', example: 'yz-p-01' }),
+          name: z.string().meta({ description: 'the school’s or pool’s name', example: '鄞州区某某小学' }),
+          seats: z.number().int().meta({ description: 'seats offered', example: 120 }),
+          placed: z.number().int().meta({ description: 'children placed', example: 120 }),
+          cutoff: z
+            .object({
+              points: z
+                .number()
+                .nullable()
+                .meta({ description: 'the last child’s points, as a decimal', example: 98.5 }),
+              tieBreak: z
+                .array(TieBreakValueSchema)
+                .meta({ description: 'the last child’s tie-break values, in order' }),
+            })
+            .nullable()
+            .meta({
+              description: 'points as a decimal; tie-break values of the last child admitted',
+              example: null,
+            }),
+        }),
+      )
+      .meta({ description: 'each unit’s seats, placements and cut-off' }),
+    rows: z
+      .array(
+        z.object({
+          applicationRef: z
+            .string()
+            .meta({ description: 'the application’s reference', example: 'YZ2026P1000123' }),
+          idNumberMasked: z.string().nullable().meta({
+            description: 'the 6-digit region code and 12 stars (product.md capability 7)',
+            example: '330212************',
+          }),
+          placed: z
+            .string()
+            .nullable()
+            .meta({ description: 'the school or pool, or null', example: 'yz-p-01' }),
+          outcome: z
+            .enum(OUTCOMES)
+            .meta({ description: 'what happened to the application', example: 'placed' }),
+          points: z
+            .number()
+            .nullable()
+            .meta({ description: 'the household’s points, as a decimal; null when none', example: 98.5 }),
+        }),
+      )
+      .meta({ description: 'one row per application, in rank order' }),
   })
   .meta({
     id: 'Publication',

@@ -20,13 +20,17 @@ import {
 // without it zod emits a `__shared` $defs block whose $ref fastify-type-provider-zod does not rewrite,
 // so the document's references dangle. The others keep the table shapes from being inlined twice
 // (Table and CreateRulesetRequest). Registered only if absent, so ids set in table.ts later win.
-for (const [schema, id] of [
-  [ConditionSchema, 'Condition'],
-  [ItemSchema, 'TableItem'],
-  [GateSchema, 'TableGate'],
-  [LayerSchema, 'TableLayer'],
+for (const [schema, id, description] of [
+  [
+    ConditionSchema,
+    'Condition',
+    'a condition on the facts: one fact compared (`fact` with gte, gt, lte, lt, eq, ne or in), or `all`, `any`, `not` of conditions; household tables: `anyMember`, `allMembers` of the parents',
+  ],
+  [ItemSchema, 'TableItem', 'a scored item of the table (per_unit, bands, tiers, binary or category)'],
+  [GateSchema, 'TableGate', 'a condition the result must meet, with the reason shown when it fails'],
+  [LayerSchema, 'TableLayer', 'a layer the items count in (city, district), with its cap'],
 ] as const) {
-  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id })
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id, description })
 }
 
 // ---------------------------------------------------------------- examples (shown in /docs)
@@ -192,6 +196,7 @@ export const EvaluationRequestSchema = z
       .optional()
       .meta({
         description: `dates a table names for the caller to supply (e.g. when online enrolment opens), by name; at most ${MAX_NAMED_DATES}`,
+        example: { registration: '2026-04-30' },
       }),
   })
   .strict()
@@ -267,7 +272,7 @@ export const PointsEvaluationSchema = z
       description: 'the voided record this one corrects; null when it is not a correction',
       example: null,
     }),
-    result: PointsResultSchema,
+    result: PointsResultSchema.meta({ description: 'the result as computed and stored' }),
   })
   .meta({
     id: 'PointsEvaluation',
@@ -290,30 +295,41 @@ export const ResultDifferenceSchema = z
   .object({
     path: z.string().meta({
       description: 'where the results differ: `total`, `items[age].points`, `gates[permit_valid].passed` …',
+      example: 'items[education].points',
     }),
-    item: z
-      .string()
-      .nullable()
-      .meta({ description: 'the item, gate, layer or deduction id, when the difference is inside one' }),
-    stored: z.unknown(),
-    replayed: z.unknown(),
+    item: z.string().nullable().meta({
+      description: 'the item, gate, layer or deduction id, when the difference is inside one',
+      example: 'education',
+    }),
+    stored: z.unknown().meta({ description: 'the value in the stored result', example: 20 }),
+    replayed: z.unknown().meta({ description: 'the value the replay gives', example: 30 }),
   })
   .meta({ id: 'ResultDifference' })
 export type ResultDifference = z.output<typeof ResultDifferenceSchema>
 
 export const ReplaySchema = z
   .object({
-    id: z.uuid(),
-    reference: z.string(),
-    identical: z.boolean(),
-    differences: z.array(ResultDifferenceSchema),
-    rulesetId: z.string().meta({ description: '`<tableId>@<version>` (the same as `ruleset.key`)' }),
+    id: z
+      .uuid()
+      .meta({ description: 'the record replayed', example: '0b6f3c1e-6a7d-4f7e-9d1c-2a5b8e4f7c3d' }),
+    reference: z.string().meta({ description: 'the record’s reference number', example: 'JF-2026-000123' }),
+    identical: z.boolean().meta({ description: 'the replay gives the stored result exactly', example: true }),
+    differences: z
+      .array(ResultDifferenceSchema)
+      .meta({ description: 'every difference between the stored and the replayed result', example: [] }),
+    rulesetId: z.string().meta({
+      description: '`<tableId>@<version>` (the same as `ruleset.key`)',
+      example: 'yinzhou-points-2022@1',
+    }),
     ruleset: RulesetKeySchema,
     status: z.enum(RECORD_STATUSES).meta({
       description: 'the record’s state: a void record still replays',
+      example: 'valid',
       'x-enum-descriptions': { valid: '有效', void: '已作废' },
     }),
-    replayed: PointsResultSchema,
+    replayed: PointsResultSchema.meta({
+      description: 'the result computed again from the stored facts and table',
+    }),
   })
   .meta({
     id: 'PointsReplay',
@@ -335,8 +351,9 @@ export const AdviceChangeSchema = z
     set: z.string().meta({
       description:
         'a dotted path into the applicant (`education`, `cityItems.bloodDonations`, `employment` …)',
+      example: 'education',
     }),
-    value: z.unknown().meta({ description: 'the value to put there' }),
+    value: z.unknown().meta({ description: 'the value to put there', example: 'bachelor' }),
   })
   .meta({
     id: 'AdviceChange',
@@ -346,29 +363,40 @@ export const AdviceChangeSchema = z
 
 export const AdviceSchema = z
   .object({
-    item: z.string().meta({ description: 'the item whose points the change raises' }),
-    label: z.string(),
+    item: z.string().meta({ description: 'the item whose points the change raises', example: 'education' }),
+    label: z.string().meta({ description: 'the item’s name in Chinese', example: '学历' }),
     kind: z.enum(['education', 'skill', 'employment', 'housing', 'city', 'district', 'accrual']).meta({
       description:
         'what sort of change: a tier, a job run, housing, a city or district item, or a month of accrual',
+      example: 'education',
     }),
-    action: z
-      .string()
-      .meta({ description: 'the condition in words: what the applicant would have to do or have' }),
+    action: z.string().meta({
+      description: 'the condition in words: what the applicant would have to do or have',
+      example: '取得全日制本科学历',
+    }),
     change: AdviceChangeSchema,
-    fact: z.string().nullable().meta({ description: 'for counts and accrual: the fact that would grow' }),
-    factLabel: z.string().nullable(),
+    fact: z
+      .string()
+      .nullable()
+      .meta({ description: 'for counts and accrual: the fact that would grow', example: null }),
+    factLabel: z
+      .string()
+      .nullable()
+      .meta({ description: 'the fact’s name in Chinese; null with no fact', example: null }),
     more: z
       .number()
       .nullable()
-      .meta({ description: 'how much more of the fact (1 month, 20 hours, one patent …)' }),
-    points: z.number().meta({ description: 'the item’s points now' }),
-    cap: z.number().nullable(),
-    gain: z
-      .number()
-      .meta({ description: 'what the change adds to the total, after item, group and layer caps: exactly' }),
-    ref: z.string().meta({ description: 'the legal reference of the item' }),
-    provisional: z.boolean().meta({ description: 'the value that gives the gain is provisional (P)' }),
+      .meta({ description: 'how much more of the fact (1 month, 20 hours, one patent …)', example: null }),
+    points: z.number().meta({ description: 'the item’s points now', example: 20 }),
+    cap: z.number().nullable().meta({ description: 'the item’s cap; null when it has none', example: null }),
+    gain: z.number().meta({
+      description: 'what the change adds to the total, after item, group and layer caps: exactly',
+      example: 10,
+    }),
+    ref: z.string().meta({ description: 'the legal reference of the item', example: 'nb-points-2022' }),
+    provisional: z
+      .boolean()
+      .meta({ description: 'the value that gives the gain is provisional (P)', example: false }),
   })
   .meta({ id: 'Advice' })
 export type Advice = z.output<typeof AdviceSchema>
@@ -380,11 +408,12 @@ export const ProjectionSchema = z
     points: z
       .array(
         z.object({
-          date: DateStringSchema,
-          total: z.number(),
-          eligible: z
-            .boolean()
-            .meta({ description: 'the score can be used then (gates pass: permit valid, not frozen …)' }),
+          date: DateStringSchema.meta({ description: 'the day', example: '2026-05-31' }),
+          total: z.number().meta({ description: 'the points on that day', example: 97.5 }),
+          eligible: z.boolean().meta({
+            description: 'the score can be used then (gates pass: permit valid, not frozen …)',
+            example: true,
+          }),
         }),
       )
       .meta({
@@ -393,8 +422,11 @@ export const ProjectionSchema = z
       }),
     target: z
       .object({
-        points: z.number(),
-        by: DateStringSchema.nullable(),
+        points: z.number().meta({ description: 'the total asked for', example: 120 }),
+        by: DateStringSchema.nullable().meta({
+          description: 'the day it is wanted by; null: the default window',
+          example: '2027-06-30',
+        }),
         reachedOn: DateStringSchema.nullable().meta({
           description:
             'the first day on or before `to` with a total of at least `points`; null when not reached',
@@ -402,18 +434,23 @@ export const ProjectionSchema = z
         eligibleThen: z
           .boolean()
           .nullable()
-          .meta({ description: 'whether the score can be used on reachedOn' }),
+          .meta({ description: 'whether the score can be used on reachedOn', example: true }),
         short: z
           .number()
           .nullable()
-          .meta({ description: 'points − the best total of the window, when not reached' }),
+          .meta({ description: 'points − the best total of the window, when not reached', example: null }),
         never: z.boolean().meta({
           description:
             'not reached, and nothing that time moves raised any item over the last 12 months of the window: accrual alone will not reach it',
+          example: false,
         }),
-        reason: z.string().nullable().meta({ description: 'why it is not reached, in words' }),
+        reason: z.string().nullable().meta({ description: 'why it is not reached, in words', example: null }),
       })
-      .nullable(),
+      .nullable()
+      .meta({
+        description: 'how the target is met over the window; null when no target was asked',
+        example: null,
+      }),
   })
   .meta({ id: 'PointsProjection' })
 export type ProjectionView = z.output<typeof ProjectionSchema>
@@ -425,7 +462,7 @@ export const PreviewRequestSchema = EvaluationRequestSchema.extend({
         .number()
         .min(0)
         .max(1000)
-        .meta({ description: 'the score to reach, e.g. last year’s cut-off' }),
+        .meta({ description: 'the score to reach, e.g. last year’s cut-off', example: 109 }),
       by: DateStringSchema.optional().meta({
         description:
           'the date to look up to: after asOf, at most 120 months after it; default: the month-end 36 months after asOf',
@@ -447,7 +484,7 @@ export type PreviewRequest = z.output<typeof PreviewRequestSchema>
 
 export const PreviewSchema = z
   .object({
-    result: PointsResultSchema,
+    result: PointsResultSchema.meta({ description: 'the points as they would be recorded' }),
     advice: z.array(AdviceSchema).meta({
       description: 'changes the applicant can act on, highest gain first, each with its exact gain',
     }),
@@ -742,25 +779,48 @@ export const RulesetSummarySchema = z
       example: 'ningbo-points-2022',
     }),
     version: z.number().int().meta({ description: 'the version', example: 1 }),
-    scheme: SchemeSchema,
-    jurisdiction: JurisdictionSchema,
-    title: z.string(),
-    validFrom: DateStringSchema,
-    validTo: DateStringSchema.nullable(),
-    status: z.enum(RULESET_STATUSES),
-    sha256: z.string(),
+    scheme: SchemeSchema.meta({ description: 'what the table decides', example: 'points' }),
+    jurisdiction: JurisdictionSchema.meta({ description: 'where it applies (GB/T 2260)', example: '330200' }),
+    title: z
+      .string()
+      .meta({ description: 'the table’s title in Chinese', example: '宁波市新居民积分（2022）' }),
+    validFrom: DateStringSchema.meta({ description: 'first day in force', example: '2022-07-01' }),
+    validTo: DateStringSchema.nullable().meta({
+      description: 'last day in force; null: no end yet',
+      example: null,
+    }),
+    status: z
+      .enum(RULESET_STATUSES)
+      .meta({ description: 'draft, published (may be in force) or retired', example: 'published' }),
+    sha256: z.string().meta({
+      description: 'SHA-256 of the canonical JSON of the resolved table',
+      example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
+    }),
     ref: z.string().meta({
       description: 'the instrument the table implements, as text: title（document number）article',
+      example: '宁波市新居民积分管理办法（甬政办发〔2022〕48号）附件1',
     }),
-    provisional: z.boolean(),
-    origin: z.enum(['shipped', 'api']),
-    createdAt: z.string(),
-    publishedAt: z.string().nullable(),
-    retiredAt: z.string().nullable().meta({ description: 'when it was retired; null while it is not' }),
-    retiredReason: z
+    provisional: z
+      .boolean()
+      .meta({ description: 'the table has provisional parts (values or dates)', example: false }),
+    origin: z
+      .enum(['shipped', 'api'])
+      .meta({ description: 'shipped with the service, or written through the API', example: 'shipped' }),
+    createdAt: z
+      .string()
+      .meta({ description: 'when it was stored (UTC)', example: '2026-01-01T00:00:00.000Z' }),
+    publishedAt: z
       .string()
       .nullable()
-      .meta({ description: 'why an admin retired it (POST /v1/rulesets/{id}/retire); null while it is not' }),
+      .meta({ description: 'when it was published; null for a draft', example: '2026-01-01T00:00:00.000Z' }),
+    retiredAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'when it was retired; null while it is not', example: null }),
+    retiredReason: z.string().nullable().meta({
+      description: 'why an admin retired it (POST /v1/rulesets/{id}/retire); null while it is not',
+      example: null,
+    }),
   })
   .meta({ id: 'RulesetSummary' })
 export type RulesetSummary = z.output<typeof RulesetSummarySchema>
@@ -787,54 +847,68 @@ const EXAMPLE_SUMMARY = {
 } as const
 
 export const RulesetListSchema = z
-  .object({ rulesets: z.array(RulesetSummarySchema) })
+  .object({ rulesets: z.array(RulesetSummarySchema).meta({ description: 'the tables that match, by key' }) })
   .meta({ id: 'RulesetList', example: { rulesets: [EXAMPLE_SUMMARY] } })
 
 export const RulesetListQuerySchema = z
   .object({
-    scheme: SchemeSchema.optional().meta({ example: 'points' }),
-    jurisdiction: JurisdictionSchema.optional().meta({ example: '330212' }),
-    status: z.enum(RULESET_STATUSES).optional().meta({ example: 'published' }),
+    scheme: SchemeSchema.optional().meta({ description: 'only tables of this scheme', example: 'points' }),
+    jurisdiction: JurisdictionSchema.optional().meta({
+      description: 'only tables of this jurisdiction',
+      example: '330212',
+    }),
+    status: z
+      .enum(RULESET_STATUSES)
+      .optional()
+      .meta({ description: 'only tables in this state (draft, published, retired)', example: 'published' }),
   })
   .strict()
 
 export const LegalReferenceSchema = z
   .object({
-    section: z
-      .string()
-      .meta({ description: 'items, layers, deductions, vetoes, gates, routes, entitlements …' }),
-    id: z.string(),
-    label: z.string(),
+    section: z.string().meta({
+      description: 'items, layers, deductions, vetoes, gates, routes, entitlements …',
+      example: 'items',
+    }),
+    id: z.string().meta({ description: 'the row’s id', example: 'education' }),
+    label: z.string().meta({ description: 'the row’s name in Chinese', example: '学历' }),
     ref: RefSchema,
-    citation: z
-      .string()
-      .meta({ description: 'the references as text: title（document number）article, joined by ；' }),
+    citation: z.string().meta({
+      description: 'the references as text: title（document number）article, joined by ；',
+      example: '宁波市新居民积分管理办法（甬政办发〔2022〕48号）附件1',
+    }),
     references: z
-      .array(ReferenceSchema.extend({ key: z.string() }))
+      .array(
+        ReferenceSchema.extend({
+          key: z
+            .string()
+            .meta({ description: 'the reference’s key in the table', example: 'nb-points-2022' }),
+        }),
+      )
       .meta({ description: 'the references the row cites, resolved from the table’s `references`' }),
-    provisional: z.boolean(),
+    provisional: z.boolean().meta({ description: 'the row’s value is provisional', example: false }),
   })
   .meta({ id: 'LegalReference' })
 
 export const DistrictItemDefinitionSchema = z
   .object({
-    id: z.string().meta({ description: 'the key in applicant.districtItems' }),
-    label: z.string(),
+    id: z.string().meta({ description: 'the key in applicant.districtItems', example: 'local_honours' }),
+    label: z.string().meta({ description: 'the item’s name in Chinese', example: '区级荣誉' }),
     type: z
       .enum(['number', 'boolean'])
-      .meta({ description: 'number: a count or amount; boolean: true or false' }),
+      .meta({ description: 'number: a count or amount; boolean: true or false', example: 'number' }),
   })
   .meta({ id: 'DistrictItemDefinition' })
 
 export const RulesetDetailSchema = z
   .object({
-    ruleset: RulesetSummarySchema,
+    ruleset: RulesetSummarySchema.meta({ description: 'the table’s identity, period and state' }),
     references: z.array(LegalReferenceSchema).meta({ description: 'every row with its legal reference' }),
     districtItems: z.array(DistrictItemDefinitionSchema).meta({
       description:
         'what callers send in applicant.districtItems while this table is in force (its own and those it inherits); any other key, or a value of another type, is a 400',
     }),
-    table: TableSchema,
+    table: TableSchema.meta({ description: 'the resolved table, as the engine uses it' }),
   })
   .meta({
     id: 'RulesetDetail',
@@ -946,29 +1020,46 @@ export const RulesetReadSchema = z.union([RulesetDetailSchema, RulesetVersionsSc
 })
 
 export const RulesetDiffParamsSchema = z.object({
-  id: z.string().min(3).max(100).meta({ example: 'ningbo-points-2022@1' }),
-  otherId: z.string().min(3).max(100).meta({ example: 'ningbo-points-2022@2' }),
+  id: z
+    .string()
+    .min(3)
+    .max(100)
+    .meta({ description: 'the table to compare from, `id@version`', example: 'ningbo-points-2022@1' }),
+  otherId: z
+    .string()
+    .min(3)
+    .max(100)
+    .meta({ description: 'the table to compare to, `id@version`', example: 'ningbo-points-2022@2' }),
 })
 
 export const FieldChangeSchema = z
   .object({
-    path: z.string(),
+    path: z
+      .string()
+      .meta({ description: 'the field that differs, as a dotted path in the row', example: 'points' }),
     from: z
       .unknown()
       .optional()
-      .meta({ description: 'the value in the first table; absent where the field is added' }),
+      .meta({ description: 'the value in the first table; absent where the field is added', example: 20 }),
     to: z
       .unknown()
       .optional()
-      .meta({ description: 'the value in the other table; absent where the field is removed' }),
+      .meta({ description: 'the value in the other table; absent where the field is removed', example: 30 }),
   })
   .meta({ id: 'FieldChange' })
 
 export const RowChangeSchema = z
   .object({
-    section: z.string().meta({ description: '`table` for top-level fields, else items, layers, gates …' }),
-    id: z.string().nullable().meta({ description: 'the row id; null for top-level fields' }),
-    change: z.enum(['added', 'removed', 'changed']),
+    section: z
+      .string()
+      .meta({ description: '`table` for top-level fields, else items, layers, gates …', example: 'items' }),
+    id: z
+      .string()
+      .nullable()
+      .meta({ description: 'the row id; null for top-level fields', example: 'education' }),
+    change: z
+      .enum(['added', 'removed', 'changed'])
+      .meta({ description: 'the row was added, removed or changed', example: 'changed' }),
     fields: z.array(FieldChangeSchema).meta({ description: 'for `changed`: each field that differs' }),
   })
   .meta({ id: 'RowChange' })
@@ -976,10 +1067,10 @@ export type RowChange = z.output<typeof RowChangeSchema>
 
 export const RulesetDiffSchema = z
   .object({
-    from: RulesetSummarySchema,
-    to: RulesetSummarySchema,
-    identical: z.boolean(),
-    changes: z.array(RowChangeSchema),
+    from: RulesetSummarySchema.meta({ description: 'the first table' }),
+    to: RulesetSummarySchema.meta({ description: 'the other table' }),
+    identical: z.boolean().meta({ description: 'the two resolved tables are the same', example: false }),
+    changes: z.array(RowChangeSchema).meta({ description: 'each row that differs' }),
   })
   .meta({
     id: 'RulesetDiff',
@@ -1044,7 +1135,7 @@ export const RetireRequestSchema = z
 
 export const RulesetWriteResultSchema = z
   .object({
-    ruleset: RulesetSummarySchema,
+    ruleset: RulesetSummarySchema.meta({ description: 'the table as stored now' }),
     warnings: z.array(FieldErrorSchema).meta({
       description: 'problems that do not stop publication, e.g. a layer cap its items cannot reach',
     }),
@@ -1068,21 +1159,36 @@ export const RulesetWriteResultSchema = z
 // ---------------------------------------------------------------- health
 
 export const HealthSchema = z
-  .object({ status: z.literal('ok') })
+  .object({ status: z.literal('ok').meta({ description: 'the process is up' }) })
   .meta({ id: 'Health', example: { status: 'ok' } })
 export const ReadySchema = z
   .object({
-    status: z.enum(['ready', 'not_ready']),
-    checks: z.object({ migrations: z.boolean(), tables: z.boolean(), database: z.boolean() }),
-    publishedRulesets: z.number().int(),
+    status: z
+      .enum(['ready', 'not_ready'])
+      .meta({ description: 'ready when every check passes', example: 'ready' }),
+    checks: z
+      .object({
+        migrations: z.boolean().meta({ description: 'the database schema is up to date', example: true }),
+        tables: z
+          .boolean()
+          .meta({ description: 'the tables in force loaded and match their hashes', example: true }),
+        database: z.boolean().meta({ description: 'the database answers', example: true }),
+      })
+      .meta({ description: 'each readiness check' }),
+    publishedRulesets: z.number().int().meta({ description: 'published tables loaded', example: 31 }),
     tablesWithheld: z
       .array(
         z.object({
-          id: z.string().meta({ description: 'the ruleset, `tableId@version`' }),
-          reason: z.string(),
+          id: z
+            .string()
+            .meta({ description: 'the ruleset, `tableId@version`', example: 'yinzhou-points-2022@1' }),
+          reason: z
+            .string()
+            .meta({ description: 'why it is withheld', example: 'content does not match its hash' }),
         }),
       )
       .meta({
+        example: [],
         description:
           'published tables whose stored content no longer matches their hash when loaded: never used (an evaluation they would serve fails with JIFEN_ERR_TABLE_WITHHELD), and the instance is not ready until they are restored',
       }),
@@ -1128,7 +1234,13 @@ const LookupIdNumberSchema = ApplicantSchema.shape.idNumber.unwrap().meta({
 export const EvaluationLookupQuerySchema = z
   .object({
     idNumber: LookupIdNumberSchema,
-    limit: z.coerce.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
 
@@ -1136,7 +1248,13 @@ export const EvaluationLookupQuerySchema = z
 export const EvaluationSearchSchema = z
   .object({
     idNumber: LookupIdNumberSchema,
-    limit: z.number().int().min(1).max(500).default(100).meta({ example: 100 }),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
   .meta({ id: 'PointsEvaluationSearch', example: { idNumber: EXAMPLE_ID_NUMBER, limit: 100 } })
@@ -1173,45 +1291,62 @@ export const AuditQuerySchema = z
       description: 'return entries after this sequence number (the previous page’s `next`)',
       example: 0,
     }),
-    limit: z.coerce.number().int().min(1).max(1000).default(100).meta({ example: 100 }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(100)
+      .meta({ description: 'at most this many in one page', example: 100 }),
   })
   .strict()
 
 export const AuditEntrySchema = z
   .object({
-    seq: z.number().int().meta({ description: '1, 2, 3 … without gaps' }),
-    at: z.string().meta({ description: 'when the action happened (ISO 8601, UTC)' }),
+    seq: z.number().int().meta({ description: '1, 2, 3 … without gaps', example: 42 }),
+    at: z
+      .string()
+      .meta({ description: 'when the action happened (ISO 8601, UTC)', example: '2026-04-30T02:15:00.000Z' }),
     keyName: z.string().meta({
       description: 'the API key that acted; `cli:<user>` for the operator’s CLI, `system` for the service',
+      example: 'counter-7',
     }),
     action: z.string().meta({
       description:
         '`evaluation.created`, `ruleset.draft_created`, `ruleset.draft_replaced`, `ruleset.published`, `ruleset.seeded`, `api_key.created`, `api_key.revoked` …',
+      example: 'evaluation.created',
     }),
-    objectId: z.string().meta({ description: 'the record, ruleset or key acted on' }),
+    objectId: z
+      .string()
+      .meta({ description: 'the record, ruleset or key acted on', example: 'JF-2026-000123' }),
     objectHash: z.string().nullable().meta({
       description:
         'content hash of the object as the action left it (a record’s columns with its facts and result hashes, a table’s hash, a key’s scopes and state); null for entries written before entries carried one',
+      example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
     }),
-    prevHash: z.string().meta({ description: 'the previous entry’s hash (64 zeros for the first)' }),
+    prevHash: z.string().meta({
+      description: 'the previous entry’s hash (64 zeros for the first)',
+      example: '5d0c3b7e1f9a2c4e6b8d0f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e',
+    }),
     hash: z.string().meta({
       description:
         'keyed: HMAC-SHA256, under the operator’s audit key, of this entry’s canonical content, objectHash and prevHash; unkeyed (legacy): SHA-256 of the content and prevHash',
+      example: '80c8161cd3f7a2e4b6d8f0a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1',
     }),
     keyed: z.boolean().meta({
       description: 'false for entries written before the chain was keyed; `jifen audit verify` says how many',
+      example: true,
     }),
   })
   .meta({ id: 'AuditEntry' })
 
 export const AuditPageSchema = z
   .object({
-    entries: z.array(AuditEntrySchema),
-    next: z
-      .number()
-      .int()
-      .nullable()
-      .meta({ description: 'pass as `after` for the next page; null when this page reached the end' }),
+    entries: z.array(AuditEntrySchema).meta({ description: 'the entries of this page, oldest first' }),
+    next: z.number().int().nullable().meta({
+      description: 'pass as `after` for the next page; null when this page reached the end',
+      example: null,
+    }),
   })
   .meta({
     id: 'AuditPage',

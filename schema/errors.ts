@@ -13,8 +13,12 @@ export const FieldErrorSchema = z
   .object({
     path: z.string().meta({
       description: `where the problem is: \`body.applicant.birthDate\`, \`params.id\`, \`body\` … (in a problem, at most ${MAX_FIELD_PATH} characters)`,
+      example: 'body.applicant.birthDate',
     }),
-    message: z.string().meta({ description: `in a problem, at most ${MAX_FIELD_MESSAGE} characters` }),
+    message: z.string().meta({
+      description: `what is wrong there, in the language of the problem (in a problem, at most ${MAX_FIELD_MESSAGE} characters)`,
+      example: '不是有效的日期',
+    }),
   })
   .meta({ id: 'FieldError' })
 export type FieldError = z.infer<typeof FieldErrorSchema>
@@ -286,14 +290,18 @@ export const ProblemSchema = z
       description: 'the code’s title, in Chinese or English by Accept-Language (Chinese by default)',
       example: '请求不符合接口约定',
     }),
-    status: z.number().int().meta({ description: 'the HTTP status, always the one of `code`' }),
+    status: z.number().int().meta({ description: 'the HTTP status, always the one of `code`', example: 400 }),
     detail: z
       .string()
       .max(MAX_PROBLEM_DETAIL)
       .meta({
-        description: `a summary in at most ${MAX_PROBLEM_DETAIL} characters; \`errors\` has the fields`,
+        description: `a summary in at most ${MAX_PROBLEM_DETAIL} characters, in the language of the title; \`errors\` has the fields`,
+        example: 'body.applicant.birthDate：不是有效的日期',
       }),
-    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+    code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]).meta({
+      description: 'the stable error code: branch on it (it never changes with the language)',
+      example: 'JIFEN_ERR_VALIDATION',
+    }),
     errors: z
       .array(FieldErrorSchema)
       .max(MAX_PROBLEM_ERRORS)
@@ -305,8 +313,14 @@ export const ProblemSchema = z
       .int()
       .min(1)
       .optional()
-      .meta({ description: `how many more field errors there were beyond the ${MAX_PROBLEM_ERRORS} listed` }),
-    requestId: z.string().optional(),
+      .meta({
+        description: `how many more field errors there were beyond the ${MAX_PROBLEM_ERRORS} listed`,
+        example: 12,
+      }),
+    requestId: z.string().optional().meta({
+      description: 'the request’s id in the service’s logs: quote it when reporting a problem',
+      example: '7d1f0c52-3a9e-4b7e-9a61-0f2c8d4e5b13',
+    }),
   })
   .meta({
     id: 'Problem',

@@ -76,20 +76,29 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     z
       .object({
-        fact: z.string().min(1),
-        gte: ConditionValueSchema.optional(),
-        gt: ConditionValueSchema.optional(),
-        lte: ConditionValueSchema.optional(),
-        lt: ConditionValueSchema.optional(),
-        eq: ConditionValueSchema.optional(),
-        ne: ConditionValueSchema.optional(),
+        fact: z
+          .string()
+          .min(1)
+          .meta({ description: 'the fact compared, by its name', example: 'insuranceMonths' }),
+        gte: ConditionValueSchema.optional().meta({ description: 'the fact is at least this', example: 6 }),
+        gt: ConditionValueSchema.optional().meta({ description: 'the fact is more than this', example: 0 }),
+        lte: ConditionValueSchema.optional().meta({ description: 'the fact is at most this', example: 45 }),
+        lt: ConditionValueSchema.optional().meta({ description: 'the fact is less than this', example: 60 }),
+        eq: ConditionValueSchema.optional().meta({ description: 'the fact equals this', example: true }),
+        ne: ConditionValueSchema.optional().meta({
+          description: 'the fact differs from this',
+          example: 'none',
+        }),
         in: z
           .array(ConditionValueSchema)
           .min(1)
           .max(M.conditionValues)
           .optional()
-          .meta({ description: `at most ${M.conditionValues} values` }),
-        at: z.string().optional(),
+          .meta({ description: 'the fact is one of these', example: ['bachelor', 'master', 'doctorate'] }),
+        at: z.string().optional().meta({
+          description: 'evaluate the fact as of this named date of the table instead of the as-of date',
+          example: 'registration',
+        }),
       })
       .strict()
       .refine(
@@ -105,7 +114,7 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
           .array(ConditionSchema)
           .min(1)
           .max(M.conditions)
-          .meta({ description: `at most ${M.conditions} conditions` }),
+          .meta({ description: 'every condition holds', example: [{ fact: 'insuranceMonths', gte: 6 }] }),
       })
       .strict(),
     z
@@ -114,12 +123,24 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
           .array(ConditionSchema)
           .min(1)
           .max(M.conditions)
-          .meta({ description: `at most ${M.conditions} conditions` }),
+          .meta({ description: 'at least one condition holds', example: [{ fact: 'hasPermit', eq: true }] }),
       })
       .strict(),
-    z.object({ not: ConditionSchema }).strict(),
-    z.object({ anyMember: ConditionSchema }).strict(),
-    z.object({ allMembers: ConditionSchema }).strict(),
+    z
+      .object({
+        not: ConditionSchema,
+      })
+      .strict(),
+    z
+      .object({
+        anyMember: ConditionSchema,
+      })
+      .strict(),
+    z
+      .object({
+        allMembers: ConditionSchema,
+      })
+      .strict(),
   ]),
 )
 
@@ -136,23 +157,35 @@ export const DOCUMENT_NUMBER_NOT_FOUND = 'document number not found'
 /** A legal reference: one document (and article), once per table, cited by key from its rows. */
 export const ReferenceSchema = z
   .object({
-    title: publicText,
+    title: publicText.meta({ description: 'the document’s title', example: '宁波市新居民积分管理办法' }),
     documentNumber: publicText.meta({
       description: `the document number (文号), or "${DOCUMENT_NUMBER_NOT_FOUND}"`,
+      example: '甬政办发〔2022〕48号',
     }),
-    article: publicText.optional(),
-    issuer: publicText.optional().meta({ description: 'the issuing body, where known' }),
+    article: publicText
+      .optional()
+      .meta({ description: 'the article or annex cited', example: '附件1 第二条' }),
+    issuer: publicText
+      .optional()
+      .meta({ description: 'the issuing body, where known', example: '宁波市人民政府办公厅' }),
     date: z
       .string()
       .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'YYYY, YYYY-MM or YYYY-MM-DD')
       .optional()
-      .meta({ description: 'when it was issued or took effect, as precisely as known' }),
-    url: z.url().optional().meta({ description: 'where the text is public' }),
+      .meta({ description: 'when it was issued or took effect, as precisely as known', example: '2022-06' }),
+    url: z.url().optional().meta({
+      description: 'where the text is public',
+      example: 'https://www.ningbo.gov.cn/art/2022/6/30/art_1229095999_1.html',
+    }),
     status: z.enum(['V', 'P']).meta({
       description:
         'V: verified in the official text or a faithful copy; P: provisional (not found, or only a third-party copy)',
+      example: 'V',
     }),
-    note: publicText.optional(),
+    note: publicText.optional().meta({
+      description: 'what the reader should know about the source',
+      example: '以官方网站公布文本为准',
+    }),
   })
   .strict()
   .meta({ id: 'Reference' })
@@ -168,118 +201,175 @@ export const ReferenceKeySchema = z
  */
 export const RefSchema = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(M.refKeys)])
-  .meta({ description: `key(s) into the table’s \`references\` (at most ${M.refKeys})` })
+  .meta({ description: 'key(s) into the table’s `references`', example: 'nb-points-2022' })
 
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
 const rowBase = {
-  id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'ids are lower_snake_case'),
-  label: z.string().min(1),
+  id: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'ids are lower_snake_case')
+    .meta({ description: 'the row’s id in the table (lower_snake_case)', example: 'education' }),
+  label: z
+    .string()
+    .min(1)
+    .meta({ description: 'the row’s name in Chinese, shown in results', example: '学历' }),
   ref: RefSchema,
-  provisional: z.boolean().default(false),
-  note: z.string().optional(),
+  provisional: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'the row’s value is not yet confirmed by a published text', example: false }),
+  note: z
+    .string()
+    .optional()
+    .meta({ description: 'a remark for readers of the table', example: '按最高学历计分，不累加' }),
 }
 
 const itemBase = {
   ...rowBase,
-  layer: z.string().min(1),
-  cap: PointsSchema.optional(),
+  layer: z.string().min(1).meta({ description: 'the id of the layer the item counts in', example: 'city' }),
+  cap: PointsSchema.optional().meta({ description: 'the most the item may score', example: 20 }),
   /** items sharing a group: only the highest-scoring one counts (highest-only across items) */
-  highestOfGroup: z.string().optional(),
+  highestOfGroup: z
+    .string()
+    .optional()
+    .meta({ description: 'items sharing a group: only the highest-scoring one counts', example: 'skills' }),
   /** the item scores only when this holds (e.g. residence months count only for residence in Zhejiang) */
   when: ConditionSchema.optional(),
 }
 
 export const StepSchema = z
-  .object({ atLeast: z.number().min(0), bonus: PointsSchema, provisional: z.boolean().default(false) })
+  .object({
+    atLeast: z
+      .number()
+      .min(0)
+      .meta({ description: 'the step applies from this value of the fact', example: 60 }),
+    bonus: PointsSchema.meta({ description: 'points the step adds', example: 5 }),
+    provisional: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'the step is not yet confirmed', example: false }),
+  })
   .strict()
 
 export const TermSchema = z
   .object({
-    fact: z.string().min(1),
-    points: PointsSchema.meta({ description: 'points for every `per` units of the fact' }),
-    per: z.number().positive().default(1),
+    fact: z.string().min(1).meta({ description: 'the fact counted', example: 'insuranceMonths' }),
+    points: PointsSchema.meta({ description: 'points for every `per` units of the fact', example: 1 }),
+    per: z
+      .number()
+      .positive()
+      .default(1)
+      .meta({ description: 'units of the fact per block of points', example: 12 }),
   })
   .strict()
 
 export const PerUnitItemSchema = z
   .object({
     ...itemBase,
-    kind: z.literal('per_unit'),
+    kind: z.literal('per_unit').meta({ description: 'points per unit of one or more facts' }),
     terms: z
       .array(TermSchema)
       .min(1)
       .max(M.terms)
-      .meta({ description: `at most ${M.terms} terms` }),
+      .meta({
+        description: 'the facts counted, each with its rate',
+        example: [{ fact: 'insuranceMonths', points: 1, per: 12 }],
+      }),
     rounding: z.enum(['whole', 'prorated']).default('whole').meta({
       description: 'whole: only complete `per` blocks count; prorated: each unit counts points/per',
+      example: 'whole',
     }),
     steps: z
       .object({
-        mode: z.enum(['stacking', 'highest']),
-        fact: z.string().min(1),
+        mode: z.enum(['stacking', 'highest']).meta({
+          description: 'stacking: every step reached adds; highest: only the highest reached',
+          example: 'highest',
+        }),
+        fact: z.string().min(1).meta({ description: 'the fact the steps read', example: 'insuranceMonths' }),
         at: z
           .array(StepSchema)
           .min(1)
           .max(M.steps)
-          .meta({ description: `at most ${M.steps} steps` }),
+          .meta({
+            description: 'the steps, by value of the fact',
+            example: [{ atLeast: 60, bonus: 5, provisional: false }],
+          }),
       })
       .strict()
-      .optional(),
+      .optional()
+      .meta({ description: 'bonuses at thresholds of a fact, on top of the terms' }),
   })
   .strict()
 
 export const BandSchema = z
   .object({
-    from: z.number(),
-    to: z.number().optional(),
-    points: PointsSchema.meta({ description: 'points at `from`' }),
+    from: z.number().meta({ description: 'the band starts at this value of the fact', example: 18 }),
+    to: z
+      .number()
+      .optional()
+      .meta({ description: 'the band ends before this value; absent: no end', example: 35 }),
+    points: PointsSchema.meta({ description: 'points at `from`', example: 30 }),
     perUnit: z
       .number()
       .min(-10_000)
       .max(10_000)
       .default(0)
-      .meta({ description: 'change in points per unit above `from` (negative: reverse-linear)' }),
-    provisional: z.boolean().default(false),
-    label: z.string().optional(),
+      .meta({ description: 'change in points per unit above `from` (negative: reverse-linear)', example: 0 }),
+    provisional: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'the band is not yet confirmed', example: false }),
+    label: z.string().optional().meta({ description: 'the band’s name in results', example: '18—35 周岁' }),
   })
   .strict()
 
 export const BandsItemSchema = z
   .object({
     ...itemBase,
-    kind: z.literal('bands'),
-    fact: z.string().min(1),
+    kind: z.literal('bands').meta({ description: 'points by the band a number falls in' }),
+    fact: z.string().min(1).meta({ description: 'the fact banded', example: 'age' }),
     bands: z
       .array(BandSchema)
       .min(1)
       .max(M.bands)
-      .meta({ description: `at most ${M.bands} bands` }),
+      .meta({ description: 'the bands, in order', example: [{ from: 18, to: 35, points: 30 }] }),
   })
   .strict()
 
 export const TierSchema = z
   .object({
-    label: z.string().min(1),
+    label: z.string().min(1).meta({ description: 'the tier’s name in results', example: '高级工' }),
     when: ConditionSchema,
-    points: PointsSchema,
-    provisional: z.boolean().default(false),
+    points: PointsSchema.meta({ description: 'points of the tier', example: 20 }),
+    provisional: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'the tier is not yet confirmed', example: false }),
   })
   .strict()
 
 export const TiersItemSchema = z
   .object({
     ...itemBase,
-    kind: z.literal('tiers'),
+    kind: z.literal('tiers').meta({ description: 'the first tier whose condition holds scores' }),
     tiers: z
       .array(TierSchema)
       .min(1)
       .max(M.tiers)
-      .meta({ description: `at most ${M.tiers} tiers` }),
+      .meta({
+        description: 'the tiers, best first',
+        example: [{ label: '高级工', when: { fact: 'skillLevel', lte: 3 }, points: 20 }],
+      }),
   })
   .strict()
 
 export const BinaryItemSchema = z
-  .object({ ...itemBase, kind: z.literal('binary'), when: ConditionSchema, points: PointsSchema })
+  .object({
+    ...itemBase,
+    kind: z.literal('binary').meta({ description: 'all-or-nothing' }),
+    when: ConditionSchema,
+    points: PointsSchema.meta({ description: 'points when it holds', example: 10 }),
+  })
   .meta({ description: 'all-or-nothing: `points` when `when` holds' })
   .strict()
 
@@ -289,23 +379,26 @@ export const CategorySchema = z
       .array(z.string())
       .min(1)
       .max(M.categoryValues)
-      .meta({ description: `at most ${M.categoryValues} values` }),
-    points: PointsSchema,
-    provisional: z.boolean().default(false),
-    label: z.string().optional(),
+      .meta({ description: 'the fact’s values in this category', example: ['bachelor'] }),
+    points: PointsSchema.meta({ description: 'points of the category', example: 30 }),
+    provisional: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'the category is not yet confirmed', example: false }),
+    label: z.string().optional().meta({ description: 'the category’s name in results', example: '本科' }),
   })
   .strict()
 
 export const CategoryItemSchema = z
   .object({
     ...itemBase,
-    kind: z.literal('category'),
-    fact: z.string().min(1),
+    kind: z.literal('category').meta({ description: 'points by the category a value falls in' }),
+    fact: z.string().min(1).meta({ description: 'the fact categorised', example: 'education' }),
     categories: z
       .array(CategorySchema)
       .min(1)
       .max(M.categories)
-      .meta({ description: `at most ${M.categories} categories` }),
+      .meta({ description: 'the categories', example: [{ values: ['bachelor'], points: 30 }] }),
   })
   .strict()
 
@@ -319,38 +412,69 @@ export const ItemSchema = z.discriminatedUnion('kind', [
 export type Item = z.output<typeof ItemSchema>
 
 export const LayerSchema = z
-  .object({ id: z.string().min(1), label: z.string().min(1), cap: PointsSchema, ref: RefSchema.optional() })
+  .object({
+    id: z.string().min(1).meta({ description: 'the layer’s id: city or district', example: 'district' }),
+    label: z.string().min(1).meta({ description: 'the layer’s name in results', example: '鄞州区积分' }),
+    cap: PointsSchema.meta({ description: 'the most the layer may add', example: 10 }),
+    ref: RefSchema.optional(),
+  })
   .strict()
 
 export const DeductionSchema = z
   .object({
     ...rowBase,
-    record: z.enum(['dishonesty', 'crime']),
-    points: PointsSchema.meta({ description: 'points deducted per record' }),
-    freezeMonths: z.number().int().min(0).max(600).default(0),
+    record: z
+      .enum(['dishonesty', 'crime'])
+      .meta({ description: 'the kind of record deducted for', example: 'dishonesty' }),
+    points: PointsSchema.meta({ description: 'points deducted per record', example: 20 }),
+    freezeMonths: z
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .default(0)
+      .meta({ description: 'months the score is frozen after the record', example: 12 }),
   })
   .strict()
 
-export const VetoSchema = z.object({ ...rowBase, record: z.enum(['dishonesty', 'crime', 'veto']) }).strict()
+export const VetoSchema = z
+  .object({
+    ...rowBase,
+    record: z
+      .enum(['dishonesty', 'crime', 'veto'])
+      .meta({ description: 'the kind of record that bars', example: 'crime' }),
+  })
+  .strict()
 
 export const GateSchema = z
   .object({
     ...rowBase,
     when: ConditionSchema,
     /** shown when the gate fails; the engine adds the facts it compared */
-    failReason: z.string().optional(),
+    failReason: z.string().optional().meta({
+      description: 'shown when the gate fails; the engine adds the facts it compared',
+      example: '社保缴纳不满 6 个月',
+    }),
   })
   .strict()
 export type Gate = z.output<typeof GateSchema>
 
 export const NamedDateSchema = z.union([
-  z.object({ date: DateStringSchema }).strict(),
+  z.object({ date: DateStringSchema.meta({ description: 'a fixed day', example: '2022-07-01' }) }).strict(),
   z
-    .object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31) })
+    .object({
+      month: z.number().int().min(1).max(12).meta({ description: 'the month', example: 8 }),
+      day: z.number().int().min(1).max(31).meta({ description: 'the day of the month', example: 31 }),
+    })
     .strict()
     .meta({ description: 'that month and day in the as-of date’s year' }),
   z
-    .object({ context: z.string().min(1) })
+    .object({
+      context: z
+        .string()
+        .min(1)
+        .meta({ description: 'the name the caller gives the date under (`dates`)', example: 'registration' }),
+    })
     .strict()
     .meta({ description: 'a date the caller supplies by name' }),
 ])
@@ -358,41 +482,52 @@ export const NamedDateSchema = z.union([
 export const RouteSchema = z
   .object({
     ...rowBase,
-    gates: z
-      .array(GateSchema)
-      .max(M.gates)
-      .default([])
-      .meta({ description: `at most ${M.gates} gates` }),
-    unavailable: z.string().optional().meta({ description: 'the route does not exist in this period; why' }),
+    gates: z.array(GateSchema).max(M.gates).default([]).meta({ description: 'the route’s conditions' }),
+    unavailable: z
+      .string()
+      .optional()
+      .meta({ description: 'the route does not exist in this period; why', example: '该通道本年度暂停' }),
   })
   .strict()
 
 export const EntitlementSchema = z
   .object({
     ...rowBase,
-    kind: z.enum(['basic_service', 'convenience', 'conditional']),
+    kind: z.enum(['basic_service', 'convenience', 'conditional']).meta({
+      description: 'a basic public service, a convenience, or one with conditions of its own',
+      example: 'basic_service',
+    }),
     when: ConditionSchema.optional(),
   })
   .strict()
 
 export const PriorityTierSchema = z
-  .object({ ...rowBase, rank: z.number().int().min(1), when: ConditionSchema })
+  .object({
+    ...rowBase,
+    rank: z.number().int().min(1).meta({ description: 'the tier’s order: 1 is admitted first', example: 1 }),
+    when: ConditionSchema,
+  })
   .strict()
 
 export const PointsSettlementSchema = z
   .object({
     ...rowBase,
-    threshold: PointsSchema,
-    yearlyQuota: z.number().int().min(0),
+    threshold: PointsSchema.meta({ description: 'the points needed to apply', example: 120 }),
+    yearlyQuota: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'places a year, filled by rank', example: 3000 }),
     pointsTable: z.string().optional().meta({
       description:
         'id of the points table whose scale the threshold is on; another table in force does not count',
+      example: 'ningbo-points-2022',
     }),
     gates: z
       .array(GateSchema)
       .max(M.gates)
       .default([])
-      .meta({ description: `at most ${M.gates} gates` }),
+      .meta({ description: 'the points route’s conditions' }),
   })
   .strict()
 
@@ -402,17 +537,21 @@ export const PatchSchema = z
       .array(ItemSchema)
       .max(M.items)
       .default([])
-      .meta({ description: `at most ${M.items} items` }),
+      .meta({ description: 'items the base does not have', example: [] }),
     reweight: z
-      .array(z.object({ id: z.string() }).catchall(z.unknown()))
+      .array(
+        z
+          .object({ id: z.string().meta({ description: 'the base item’s id', example: 'education' }) })
+          .catchall(z.unknown()),
+      )
       .max(M.items)
       .default([])
-      .meta({ description: `fields that replace those of a base item with this id; at most ${M.items}` }),
+      .meta({ description: 'fields that replace those of a base item with this id' }),
     layers: z
       .array(LayerSchema)
       .max(M.layers)
       .default([])
-      .meta({ description: `at most ${M.layers} layers` }),
+      .meta({ description: 'layers added, or replacing the base’s layer of the same id', example: [] }),
   })
   .strict()
 
@@ -424,17 +563,21 @@ export const PatchSchema = z
  */
 export const ProvisionalTableSchema = z
   .object({
-    reason: z.string().min(1),
+    reason: z.string().min(1).meta({ description: 'why', example: '实施日期以正式发文为准' }),
     fields: z
       .array(
         z.string().regex(/^(validFrom|validTo|dates\.[A-Za-z0-9_]+)$/, 'validFrom, validTo or dates.<name>'),
       )
       .min(1)
       .max(M.provisionalFields)
-      .meta({ description: `at most ${M.provisionalFields} fields` }),
+      .meta({ description: 'the provisional table-level fields', example: ['validFrom'] }),
   })
   .strict()
   .meta({ id: 'ProvisionalTable' })
+
+export const SCHEMES = ['points', 'residence-permit', 'settlement', 'admission'] as const
+export const SchemeSchema = z.enum(SCHEMES)
+export type Scheme = z.infer<typeof SchemeSchema>
 
 /**
  * The policy values fact derivation reads, as data of the table (scoring/facts/parameters.ts): each
@@ -484,32 +627,53 @@ export const ParametersSchema = z
   .meta({ id: 'TableParameters' })
 export type TableParameters = z.output<typeof ParametersSchema>
 
-export const SCHEMES = ['points', 'residence-permit', 'settlement', 'admission'] as const
-export const SchemeSchema = z.enum(SCHEMES)
-export type Scheme = z.infer<typeof SchemeSchema>
-
 const tableFields = {
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{2,80}$/, 'table ids are kebab-case'),
-  version: z.number().int().min(1),
-  scheme: SchemeSchema,
-  jurisdiction: JurisdictionSchema,
-  title: z.string().min(1),
-  validFrom: DateStringSchema,
-  validTo: DateStringSchema.nullable().default(null),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{2,80}$/, 'table ids are kebab-case')
+    .meta({
+      description: 'the table’s id (kebab-case); `id@version` is its key',
+      example: 'yinzhou-points-2022',
+    }),
+  version: z.number().int().min(1).meta({ description: 'the table’s version', example: 1 }),
+  scheme: SchemeSchema.meta({ description: 'what the table decides', example: 'points' }),
+  jurisdiction: JurisdictionSchema.meta({ description: 'where it applies (GB/T 2260)', example: '330212' }),
+  title: z
+    .string()
+    .min(1)
+    .meta({ description: 'the table’s title in Chinese', example: '鄞州区新居民积分（2022）' }),
+  validFrom: DateStringSchema.meta({ description: 'first day in force', example: '2022-07-01' }),
+  validTo: DateStringSchema.nullable()
+    .default(null)
+    .meta({ description: 'last day in force; null: no end yet', example: null }),
   ref: RefSchema,
   references: boundedRecord(ReferenceKeySchema, ReferenceSchema, M.references)
     .default({})
     .meta({
-      description: `the legal references its rows cite, by key (a table built on another inherits its); at most ${M.references}`,
+      description: 'the legal references its rows cite, by key (a table built on another inherits its)',
+      example: {
+        'nb-points-2022': {
+          title: '宁波市新居民积分管理办法',
+          documentNumber: '甬政办发〔2022〕48号',
+          status: 'V',
+        },
+      },
     }),
   provisional: z.union([z.boolean(), ProvisionalTableSchema]).default(false).meta({
     description:
       'which table-level fields are provisional ({ reason, fields }); rows say their own. `true` (tables written before): the whole table',
+    example: false,
   }),
-  notes: z.string().optional(),
+  notes: z
+    .string()
+    .optional()
+    .meta({ description: 'remarks for readers of the table', example: '区级加分项与市级合并计算' }),
   dates: boundedRecord(z.string(), NamedDateSchema, M.dates)
     .default({})
-    .meta({ description: `at most ${M.dates} named dates` }),
+    .meta({
+      description: 'dates the conditions name (`at`), by name',
+      example: { registration: { month: 8, day: 31 } },
+    }),
   // optional, not defaulted: a table without the block keeps the content (and hash) it was published with
   parameters: ParametersSchema.optional().meta({
     description: 'policy values fact derivation reads (P1 age cut-off, urban districts, YRD provinces)',
@@ -518,68 +682,70 @@ const tableFields = {
     .array(LayerSchema)
     .max(M.layers)
     .default([])
-    .meta({ description: `at most ${M.layers} layers` }),
-  items: z
-    .array(ItemSchema)
-    .max(M.items)
-    .default([])
-    .meta({ description: `at most ${M.items} items` }),
+    .meta({ description: 'the layers the items count in, each with its cap' }),
+  items: z.array(ItemSchema).max(M.items).default([]).meta({ description: 'the scored items' }),
   deductions: z
     .array(DeductionSchema)
     .max(M.deductions)
     .default([])
-    .meta({ description: `at most ${M.deductions} deductions` }),
+    .meta({ description: 'points taken off for records', example: [] }),
   vetoes: z
     .array(VetoSchema)
     .max(M.vetoes)
     .default([])
-    .meta({ description: `at most ${M.vetoes} vetoes` }),
+    .meta({ description: 'records that bar the applicant', example: [] }),
   gates: z
     .array(GateSchema)
     .max(M.gates)
     .default([])
-    .meta({ description: `at most ${M.gates} gates` }),
+    .meta({ description: 'conditions for using the result' }),
   routes: z
     .array(RouteSchema)
     .max(M.routes)
     .default([])
-    .meta({ description: `at most ${M.routes} routes` }),
+    .meta({ description: 'settlement tables: the routes', example: [] }),
   entitlements: z
     .array(EntitlementSchema)
     .max(M.entitlements)
     .default([])
-    .meta({ description: `at most ${M.entitlements} entitlements` }),
+    .meta({ description: 'permit tables: the services a holder has' }),
   priorityTiers: z
     .array(PriorityTierSchema)
     .max(M.priorityTiers)
     .default([])
-    .meta({ description: `at most ${M.priorityTiers} priority tiers` }),
-  pointsSettlement: PointsSettlementSchema.nullable().default(null),
+    .meta({ description: 'admission tables: the priority tiers, in order' }),
+  pointsSettlement: PointsSettlementSchema.nullable()
+    .default(null)
+    .meta({ description: 'settlement tables: the points route; null when none' }),
   household: z
     .object({
-      aggregate: z.literal('max'),
+      aggregate: z.literal('max').meta({ description: 'the household scores as its best parent' }),
       entryGrades: z
         .array(z.enum(['P1', 'J1']))
         .min(1)
         .max(M.entryGrades)
-        .meta({ description: `at most ${M.entryGrades} grades` }),
+        .meta({ description: 'the grades admitted: P1 (小学一年级), J1 (初中一年级)', example: ['P1'] }),
     })
     .strict()
     .nullable()
-    .default(null),
+    .default(null)
+    .meta({ description: 'admission tables: how a household is scored; null otherwise', example: null }),
   districtFacts: z
     .array(
       z.object({
-        id: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/),
-        label: z.string(),
-        type: z.enum(['number', 'boolean']),
+        id: z
+          .string()
+          .regex(/^[a-z][a-z0-9_]{0,63}$/)
+          .meta({ description: 'the id callers use in applicant.districtItems', example: 'local_honours' }),
+        label: z.string().meta({ description: 'the item’s name in Chinese', example: '区级荣誉' }),
+        type: z
+          .enum(['number', 'boolean'])
+          .meta({ description: 'a count (number) or yes-or-no (boolean)', example: 'number' }),
       }),
     )
     .max(M.districtFacts)
     .default([])
-    .meta({
-      description: `facts callers send in applicant.districtItems for this table; at most ${M.districtFacts}`,
-    }),
+    .meta({ description: 'facts callers send in applicant.districtItems for this table' }),
 }
 
 /**
@@ -597,9 +763,12 @@ export function parsePinned(pinned: string): { id: string; version: number } {
 /** A table a resolved table was built from (its base, the base's base, the version it corrects), with its hash. */
 export const ComponentSchema = z
   .object({
-    id: z.string(),
-    version: z.number().int().min(1),
-    sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of that resolved table' }),
+    id: z.string().meta({ description: 'the base table’s id', example: 'ningbo-points-2022' }),
+    version: z.number().int().min(1).meta({ description: 'the base table’s version', example: 1 }),
+    sha256: z.string().meta({
+      description: 'SHA-256 of the canonical JSON of that resolved table',
+      example: '9f2c4e1a7b3d5f60812a4c6e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8a0c2e4b6d',
+    }),
   })
   .strict()
   .meta({ id: 'TableComponent' })
@@ -613,11 +782,18 @@ export type Component = z.output<typeof ComponentSchema>
 export const TableSourceSchema = z
   .object({
     ...tableFields,
-    extends: PinnedTableSchema.optional().meta({ description: 'the table and version this one patches' }),
+    extends: PinnedTableSchema.optional().meta({
+      description: 'the table and version this one patches',
+      example: 'ningbo-points-2022@1',
+    }),
     supersedes: PinnedTableSchema.optional().meta({
       description: 'an earlier version of this table that this one corrects with `patch`',
+      example: 'yinzhou-points-2022@1',
     }),
-    patch: PatchSchema.optional(),
+    patch: PatchSchema.optional().meta({
+      description: 'with `extends` or `supersedes`: what this table adds to or changes in the base',
+      example: { add: [], reweight: [{ id: 'education', cap: 30 }], layers: [] },
+    }),
   })
   .strict()
   .refine((t) => t.validTo === null || t.validTo >= t.validFrom, {
@@ -658,21 +834,17 @@ const {
 /** What every resolved table carries whatever its scheme: identity, period, reference, dates, gates. */
 const tableHeader = {
   ...headerFields,
-  extends: z
-    .string()
-    .optional()
-    .meta({ description: 'the base, `id@version` (tables stored before pinning: the id)' }),
-  supersedes: z
-    .string()
-    .optional()
-    .meta({ description: 'the earlier version this one corrects, `id@version`' }),
-  components: z
-    .array(ComponentSchema)
-    .max(M.components)
-    .optional()
-    .meta({
-      description: `every table this one was built from, the innermost base first, each with its hash; at most ${M.components}`,
-    }),
+  extends: z.string().optional().meta({
+    description: 'the base, `id@version` (tables stored before pinning: the id)',
+    example: 'ningbo-points-2022@1',
+  }),
+  supersedes: z.string().optional().meta({
+    description: 'the earlier version this one corrects, `id@version`',
+    example: 'yinzhou-points-2022@1',
+  }),
+  components: z.array(ComponentSchema).max(M.components).optional().meta({
+    description: 'every table this one was built from, the innermost base first, each with its hash',
+  }),
 }
 
 /**
@@ -680,7 +852,11 @@ const tableHeader = {
  * table's content hash is over every section, so that tables published before the union keep their
  * hash; a table cannot fill it.
  */
-const noRows = z.array(z.never()).max(0).default([]).meta({ description: 'not a section of this scheme' })
+const noRows = z
+  .array(z.never())
+  .max(0)
+  .default([])
+  .meta({ description: 'not a section of this scheme: always empty', example: [] })
 const noSection = z.null().default(null).meta({ description: 'not a section of this scheme' })
 const otherSections = {
   layers: noRows,
@@ -698,7 +874,7 @@ export const PointsTableSchema = z
   .object({
     ...tableHeader,
     ...otherSections,
-    scheme: z.literal('points'),
+    scheme: z.literal('points').meta({ description: 'a points table' }),
     layers,
     items,
     deductions,
@@ -708,12 +884,23 @@ export const PointsTableSchema = z
   .meta({ id: 'PointsTable' })
 
 export const PermitTableSchema = z
-  .object({ ...tableHeader, ...otherSections, scheme: z.literal('residence-permit'), entitlements })
+  .object({
+    ...tableHeader,
+    ...otherSections,
+    scheme: z.literal('residence-permit').meta({ description: 'a residence-permit table' }),
+    entitlements,
+  })
   .strict()
   .meta({ id: 'PermitTable' })
 
 export const SettlementTableSchema = z
-  .object({ ...tableHeader, ...otherSections, scheme: z.literal('settlement'), routes, pointsSettlement })
+  .object({
+    ...tableHeader,
+    ...otherSections,
+    scheme: z.literal('settlement').meta({ description: 'a settlement table' }),
+    routes,
+    pointsSettlement,
+  })
   .strict()
   .meta({ id: 'SettlementTable' })
 
@@ -721,7 +908,7 @@ export const AdmissionTableSchema = z
   .object({
     ...tableHeader,
     ...otherSections,
-    scheme: z.literal('admission'),
+    scheme: z.literal('admission').meta({ description: 'an admission table' }),
     priorityTiers,
     household,
   })

@@ -1,6 +1,6 @@
 // Authentication: every route declares its scopes; an onRequest hook checks the bearer key against them.
 import type { FastifyInstance, RouteOptions } from 'fastify'
-import { AppError } from '../errors.ts'
+import { AppError, bi } from '../errors.ts'
 import { problems, type Scope } from '../routes/common.ts'
 import { type ApiKeyService, type AuthenticatedKey, authError } from '../services/api-keys.ts'
 
@@ -69,7 +69,10 @@ export function registerAuth(app: FastifyInstance, keys: () => ApiKeyService): v
           return done(authError(key))
         }
         if (!scopes.some((s) => (key.scopes as readonly string[]).includes(s))) {
-          const detail = `key ${key.name} has scopes ${key.scopes.join(', ')}; this route needs one of ${scopes.join(', ')}`
+          const detail = bi(
+            `密钥 ${key.name} 的权限范围为 ${key.scopes.join('、')}；此接口需要其中之一：${scopes.join('、')}`,
+            `key ${key.name} has scopes ${key.scopes.join(', ')}; this route needs one of ${scopes.join(', ')}`,
+          )
           return done(new AppError('FORBIDDEN', detail, [{ path: 'headers.authorization', message: detail }]))
         }
         req.apiKey = key

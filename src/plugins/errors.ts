@@ -14,7 +14,7 @@ import {
   problemType,
 } from '../../schema/errors.ts'
 import { NoTableInForceError, TableWithheldError } from '../../scoring/registry.ts'
-import { AppError } from '../errors.ts'
+import { AppError, type Bilingual, bi } from '../errors.ts'
 import { RequestValidationError } from './validation.ts'
 
 /** `text` cut to `max` characters with an ellipsis, never splitting a surrogate pair. */
@@ -79,18 +79,26 @@ function fieldPath(context: string | undefined, path: readonly PropertyKey[]): s
 }
 
 /** Client errors fastify and its plugins raise with a status of their own, each with its own code. */
-const BY_STATUS: Readonly<Record<number, { name: ErrorName; path: string; message: string }>> = {
-  400: { name: 'MALFORMED_REQUEST', path: 'body', message: 'malformed request' },
-  404: { name: 'ROUTE_NOT_FOUND', path: 'params', message: 'not found' },
-  405: { name: 'METHOD_NOT_ALLOWED', path: 'method', message: 'method not allowed' },
-  408: { name: 'REQUEST_TIMEOUT', path: 'body', message: 'not received in time' },
-  412: { name: 'PRECONDITION_FAILED', path: 'headers', message: 'precondition failed' },
-  413: { name: 'BODY_TOO_LARGE', path: 'body', message: 'too large' },
-  414: { name: 'URI_TOO_LONG', path: 'params', message: 'too long' },
-  415: { name: 'UNSUPPORTED_MEDIA_TYPE', path: 'headers.content-type', message: 'unsupported media type' },
-  416: { name: 'RANGE_NOT_SATISFIABLE', path: 'headers.range', message: 'range not satisfiable' },
-  429: { name: 'RATE_LIMITED', path: 'headers', message: 'too many requests' },
-  431: { name: 'HEADERS_TOO_LARGE', path: 'headers', message: 'too large' },
+const BY_STATUS: Readonly<Record<number, { name: ErrorName; path: string; message: Bilingual }>> = {
+  400: { name: 'MALFORMED_REQUEST', path: 'body', message: bi('请求格式错误', 'malformed request') },
+  404: { name: 'ROUTE_NOT_FOUND', path: 'params', message: bi('接口不存在', 'not found') },
+  405: { name: 'METHOD_NOT_ALLOWED', path: 'method', message: bi('不支持该方法', 'method not allowed') },
+  408: { name: 'REQUEST_TIMEOUT', path: 'body', message: bi('未能及时收到', 'not received in time') },
+  412: { name: 'PRECONDITION_FAILED', path: 'headers', message: bi('前提条件不成立', 'precondition failed') },
+  413: { name: 'BODY_TOO_LARGE', path: 'body', message: bi('过大', 'too large') },
+  414: { name: 'URI_TOO_LONG', path: 'params', message: bi('过长', 'too long') },
+  415: {
+    name: 'UNSUPPORTED_MEDIA_TYPE',
+    path: 'headers.content-type',
+    message: bi('不支持的媒体类型', 'unsupported media type'),
+  },
+  416: {
+    name: 'RANGE_NOT_SATISFIABLE',
+    path: 'headers.range',
+    message: bi('字节范围无法满足', 'range not satisfiable'),
+  },
+  429: { name: 'RATE_LIMITED', path: 'headers', message: bi('请求过多', 'too many requests') },
+  431: { name: 'HEADERS_TOO_LARGE', path: 'headers', message: bi('过大', 'too large') },
 }
 
 /**
@@ -125,12 +133,16 @@ export function toProblem(
   lang: ProblemLanguage = 'zh',
   known: KnownJurisdictions = () => [],
 ): Problem {
-  if (err instanceof AppError) return problem(err.name_, err.message, err.errors, requestId, 0, lang)
+  if (err instanceof AppError)
+    return problem(err.name_, err.detailIn(lang), err.errorsIn(lang), requestId, 0, lang)
   if (err instanceof TableWithheldError) {
-    const message = `the table in force, ${err.table.rulesetId}, does not match its stored hash and is withheld`
+    const message =
+      lang === 'zh'
+        ? `当日适用的积分表 ${err.table.rulesetId} 与其存储的哈希不符，已停用`
+        : `the table in force, ${err.table.rulesetId}, does not match its stored hash and is withheld`
     return problem(
       'TABLE_WITHHELD',
-      `${message}; the operator must restore it`,
+      lang === 'zh' ? `${message}；请运维人员恢复该积分表` : `${message}; the operator must restore it`,
       [{ path: 'body.jurisdiction', message }],
       requestId,
       0,
@@ -163,75 +175,71 @@ export function toProblem(
     return problem('VALIDATION', summarize(errors, err.omitted), errors, requestId, err.omitted, lang)
   }
   const fe = err as Partial<FastifyError>
+  // framework errors: our own words in the language asked (fastify's message is English, kept in English)
+  const say = (
+    name: ErrorName,
+    detail: Bilingual,
+    errors: readonly { path: string; message: Bilingual }[],
+  ): Problem =>
+    problem(
+      name,
+      detail[lang],
+      errors.map((e) => ({ path: e.path, message: e.message[lang] })),
+      requestId,
+      0,
+      lang,
+    )
+  const notJson = { path: 'body', message: bi('不是有效的 JSON', 'not valid JSON') }
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problem(
-        'MALFORMED_JSON',
-        fe.message ?? 'malformed JSON',
-        [{ path: 'body', message: 'not valid JSON' }],
-        requestId,
-      )
+      return say('MALFORMED_JSON', bi('请求体不是有效的 JSON', fe.message ?? 'malformed JSON'), [notJson])
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(
-        'BODY_TOO_LARGE',
-        'the request body exceeds the limit',
-        [{ path: 'body', message: 'too large' }],
-        requestId,
-      )
+      return say('BODY_TOO_LARGE', bi('请求体超过大小上限', 'the request body exceeds the limit'), [
+        { path: 'body', message: bi('过大', 'too large') },
+      ])
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return problem(
-        'UNSUPPORTED_MEDIA_TYPE',
-        'send application/json',
-        [{ path: 'headers.content-type', message: 'unsupported media type' }],
-        requestId,
-      )
+      return say('UNSUPPORTED_MEDIA_TYPE', bi('请以 application/json 发送请求体', 'send application/json'), [
+        { path: 'headers.content-type', message: bi('不支持的媒体类型', 'unsupported media type') },
+      ])
   }
   // A SyntaxError from a JSON parser we did not anticipate is still the caller's malformed body.
   if (err instanceof SyntaxError && (fe as { statusCode?: number }).statusCode === 400) {
-    return problem(
-      'MALFORMED_JSON',
-      'malformed JSON',
-      [{ path: 'body', message: 'not valid JSON' }],
-      requestId,
-    )
+    return say('MALFORMED_JSON', bi('请求体不是有效的 JSON', 'malformed JSON'), [notJson])
   }
   if (fe.statusCode === 429) {
-    return problem('RATE_LIMITED', fe.message ?? 'too many requests', [], requestId)
+    return say(
+      'RATE_LIMITED',
+      bi('请求过多，请在 Retry-After 秒后重试', fe.message ?? 'too many requests'),
+      [],
+    )
   }
   if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    return problem(
-      'URI_TOO_LONG',
-      'a path parameter is too long',
-      [{ path: 'params', message: 'too long' }],
-      requestId,
-    )
+    return say('URI_TOO_LONG', bi('路径参数过长', 'a path parameter is too long'), [
+      { path: 'params', message: bi('过长', 'too long') },
+    ])
   }
   if (fe.code === 'FST_ERR_BAD_URL') {
-    return problem(
-      'VALIDATION',
-      'the URL is not valid',
-      [{ path: 'params', message: 'bad percent-encoding' }],
-      requestId,
-    )
+    return say('VALIDATION', bi('URL 无效', 'the URL is not valid'), [
+      { path: 'params', message: bi('百分号编码有误', 'bad percent-encoding') },
+    ])
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Any other client error fastify or a plugin raises (a bad Content-Length, @fastify/static's 412
     // and 416): the code of its status, never its internals. A status we have no code for becomes a
     // plain malformed request (400), so that a code is never sent with a status other than its own.
     const known = BY_STATUS[fe.statusCode] ?? BY_STATUS[400]
-    return problem(
-      known.name,
-      clip(fe.message ?? known.message, 200),
-      [{ path: known.path, message: known.message }],
-      requestId,
-    )
+    return say(known.name, bi(known.message.zh, clip(fe.message ?? known.message.en, 200)), [
+      { path: known.path, message: known.message },
+    ])
   }
-  return problem(
+  return say(
     'INTERNAL',
-    'an internal error occurred; quote the request id when reporting it',
+    bi(
+      '服务内部错误；报告时请附上 requestId',
+      'an internal error occurred; quote the request id when reporting it',
+    ),
     [],
-    requestId,
   )
 }
 
@@ -287,10 +295,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     reply.header('content-language', lang === 'zh' ? 'zh-CN' : 'en').header('vary', 'Accept-Language')
     const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort()
     if (allowed.length > 0) {
-      const message = `allowed: ${allowed.join(', ')}`
+      const message = lang === 'zh' ? `允许的方法：${allowed.join('、')}` : `allowed: ${allowed.join(', ')}`
       const body = problem(
         'METHOD_NOT_ALLOWED',
-        `${request.method} is not allowed here; ${message}`,
+        lang === 'zh'
+          ? `此处不允许 ${request.method}；${message}`
+          : `${request.method} is not allowed here; ${message}`,
         [{ path: 'method', message }],
         request.id,
         0,
@@ -298,7 +308,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       )
       return reply.code(405).header('allow', allowed.join(', ')).type('application/problem+json').send(body)
     }
-    const body = problem('ROUTE_NOT_FOUND', `no route ${request.method} ${path}`, [], request.id, 0, lang)
+    const detail = lang === 'zh' ? `没有接口 ${request.method} ${path}` : `no route ${request.method} ${path}`
+    const body = problem('ROUTE_NOT_FOUND', detail, [], request.id, 0, lang)
     return reply.code(404).type('application/problem+json').send(body)
   })
 }

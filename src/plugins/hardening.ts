@@ -9,8 +9,8 @@ import helmet from 'helmet'
 import { Redis } from 'ioredis'
 import { ERRORS, type ErrorName } from '../../schema/errors.ts'
 import type { Config } from '../config.ts'
-import { AppError } from '../errors.ts'
-import { problem } from './errors.ts'
+import { AppError, bi } from '../errors.ts'
+import { languageOf, problem } from './errors.ts'
 import { serializeProblem } from './serializer.ts'
 
 /** Seconds a refused caller is told to wait when the process is under pressure. */
@@ -114,12 +114,13 @@ export function answerClientError(
       : err.code === 'HPE_HEADER_OVERFLOW'
         ? 'HEADERS_TOO_LARGE'
         : 'MALFORMED_REQUEST'
+  // no request was parsed, so no Accept-Language either: Chinese, the default, with the English after it
   const detail =
     name === 'REQUEST_TIMEOUT'
-      ? 'the whole request must arrive within the request timeout'
+      ? '未在请求超时之内收到完整请求（the whole request must arrive within the request timeout）'
       : name === 'HEADERS_TOO_LARGE'
-        ? 'the request headers exceed the limit'
-        : 'the request is not valid HTTP'
+        ? '请求头超过大小上限（the request headers exceed the limit）'
+        : '请求不是有效的 HTTP（the request is not valid HTTP）'
   const requestId = randomUUID()
   // written before fastify sees a request, so no route serializer runs: the compiled Problem one does
   const body = serializeProblem(problem(name, detail, [], requestId))
@@ -153,8 +154,15 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
   // Callback style: this runs on every request with a body.
   app.addHook('preValidation', (req, _reply, done) => {
     if (req.body !== undefined && nestsDeeperThan(req.body, config.bodyMaxDepth)) {
-      const message = `nested deeper than ${config.bodyMaxDepth} levels`
-      done(new AppError('VALIDATION', `body: ${message}`, [{ path: 'body', message }]))
+      const message = bi(
+        `嵌套超过 ${config.bodyMaxDepth} 层`,
+        `nested deeper than ${config.bodyMaxDepth} levels`,
+      )
+      done(
+        new AppError('VALIDATION', bi(`body：${message.zh}`, `body: ${message.en}`), [
+          { path: 'body', message },
+        ]),
+      )
       return
     }
     done()
@@ -245,11 +253,16 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
     pressureHandler: (req, reply, type, value) => {
       if (req.routeOptions.config.probe === true) return
       req.log.warn({ type, value }, 'under pressure: request refused')
+      const lang = languageOf(req.headers['accept-language'])
       const body = problem(
         'OVERLOADED',
-        `the service is under pressure (${type}); retry after ${PRESSURE_RETRY_AFTER_S} s`,
+        lang === 'zh'
+          ? `服务繁忙（${type}）；请在 ${PRESSURE_RETRY_AFTER_S} 秒后重试`
+          : `the service is under pressure (${type}); retry after ${PRESSURE_RETRY_AFTER_S} s`,
         [],
         req.id,
+        0,
+        lang,
       )
       reply
         .code(503)

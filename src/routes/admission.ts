@@ -38,7 +38,7 @@ const PublishRequestSchema = z
       .int()
       .min(1)
       .optional()
-      .meta({ description: 'the version to publish; default the newest' }),
+      .meta({ description: 'the version to publish; default the newest', example: 1 }),
   })
   .strict()
   .meta({ id: 'RoundPublishRequest', example: { version: 1 } })

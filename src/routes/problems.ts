@@ -1,7 +1,7 @@
 // The pages problem `type`s point to (/problems/{code}): what each error means and how to fix the request, in Chinese and English.
 import type { FastifyInstance } from 'fastify'
 import { ERRORS, type ErrorName, PROBLEM_TEXT, problemSlug } from '../../schema/errors.ts'
-import { AppError } from '../errors.ts'
+import { AppError, bi } from '../errors.ts'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ESCAPES[c])
@@ -34,9 +34,16 @@ export function problemRoutes(app: FastifyInstance): void {
     async (req, reply) => {
       const html = bySlug.get(req.params.code)
       if (html === undefined)
-        throw new AppError('NOT_FOUND', `no problem type ${req.params.code}`, [
-          { path: 'params.code', message: 'not a problem type of this service' },
-        ])
+        throw new AppError(
+          'NOT_FOUND',
+          bi(`没有问题类型 ${req.params.code}`, `no problem type ${req.params.code}`),
+          [
+            {
+              path: 'params.code',
+              message: bi('不是本服务的问题类型', 'not a problem type of this service'),
+            },
+          ],
+        )
       return reply.type('text/html; charset=utf-8').header('cache-control', 'max-age=3600').send(html)
     },
   )

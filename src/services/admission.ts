@@ -16,7 +16,6 @@ import {
   SettlementApplicationInputSchema,
 } from '../../schema/admission.ts'
 import type { Applicant } from '../../schema/applicant.ts'
-import type { FieldError } from '../../schema/errors.ts'
 import type { Household } from '../../schema/household.ts'
 import type { AdmissionResult, SettlementResult } from '../../schema/result.ts'
 import {
@@ -30,7 +29,7 @@ import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
 import { quotaApplication, quotaTieBreak } from '../../scoring/schemes/settlement/index.ts'
 import { evaluateAdmission, evaluateSettlement } from '../../scoring/schemes.ts'
 import { type Clock, todayOf } from '../clock.ts'
-import { AppError } from '../errors.ts'
+import { AppError, bi, type FieldText, joined, textIn } from '../errors.ts'
 import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
 import { idHmac } from '../security/id-hmac.ts'
 import { futureDates } from './future-dates.ts'
@@ -122,8 +121,25 @@ type Parsed =
 
 const subjectOf = (p: Parsed): unknown => ('household' in p ? p.household : p.applicant)
 
-const notFound = (what: string, path: string) =>
-  new AppError('NOT_FOUND', `no ${what}`, [{ path, message: `no ${what}` }])
+/** A round's status and the actions on it as the Chinese problem text says them. */
+const ROUND_STATUS_ZH: Readonly<Record<string, string>> = {
+  open: '申请中',
+  closed: '已截止',
+  allocated: '已分配',
+  published: '已公布',
+}
+const ACTION_ZH: Readonly<Record<string, string>> = {
+  'adding applications': '提交申请',
+  allocation: '分配',
+  closing: '截止申请',
+  publication: '公布',
+  withdrawing: '撤回申请',
+}
+
+const notFound = (what: { zh: string; en: string }, path: string) =>
+  new AppError('NOT_FOUND', bi(`没有${what.zh}`, `no ${what.en}`), [
+    { path, message: bi(`没有${what.zh}`, `no ${what.en}`) },
+  ])
 
 function rulesetsOf(r: AdmissionResult | SettlementResult): RulesetUse[] {
   const uses = (
@@ -231,8 +247,7 @@ export class AdmissionService {
       ...futureDates(req.asOf, 'body.asOf', today),
       ...futureDates(req.household, 'body.household', today),
     ]
-    if (errors.length > 0)
-      throw new AppError('FUTURE_DATE', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+    if (errors.length > 0) throw new AppError('FUTURE_DATE', joined(errors), errors)
     return this.evaluate(req.district, req.asOf, req.household, req.dates)
   }
 
@@ -261,37 +276,52 @@ export class AdmissionService {
   async createRound(spec: RoundCreate, ctx: WriteContext): Promise<Written<Round>> {
     const earlier = await this.recorder.replay<Round>(ctx)
     if (earlier !== null) return earlier
-    const errors: FieldError[] = []
+    const errors: FieldText[] = []
     if (Number(spec.asOf.slice(0, 4)) !== spec.intakeYear)
       errors.push({
         path: 'body.asOf',
-        message: `the as-of date must fall in the intake year ${spec.intakeYear}`,
+        message: bi(
+          `计算日必须在招生年度 ${spec.intakeYear} 内`,
+          `the as-of date must fall in the intake year ${spec.intakeYear}`,
+        ),
       })
     if (Date.parse(spec.window.closes) <= Date.parse(spec.window.opens))
-      errors.push({ path: 'body.window.closes', message: 'closes must be after opens' })
+      errors.push({
+        path: 'body.window.closes',
+        message: bi('截止时间（closes）必须晚于开始时间（opens）', 'closes must be after opens'),
+      })
     const seen = new Map<string, number>()
     spec.units.forEach((u, i) => {
       if (seen.has(u.id))
         errors.push({
           path: `body.units[${i}].id`,
-          message: `duplicate unit id (also units[${seen.get(u.id)}])`,
+          message: bi(
+            `招生单位编号重复（与 units[${seen.get(u.id)}] 相同）`,
+            `duplicate unit id (also units[${seen.get(u.id)}])`,
+          ),
         })
       seen.set(u.id, i)
     })
     const keys = new Set(spec.tieBreak)
     if (keys.size !== spec.tieBreak.length)
-      errors.push({ path: 'body.tieBreak', message: 'each tie-break key at most once' })
+      errors.push({
+        path: 'body.tieBreak',
+        message: bi('每个同分排序键最多出现一次', 'each tie-break key at most once'),
+      })
     const kind = kindOf(spec)
     if (kind === 'admission') {
       if (spec.grade === undefined)
-        errors.push({ path: 'body.grade', message: 'an admission round needs its grade (P1 or J1)' })
+        errors.push({
+          path: 'body.grade',
+          message: bi('招生批次须写明年级（P1 或 J1）', 'an admission round needs its grade (P1 or J1)'),
+        })
       if (spec.permitCheckDate === undefined)
         errors.push({
           path: 'body.permitCheckDate',
-          message: 'an admission round needs its permit check date',
+          message: bi('招生批次须写明居住证核验日', 'an admission round needs its permit check date'),
         })
     } else errors.push(...this.settlementSpecProblems(spec))
-    if (errors.length > 0) throw new AppError('VALIDATION', errors.map((e) => e.message).join('; '), errors)
+    if (errors.length > 0) throw new AppError('VALIDATION', joined(errors), errors)
     // the tables must be there for the district: refused now rather than at the first application
     if (kind === 'admission') this.rulesets.current().find('admission', spec.district, spec.asOf)
     return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
@@ -324,29 +354,53 @@ export class AdmissionService {
    * table's yearly quota, no grade or permit check date, and a settlement table in force with points
    * settlement (throws NO_TABLE_IN_FORCE when none is).
    */
-  private settlementSpecProblems(spec: RoundCreate): FieldError[] {
-    const errors: FieldError[] = []
+  private settlementSpecProblems(spec: RoundCreate): FieldText[] {
+    const errors: FieldText[] = []
     if (spec.grade !== undefined)
-      errors.push({ path: 'body.grade', message: 'a settlement round has no grade' })
+      errors.push({
+        path: 'body.grade',
+        message: bi('落户指标批次不设年级', 'a settlement round has no grade'),
+      })
     if (spec.permitCheckDate !== undefined)
-      errors.push({ path: 'body.permitCheckDate', message: 'a settlement round has no permit check date' })
+      errors.push({
+        path: 'body.permitCheckDate',
+        message: bi('落户指标批次不设居住证核验日', 'a settlement round has no permit check date'),
+      })
     if (spec.cutoffScope !== 'school')
-      errors.push({ path: 'body.cutoffScope', message: 'a settlement round has one quota, not pools' })
+      errors.push({
+        path: 'body.cutoffScope',
+        message: bi('落户指标批次只有一个指标，不分学区', 'a settlement round has one quota, not pools'),
+      })
     if (spec.tieBreak[0] !== 'points')
-      errors.push({ path: 'body.tieBreak', message: 'a settlement round ranks by points first' })
+      errors.push({
+        path: 'body.tieBreak',
+        message: bi('落户指标批次须先按积分排序', 'a settlement round ranks by points first'),
+      })
     if (spec.units.length !== 1)
-      errors.push({ path: 'body.units', message: 'a settlement round has one unit: the year’s quota' })
+      errors.push({
+        path: 'body.units',
+        message: bi(
+          '落户指标批次只有一个单位：当年指标',
+          'a settlement round has one unit: the year’s quota',
+        ),
+      })
     const table = this.rulesets.current().find('settlement', spec.district, spec.asOf).table
     const ps = table.pointsSettlement
     if (ps === null)
       errors.push({
         path: 'body.district',
-        message: `the settlement table in force (${table.id}@${table.version}) has no points settlement`,
+        message: bi(
+          `现行落户表（${table.id}@${table.version}）未设积分落户`,
+          `the settlement table in force (${table.id}@${table.version}) has no points settlement`,
+        ),
       })
     else if (spec.units.length === 1 && spec.units[0].seats > ps.yearlyQuota)
       errors.push({
         path: 'body.units[0].seats',
-        message: `more seats than the yearly quota of ${table.id}@${table.version} (${ps.yearlyQuota})`,
+        message: bi(
+          `名额超过 ${table.id}@${table.version} 的年度指标（${ps.yearlyQuota}）`,
+          `more seats than the yearly quota of ${table.id}@${table.version} (${ps.yearlyQuota})`,
+        ),
       })
     return errors
   }
@@ -362,7 +416,7 @@ export class AdmissionService {
 
   private async mustGetRound(id: string): Promise<StoredRound> {
     const r = await this.repo.getRound(id)
-    if (r === null) throw notFound(`round ${id}`, 'params.id')
+    if (r === null) throw notFound(bi(`录取批次 ${id}`, `round ${id}`), 'params.id')
     return r
   }
 
@@ -373,12 +427,22 @@ export class AdmissionService {
   /** The round under the write's lock, in one of the states `allowed`, or a 404 / 409. */
   private async lockedRound(tx: WriteTx, id: string, allowed: readonly Round['status'][], action: string) {
     const r = await tx.admission.lockRound(id)
-    if (r === null) throw notFound(`round ${id}`, 'params.id')
+    if (r === null) throw notFound(bi(`录取批次 ${id}`, `round ${id}`), 'params.id')
     const status = this.statusOf(r)
     if (!allowed.includes(status))
-      throw new AppError('ROUND_STATE', `the round is ${status}: ${action} needs ${allowed.join(' or ')}`, [
-        { path: 'params.id', message: `the round is ${status}` },
-      ])
+      throw new AppError(
+        'ROUND_STATE',
+        bi(
+          `录取批次当前为 ${ROUND_STATUS_ZH[status]}（${status}）：${ACTION_ZH[action] ?? action}需要批次处于 ${allowed.map((a) => `${ROUND_STATUS_ZH[a]}（${a}）`).join('或')}`,
+          `the round is ${status}: ${action} needs ${allowed.join(' or ')}`,
+        ),
+        [
+          {
+            path: 'params.id',
+            message: bi(`录取批次当前为 ${ROUND_STATUS_ZH[status]}（${status}）`, `the round is ${status}`),
+          },
+        ],
+      )
     return { round: r, status, spec: r.spec as RoundCreate }
   }
 
@@ -414,18 +478,29 @@ export class AdmissionService {
     const spec = round.spec as RoundCreate
     const rows = body.applications
     if (rows.length > MAX_BULK_APPLICATIONS)
-      throw new AppError('VALIDATION', `at most ${MAX_BULK_APPLICATIONS} applications`, [
-        { path: 'body.applications', message: `at most ${MAX_BULK_APPLICATIONS}` },
-      ])
-    const errors: FieldError[] = []
+      throw new AppError(
+        'VALIDATION',
+        bi(`一次最多 ${MAX_BULK_APPLICATIONS} 份申请`, `at most ${MAX_BULK_APPLICATIONS} applications`),
+        [
+          {
+            path: 'body.applications',
+            message: bi(`最多 ${MAX_BULK_APPLICATIONS} 份`, `at most ${MAX_BULK_APPLICATIONS}`),
+          },
+        ],
+      )
+    const errors: FieldText[] = []
     let omitted = 0
-    const bad = (i: number, ref: unknown, field: string, message: string) => {
+    const bad = (i: number, ref: unknown, field: string, message: string | { zh: string; en: string }) => {
       if (errors.length >= 100) {
         omitted++
         return
       }
       const named = typeof ref === 'string' ? ` (applicationRef ${JSON.stringify(ref.slice(0, 64))})` : ''
-      errors.push({ path: `body.applications[${i}]${field}`, message: `row ${i}${named}: ${message}` })
+      const m = typeof message === 'string' ? { zh: message, en: message } : message
+      errors.push({
+        path: `body.applications[${i}]${field}`,
+        message: bi(`第 ${i} 行${named}：${m.zh}`, `row ${i}${named}: ${m.en}`),
+      })
     }
     const kind = kindOf(spec)
     // a row's subject: the household (admission) or the applicant (settlement)
@@ -451,17 +526,26 @@ export class AdmissionService {
       if ('household' in r.data) {
         const household = r.data.household
         if (household.child.entryGrade !== spec.grade)
-          bad(i, ref, '.household.child.entryGrade', `this round admits ${spec.grade}`)
+          bad(
+            i,
+            ref,
+            '.household.child.entryGrade',
+            bi(`本批次招收 ${spec.grade}`, `this round admits ${spec.grade}`),
+          )
         parsed[i] = { ref, household, appliedAt: household.appliedAt }
       } else parsed[i] = { ref, applicant: r.data.applicant, appliedAt: r.data.appliedAt }
       const dup = firstByRef.get(ref)
-      if (dup !== undefined) bad(i, ref, '.applicationRef', `repeats applications[${dup}]`)
+      if (dup !== undefined)
+        bad(i, ref, '.applicationRef', bi(`与 applications[${dup}] 重复`, `repeats applications[${dup}]`))
       else firstByRef.set(ref, i)
     })
     if (errors.length > 0)
       throw new AppError(
         'VALIDATION',
-        `${errors.length + omitted} problems in the applications; nothing was stored`,
+        bi(
+          `申请中有 ${errors.length + omitted} 处问题；均未保存`,
+          `${errors.length + omitted} problems in the applications; nothing was stored`,
+        ),
         errors,
       )
     // dates after today, then applications made after the window closed
@@ -472,7 +556,10 @@ export class AdmissionService {
     if (future.length > 0)
       throw new AppError(
         'FUTURE_DATE',
-        `${future.length} dates after today; nothing was stored`,
+        bi(
+          `${future.length} 个日期晚于今天；均未保存`,
+          `${future.length} dates after today; nothing was stored`,
+        ),
         future.slice(0, 100),
       )
     const closes = Date.parse(spec.window.closes)
@@ -482,10 +569,16 @@ export class AdmissionService {
     if (late.length > 0)
       throw new AppError(
         'APPLICATION_LATE',
-        `${late.length} applications were made after the window closed (${spec.window.closes}); nothing was stored`,
+        bi(
+          `${late.length} 份申请在申请期结束（${spec.window.closes}）之后提交；均未保存`,
+          `${late.length} applications were made after the window closed (${spec.window.closes}); nothing was stored`,
+        ),
         late.slice(0, 100).map(({ p, i }) => ({
           path: `body.applications[${i}].${'household' in p ? 'household.appliedAt' : 'appliedAt'}`,
-          message: `applicationRef ${p.ref}: ${p.appliedAt} is after ${spec.window.closes}`,
+          message: bi(
+            `申请编号 ${p.ref}：${p.appliedAt} 晚于 ${spec.window.closes}`,
+            `applicationRef ${p.ref}: ${p.appliedAt} is after ${spec.window.closes}`,
+          ),
         })),
       )
     // the same child twice in this request
@@ -495,21 +588,28 @@ export class AdmissionService {
         : applicantKeyOf(p.applicant, this.idHmacSecret),
     )
     const who = kind === 'admission' ? 'child' : 'applicant'
+    const whoZh = kind === 'admission' ? '儿童' : '申请人'
     const firstByChild = new Map<string, number>()
-    const twice: FieldError[] = []
+    const twice: FieldText[] = []
     keys.forEach((k, i) => {
       const j = firstByChild.get(k)
       if (j === undefined) firstByChild.set(k, i)
       else
         twice.push({
           path: `body.applications[${i}].${kind === 'admission' ? 'household.child' : 'applicant'}`,
-          message: `the same ${who} as applicationRef ${parsed[j].ref}: ${parsed[i].ref} and ${parsed[j].ref}`,
+          message: bi(
+            `与申请编号 ${parsed[j].ref} 是同一${whoZh}：${parsed[i].ref} 与 ${parsed[j].ref}`,
+            `the same ${who} as applicationRef ${parsed[j].ref}: ${parsed[i].ref} and ${parsed[j].ref}`,
+          ),
         })
     })
     if (twice.length > 0)
       throw new AppError(
         'DUPLICATE_APPLICATION',
-        `the same ${who} applies twice: ${twice[0].message}`,
+        bi(
+          `同一${whoZh}申请了两次：${textIn(twice[0].message, 'zh')}`,
+          `the same ${who} applies twice: ${textIn(twice[0].message, 'en')}`,
+        ),
         twice.slice(0, 100),
       )
     // evaluate every row before anything is written
@@ -530,7 +630,14 @@ export class AdmissionService {
         return { evaluation, input: allocationInput(p.ref, p.household, evaluation) }
       } catch (e) {
         if (e instanceof AppError)
-          throw new AppError(e.name_, `applications[${i}] (applicationRef ${p.ref}): ${e.message}`, e.errors)
+          throw new AppError(
+            e.name_,
+            bi(
+              `applications[${i}]（申请编号 ${p.ref}）：${e.detailIn('zh')}`,
+              `applications[${i}] (applicationRef ${p.ref}): ${e.detailIn('en')}`,
+            ),
+            e.fields,
+          )
         throw e
       }
     })
@@ -560,15 +667,33 @@ export class AdmissionService {
         if (e instanceof AppError && e.name_ === 'ROUND_STATE' && this.clock.now().getTime() >= closes)
           throw new AppError(
             'APPLICATION_LATE',
-            `the window closed at ${spec.window.closes}; nothing was stored`,
-            [{ path: 'body.applications', message: `the window closed at ${spec.window.closes}` }],
+            bi(
+              `申请期已于 ${spec.window.closes} 结束；均未保存`,
+              `the window closed at ${spec.window.closes}; nothing was stored`,
+            ),
+            [
+              {
+                path: 'body.applications',
+                message: bi(
+                  `申请期已于 ${spec.window.closes} 结束`,
+                  `the window closed at ${spec.window.closes}`,
+                ),
+              },
+            ],
           )
         throw e
       })
       if (this.clock.now().getTime() < Date.parse(spec.window.opens))
-        throw new AppError('ROUND_STATE', `the window opens at ${spec.window.opens}`, [
-          { path: 'params.id', message: `the window opens at ${spec.window.opens}` },
-        ])
+        throw new AppError(
+          'ROUND_STATE',
+          bi(`申请期于 ${spec.window.opens} 开始`, `the window opens at ${spec.window.opens}`),
+          [
+            {
+              path: 'params.id',
+              message: bi(`申请期于 ${spec.window.opens} 开始`, `the window opens at ${spec.window.opens}`),
+            },
+          ],
+        )
       const c = await tx.admission.conflicts(
         id,
         stored.map((s) => s.applicationRef),
@@ -577,22 +702,28 @@ export class AdmissionService {
       if (c.refs.length > 0 || c.children.length > 0) {
         const refIndex = new Map(stored.map((s, i) => [s.applicationRef, i]))
         const keyIndex = new Map(keys.map((k, i) => [k, i]))
-        const listed: FieldError[] = [
+        const listed: FieldText[] = [
           ...c.refs.map((ref) => ({
             path: `body.applications[${refIndex.get(ref)}].applicationRef`,
-            message: `applicationRef ${ref} is already in the round`,
+            message: bi(`申请编号 ${ref} 已在本批次中`, `applicationRef ${ref} is already in the round`),
           })),
           ...c.children.map((x) => {
             const i = keyIndex.get(x.childKey) as number
             return {
               path: `body.applications[${i}].household.child`,
-              message: `the same child as applicationRef ${x.applicationRef}: ${stored[i].applicationRef} and ${x.applicationRef}`,
+              message: bi(
+                `与申请编号 ${x.applicationRef} 是同一儿童：${stored[i].applicationRef} 与 ${x.applicationRef}`,
+                `the same child as applicationRef ${x.applicationRef}: ${stored[i].applicationRef} and ${x.applicationRef}`,
+              ),
             }
           }),
         ]
         throw new AppError(
           'DUPLICATE_APPLICATION',
-          `${listed[0].message}; nothing was stored`,
+          bi(
+            `${textIn(listed[0].message, 'zh')}；均未保存`,
+            `${textIn(listed[0].message, 'en')}; nothing was stored`,
+          ),
           listed.slice(0, 100),
         )
       }
@@ -660,7 +791,8 @@ export class AdmissionService {
   async getApplication(id: string, ref: string): Promise<Application> {
     await this.mustGetRound(id)
     const [a] = await this.repo.getApplications(id, [ref])
-    if (a === undefined) throw notFound(`application ${ref} in round ${id}`, 'params.ref')
+    if (a === undefined)
+      throw notFound(bi(`录取批次 ${id} 中的申请 ${ref}`, `application ${ref} in round ${id}`), 'params.ref')
     return this.applicationView(a, (await this.outcomes(id)).get(ref)?.outcome ?? null)
   }
 
@@ -669,7 +801,10 @@ export class AdmissionService {
     await this.recorder.audited(ctx.actor, async ({ tx, at, audit }) => {
       await this.lockedRound(tx, id, ['open', 'closed', 'allocated'], 'withdrawing')
       if (!(await tx.admission.withdraw(id, ref, at)))
-        throw notFound(`active application ${ref} in round ${id}`, 'params.ref')
+        throw notFound(
+          bi(`录取批次 ${id} 中有效的申请 ${ref}`, `active application ${ref} in round ${id}`),
+          'params.ref',
+        )
       await audit('round.application_withdrawn', `${id}/${ref}`, contentSha256({ id, ref, withdrawnAt: at }))
     })
     return this.getApplication(id, ref)
@@ -750,7 +885,9 @@ export class AdmissionService {
     const v = await this.repo.getResult(id, version)
     if (v === null)
       throw notFound(
-        version === null ? `result for round ${id} (not allocated yet)` : `version ${version} of round ${id}`,
+        version === null
+          ? bi(`录取批次 ${id} 的结果（尚未分配）`, `result for round ${id} (not allocated yet)`)
+          : bi(`录取批次 ${id} 的第 ${version} 版结果`, `version ${version} of round ${id}`),
         version === null ? 'params.id' : 'version',
       )
     return v
@@ -786,7 +923,11 @@ export class AdmissionService {
     return this.recorder.audited(ctx.actor, async ({ tx, audit }) => {
       const { round } = await this.lockedRound(tx, id, ['allocated'], 'publication')
       const v = await this.repo.getResult(id, version)
-      if (v === null) throw notFound(`version ${version} of round ${id}`, 'body.version')
+      if (v === null)
+        throw notFound(
+          bi(`录取批次 ${id} 的第 ${version} 版结果`, `version ${version} of round ${id}`),
+          'body.version',
+        )
       await tx.admission.setRoundStatus(id, 'published', v.version)
       await audit(
         'round.published',
@@ -801,7 +942,7 @@ export class AdmissionService {
   async publication(id: string): Promise<Publication> {
     const round = await this.repo.getRound(id)
     if (round === null || round.status !== 'published' || round.publishedVersion === null)
-      throw notFound(`published result for round ${id}`, 'params.id')
+      throw notFound(bi(`录取批次 ${id} 已公布的结果`, `published result for round ${id}`), 'params.id')
     const spec = round.spec as RoundCreate
     const v = await this.mustGetVersion(id, round.publishedVersion)
     const result = v.result as AllocationResult

@@ -1,5 +1,5 @@
 // API keys: issue (shown once), list, revoke, and authenticate a bearer key; every change is audited.
-import { AppError } from '../errors.ts'
+import { AppError, bi } from '../errors.ts'
 import type { ApiKeyRepository, StoredApiKey } from '../repositories/types.ts'
 import { generateApiKey, parseApiKey, SCOPES, type Scope, secretMatches } from '../security/api-keys.ts'
 import { apiKeyHash } from '../security/object-hashes.ts'
@@ -105,9 +105,15 @@ export class ApiKeyService {
 /** The AppError for a failed authentication: one message per failure, no hint which keys exist. */
 export function authError(failure: AuthFailure): AppError {
   const detail = {
-    missing: 'this route needs an API key: send Authorization: Bearer <key>',
-    malformed: 'the Authorization header is not `Bearer <key>` with a jifen key',
-    invalid: 'the API key is not valid: unknown or revoked',
+    missing: bi(
+      '此接口需要 API 密钥：请发送 Authorization: Bearer <密钥>',
+      'this route needs an API key: send Authorization: Bearer <key>',
+    ),
+    malformed: bi(
+      'Authorization 头不是带 jifen 密钥的 `Bearer <密钥>`',
+      'the Authorization header is not `Bearer <key>` with a jifen key',
+    ),
+    invalid: bi('API 密钥无效：不存在或已吊销', 'the API key is not valid: unknown or revoked'),
   }[failure]
   return new AppError('UNAUTHORIZED', detail, [{ path: 'headers.authorization', message: detail }])
 }

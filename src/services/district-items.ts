@@ -1,6 +1,6 @@
 // District items: an applicant's districtItems checked against the district items of the tables in force, before anything is scored.
 import type { FieldError } from '../../schema/errors.ts'
-import { AppError } from '../errors.ts'
+import { AppError, bi, joined } from '../errors.ts'
 import { rulesetIdOf } from './rulesets.ts'
 
 /** A district item as a table defines it (`districtFacts` in the table format). */
@@ -102,6 +102,12 @@ export function checkDistrictItems(
   path?: string,
 ): void {
   const errors = districtItemErrors(items, sources, path)
-  if (errors.length > 0)
-    throw new AppError('VALIDATION', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+  if (errors.length > 0) {
+    // the item messages name tables and ids; the Chinese text says what kind of problem it is
+    const fields = errors.map((e) => ({
+      path: e.path,
+      message: bi(`地区事项不符合在用积分表：${e.message}`, e.message),
+    }))
+    throw new AppError('VALIDATION', joined(fields), fields)
+  }
 }

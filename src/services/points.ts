@@ -15,7 +15,7 @@ import { type CompiledTable, type EvalContext, EvaluationError } from '../../sco
 import { contentSha256 } from '../../scoring/hash.ts'
 import { defaultProjectionEnd, latestProjectionEnd, projectPoints } from '../../scoring/projection.ts'
 import { type Clock, todayOf } from '../clock.ts'
-import { AppError } from '../errors.ts'
+import { AppError, bi, joined } from '../errors.ts'
 import {
   type RecordLife,
   type RecordRepository,
@@ -45,7 +45,8 @@ export function evaluateOrExplain<T>(run: () => T): T {
     return run()
   } catch (err) {
     if (err instanceof EvaluationError) {
-      throw new AppError('EVALUATION', err.message, [{ path: `body.${err.path}`, message: err.message }])
+      const message = bi(`无法计算：${err.message}`, err.message)
+      throw new AppError('EVALUATION', message, [{ path: `body.${err.path}`, message }])
     }
     throw err
   }
@@ -62,8 +63,7 @@ export function refuseFuture(
     ...futureDates(req.asOf, `${bodyPath}.asOf`, today),
     ...futureDates(req.applicant, `${bodyPath}.applicant`, today),
   ]
-  if (errors.length > 0)
-    throw new AppError('FUTURE_DATE', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+  if (errors.length > 0) throw new AppError('FUTURE_DATE', joined(errors), errors)
 }
 
 /** The engine's frame for a request: its as-of date, jurisdiction and any named dates it supplies. */
@@ -97,9 +97,19 @@ function rowOf(path: string): string | null {
 }
 
 function alreadyVoid(record: PointsRecord): AppError {
-  return new AppError('RECORD_VOID', `${record.reference} is already void`, [
-    { path: 'params.id', message: `${record.reference} is already void; a void is final` },
-  ])
+  return new AppError(
+    'RECORD_VOID',
+    bi(`${record.reference} 已作废`, `${record.reference} is already void`),
+    [
+      {
+        path: 'params.id',
+        message: bi(
+          `${record.reference} 已作废；作废不可撤销`,
+          `${record.reference} is already void; a void is final`,
+        ),
+      },
+    ],
+  )
 }
 
 /** What a record's verification code vouches for. */
@@ -286,9 +296,16 @@ export class PointsService {
   async getByReference(reference: string): Promise<PointsEvaluation> {
     const e = await this.records.getByReference(reference)
     if (e === null || e.scheme !== 'points')
-      throw new AppError('NOT_FOUND', `no evaluation ${reference}`, [
-        { path: 'params.reference', message: `no evaluation ${reference}` },
-      ])
+      throw new AppError(
+        'NOT_FOUND',
+        bi(`没有参考号为 ${reference} 的计算记录`, `no evaluation ${reference}`),
+        [
+          {
+            path: 'params.reference',
+            message: bi(`没有参考号为 ${reference} 的计算记录`, `no evaluation ${reference}`),
+          },
+        ],
+      )
     return (await this.views([e as PointsRecord]))[0]
   }
 
@@ -296,8 +313,8 @@ export class PointsService {
   private async mustGet(id: string): Promise<PointsRecord> {
     const e = await this.records.get(id)
     if (e === null || e.scheme !== 'points')
-      throw new AppError('NOT_FOUND', `no evaluation ${id}`, [
-        { path: 'params.id', message: `no evaluation ${id}` },
+      throw new AppError('NOT_FOUND', bi(`没有计算记录 ${id}`, `no evaluation ${id}`), [
+        { path: 'params.id', message: bi(`没有计算记录 ${id}`, `no evaluation ${id}`) },
       ])
     return e as PointsRecord
   }
@@ -339,8 +356,13 @@ export class PointsService {
     if (target === undefined) return { result, advice, projection: null }
     const latest = latestProjectionEnd(req.asOf)
     if (target.by !== undefined && (target.by <= req.asOf || target.by > latest)) {
-      const message = `must be after asOf (${req.asOf}) and no later than ${latest}`
-      throw new AppError('VALIDATION', `body.target.by: ${message}`, [{ path: 'body.target.by', message }])
+      const message = bi(
+        `必须晚于计算日（${req.asOf}），且不晚于 ${latest}`,
+        `must be after asOf (${req.asOf}) and no later than ${latest}`,
+      )
+      throw new AppError('VALIDATION', bi(`body.target.by：${message.zh}`, `body.target.by: ${message.en}`), [
+        { path: 'body.target.by', message },
+      ])
     }
     const to = target.by ?? defaultProjectionEnd(req.asOf)
     const projection = evaluateOrExplain(() =>

@@ -1,7 +1,6 @@
 // Official actions as units of work: the write, its audit entry and its idempotency record commit together.
-import type { FieldError } from '../../schema/errors.ts'
 import type { Clock } from '../clock.ts'
-import { AppError } from '../errors.ts'
+import { AppError, bi, type FieldText } from '../errors.ts'
 import type { SavedResponse, Storage, StoredResponse, WriteTx } from '../repositories/types.ts'
 import type { AuditKey } from '../security/audit-chain.ts'
 import {
@@ -68,8 +67,11 @@ export interface RecorderOptions {
 
 const DAY_MS = 86_400_000
 
-const KEY_PATH: FieldError[] = [
-  { path: 'headers.idempotency-key', message: 'already used with a different request' },
+const KEY_PATH: FieldText[] = [
+  {
+    path: 'headers.idempotency-key',
+    message: bi('已用于另一个请求', 'already used with a different request'),
+  },
 ]
 
 export class Recorder {
@@ -133,12 +135,18 @@ export class Recorder {
     )
       throw new AppError(
         'RECORD_CORRUPT',
-        'the saved answer to this Idempotency-Key fails its integrity check',
+        bi(
+          '此 Idempotency-Key 保存的应答未通过完整性校验',
+          'the saved answer to this Idempotency-Key fails its integrity check',
+        ),
       )
     if (saved.requestSha256 !== fingerprint) {
       throw new AppError(
         'IDEMPOTENCY_CONFLICT',
-        `Idempotency-Key ${JSON.stringify(idem.key)} was used with a different request; use a new key for a new request`,
+        bi(
+          `Idempotency-Key ${JSON.stringify(idem.key)} 已用于另一个请求；新请求请使用新的幂等键`,
+          `Idempotency-Key ${JSON.stringify(idem.key)} was used with a different request; use a new key for a new request`,
+        ),
         KEY_PATH,
       )
     }
@@ -198,7 +206,7 @@ export class Recorder {
       const k = await tx.apiKeys.get(actor.keyId)
       if (k === null || k.revokedAt !== null) {
         // the answer a request with the revoked key gets at the door (api-keys.ts authError)
-        const detail = 'the API key is not valid: unknown or revoked'
+        const detail = bi('API 密钥无效：不存在或已吊销', 'the API key is not valid: unknown or revoked')
         throw new AppError('UNAUTHORIZED', detail, [{ path: 'headers.authorization', message: detail }])
       }
     }

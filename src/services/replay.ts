@@ -5,7 +5,7 @@ import type { Scheme } from '../../schema/table.ts'
 import type { CompiledTable, EvalContext } from '../../scoring/compile.ts'
 import { factsSha256 } from '../../scoring/hash.ts'
 import { evaluatePermit } from '../../scoring/schemes.ts'
-import { AppError } from '../errors.ts'
+import { AppError, bi } from '../errors.ts'
 import type { StoredRecord } from '../repositories/types.ts'
 import { diffJson } from './json-diff.ts'
 
@@ -79,10 +79,19 @@ export function replayRecord(
 ): { replayed: unknown; differences: RecordDifference[]; wording: RecordDifference[] } {
   const replayer = REPLAYERS[record.scheme]
   if (replayer === undefined)
-    throw new AppError('RECORD_CORRUPT', `records of the ${record.scheme} scheme cannot be replayed`)
+    throw new AppError(
+      'RECORD_CORRUPT',
+      bi(`${record.scheme} 类别的记录无法重放`, `records of the ${record.scheme} scheme cannot be replayed`),
+    )
   const subject = replayer.parseFacts(record.facts)
   if (replayer.factsSha256(subject) !== record.factsSha256) {
-    throw new AppError('RECORD_CORRUPT', `the facts stored with ${record.reference} do not match their hash`)
+    throw new AppError(
+      'RECORD_CORRUPT',
+      bi(
+        `与 ${record.reference} 一同存储的事实与其哈希不符`,
+        `the facts stored with ${record.reference} do not match their hash`,
+      ),
+    )
   }
   const ctx = { asOf: record.asOf, jurisdiction: record.jurisdiction, dates: record.dates }
   const replayed = asStored(evaluate(() => replayer.evaluate(compiled, subject, ctx)))

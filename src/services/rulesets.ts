@@ -17,10 +17,18 @@ import { contentSha256 } from '../../scoring/hash.ts'
 import { citation, keysOf } from '../../scoring/references.ts'
 import { TableRegistry, type WithheldTable } from '../../scoring/registry.ts'
 import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
-import { AppError } from '../errors.ts'
+import { AppError, bi } from '../errors.ts'
 import type { RulesetFilter, RulesetRepository, StoredRuleset } from '../repositories/types.ts'
 import { diffJson } from './json-diff.ts'
 import { type Recorder, SYSTEM_ACTOR, type WriteContext, type Written } from './recorder.ts'
+
+/** A ruleset's status as the Chinese problem text says it. */
+const STATUS_ZH: Readonly<Record<string, string>> = {
+  draft: '是草稿',
+  published: '已发布',
+  retired: '已停用',
+  'no longer published': '已不再是已发布状态',
+}
 
 type LegalReference = z.output<typeof LegalReferenceSchema>
 
@@ -263,8 +271,11 @@ export class RulesetService {
   async versions(tableId: string, today: string): Promise<RulesetVersions> {
     const all = (await this.repo.list()).filter((r) => r.tableId === tableId)
     if (all.length === 0)
-      throw new AppError('NOT_FOUND', `no ruleset ${tableId}`, [
-        { path: 'params.id', message: `no table ${tableId} in any version` },
+      throw new AppError('NOT_FOUND', bi(`没有积分表 ${tableId}`, `no ruleset ${tableId}`), [
+        {
+          path: 'params.id',
+          message: bi(`任何版本中都没有积分表 ${tableId}`, `no table ${tableId} in any version`),
+        },
       ])
     all.sort((a, b) => a.version - b.version)
     const inForce = all
@@ -281,7 +292,9 @@ export class RulesetService {
   private async mustGet(id: string, path = 'params.id'): Promise<StoredRuleset> {
     const r = await this.repo.get(id)
     if (r === null)
-      throw new AppError('NOT_FOUND', `no ruleset ${id}`, [{ path, message: `no ruleset ${id}` }])
+      throw new AppError('NOT_FOUND', bi(`没有积分表 ${id}`, `no ruleset ${id}`), [
+        { path, message: bi(`没有积分表 ${id}`, `no ruleset ${id}`) },
+      ])
     return r
   }
 
@@ -385,8 +398,8 @@ export class RulesetService {
       compiled = compileTable(table)
     } catch (err) {
       if (err instanceof TableCompileError) {
-        throw new AppError('TABLE_INVALID', err.message, [
-          { path: `body.table.${err.path}`, message: err.message },
+        throw new AppError('TABLE_INVALID', bi(`积分表无法编译：${err.message}`, err.message), [
+          { path: `body.table.${err.path}`, message: bi(`积分表无法编译：${err.message}`, err.message) },
         ])
       }
       if (err instanceof ZodError) {
@@ -394,7 +407,8 @@ export class RulesetService {
           path: `body.table.${zodIssuePath(i.path)}`,
           message: i.message,
         }))
-        throw new AppError('TABLE_INVALID', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+        const en = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+        throw new AppError('TABLE_INVALID', bi(`积分表不符合格式：${en}`, en), errors)
       }
       throw err
     }
@@ -423,7 +437,10 @@ export class RulesetService {
       if (p.tableId === table.id && p.version < table.version) continue
       if (p.tableId === table.id && p.version === table.version) continue
       if (!overlaps(p, table)) continue
-      const message = `${table.validFrom}–${table.validTo ?? 'open'} overlaps ${p.id} (${p.validFrom}–${p.validTo ?? 'open'}) of the same scheme and jurisdiction`
+      const message = bi(
+        `${table.validFrom}–${table.validTo ?? '长期'} 与同一类别、同一地区的 ${p.id}（${p.validFrom}–${p.validTo ?? '长期'}）重叠`,
+        `${table.validFrom}–${table.validTo ?? 'open'} overlaps ${p.id} (${p.validFrom}–${p.validTo ?? 'open'}) of the same scheme and jurisdiction`,
+      )
       throw new AppError('RULESET_OVERLAP', message, [{ path: 'body.table.validFrom', message }])
     }
   }
@@ -432,8 +449,19 @@ export class RulesetService {
     if (existing.status !== 'draft') {
       throw new AppError(
         'RULESET_IMMUTABLE',
-        `${existing.id} is ${existing.status}; publish a new version instead`,
-        [{ path: 'params.id', message: `${existing.id} is ${existing.status}` }],
+        bi(
+          `${existing.id} ${STATUS_ZH[existing.status] ?? existing.status}，不能修改；请以新版本号发布`,
+          `${existing.id} is ${existing.status}; publish a new version instead`,
+        ),
+        [
+          {
+            path: 'params.id',
+            message: bi(
+              `${existing.id} ${STATUS_ZH[existing.status] ?? existing.status}`,
+              `${existing.id} is ${existing.status}`,
+            ),
+          },
+        ],
       )
     }
   }
@@ -445,16 +473,21 @@ export class RulesetService {
     const existing = await this.repo.get(id)
     if (existing !== null) {
       this.refuseIfNotDraft(existing)
-      throw new AppError('RULESET_EXISTS', `${id} exists as a draft; PUT /v1/rulesets/${id} to change it`, [
-        { path: 'body.table.version', message: `${id} exists` },
-      ])
+      throw new AppError(
+        'RULESET_EXISTS',
+        bi(
+          `${id} 已作为草稿存在；请用 PUT /v1/rulesets/${id} 修改`,
+          `${id} exists as a draft; PUT /v1/rulesets/${id} to change it`,
+        ),
+        [{ path: 'body.table.version', message: bi(`${id} 已存在`, `${id} exists`) }],
+      )
     }
     const { table, compiled, warnings } = await this.validate(source)
     return this.recorder.record(ctx, 201, async ({ tx, at, audit }) => {
       const draft = { table, sha256: compiled.sha256, status: 'draft', origin: 'api', at } as const
       if (!(await tx.rulesets.insert(draft)))
-        throw new AppError('RULESET_EXISTS', `${id} exists`, [
-          { path: 'body.table.version', message: `${id} exists` },
+        throw new AppError('RULESET_EXISTS', bi(`${id} 已存在`, `${id} exists`), [
+          { path: 'body.table.version', message: bi(`${id} 已存在`, `${id} exists`) },
         ])
       await audit('ruleset.draft_created', id, compiled.sha256)
       return {
@@ -468,9 +501,19 @@ export class RulesetService {
     const existing = await this.mustGet(id)
     this.refuseIfNotDraft(existing)
     if (rulesetIdOf(source) !== id) {
-      throw new AppError('VALIDATION', `the body is ${rulesetIdOf(source)}, the path ${id}`, [
-        { path: 'body.table.version', message: `must be the ruleset in the path, ${id}` },
-      ])
+      throw new AppError(
+        'VALIDATION',
+        bi(
+          `请求体是 ${rulesetIdOf(source)}，路径是 ${id}`,
+          `the body is ${rulesetIdOf(source)}, the path ${id}`,
+        ),
+        [
+          {
+            path: 'body.table.version',
+            message: bi(`必须是路径中的积分表 ${id}`, `must be the ruleset in the path, ${id}`),
+          },
+        ],
+      )
     }
     const { table, compiled, warnings } = await this.validate(source)
     const replaced = await this.recorder.audited(
@@ -502,16 +545,27 @@ export class RulesetService {
     const out = await this.recorder.record(ctx, 200, async ({ tx, at, audit }) => {
       // published by someone else in the meantime: nothing written, and the 409 says why
       if (!(await tx.rulesets.publish(id, at)))
-        throw new AppError('RULESET_IMMUTABLE', `${id} is no longer a draft; publish a new version instead`, [
-          { path: 'params.id', message: `${id} is not a draft` },
-        ])
+        throw new AppError(
+          'RULESET_IMMUTABLE',
+          bi(
+            `${id} 已不是草稿；请以新版本号发布`,
+            `${id} is no longer a draft; publish a new version instead`,
+          ),
+          [{ path: 'params.id', message: bi(`${id} 不是草稿`, `${id} is not a draft`) }],
+        )
       await audit('ruleset.published', id, existing.sha256)
       // a correction carries into the tables built on what it corrects, in the same transaction
       for (const s of successors) {
         const sha256 = compileTable(s).sha256
         if (!(await tx.rulesets.insert({ table: s, sha256, status: 'published', origin: 'api', at })))
-          throw new AppError('RULESET_EXISTS', `${rulesetIdOf(s)} exists`, [
-            { path: 'params.id', message: `${rulesetIdOf(s)}, which follows this correction, exists` },
+          throw new AppError('RULESET_EXISTS', bi(`${rulesetIdOf(s)} 已存在`, `${rulesetIdOf(s)} exists`), [
+            {
+              path: 'params.id',
+              message: bi(
+                `随此更正而来的 ${rulesetIdOf(s)} 已存在`,
+                `${rulesetIdOf(s)}, which follows this correction, exists`,
+              ),
+            },
           ])
         await audit('ruleset.published', rulesetIdOf(s), sha256)
       }
@@ -549,8 +603,11 @@ export class RulesetService {
     if (conflicts.length > 0) {
       throw new AppError(
         'TABLE_INVALID',
-        conflicts.join('; '),
-        conflicts.map((message) => ({ path: 'body.table.supersedes', message })),
+        bi(`此更正无法带到后续版本：${conflicts.join('; ')}`, conflicts.join('; ')),
+        conflicts.map((message) => ({
+          path: 'body.table.supersedes',
+          message: bi(`此更正无法带到后续版本：${message}`, message),
+        })),
       )
     }
     for (const s of successors) this.checkOverlap(s, published)
@@ -567,9 +624,14 @@ export class RulesetService {
     if (earlier !== null) return earlier
     const existing = await this.mustGet(id)
     const notPublished = (status: string) =>
-      new AppError('RULESET_NOT_PUBLISHED', `${id} is ${status}; only a published ruleset can be retired`, [
-        { path: 'params.id', message: `${id} is ${status}` },
-      ])
+      new AppError(
+        'RULESET_NOT_PUBLISHED',
+        bi(
+          `${id} ${STATUS_ZH[status] ?? status}；只有已发布的积分表才能停用`,
+          `${id} is ${status}; only a published ruleset can be retired`,
+        ),
+        [{ path: 'params.id', message: bi(`${id} ${STATUS_ZH[status] ?? status}`, `${id} is ${status}`) }],
+      )
     if (existing.status !== 'published') throw notPublished(existing.status)
     const out = await this.recorder.record(ctx, 200, async ({ tx, at, audit }) => {
       // retired by someone else in the meantime: nothing written
@@ -594,7 +656,10 @@ export class RulesetService {
     if (stored === null || contentSha256(stored.table) !== sha256) {
       throw new AppError(
         'RECORD_CORRUPT',
-        `the table ${rulesetId} stored with this record does not match its hash`,
+        bi(
+          `与此记录一同存储的积分表 ${rulesetId} 与其哈希不符`,
+          `the table ${rulesetId} stored with this record does not match its hash`,
+        ),
       )
     }
     const compiled = compileTable(stored.table)

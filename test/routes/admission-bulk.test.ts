@@ -54,7 +54,7 @@ t.test(
       [...new Set(problem.errors.map((e: { path: string }) => e.path))],
       ['body.applications[7777].household.child.birthDate'],
     )
-    tt.match(problem.errors[0].message, /row 7777 \(applicationRef "YZ2026P1007777"\)/)
+    tt.match(problem.errors[0].message, /(row 7777|第 7777 行) \(applicationRef "YZ2026P1007777"\)/)
     const none = json(await app.inject({ method: 'GET', url: `/v1/admission/rounds/${id}`, headers: auth }))
     tt.equal(none.applications, 0, 'nothing was stored')
 

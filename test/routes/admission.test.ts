@@ -429,8 +429,8 @@ t.test(
       body.errors.map((e: { path: string }) => e.path),
       ['body.applications[1].household.child.birthDate', 'body.applications[2].applicationRef'],
     )
-    tt.match(body.errors[0].message, /row 1 \(applicationRef "B-2"\)/)
-    tt.match(body.errors[1].message, /repeats applications\[0\]/)
+    tt.match(body.errors[0].message, /(row 1|第 1 行) \(applicationRef "B-2"\)/)
+    tt.match(body.errors[1].message, /repeats applications\[0\]|与 applications\[0\] 重复/)
     const round = json(await app.inject({ method: 'GET', url: `/v1/admission/rounds/${id}`, headers: auth }))
     tt.equal(round.applications, 0, 'nothing stored')
   },
@@ -452,7 +452,7 @@ t.test('bulk applications: the same child twice is a 409 naming both refs; late 
   const again = await bulk(app, auth, id, [withId('D-2')])
   tt.equal(again.statusCode, 409)
   tt.equal(json(again).code, 'JIFEN_ERR_DUPLICATE_APPLICATION')
-  tt.match(json(again).detail, /D-2 and D-1/)
+  tt.match(json(again).detail, /D-2 (and|与) D-1/)
   // without an ID: the same birth date and the same parents, twice in one request
   const h = household('330212')
   const twice = await bulk(app, auth, id, [
@@ -460,11 +460,14 @@ t.test('bulk applications: the same child twice is a 409 naming both refs; late 
     { applicationRef: 'N-2', household: structuredClone(h) },
   ])
   tt.equal(twice.statusCode, 409)
-  tt.match(json(twice).errors[0].message, /N-2 and N-1/)
+  tt.match(json(twice).errors[0].message, /N-2 (and|与) N-1/)
   // the ref already taken
   const ref = await bulk(app, auth, id, [{ applicationRef: 'D-1', household: household('330212') }])
   tt.equal(ref.statusCode, 409)
-  tt.match(json(ref).errors[0].message, /applicationRef D-1 is already in the round/)
+  tt.match(
+    json(ref).errors[0].message,
+    /applicationRef D-1 is already in the round|申请编号 D-1 已在本批次中/,
+  )
   // an application made after the window closed (2026-05-31 17:00 +08:00)
   const late = await bulk(app, auth, id, [
     { applicationRef: 'L-1', household: household('330212', { appliedAt: '2026-05-31T17:00:01+08:00' }) },

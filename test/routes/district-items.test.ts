@@ -118,6 +118,8 @@ t.test(
       app.inject({
         method: 'POST',
         url: '/v1/points/preview',
+        // the exact English message below (the Chinese one, the default, wraps it)
+        headers: { 'accept-language': 'en' },
         payload: pointsRequest({ jurisdiction }, { districtItems }),
       })
     // Fenghua: local_honours is 5 points per honour (P), capped at 10

@@ -67,7 +67,7 @@ t.test('a storage failure mid-request is a 500 problem with no SQL and no stack'
   tt.equal(res.statusCode, 500)
   tt.equal(json(res).code, 'JIFEN_ERR_INTERNAL')
   tt.notMatch(res.body, /SQLITE|insert|evaluations|\.ts:\d+/)
-  tt.match(json(res).detail, /request id/)
+  tt.match(json(res).detail, /request id|requestId/)
 })
 
 t.test(
