@@ -152,15 +152,10 @@ export const RoundCreateSchema = z
       example: 'admission',
     }),
     district: JurisdictionSchema,
-    intakeYear: z
-      .number()
-      .int()
-      .min(2000)
-      .max(2100)
-      .meta({
-        description: 'the school year the children start (settlement: the quota year)',
-        example: 2026,
-      }),
+    intakeYear: z.number().int().min(2000).max(2100).meta({
+      description: 'the school year the children start (settlement: the quota year)',
+      example: 2026,
+    }),
     grade: z.enum(['P1', 'J1']).optional().meta({
       description:
         'the entry grade: primary 1 or junior-high 1; required for admission, absent for settlement',

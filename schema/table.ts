@@ -94,7 +94,10 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
           .min(1)
           .max(M.conditionValues)
           .optional()
-          .meta({ description: 'the fact is one of these', example: ['bachelor', 'master', 'doctorate'] }),
+          .meta({
+            description: `the fact is one of these; at most ${M.conditionValues}`,
+            example: ['bachelor', 'master', 'doctorate'],
+          }),
         at: z.string().optional().meta({
           description: 'evaluate the fact as of this named date of the table instead of the as-of date',
           example: 'registration',
@@ -114,7 +117,10 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
           .array(ConditionSchema)
           .min(1)
           .max(M.conditions)
-          .meta({ description: 'every condition holds', example: [{ fact: 'insuranceMonths', gte: 6 }] }),
+          .meta({
+            description: `every condition holds; at most ${M.conditions}`,
+            example: [{ fact: 'insuranceMonths', gte: 6 }],
+          }),
       })
       .strict(),
     z
@@ -123,7 +129,10 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
           .array(ConditionSchema)
           .min(1)
           .max(M.conditions)
-          .meta({ description: 'at least one condition holds', example: [{ fact: 'hasPermit', eq: true }] }),
+          .meta({
+            description: `at least one condition holds; at most ${M.conditions}`,
+            example: [{ fact: 'hasPermit', eq: true }],
+          }),
       })
       .strict(),
     z
@@ -201,7 +210,10 @@ export const ReferenceKeySchema = z
  */
 export const RefSchema = z
   .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(M.refKeys)])
-  .meta({ description: 'key(s) into the table’s `references`', example: 'nb-points-2022' })
+  .meta({
+    description: `key(s) into the table’s \`references\`; at most ${M.refKeys}`,
+    example: 'nb-points-2022',
+  })
 
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
 const rowBase = {
@@ -272,7 +284,7 @@ export const PerUnitItemSchema = z
       .min(1)
       .max(M.terms)
       .meta({
-        description: 'the facts counted, each with its rate',
+        description: `the facts counted, each with its rate; at most ${M.terms}`,
         example: [{ fact: 'insuranceMonths', points: 1, per: 12 }],
       }),
     rounding: z.enum(['whole', 'prorated']).default('whole').meta({
@@ -291,7 +303,7 @@ export const PerUnitItemSchema = z
           .min(1)
           .max(M.steps)
           .meta({
-            description: 'the steps, by value of the fact',
+            description: `the steps, by value of the fact; at most ${M.steps}`,
             example: [{ atLeast: 60, bonus: 5, provisional: false }],
           }),
       })
@@ -332,7 +344,10 @@ export const BandsItemSchema = z
       .array(BandSchema)
       .min(1)
       .max(M.bands)
-      .meta({ description: 'the bands, in order', example: [{ from: 18, to: 35, points: 30 }] }),
+      .meta({
+        description: `the bands, in order; at most ${M.bands}`,
+        example: [{ from: 18, to: 35, points: 30 }],
+      }),
   })
   .strict()
 
@@ -357,7 +372,7 @@ export const TiersItemSchema = z
       .min(1)
       .max(M.tiers)
       .meta({
-        description: 'the tiers, best first',
+        description: `the tiers, best first; at most ${M.tiers}`,
         example: [{ label: '高级工', when: { fact: 'skillLevel', lte: 3 }, points: 20 }],
       }),
   })
@@ -379,7 +394,10 @@ export const CategorySchema = z
       .array(z.string())
       .min(1)
       .max(M.categoryValues)
-      .meta({ description: 'the fact’s values in this category', example: ['bachelor'] }),
+      .meta({
+        description: `the fact’s values in this category; at most ${M.categoryValues}`,
+        example: ['bachelor'],
+      }),
     points: PointsSchema.meta({ description: 'points of the category', example: 30 }),
     provisional: z
       .boolean()
@@ -398,7 +416,10 @@ export const CategoryItemSchema = z
       .array(CategorySchema)
       .min(1)
       .max(M.categories)
-      .meta({ description: 'the categories', example: [{ values: ['bachelor'], points: 30 }] }),
+      .meta({
+        description: `the categories; at most ${M.categories}`,
+        example: [{ values: ['bachelor'], points: 30 }],
+      }),
   })
   .strict()
 
@@ -482,7 +503,11 @@ export const NamedDateSchema = z.union([
 export const RouteSchema = z
   .object({
     ...rowBase,
-    gates: z.array(GateSchema).max(M.gates).default([]).meta({ description: 'the route’s conditions' }),
+    gates: z
+      .array(GateSchema)
+      .max(M.gates)
+      .default([])
+      .meta({ description: `the route’s conditions; at most ${M.gates}` }),
     unavailable: z
       .string()
       .optional()
@@ -527,7 +552,7 @@ export const PointsSettlementSchema = z
       .array(GateSchema)
       .max(M.gates)
       .default([])
-      .meta({ description: 'the points route’s conditions' }),
+      .meta({ description: `the points route’s conditions; at most ${M.gates}` }),
   })
   .strict()
 
@@ -537,7 +562,7 @@ export const PatchSchema = z
       .array(ItemSchema)
       .max(M.items)
       .default([])
-      .meta({ description: 'items the base does not have', example: [] }),
+      .meta({ description: `items the base does not have; at most ${M.items}`, example: [] }),
     reweight: z
       .array(
         z
@@ -546,12 +571,15 @@ export const PatchSchema = z
       )
       .max(M.items)
       .default([])
-      .meta({ description: 'fields that replace those of a base item with this id' }),
+      .meta({ description: `fields that replace those of a base item with this id; at most ${M.items}` }),
     layers: z
       .array(LayerSchema)
       .max(M.layers)
       .default([])
-      .meta({ description: 'layers added, or replacing the base’s layer of the same id', example: [] }),
+      .meta({
+        description: `layers added, or replacing the base’s layer of the same id; at most ${M.layers}`,
+        example: [],
+      }),
   })
   .strict()
 
@@ -570,7 +598,10 @@ export const ProvisionalTableSchema = z
       )
       .min(1)
       .max(M.provisionalFields)
-      .meta({ description: 'the provisional table-level fields', example: ['validFrom'] }),
+      .meta({
+        description: `the provisional table-level fields; at most ${M.provisionalFields}`,
+        example: ['validFrom'],
+      }),
   })
   .strict()
   .meta({ id: 'ProvisionalTable' })
@@ -607,7 +638,9 @@ export const ParametersSchema = z
       .object({ regions: z.array(RegionCodeSchema).min(1).max(M.conditionValues), ...parameterBase })
       .strict()
       .optional()
-      .meta({ description: 'the region codes of Ningbo’s urban area (市区): fact `housing.inNingboUrban`' }),
+      .meta({
+        description: `the region codes of Ningbo’s urban area (市区): fact \`housing.inNingboUrban\`; at most ${M.conditionValues}`,
+      }),
     yrdProvinces: z
       .object({
         prefixes: z
@@ -619,8 +652,7 @@ export const ParametersSchema = z
       .strict()
       .optional()
       .meta({
-        description:
-          'province prefixes whose social insurance is Yangtze River Delta insurance: `insurance.yrd.*`',
+        description: `province prefixes whose social insurance is Yangtze River Delta insurance: \`insurance.yrd.*\`; at most ${M.conditionValues}`,
       }),
   })
   .strict()
@@ -650,7 +682,7 @@ const tableFields = {
   references: boundedRecord(ReferenceKeySchema, ReferenceSchema, M.references)
     .default({})
     .meta({
-      description: 'the legal references its rows cite, by key (a table built on another inherits its)',
+      description: `the legal references its rows cite, by key (a table built on another inherits its); at most ${M.references}`,
       example: {
         'nb-points-2022': {
           title: '宁波市新居民积分管理办法',
@@ -682,38 +714,42 @@ const tableFields = {
     .array(LayerSchema)
     .max(M.layers)
     .default([])
-    .meta({ description: 'the layers the items count in, each with its cap' }),
-  items: z.array(ItemSchema).max(M.items).default([]).meta({ description: 'the scored items' }),
+    .meta({ description: `the layers the items count in, each with its cap; at most ${M.layers}` }),
+  items: z
+    .array(ItemSchema)
+    .max(M.items)
+    .default([])
+    .meta({ description: `the scored items; at most ${M.items}` }),
   deductions: z
     .array(DeductionSchema)
     .max(M.deductions)
     .default([])
-    .meta({ description: 'points taken off for records', example: [] }),
+    .meta({ description: `points taken off for records; at most ${M.deductions}`, example: [] }),
   vetoes: z
     .array(VetoSchema)
     .max(M.vetoes)
     .default([])
-    .meta({ description: 'records that bar the applicant', example: [] }),
+    .meta({ description: `records that bar the applicant; at most ${M.vetoes}`, example: [] }),
   gates: z
     .array(GateSchema)
     .max(M.gates)
     .default([])
-    .meta({ description: 'conditions for using the result' }),
+    .meta({ description: `conditions for using the result; at most ${M.gates}` }),
   routes: z
     .array(RouteSchema)
     .max(M.routes)
     .default([])
-    .meta({ description: 'settlement tables: the routes', example: [] }),
+    .meta({ description: `settlement tables: the routes; at most ${M.routes}`, example: [] }),
   entitlements: z
     .array(EntitlementSchema)
     .max(M.entitlements)
     .default([])
-    .meta({ description: 'permit tables: the services a holder has' }),
+    .meta({ description: `permit tables: the services a holder has; at most ${M.entitlements}` }),
   priorityTiers: z
     .array(PriorityTierSchema)
     .max(M.priorityTiers)
     .default([])
-    .meta({ description: 'admission tables: the priority tiers, in order' }),
+    .meta({ description: `admission tables: the priority tiers, in order; at most ${M.priorityTiers}` }),
   pointsSettlement: PointsSettlementSchema.nullable()
     .default(null)
     .meta({ description: 'settlement tables: the points route; null when none' }),
@@ -724,7 +760,10 @@ const tableFields = {
         .array(z.enum(['P1', 'J1']))
         .min(1)
         .max(M.entryGrades)
-        .meta({ description: 'the grades admitted: P1 (小学一年级), J1 (初中一年级)', example: ['P1'] }),
+        .meta({
+          description: `the grades admitted: P1 (小学一年级), J1 (初中一年级); at most ${M.entryGrades}`,
+          example: ['P1'],
+        }),
     })
     .strict()
     .nullable()
@@ -745,7 +784,9 @@ const tableFields = {
     )
     .max(M.districtFacts)
     .default([])
-    .meta({ description: 'facts callers send in applicant.districtItems for this table' }),
+    .meta({
+      description: `facts callers send in applicant.districtItems for this table; at most ${M.districtFacts}`,
+    }),
 }
 
 /**
@@ -842,9 +883,13 @@ const tableHeader = {
     description: 'the earlier version this one corrects, `id@version`',
     example: 'yinzhou-points-2022@1',
   }),
-  components: z.array(ComponentSchema).max(M.components).optional().meta({
-    description: 'every table this one was built from, the innermost base first, each with its hash',
-  }),
+  components: z
+    .array(ComponentSchema)
+    .max(M.components)
+    .optional()
+    .meta({
+      description: `every table this one was built from, the innermost base first, each with its hash; at most ${M.components}`,
+    }),
 }
 
 /**

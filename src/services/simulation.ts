@@ -30,7 +30,7 @@ import {
   simulatedOutcome,
   simulationReport,
 } from '../../scoring/simulation.ts'
-import { AppError } from '../errors.ts'
+import { AppError, type Bilingual, bi } from '../errors.ts'
 import type { Storage, StoredSimulation } from '../repositories/types.ts'
 import { evaluateOrExplain } from './points.ts'
 import { type Recorder, SYSTEM_ACTOR, type WriteContext, type Written } from './recorder.ts'
@@ -57,11 +57,13 @@ interface Prepared {
   ctx: EvalContext
 }
 
-const problem = (name: 'SIMULATION_DRAFT' | 'SIMULATION_POPULATION', path: string, message: string) =>
+const problem = (name: 'SIMULATION_DRAFT' | 'SIMULATION_POPULATION', path: string, message: Bilingual) =>
   new AppError(name, message, [{ path, message }])
 
-const notFound = (what: string, path: string) =>
-  new AppError('NOT_FOUND', `no ${what}`, [{ path, message: `no ${what}` }])
+const notFound = (what: Bilingual, path: string) =>
+  new AppError('NOT_FOUND', bi(`没有${what.zh}`, `no ${what.en}`), [
+    { path, message: bi(`没有${what.zh}`, `no ${what.en}`) },
+  ])
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
@@ -202,12 +204,15 @@ export class SimulationService {
     if ('ruleset' in req.draft) {
       const key = req.draft.ruleset
       const stored = await this.storage.rulesets.get(key)
-      if (stored === null) throw notFound(`ruleset ${key}`, 'body.draft.ruleset')
+      if (stored === null) throw notFound(bi(`积分表 ${key}`, `ruleset ${key}`), 'body.draft.ruleset')
       if (stored.scheme !== 'points')
         throw problem(
           'SIMULATION_DRAFT',
           'body.draft.ruleset',
-          `${key} is a ${stored.scheme} table; a simulation compares points tables`,
+          bi(
+            `${key} 是 ${stored.scheme} 表；模拟只比较积分（points）表`,
+            `${key} is a ${stored.scheme} table; a simulation compares points tables`,
+          ),
         )
       return { compiled: compileTable(stored.table), ruleset: key }
     }
@@ -216,7 +221,10 @@ export class SimulationService {
       throw problem(
         'SIMULATION_DRAFT',
         'body.draft.table.scheme',
-        `the draft is a ${source.scheme} table; a simulation compares points tables`,
+        bi(
+          `草案是 ${source.scheme} 表；模拟只比较积分（points）表`,
+          `the draft is a ${source.scheme} table; a simulation compares points tables`,
+        ),
       )
     const published = await this.storage.rulesets.list({ status: 'published' })
     try {
@@ -224,15 +232,19 @@ export class SimulationService {
       return { compiled: compileTable(table), ruleset: null }
     } catch (err) {
       if (err instanceof TableCompileError)
-        throw new AppError('TABLE_INVALID', err.message, [
-          { path: `body.draft.table.${err.path}`, message: err.message },
+        throw new AppError('TABLE_INVALID', bi(`积分表无法编译：${err.message}`, err.message), [
+          {
+            path: `body.draft.table.${err.path}`,
+            message: bi(`积分表无法编译：${err.message}`, err.message),
+          },
         ])
       if (err instanceof ZodError) {
         const errors = err.issues.map((i) => ({
           path: `body.draft.table.${i.path.map(String).join('.')}`,
           message: i.message,
         }))
-        throw new AppError('TABLE_INVALID', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors)
+        const en = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+        throw new AppError('TABLE_INVALID', bi(`积分表不符合格式：${en}`, en), errors)
       }
       throw err
     }
@@ -248,7 +260,7 @@ export class SimulationService {
         throw problem(
           'SIMULATION_POPULATION',
           'body.population.applicants',
-          `at most ${this.maxUpload} applicants may be uploaded`,
+          bi(`最多上传 ${this.maxUpload} 名申请人`, `at most ${this.maxUpload} applicants may be uploaded`),
         )
       const width = String(pop.applicants.length).length
       const units = pop.applicants.map((applicant, i) => ({
@@ -264,7 +276,11 @@ export class SimulationService {
     }
     if (pop.source === 'evaluations') {
       if (pop.from > pop.to)
-        throw problem('SIMULATION_POPULATION', 'body.population.to', 'the range ends before it starts')
+        throw problem(
+          'SIMULATION_POPULATION',
+          'body.population.to',
+          bi('日期范围的结束早于开始', 'the range ends before it starts'),
+        )
       const found: { id: string; key: string; applicant: Applicant; factsSha256: string }[] = []
       for await (const r of this.storage.records.all()) {
         if (r.scheme !== 'points') continue
@@ -294,7 +310,8 @@ export class SimulationService {
       return { units, district: null, spec: null, hashes }
     }
     const round = await this.storage.admission.getRound(pop.roundId)
-    if (round === null) throw notFound(`round ${pop.roundId}`, 'body.population.roundId')
+    if (round === null)
+      throw notFound(bi(`招生批次 ${pop.roundId}`, `round ${pop.roundId}`), 'body.population.roundId')
     const units: Unit[] = []
     const hashes: string[][] = []
     let after: string | null = null
@@ -319,7 +336,11 @@ export class SimulationService {
     const draft = await this.draftOf(req)
     const pop = await this.populationOf(req)
     if (pop.units.length === 0)
-      throw problem('SIMULATION_POPULATION', 'body.population', 'the population is empty: nobody to score')
+      throw problem(
+        'SIMULATION_POPULATION',
+        'body.population',
+        bi('模拟人群为空：没有可计算的人', 'the population is empty: nobody to score'),
+      )
     const jurisdiction = pop.district ?? req.jurisdiction
     const registry = this.rulesets.current()
     const inForce = registry.find('points', jurisdiction, req.asOf)
@@ -471,7 +492,7 @@ export class SimulationService {
 
   async get(id: string): Promise<SimulationView> {
     const s = await this.storage.simulations.get(id)
-    if (s === null) throw notFound(`simulation ${id}`, 'params.id')
+    if (s === null) throw notFound(bi(`模拟 ${id}`, `simulation ${id}`), 'params.id')
     return this.view(s)
   }
 }

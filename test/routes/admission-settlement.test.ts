@@ -206,5 +206,5 @@ t.test('a settlement round refuses what is not a quota round', async (tt) => {
     payload: { applications: [{ applicationRef: 'X-1', household: {} }] },
   })
   tt.equal(bad.statusCode, 400)
-  tt.match(json(bad).errors[0].message, /row 0 \(applicationRef "X-1"\)/)
+  tt.match(json(bad).errors[0].message, /(row|第) 0 (行 )?\(applicationRef "X-1"\)/)
 })
