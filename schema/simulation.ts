@@ -34,7 +34,9 @@ const PopulationSchema = z
   .discriminatedUnion('source', [
     z
       .object({
-        source: z.literal('round'),
+        source: z
+          .literal('round')
+          .meta({ description: 'score an admission round’s applications', example: 'round' }),
         roundId: z
           .string()
           .min(1)
@@ -45,7 +47,9 @@ const PopulationSchema = z
       .meta({ description: 'the active applications of an admission round, allocated under both tables' }),
     z
       .object({
-        source: z.literal('evaluations'),
+        source: z
+          .literal('evaluations')
+          .meta({ description: 'score stored points evaluations', example: 'evaluations' }),
         from: DateStringSchema.meta({
           description: 'first day (inclusive) the evaluations were made',
           example: '2026-01-01',
@@ -59,7 +63,7 @@ const PopulationSchema = z
       }),
     z
       .object({
-        source: z.literal('upload'),
+        source: z.literal('upload').meta({ description: 'score applicants given here', example: 'upload' }),
         applicants: z
           .array(ApplicantSchema)
           // bounded in the schema (issue 11: every request array has a maximum, checked before any row is
@@ -123,58 +127,70 @@ export const SimulationRequestSchema = z
 export type SimulationRequest = z.infer<typeof SimulationRequestSchema>
 
 const ItemChangeSchema = z.object({
-  id: z.string().meta({ description: 'item id' }),
-  before: z.number().meta({ description: 'points under the table in force' }),
-  after: z.number().meta({ description: 'points under the draft' }),
-  change: z.number().meta({ description: 'after − before' }),
+  id: z.string().meta({ description: 'item id', example: 'residence' }),
+  before: z.number().meta({ description: 'points under the table in force', example: 21.5 }),
+  after: z.number().meta({ description: 'points under the draft', example: 20 }),
+  change: z.number().meta({ description: 'after − before', example: -1.5 }),
 })
 
 const ApplicantChangeSchema = z.object({
-  key: z.string().meta({ description: 'application ref, record reference, or upload position' }),
-  before: z.number().meta({ description: 'total under the table in force' }),
-  after: z.number().meta({ description: 'total under the draft' }),
-  change: z.number().meta({ description: 'after − before' }),
+  key: z
+    .string()
+    .meta({ description: 'application ref, record reference, or upload position', example: '1' }),
+  before: z.number().meta({ description: 'total under the table in force', example: 107.5 }),
+  after: z.number().meta({ description: 'total under the draft', example: 106 }),
+  change: z.number().meta({ description: 'after − before', example: -1.5 }),
   items: z.array(ItemChangeSchema).meta({ description: 'the items whose points changed' }),
 })
 
 const RoundComparisonSchema = z
   .object({
-    placedBefore: z.number().int().meta({ description: 'children placed under the table in force' }),
-    placedAfter: z.number().int().meta({ description: 'children placed under the draft' }),
-    placedToNot: z.number().int().meta({ description: 'placed before, not after' }),
-    notToPlaced: z.number().int().meta({ description: 'not placed before, placed after' }),
-    schoolChanged: z.number().int().meta({ description: 'placed under both, at another school' }),
+    placedBefore: z
+      .number()
+      .int()
+      .meta({ description: 'children placed under the table in force', example: 120 }),
+    placedAfter: z.number().int().meta({ description: 'children placed under the draft', example: 120 }),
+    placedToNot: z.number().int().meta({ description: 'placed before, not after', example: 2 }),
+    notToPlaced: z.number().int().meta({ description: 'not placed before, placed after', example: 2 }),
+    schoolChanged: z.number().int().meta({ description: 'placed under both, at another school', example: 5 }),
     changes: z
       .array(
         z.object({
-          ref: z.string().meta({ description: 'applicationRef' }),
-          before: z.string().nullable().meta({ description: 'unit placed in before, or null' }),
-          after: z.string().nullable().meta({ description: 'unit placed in after, or null' }),
-          change: z.enum(['placed_to_not', 'not_to_placed', 'school_changed']),
+          ref: z.string().meta({ description: 'applicationRef', example: 'YZ2026P1000123' }),
+          before: z
+            .string()
+            .nullable()
+            .meta({ description: 'unit placed in before, or null', example: 'yz-p-01' }),
+          after: z.string().nullable().meta({ description: 'unit placed in after, or null', example: null }),
+          change: z.enum(['placed_to_not', 'not_to_placed', 'school_changed']).meta({
+            description:
+              'how the placement changed: placed before and not after, not placed before and placed after, or placed under both at another unit',
+            example: 'placed_to_not',
+          }),
         }),
       )
       .meta({ description: 'every application whose placement changed, by ref' }),
     cutoffs: z
       .array(
         z.object({
-          unit: z.string().meta({ description: 'unit id' }),
-          name: z.string().meta({ description: 'unit name' }),
-          seats: z.number().int().meta({ description: 'seats' }),
+          unit: z.string().meta({ description: 'unit id', example: 'yz-p-01' }),
+          name: z.string().meta({ description: 'unit name', example: '鄞州区某某小学' }),
+          seats: z.number().int().meta({ description: 'seats', example: 120 }),
           before: z
             .number()
             .nullable()
-            .meta({ description: 'cut-off points before (the last child admitted)' }),
-          after: z.number().nullable().meta({ description: 'cut-off points after' }),
+            .meta({ description: 'cut-off points before (the last child admitted)', example: 98.5 }),
+          after: z.number().nullable().meta({ description: 'cut-off points after', example: 97 }),
           rankBefore: z
             .number()
             .int()
             .nullable()
-            .meta({ description: 'rank of the last child admitted, before' }),
+            .meta({ description: 'rank of the last child admitted, before', example: 120 }),
           rankAfter: z
             .number()
             .int()
             .nullable()
-            .meta({ description: 'rank of the last child admitted, after' }),
+            .meta({ description: 'rank of the last child admitted, after', example: 120 }),
         }),
       )
       .meta({ description: 'each unit’s cut-off before and after, in the round’s order' }),
@@ -183,28 +199,44 @@ const RoundComparisonSchema = z
 
 export const SimulationReportSchema = z
   .object({
-    applicants: z.number().int().meta({ description: 'population size' }),
-    changed: z.number().int().meta({ description: 'applicants whose total changed' }),
-    unchanged: z.number().int().meta({ description: 'applicants whose total did not change' }),
+    applicants: z.number().int().meta({ description: 'population size', example: 2 }),
+    changed: z.number().int().meta({ description: 'applicants whose total changed', example: 2 }),
+    unchanged: z.number().int().meta({ description: 'applicants whose total did not change', example: 0 }),
     totals: z
       .object({
-        sumBefore: z.number(),
-        sumAfter: z.number(),
-        meanBefore: z.number(),
-        meanAfter: z.number(),
+        sumBefore: z
+          .number()
+          .meta({ description: 'sum of the totals under the table in force, points', example: 215 }),
+        sumAfter: z.number().meta({ description: 'sum of the totals under the draft, points', example: 212 }),
+        meanBefore: z
+          .number()
+          .meta({ description: 'mean total under the table in force, points', example: 107.5 }),
+        meanAfter: z.number().meta({ description: 'mean total under the draft, points', example: 106 }),
       })
       .meta({ description: 'sums and means of the totals (points, exact to 1/10,000)' }),
     eligibility: z
-      .object({ before: z.number().int(), after: z.number().int() })
+      .object({
+        before: z
+          .number()
+          .int()
+          .meta({ description: 'applicants passing every gate under the table in force', example: 2 }),
+        after: z
+          .number()
+          .int()
+          .meta({ description: 'applicants passing every gate under the draft', example: 2 }),
+      })
       .meta({ description: 'applicants passing every gate under each table' }),
-    binWidth: z.number().int().meta({ description: 'histogram bin width, points' }),
+    binWidth: z.number().int().meta({ description: 'histogram bin width, points', example: 10 }),
     histogram: z
       .array(
         z.object({
-          from: z.number().meta({ description: 'bin start, inclusive' }),
-          to: z.number().meta({ description: 'bin end, exclusive' }),
-          before: z.number().int().meta({ description: 'applicants in the bin under the table in force' }),
-          after: z.number().int().meta({ description: 'applicants in the bin under the draft' }),
+          from: z.number().meta({ description: 'bin start, inclusive', example: 100 }),
+          to: z.number().meta({ description: 'bin end, exclusive', example: 110 }),
+          before: z
+            .number()
+            .int()
+            .meta({ description: 'applicants in the bin under the table in force', example: 2 }),
+          after: z.number().int().meta({ description: 'applicants in the bin under the draft', example: 2 }),
         }),
       )
       .meta({
@@ -214,11 +246,20 @@ export const SimulationReportSchema = z
     thresholds: z
       .array(
         z.object({
-          threshold: z.number(),
-          atOrAboveBefore: z.number().int(),
-          atOrAboveAfter: z.number().int(),
-          up: z.number().int().meta({ description: 'below before, at or above after' }),
-          down: z.number().int().meta({ description: 'at or above before, below after' }),
+          threshold: z.number().meta({ description: 'the threshold, points', example: 107 }),
+          atOrAboveBefore: z
+            .number()
+            .int()
+            .meta({
+              description: 'applicants at or above the threshold under the table in force',
+              example: 2,
+            }),
+          atOrAboveAfter: z
+            .number()
+            .int()
+            .meta({ description: 'applicants at or above the threshold under the draft', example: 0 }),
+          up: z.number().int().meta({ description: 'below before, at or above after', example: 0 }),
+          down: z.number().int().meta({ description: 'at or above before, below after', example: 2 }),
         }),
       )
       .meta({ description: 'crossings of each threshold, ascending' }),
@@ -227,12 +268,25 @@ export const SimulationReportSchema = z
     items: z
       .array(
         z.object({
-          id: z.string(),
-          pointsBefore: z.number(),
-          pointsAfter: z.number(),
-          shareBefore: z.number().meta({ description: 'percent of all item points, 2 decimals' }),
-          shareAfter: z.number(),
-          shareChange: z.number().meta({ description: 'percentage points' }),
+          id: z.string().meta({ description: 'item id', example: 'residence' }),
+          pointsBefore: z
+            .number()
+            .meta({
+              description: 'the item’s points summed over the population, table in force',
+              example: 43,
+            }),
+          pointsAfter: z
+            .number()
+            .meta({ description: 'the item’s points summed over the population, draft', example: 40 }),
+          shareBefore: z
+            .number()
+            .meta({ description: 'percent of all item points, 2 decimals', example: 20 }),
+          shareAfter: z
+            .number()
+            .meta({ description: 'percent of all item points under the draft, 2 decimals', example: 18.87 }),
+          shareChange: z
+            .number()
+            .meta({ description: 'shareAfter − shareBefore, percentage points', example: -1.13 }),
         }),
       )
       .meta({ description: 'each item’s share of all item points, before and after' }),
@@ -245,49 +299,108 @@ export const SimulationSchema = z
     id: z
       .string()
       .meta({ description: 'the simulation’s id', example: '0196f0c2-7a4e-7000-8000-00000000a001' }),
-    createdAt: z.string().meta({ description: 'when it was asked for (ISO instant)' }),
-    createdBy: z.string().meta({ description: 'the API key’s name' }),
+    createdAt: z
+      .string()
+      .meta({ description: 'when it was asked for (ISO instant)', example: '2026-05-15T02:00:00.000Z' }),
+    createdBy: z.string().meta({ description: 'the API key’s name', example: 'policy-office' }),
     state: z
       .enum(['running', 'completed', 'failed'])
-      .meta({ description: 'running until completed or failed' }),
+      .meta({ description: 'running until completed or failed', example: 'completed' }),
     progress: z
-      .object({ done: z.number().int(), total: z.number().int() })
+      .object({
+        done: z.number().int().meta({ description: 'applicants scored so far', example: 2 }),
+        total: z.number().int().meta({ description: 'applicants in the population', example: 2 }),
+      })
       .meta({ description: 'applicants scored so far, of the population' }),
-    inputsSha256: z
-      .string()
-      .meta({ description: 'SHA-256 of `inputs` (canonical JSON): cite it with the report' }),
+    inputsSha256: z.string().meta({
+      description: 'SHA-256 of `inputs` (canonical JSON): cite it with the report',
+      example: '9f2c4b1e8d7a6c5b4a3928171615141312111009080706050403020100ffeedd',
+    }),
     inputs: z
       .object({
-        draft: z.object({
-          ruleset: z.string().nullable(),
-          id: z.string(),
-          version: z.number().int(),
-          sha256: z.string(),
+        draft: z
+          .object({
+            ruleset: z.string().nullable().meta({
+              description: 'the stored ruleset’s key `<id>@<version>`; null for an inline table',
+              example: 'yinzhou-points-2022@2',
+            }),
+            id: z.string().meta({ description: 'the draft table’s id', example: 'yinzhou-points-2022' }),
+            version: z.number().int().meta({ description: 'the draft table’s version', example: 2 }),
+            sha256: z.string().meta({
+              description: 'SHA-256 of the draft table’s content',
+              example: '1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809',
+            }),
+          })
+          .meta({ description: 'the draft table compared' }),
+        table: z
+          .object({
+            ruleset: z.string().meta({
+              description: 'the table in force’s key `<id>@<version>`',
+              example: 'yinzhou-points-2022@1',
+            }),
+            sha256: z.string().meta({
+              description: 'SHA-256 of the table in force’s content',
+              example: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+            }),
+          })
+          .meta({ description: 'the table in force on the as-of date, for the jurisdiction' }),
+        population: z
+          .object({
+            source: z
+              .enum(['round', 'evaluations', 'upload'])
+              .meta({ description: 'where the population came from', example: 'upload' }),
+            roundId: z.string().optional().meta({
+              description: 'the admission round’s id, for a round population',
+              example: '0196f0c2-7a4e-7000-8000-000000000001',
+            }),
+            from: z
+              .string()
+              .optional()
+              .meta({
+                description: 'first day of the evaluations, for an evaluations population',
+                example: '2026-01-01',
+              }),
+            to: z
+              .string()
+              .optional()
+              .meta({
+                description: 'last day of the evaluations, for an evaluations population',
+                example: '2026-03-31',
+              }),
+            count: z.number().int().meta({ description: 'applicants in the population', example: 2 }),
+            sha256: z.string().meta({
+              description: 'hash of the population as scored (facts without ID numbers)',
+              example: 'aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55aa55',
+            }),
+          })
+          .meta({ description: 'who was scored' }),
+        asOf: z.string().meta({ description: 'the as-of date both tables scored on', example: '2026-04-30' }),
+        jurisdiction: z.string().meta({
+          description: 'whose table in force was compared (for a round: its district’s)',
+          example: '330212',
         }),
-        table: z.object({ ruleset: z.string(), sha256: z.string() }),
-        population: z.object({
-          source: z.enum(['round', 'evaluations', 'upload']),
-          roundId: z.string().optional(),
-          from: z.string().optional(),
-          to: z.string().optional(),
-          count: z.number().int(),
-          sha256: z
-            .string()
-            .meta({ description: 'hash of the population as scored (facts without ID numbers)' }),
-        }),
-        asOf: z.string(),
-        jurisdiction: z.string(),
-        thresholds: z.array(z.number()),
-        binWidth: z.number().int(),
-        top: z.number().int(),
+        thresholds: z
+          .array(z.number())
+          .meta({ description: 'the points thresholds, distinct and ascending', example: [107] }),
+        binWidth: z.number().int().meta({ description: 'histogram bin width in points', example: 10 }),
+        top: z
+          .number()
+          .int()
+          .meta({ description: 'how many largest gains and losses are listed', example: 10 }),
       })
       .meta({
         description:
           'what was compared: the draft and the table in force (keys and hashes), the population and the parameters',
       }),
     report: SimulationReportSchema.nullable().meta({ description: 'when completed' }),
-    failure: z.string().nullable().meta({ description: 'why it failed, when failed' }),
-    finishedAt: z.string().nullable().meta({ description: 'when it completed or failed' }),
+    failure: z.string().nullable().meta({ description: 'why it failed, when failed', example: null }),
+    finishedAt: z
+      .string()
+      .nullable()
+      .meta({
+        description: 'when it completed or failed (ISO instant)',
+        example: '2026-05-15T02:00:01.000Z',
+      }),
   })
   .meta({
     id: 'Simulation',

@@ -208,12 +208,10 @@ export const ReferenceKeySchema = z
  * that each is a key of its `references` (scoring/references.ts); a table stored before references
  * were data holds free text here, which is why the shape alone is not stricter.
  */
-export const RefSchema = z
-  .union([z.string().min(1), z.array(z.string().min(1)).min(1).max(M.refKeys)])
-  .meta({
-    description: `key(s) into the table’s \`references\`; at most ${M.refKeys}`,
-    example: 'nb-points-2022',
-  })
+export const RefSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1).max(M.refKeys)]).meta({
+  description: `key(s) into the table’s \`references\`; at most ${M.refKeys}`,
+  example: 'nb-points-2022',
+})
 
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
 const rowBase = {
@@ -618,15 +616,31 @@ export type Scheme = z.infer<typeof SchemeSchema>
  */
 const parameterBase = {
   ref: RefSchema,
-  provisional: z.boolean().default(false),
-  note: z.string().optional(),
+  provisional: z.boolean().default(false).meta({
+    description: 'the value is not yet confirmed by a published text; results that read it are provisional',
+    example: false,
+  }),
+  note: z
+    .string()
+    .optional()
+    .meta({ description: 'a remark for readers of the table', example: '以当年招生政策为准' }),
 }
 export const ParametersSchema = z
   .object({
     p1AgeCutoff: z
       .object({
-        month: z.number().int().min(1).max(12),
-        day: z.number().int().min(1).max(31),
+        month: z
+          .number()
+          .int()
+          .min(1)
+          .max(12)
+          .meta({ description: 'the cut-off month (1–12) of the intake year', example: 8 }),
+        day: z
+          .number()
+          .int()
+          .min(1)
+          .max(31)
+          .meta({ description: 'the cut-off day of that month', example: 31 }),
         ...parameterBase,
       })
       .strict()
@@ -635,7 +649,17 @@ export const ParametersSchema = z
         description: 'P1 entry: the child is 6 by this month and day of the intake year, and not yet 7',
       }),
     urbanDistricts: z
-      .object({ regions: z.array(RegionCodeSchema).min(1).max(M.conditionValues), ...parameterBase })
+      .object({
+        regions: z
+          .array(RegionCodeSchema)
+          .min(1)
+          .max(M.conditionValues)
+          .meta({
+            description: 'the region codes of the urban districts',
+            example: ['330203', '330205', '330206', '330211', '330212', '330213'],
+          }),
+        ...parameterBase,
+      })
       .strict()
       .optional()
       .meta({
@@ -646,7 +670,12 @@ export const ParametersSchema = z
         prefixes: z
           .array(z.string().regex(/^\d{2}$/, 'a two-digit province prefix'))
           .min(1)
-          .max(M.conditionValues),
+          .max(M.conditionValues)
+          .meta({
+            description:
+              'the two-digit province prefixes of region codes (31 Shanghai, 32 Jiangsu, 33 Zhejiang, 34 Anhui)',
+            example: ['31', '32', '33', '34'],
+          }),
         ...parameterBase,
       })
       .strict()
