@@ -112,12 +112,10 @@ export const ItemValueSchema = z
         'the fact(s) the item scored, in the caller’s vocabulary: a number, an enum value, true/false, the tier matched, several facts by name, or null (not known)',
       example: 'junior_college',
     }),
-    label: z
-      .string()
-      .meta({
-        description: 'the same in Chinese: 大专, 是, 86 个月, 未提供毕业信息（graduation）',
-        example: '大专',
-      }),
+    label: z.string().meta({
+      description: 'the same in Chinese: 大专, 是, 86 个月, 未提供毕业信息（graduation）',
+      example: '大专',
+    }),
   })
   .meta({ id: 'ItemValue' })
 export type ItemValue = z.infer<typeof ItemValueSchema>

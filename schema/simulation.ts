@@ -247,13 +247,10 @@ export const SimulationReportSchema = z
       .array(
         z.object({
           threshold: z.number().meta({ description: 'the threshold, points', example: 107 }),
-          atOrAboveBefore: z
-            .number()
-            .int()
-            .meta({
-              description: 'applicants at or above the threshold under the table in force',
-              example: 2,
-            }),
+          atOrAboveBefore: z.number().int().meta({
+            description: 'applicants at or above the threshold under the table in force',
+            example: 2,
+          }),
           atOrAboveAfter: z
             .number()
             .int()
@@ -269,12 +266,10 @@ export const SimulationReportSchema = z
       .array(
         z.object({
           id: z.string().meta({ description: 'item id', example: 'residence' }),
-          pointsBefore: z
-            .number()
-            .meta({
-              description: 'the item’s points summed over the population, table in force',
-              example: 43,
-            }),
+          pointsBefore: z.number().meta({
+            description: 'the item’s points summed over the population, table in force',
+            example: 43,
+          }),
           pointsAfter: z
             .number()
             .meta({ description: 'the item’s points summed over the population, draft', example: 40 }),
@@ -353,20 +348,14 @@ export const SimulationSchema = z
               description: 'the admission round’s id, for a round population',
               example: '0196f0c2-7a4e-7000-8000-000000000001',
             }),
-            from: z
-              .string()
-              .optional()
-              .meta({
-                description: 'first day of the evaluations, for an evaluations population',
-                example: '2026-01-01',
-              }),
-            to: z
-              .string()
-              .optional()
-              .meta({
-                description: 'last day of the evaluations, for an evaluations population',
-                example: '2026-03-31',
-              }),
+            from: z.string().optional().meta({
+              description: 'first day of the evaluations, for an evaluations population',
+              example: '2026-01-01',
+            }),
+            to: z.string().optional().meta({
+              description: 'last day of the evaluations, for an evaluations population',
+              example: '2026-03-31',
+            }),
             count: z.number().int().meta({ description: 'applicants in the population', example: 2 }),
             sha256: z.string().meta({
               description: 'hash of the population as scored (facts without ID numbers)',
@@ -394,13 +383,10 @@ export const SimulationSchema = z
       }),
     report: SimulationReportSchema.nullable().meta({ description: 'when completed' }),
     failure: z.string().nullable().meta({ description: 'why it failed, when failed', example: null }),
-    finishedAt: z
-      .string()
-      .nullable()
-      .meta({
-        description: 'when it completed or failed (ISO instant)',
-        example: '2026-05-15T02:00:01.000Z',
-      }),
+    finishedAt: z.string().nullable().meta({
+      description: 'when it completed or failed (ISO instant)',
+      example: '2026-05-15T02:00:01.000Z',
+    }),
   })
   .meta({
     id: 'Simulation',
