@@ -56,6 +56,9 @@ const POLICY: Record<string, Scope[] | 'public'> = {
   'POST /v1/rulesets/:id/retire': ['admin'],
   'GET /v1/audit': ['auditor', 'admin'],
   // school admission (issue 10): education acts; auditors read; the publication is public once published
+  // policy simulation (issue 13): policy officers (admin) only
+  'POST /v1/simulations': ['admin'],
+  'GET /v1/simulations/:id': ['admin'],
   'POST /v1/admission/eligibility': ['education'],
   'POST /v1/admission/rounds': ['education'],
   'GET /v1/admission/rounds': ['education', 'auditor'],
