@@ -23,6 +23,15 @@ const provisional = (what: string) =>
     description: `${what} is provisional (a value or date not yet confirmed by a published text)`,
     example: false,
   })
+/** present only when the table's row gives a reason (`provisional: { reason }`): rows marked `true` have none */
+const provisionalReason = (what: string) =>
+  z
+    .string()
+    .optional()
+    .meta({
+      description: `why ${what} is provisional, as the table gives it; absent when it gives no reason`,
+      example: '以正式发文为准',
+    })
 const rowId = (what: string, example: string) =>
   z.string().meta({ description: `the ${what}’s id in the table`, example })
 const rowLabel = (what: string, example: string) =>
@@ -137,6 +146,7 @@ export const ItemResultSchema = z
     cap: z.number().nullable().meta({ description: 'the item’s cap; null when it has none', example: null }),
     ref: RefSchema,
     provisional: provisional('the row'),
+    provisionalReason: provisionalReason('the row'),
     detail: z
       .string()
       .meta({ description: 'how the points were reached, in words', example: '学历 大专：20 分' }),
@@ -169,6 +179,7 @@ export const DeductionResultSchema = z
     }),
     ref: RefSchema,
     provisional: provisional('the row'),
+    provisionalReason: provisionalReason('the row'),
   })
   .meta({ id: 'DeductionResult' })
 export type DeductionResult = z.infer<typeof DeductionResultSchema>
@@ -181,6 +192,7 @@ export const GateResultSchema = z
     reason: reasonText('在宁波缴纳社保 86 个月（需 ≥ 6）'),
     ref: RefSchema,
     provisional: provisional('the gate'),
+    provisionalReason: provisionalReason('the gate'),
     at: DateStringSchema.meta({
       description: 'the date the gate was evaluated as of',
       example: '2026-04-30',
@@ -266,6 +278,7 @@ export const EntitlementResultSchema = z
     reason: reasonText('持有有效居住证'),
     ref: RefSchema,
     provisional: provisional('the row'),
+    provisionalReason: provisionalReason('the row'),
   })
   .meta({ id: 'EntitlementResult' })
 export type EntitlementResult = z.infer<typeof EntitlementResultSchema>
@@ -320,6 +333,7 @@ export const RouteResultSchema = z
     gates: z.array(GateResultSchema).meta({ description: 'the route’s conditions, each with its result' }),
     ref: RefSchema,
     provisional: provisional('the route'),
+    provisionalReason: provisionalReason('the route'),
   })
   .meta({ id: 'RouteResult' })
 export type RouteResult = z.infer<typeof RouteResultSchema>
@@ -345,6 +359,7 @@ export const PointsSettlementResultSchema = z
     }),
     ref: RefSchema,
     provisional: provisional('the route'),
+    provisionalReason: provisionalReason('the route'),
   })
   .meta({ id: 'PointsSettlementResult' })
 
@@ -379,6 +394,7 @@ export const AdmissionResultSchema = z
         rank: z.number().int().meta({ description: 'the tier’s order: 1 is admitted first', example: 1 }),
         ref: RefSchema,
         provisional: provisional('the tier'),
+        provisionalReason: provisionalReason('the tier'),
       })
       .nullable()
       .meta({

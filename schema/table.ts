@@ -29,6 +29,7 @@ export const TABLE_MAXIMA = {
   entryGrades: 8,
   components: 20,
   provisionalFields: 40,
+  provisionalReason: 300,
   /** within one item */
   terms: 20,
   steps: 50,
@@ -213,6 +214,25 @@ export const RefSchema = z.union([z.string().min(1), z.array(z.string().min(1)).
   example: 'nb-points-2022',
 })
 
+/**
+ * A row marked provisional with the reason why (issue 9): the structured form of `provisional: true`,
+ * which stays valid (every published table uses it and a published table never changes).
+ */
+export const ProvisionalRowSchema = z
+  .object({
+    reason: z
+      .string()
+      .min(1)
+      .max(M.provisionalReason)
+      .meta({
+        description: `why the row is provisional, in Chinese; 1–${M.provisionalReason} characters`,
+        example: '以正式发文为准',
+      }),
+  })
+  .strict()
+  .meta({ id: 'ProvisionalRow', description: 'the row is provisional, and why' })
+export type ProvisionalRow = z.output<typeof ProvisionalRowSchema>
+
 /** What every row a breakdown shows carries: its legal reference and whether its value is provisional. */
 const rowBase = {
   id: z
@@ -225,9 +245,13 @@ const rowBase = {
     .meta({ description: 'the row’s name in Chinese, shown in results', example: '学历' }),
   ref: RefSchema,
   provisional: z
-    .boolean()
+    .union([z.boolean(), ProvisionalRowSchema])
     .default(false)
-    .meta({ description: 'the row’s value is not yet confirmed by a published text', example: false }),
+    .meta({
+      description:
+        'the row’s value is not yet confirmed by a published text: true, or { reason } saying why (results carry the reason as provisionalReason)',
+      example: { reason: '以正式发文为准' },
+    }),
   note: z
     .string()
     .optional()

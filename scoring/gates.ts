@@ -8,6 +8,7 @@ import {
   type FactScope,
   stringsUnder,
 } from './conditions.ts'
+import { isProvisional, reasonOf } from './provisional.ts'
 
 export class CompiledGate {
   readonly cond: CompiledCondition
@@ -35,6 +36,15 @@ export class CompiledGate {
     const facts = this.cond.explain(env)
     const reason = passed ? `符合条件：${facts}` : `${g.failReason ?? '不符合条件'}：${facts}`
     const at = this.onlyDate === null ? asOf : env.dateOf(this.onlyDate)
-    return { id: g.id, label: g.label, passed, reason, ref: g.ref, provisional: g.provisional, at }
+    return {
+      id: g.id,
+      label: g.label,
+      passed,
+      reason,
+      ref: g.ref,
+      provisional: isProvisional(g.provisional),
+      ...reasonOf(g.provisional),
+      at,
+    }
   }
 }

@@ -14,6 +14,7 @@ import {
 } from './conditions.ts'
 import { fromScaled, perUnitScaled, toScaled } from './exact.ts'
 import type { FactDef } from './facts.ts'
+import { isProvisional, reasonOf } from './provisional.ts'
 
 /** What an item's rule gave, before the item cap (all points in 1/10,000): numbers and flags only. */
 export interface ItemOutcome {
@@ -106,7 +107,7 @@ class PerUnitRule implements Rule {
         matched ||= s.provisional
       }
     }
-    return outcome(before + bonus, this.item.provisional, matched, bonus)
+    return outcome(before + bonus, isProvisional(this.item.provisional), matched, bonus)
   }
 
   value(env: Env): ItemResult['value'] {
@@ -169,10 +170,15 @@ class BandsRule implements Rule {
       const b = bands[i]
       // the first band that holds the value (NaN is in none)
       if (v >= b.from && v <= b.to) {
-        return outcome(Math.max(0, b.pts + b.slope * (v - b.from)), this.item.provisional, b.provisional, i)
+        return outcome(
+          Math.max(0, b.pts + b.slope * (v - b.from)),
+          isProvisional(this.item.provisional),
+          b.provisional,
+          i,
+        )
       }
     }
-    return outcome(0, this.item.provisional, false, -1)
+    return outcome(0, isProvisional(this.item.provisional), false, -1)
   }
 
   value(env: Env): ItemResult['value'] {
@@ -229,9 +235,9 @@ class TiersRule implements Rule {
       const t = this.tiers[i]
       if ((best < 0 || t.pts > this.tiers[best].pts) && t.cond.test(env)) best = i
     }
-    if (best < 0) return outcome(0, this.item.provisional, false, -1)
+    if (best < 0) return outcome(0, isProvisional(this.item.provisional), false, -1)
     const t = this.tiers[best]
-    return outcome(t.pts, this.item.provisional, t.provisional, best)
+    return outcome(t.pts, isProvisional(this.item.provisional), t.provisional, best)
   }
 
   value(_env: Env, pick: number): ItemResult['value'] {
@@ -267,7 +273,7 @@ class BinaryRule implements Rule {
 
   score(env: Env): ItemOutcome {
     const ok = this.cond.test(env)
-    return outcome(ok ? this.pts : 0, this.item.provisional, false, ok ? 0 : -1)
+    return outcome(ok ? this.pts : 0, isProvisional(this.item.provisional), false, ok ? 0 : -1)
   }
 
   value(_env: Env, pick: number): ItemResult['value'] {
@@ -319,8 +325,8 @@ class CategoryRule implements Rule {
   score(env: Env): ItemOutcome {
     const v = env.facts[this.fact.index]
     const c = Number.isNaN(v) ? undefined : this.byValue[v]
-    if (!c) return outcome(0, this.item.provisional, false, -1)
-    return outcome(c.pts, this.item.provisional, c.provisional, v)
+    if (!c) return outcome(0, isProvisional(this.item.provisional), false, -1)
+    return outcome(c.pts, isProvisional(this.item.provisional), c.provisional, v)
   }
 
   value(env: Env): ItemResult['value'] {
@@ -413,6 +419,7 @@ export class CompiledItem {
       cap: item.cap ?? null,
       ref: item.ref,
       provisional: o.provisional,
+      ...reasonOf(item.provisional),
       detail,
     }
   }

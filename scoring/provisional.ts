@@ -1,5 +1,5 @@
 // What a table-level provisional flag means for a result: only a provisional named date makes every result provisional.
-import type { Table } from '../schema/table.ts'
+import type { ProvisionalRow, Table } from '../schema/table.ts'
 import { stringsUnder } from './conditions.ts'
 import { type FactParameters, PARAMETER_FACTS } from './facts/parameters.ts'
 
@@ -51,4 +51,20 @@ function readsProvisional(table: Flags): boolean {
  */
 export function provisionalForEveryResult(table: Flags): boolean {
   return provisionalFields(table).some((f) => f === '*' || f.startsWith('dates.')) || readsProvisional(table)
+}
+
+/** A row's provisional mark as a table gives it: `true`, or `{ reason }` saying why. */
+export type RowProvisional = boolean | ProvisionalRow
+
+/** The boolean flag scoring reads: a row with a reason is provisional. */
+export function isProvisional(p: RowProvisional): boolean {
+  return p !== false
+}
+
+/**
+ * The row's reason, as a result field; nothing when the row gives none, so that the results of every
+ * table written with `provisional: true` stay byte-identical (stored records replay against them).
+ */
+export function reasonOf(p: RowProvisional): { provisionalReason?: string } {
+  return typeof p === 'object' ? { provisionalReason: p.reason } : {}
 }

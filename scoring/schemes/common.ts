@@ -2,7 +2,7 @@
 
 import type { Table } from '../../schema/table.ts'
 import type { CompiledTable } from '../compiled.ts'
-import { provisionalForEveryResult } from '../provisional.ts'
+import { isProvisional, provisionalForEveryResult, type RowProvisional } from '../provisional.ts'
 
 export function expectScheme(c: CompiledTable, scheme: Table['scheme']): void {
   if (c.table.scheme !== scheme) throw new Error(`${c.table.id} is a ${c.table.scheme} table, not ${scheme}`)
@@ -11,9 +11,9 @@ export function expectScheme(c: CompiledTable, scheme: Table['scheme']): void {
 /** The provisional rows a result used, and whether the result is provisional (a row, or the table itself). */
 export function provisionalMarks(
   c: CompiledTable,
-  rows: readonly { id: string; provisional: boolean }[],
+  rows: readonly { id: string; provisional: RowProvisional }[],
 ): { provisional: boolean; provisionalRows: string[] } {
-  const provisionalRows = [...new Set(rows.filter((r) => r.provisional).map((r) => r.id))]
+  const provisionalRows = [...new Set(rows.filter((r) => isProvisional(r.provisional)).map((r) => r.id))]
   return { provisional: provisionalRows.length > 0 || provisionalForEveryResult(c.table), provisionalRows }
 }
 

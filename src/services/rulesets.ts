@@ -14,6 +14,7 @@ import type { Table, TableSource } from '../../schema/table.ts'
 import { type CompiledTable, compileTable } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256 } from '../../scoring/hash.ts'
+import { isProvisional, type RowProvisional } from '../../scoring/provisional.ts'
 import { citation, keysOf } from '../../scoring/references.ts'
 import { TableRegistry, type WithheldTable } from '../../scoring/registry.ts'
 import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
@@ -311,16 +312,25 @@ export class RulesetService {
         id: string
         label: string
         ref?: string | string[]
-        provisional?: boolean
+        provisional?: RowProvisional
       }[]) {
         if (row.ref === undefined) continue
-        references.push(this.legalReference(r.table, section, row.id, row.label, row.ref, row.provisional))
+        // a row marked `{ reason }` is provisional: the reference list keeps its boolean
+        const provisional = row.provisional !== undefined && isProvisional(row.provisional)
+        references.push(this.legalReference(r.table, section, row.id, row.label, row.ref, provisional))
       }
     }
     const ps = r.table.pointsSettlement
     if (ps)
       references.push(
-        this.legalReference(r.table, 'pointsSettlement', ps.id, ps.label, ps.ref, ps.provisional),
+        this.legalReference(
+          r.table,
+          'pointsSettlement',
+          ps.id,
+          ps.label,
+          ps.ref,
+          isProvisional(ps.provisional),
+        ),
       )
     const districtItems = r.table.districtFacts.map(({ id, label, type }) => ({ id, label, type }))
     return { ruleset: summarize(r), references, districtItems, table: r.table }

@@ -11,6 +11,7 @@ import { toScaled } from '../../exact.ts'
 import { parametersOf } from '../../facts/parameters.ts'
 import { PERSON_INDEX } from '../../facts.ts'
 import { contentSha256, factsSha256 } from '../../hash.ts'
+import { isProvisional, reasonOf } from '../../provisional.ts'
 import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
 import type { PointsUsed } from '../points/index.ts'
 
@@ -165,7 +166,14 @@ function explainIn(
     eligible: o.eligible,
     gates,
     priorityTier: tier
-      ? { id: tier.id, label: tier.label, rank: tier.rank, ref: tier.ref, provisional: tier.provisional }
+      ? {
+          id: tier.id,
+          label: tier.label,
+          rank: tier.rank,
+          ref: tier.ref,
+          provisional: isProvisional(tier.provisional),
+          ...reasonOf(tier.provisional),
+        }
       : null,
     points: o.scoringParent === null ? null : (o.parents[o.scoringParent]?.total ?? null),
     scoringParent: o.scoringParent,

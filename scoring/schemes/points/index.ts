@@ -17,7 +17,7 @@ import { fromScaled, toScaled } from '../../exact.ts'
 import { freezeLastDay } from '../../facts.ts'
 import { factsSha256 } from '../../hash.ts'
 import { CompiledItem, type ItemOutcome } from '../../items.ts'
-import { provisionalForEveryResult } from '../../provisional.ts'
+import { isProvisional, provisionalForEveryResult, reasonOf } from '../../provisional.ts'
 import { referencesOf } from '../common.ts'
 
 export { PointsResultSchema as ResultSchema } from '../../../schema/result.ts'
@@ -88,7 +88,7 @@ export function compile(
     }
   })
   const freezeRef = table.deductions.find((d) => d.freezeMonths > 0)
-  const freezeProvisional = table.deductions.some((d) => d.freezeMonths > 0 && d.provisional)
+  const freezeProvisional = table.deductions.some((d) => d.freezeMonths > 0 && isProvisional(d.provisional))
   return {
     items,
     points: {
@@ -98,8 +98,8 @@ export function compile(
       freezeRef,
       freezeProvisional,
       gatesProvisional:
-        table.gates.some((g) => g.provisional) ||
-        table.vetoes.some((v) => v.provisional) ||
+        table.gates.some((g) => isProvisional(g.provisional)) ||
+        table.vetoes.some((v) => isProvisional(v.provisional)) ||
         (freezeRef !== undefined && freezeProvisional),
     },
   }
@@ -186,7 +186,7 @@ export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: E
       const last = d.freezeMonths > 0 ? freezeLastDay(day, d.freezeMonths) : null
       if (last !== null && last >= asOf && (frozenUntil === null || last > frozenUntil)) frozenUntil = last
       total -= d.pts
-      provisional ||= d.provisional
+      provisional ||= isProvisional(d.provisional)
       deductions.push(k, r)
     }
   }
@@ -270,7 +270,7 @@ export function explainIn(
     const rec = applicant.records[o.deductions[k + 1]]
     const last = d.freezeMonths > 0 ? freezeLastDay(toDay(rec.date), d.freezeMonths) : null
     // two records of one kind apply one deduction row twice: list the row once
-    if (d.provisional && !provisionalRows.includes(d.id)) provisionalRows.push(d.id)
+    if (isProvisional(d.provisional) && !provisionalRows.includes(d.id)) provisionalRows.push(d.id)
     deductions.push({
       id: d.id,
       label: d.label,
@@ -278,7 +278,8 @@ export function explainIn(
       points: d.points,
       frozenUntil: last === null ? null : fromDay(last),
       ref: d.ref,
-      provisional: d.provisional,
+      provisional: isProvisional(d.provisional),
+      ...reasonOf(d.provisional),
     })
   }
   const at = ctx.asOf
@@ -296,7 +297,8 @@ export function explainIn(
           ? `无${RECORD_KIND_LABELS[v.record]}记录`
           : `有${RECORD_KIND_LABELS[v.record]}记录（${hits.join('、')}），一票否决`,
       ref: v.ref,
-      provisional: v.provisional,
+      provisional: isProvisional(v.provisional),
+      ...reasonOf(v.provisional),
       at,
     })
   })
@@ -311,6 +313,7 @@ export function explainIn(
           : `积分冻结至 ${fromDay(o.frozenUntil)}（含），冻结期间不得用于申请`,
       ref: p.freezeRef.ref,
       provisional: p.freezeProvisional,
+      ...(p.freezeProvisional ? reasonOf(p.freezeRef.provisional) : {}),
       at,
     })
   }

@@ -8,6 +8,7 @@ import { compileCondition, type Env, type FactScope } from '../../conditions.ts'
 import { type EvalContext, personEnv } from '../../env.ts'
 import { permitStatus } from '../../facts.ts'
 import { factsSha256 } from '../../hash.ts'
+import { isProvisional, reasonOf } from '../../provisional.ts'
 import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
 
 export { PermitResultSchema as ResultSchema } from '../../../schema/result.ts'
@@ -96,7 +97,8 @@ function explainIn(
           ? '无附加条件，持证即可享有'
           : `${granted ? '符合条件' : '不符合条件'}：${cond.explain(env)}`,
       ref: e.ref,
-      provisional: e.provisional,
+      provisional: isProvisional(e.provisional),
+      ...reasonOf(e.provisional),
     }
   })
   return {

@@ -11,6 +11,7 @@ import { toScaled } from '../../exact.ts'
 import { groupsFor, PERSON_INDEX } from '../../facts.ts'
 import { CompiledGate } from '../../gates.ts'
 import { factsSha256 } from '../../hash.ts'
+import { isProvisional, reasonOf } from '../../provisional.ts'
 import { expectScheme, provisionalMarks, referencesOf } from '../common.ts'
 import type { PointsUsed } from '../points/index.ts'
 
@@ -148,7 +149,8 @@ function explainIn(
         reason: r.unavailable,
         gates: [],
         ref: r.ref,
-        provisional: r.provisional,
+        provisional: isProvisional(r.provisional),
+        ...reasonOf(r.provisional),
       }
     }
     const results = gates.map((g, j) => g.explain(env, o.routes[i].gates[j], ctx.asOf))
@@ -164,7 +166,8 @@ function explainIn(
           : `不符合：${failed.map((g) => `${g.label}——${g.reason}`).join('；')}`,
       gates: results,
       ref: r.ref,
-      provisional: r.provisional || results.some((g) => g.provisional),
+      provisional: isProvisional(r.provisional) || results.some((g) => g.provisional),
+      ...reasonOf(r.provisional),
     }
   })
   let pointsSettlement: SettlementResult['pointsSettlement'] = null
@@ -195,7 +198,8 @@ function explainIn(
       gates,
       pointsRuleset: points?.ruleset ?? null,
       ref: ps.ref,
-      provisional: ps.provisional || gates.some((g) => g.provisional),
+      provisional: isProvisional(ps.provisional) || gates.some((g) => g.provisional),
+      ...reasonOf(ps.provisional),
     }
   }
   // a settlement table without points settlement says so, instead of a bare null
