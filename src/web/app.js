@@ -27,10 +27,12 @@ import {
  * @typedef {{ path: string, message: string }} FieldError
  * @typedef {{ status: number, code?: string, detail?: string, errors?: FieldError[] }} Problem
  * @typedef {{ id: string, label: string, layer: string, value: unknown, pointsBeforeCap: number,
- *   points: number, cap: number | null, ref: Ref, provisional: boolean, detail: string }} ItemResult
+ *   points: number, cap: number | null, ref: Ref, provisional: boolean, provisionalReason?: string,
+ *   detail: string }} ItemResult
  * @typedef {string | string[]} Ref
  * @typedef {{ title: string, documentNumber: string, article?: string }} Reference
- * @typedef {{ id: string, label: string, passed: boolean, reason: string, ref: Ref, provisional: boolean }} GateResult
+ * @typedef {{ id: string, label: string, passed: boolean, reason: string, ref: Ref, provisional: boolean,
+ *   provisionalReason?: string }} GateResult
  * @typedef {{ id: string, label: string, recordDate: string, points: number, frozenUntil: string | null }} DeductionResult
  * @typedef {{ jurisdiction: string, asOf: string, total: number, eligible: boolean, frozenUntil: string | null,
  *   layers: { id: string, label: string, pointsBeforeCap: number, points: number, cap: number }[],
@@ -585,6 +587,15 @@ function provisionalMark(provisional) {
 }
 
 /**
+ * The table's reason for a provisional mark, in Chinese as the table gives it, under the badge (which
+ * does not wrap); nothing when the row gives none.
+ * @param {string} [reason]
+ */
+function provisionalReason(reason) {
+  return reason ? [el('span', { class: 'sub provisional-reason', lang: 'zh-CN' }, [reason])] : []
+}
+
+/**
  * @param {Preview} preview
  */
 function renderPreview(preview) {
@@ -652,7 +663,10 @@ function renderPreview(preview) {
         el('td', { class: 'num points' }, points),
         el('td', { class: 'num cap' }, [i.cap === null ? t('items.noCap') : num(i.cap)]),
         el('td', { class: 'ref', lang: 'zh-CN' }, [cite(i.ref, r.references)]),
-        el('td', { class: 'mark' }, [provisionalMark(i.provisional)]),
+        el('td', { class: 'mark' }, [
+          provisionalMark(i.provisional),
+          ...(i.provisional ? provisionalReason(i.provisionalReason) : []),
+        ]),
       ])
     }),
   )
@@ -663,7 +677,7 @@ function renderPreview(preview) {
         el('strong', {}, [apiLabel('gate', g.id, g.label)]),
         `：${t(g.passed ? 'gate.passed' : 'gate.failed')} `,
         el('span', { class: 'sub', lang: 'zh-CN' }, [`${g.reason}（${cite(g.ref, r.references)}）`]),
-        ...(g.provisional ? [' ', provisionalMark(true)] : []),
+        ...(g.provisional ? [' ', provisionalMark(true), ...provisionalReason(g.provisionalReason)] : []),
       ]),
     ),
   )
