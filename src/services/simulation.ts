@@ -1,4 +1,5 @@
 // Policy simulation (issue 13): scores a population under the table in force and a draft, as an audited in-process job with an immutable record.
+import { createHash } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { v7 as timeOrderedUuid } from 'uuid'
 import { ZodError } from 'zod'
@@ -16,6 +17,7 @@ import type { AllocationApplication, AllocationRound } from '../../scoring/alloc
 import { type CompiledTable, compileTable, type EvalContext } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
 import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
+import { compilePopulationScorer, PopulationBuilder, type PopulationFacts } from '../../scoring/population.ts'
 import { jurisdictionChain } from '../../scoring/regions.ts'
 import { resolveTable } from '../../scoring/resolve.ts'
 import { score as scoreAdmission } from '../../scoring/schemes/admission/index.ts'
@@ -23,12 +25,15 @@ import { pointsUsed, score as scorePoints } from '../../scoring/schemes/points/i
 import {
   compareRound,
   itemIdsOf,
+  type OutcomeColumns,
   type RoundComparison,
   type SimulatedApplicant,
+  type SimulatedColumns,
   type SimulatedOutcome,
   type SimulationReport,
   simulatedOutcome,
   simulationReport,
+  simulationReportOfColumns,
 } from '../../scoring/simulation.ts'
 import { AppError, type Bilingual, bi } from '../errors.ts'
 import type { Storage, StoredSimulation } from '../repositories/types.ts'
@@ -67,11 +72,6 @@ const notFound = (what: Bilingual, path: string) =>
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/** One applicant under one table: `points.score()` only, no breakdown. */
-function scoreApplicant(c: CompiledTable, a: Applicant, ctx: EvalContext): SimulatedOutcome {
-  return simulatedOutcome(c, scorePoints(c, a, ctx))
-}
-
 /**
  * A household under one points table: the admission table's gates and tier, and the points of the
  * scoring parent (the higher-scoring eligible parent); the allocator's input with those points.
@@ -101,12 +101,91 @@ function scoreHousehold(
   }
 }
 
+/** The stages of a simulation, for a caller timing them (the bench): milliseconds each. */
+export type SimulationStage = 'hash' | 'derive' | 'score' | 'report'
+export type StageObserver = (stage: SimulationStage, ms: number) => void
+
+/** Rows [s, e) of a population as a population of their own (views, no copy; records stay shared). */
+function rowsOf(pop: PopulationFacts, s: number, e: number): PopulationFacts {
+  const columns = new Map<string, Float64Array>()
+  for (const [k, col] of pop.columns) columns.set(k, col.subarray(s, e))
+  return { ...pop, size: e - s, columns, recordStart: pop.recordStart.subarray(s, e + 1) }
+}
+
 /**
- * THE scoring loop: every unit under both tables, yielding every YIELD_EVERY units. A columnar
- * population path (scoring/population.ts) may replace this function; nothing else scores.
+ * A population under one table as report columns: the columnar scorer (scoring/population.ts),
+ * compiled once, run YIELD_EVERY × 10 rows at a time so that the event loop still turns.
  */
-async function scorePopulation(
+async function scoreColumns(
+  c: CompiledTable,
+  pop: PopulationFacts,
+  ctx: EvalContext,
+  cancelled: () => boolean,
+): Promise<OutcomeColumns> {
+  const scorer = compilePopulationScorer(c, ctx)
+  const n = pop.size
+  const ids = c.table.items.map((x) => x.id)
+  const total = new Float64Array(n)
+  const eligible = new Uint8Array(n)
+  const cols = ids.map(() => new Float64Array(n))
+  const chunk = YIELD_EVERY * 10
+  for (let s = 0; s < n; s += chunk) {
+    if (s > 0) {
+      await yieldToLoop()
+      if (cancelled()) throw new Error('the service stopped while the simulation ran')
+    }
+    const e = Math.min(n, s + chunk)
+    const o = scorer.score(rowsOf(pop, s, e))
+    total.set(o.total, s)
+    eligible.set(o.eligible, s)
+    for (let k = 0; k < cols.length; k++) cols[k].set(o.items[k], s)
+  }
+  return { total, eligible, items: new Map(ids.map((id, k) => [id, cols[k]])) }
+}
+
+/**
+ * THE scoring of applicants (upload, evaluations): each applicant's facts derived once into one
+ * columnar store for both tables, then scored under each (scoring/population.ts), with no object
+ * per applicant. The numbers are those of `points.score()` (test/scoring/population.test.ts) and
+ * the report is byte for byte the per-applicant path's (test/scoring/simulation-columnar.test.ts).
+ */
+async function scoreApplicants(
   p: Prepared,
+  progress: (done: number) => void,
+  cancelled: () => boolean,
+  observe: StageObserver,
+): Promise<SimulatedColumns> {
+  const n = p.units.length
+  let t = performance.now()
+  const builder = new PopulationBuilder([p.inForce, p.draft], p.ctx, n)
+  const keys = new Array<string>(n)
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && i % YIELD_EVERY === 0) {
+      progress(i)
+      await yieldToLoop()
+      if (cancelled()) throw new Error('the service stopped while the simulation ran')
+    }
+    const u = p.units[i] as Extract<Unit, { applicant: Applicant }>
+    keys[i] = u.key
+    builder.add(u.applicant)
+  }
+  const pop = builder.finish()
+  observe('derive', performance.now() - t)
+  t = performance.now()
+  const before = await scoreColumns(p.inForce, pop, p.ctx, cancelled)
+  const after = await scoreColumns(p.draft, pop, p.ctx, cancelled)
+  observe('score', performance.now() - t)
+  progress(n)
+  return { keys, before, after }
+}
+
+/**
+ * The scoring of a round's households: per household, through the admission scheme (gates, tier,
+ * the scoring parent), which the columnar store does not cover (it holds persons, not households).
+ */
+async function scoreHouseholds(
+  p: Prepared,
+  round: NonNullable<Prepared['round']>,
   progress: (done: number) => void,
   cancelled: () => boolean,
 ): Promise<{
@@ -124,22 +203,35 @@ async function scorePopulation(
       if (cancelled()) throw new Error('the service stopped while the simulation ran')
     }
     const u = p.units[i]
-    if ('applicant' in u) {
-      scored.push({
-        key: u.key,
-        before: scoreApplicant(p.inForce, u.applicant, p.ctx),
-        after: scoreApplicant(p.draft, u.applicant, p.ctx),
-      })
-    } else if (p.round !== null) {
-      const b = scoreHousehold(p.round.admission, p.inForce, u, p.ctx)
-      const a = scoreHousehold(p.round.admission, p.draft, u, p.ctx)
-      scored.push({ key: u.key, before: b.outcome, after: a.outcome })
-      before.push(b.input)
-      after.push(a.input)
-    }
+    if ('applicant' in u) continue
+    const b = scoreHousehold(round.admission, p.inForce, u, p.ctx)
+    const a = scoreHousehold(round.admission, p.draft, u, p.ctx)
+    scored.push({ key: u.key, before: b.outcome, after: a.outcome })
+    before.push(b.input)
+    after.push(a.input)
   }
   progress(p.units.length)
   return { scored, before, after }
+}
+
+/**
+ * SHA-256 of the population's [key, facts hash] pairs: the digest `contentSha256(pairs)` gives
+ * (canonical JSON of strings is JSON.stringify's), streamed, without canonicalising a million arrays.
+ */
+export function populationSha256(pairs: readonly (readonly string[])[]): string {
+  const h = createHash('sha256')
+  let open = '['
+  const parts: string[] = []
+  for (const pair of pairs) {
+    parts.push(JSON.stringify(pair))
+    if (parts.length === 4096) {
+      h.update(`${open}${parts.join(',')}`)
+      open = ','
+      parts.length = 0
+    }
+  }
+  h.update(parts.length > 0 ? `${open}${parts.join(',')}]` : open === '[' ? '[]' : ']')
+  return h.digest('hex')
 }
 
 interface Job {
@@ -159,6 +251,8 @@ export class SimulationService {
     private readonly log: FastifyBaseLogger,
     /** the most applicants an upload may hold (the API's bound; the CLI passes its own) */
     private readonly maxUpload = MAX_UPLOAD_APPLICANTS,
+    /** told each stage's time (the bench); nothing by default */
+    private readonly observe: StageObserver = () => {},
   ) {}
 
   /**
@@ -251,9 +345,14 @@ export class SimulationService {
   }
 
   /** The population's units, its description for the inputs, and its hash (facts without ID numbers). */
-  private async populationOf(
-    req: SimulationRequest,
-  ): Promise<{ units: Unit[]; district: string | null; spec: RoundCreate | null; hashes: string[][] }> {
+  private async populationOf(req: SimulationRequest): Promise<{
+    units: Unit[]
+    district: string | null
+    spec: RoundCreate | null
+    hashes: string[][]
+    /** time spent hashing facts here (the upload's), for the stage observer */
+    hashMs: number
+  }> {
     const pop = req.population
     if (pop.source === 'upload') {
       if (pop.applicants.length > this.maxUpload)
@@ -267,12 +366,9 @@ export class SimulationService {
         key: String(i + 1).padStart(width, '0'),
         applicant,
       }))
-      return {
-        units,
-        district: null,
-        spec: null,
-        hashes: units.map((u) => [u.key, factsSha256(u.applicant)]),
-      }
+      const t = performance.now()
+      const hashes = units.map((u) => [u.key, factsSha256(u.applicant)])
+      return { units, district: null, spec: null, hashes, hashMs: performance.now() - t }
     }
     if (pop.source === 'evaluations') {
       if (pop.from > pop.to)
@@ -307,7 +403,7 @@ export class SimulationService {
         units.push({ key: f.key, applicant: f.applicant })
         hashes.push([f.key, f.factsSha256])
       }
-      return { units, district: null, spec: null, hashes }
+      return { units, district: null, spec: null, hashes, hashMs: 0 }
     }
     const round = await this.storage.admission.getRound(pop.roundId)
     if (round === null)
@@ -329,7 +425,7 @@ export class SimulationService {
       }
       after = page[page.length - 1].applicationRef
     }
-    return { units, district: round.district, spec: round.spec as RoundCreate, hashes }
+    return { units, district: round.district, spec: round.spec as RoundCreate, hashes, hashMs: 0 }
   }
 
   private async prepare(req: SimulationRequest): Promise<Prepared> {
@@ -357,6 +453,9 @@ export class SimulationService {
             } as AllocationRound,
           }
     const p = req.population
+    const t = performance.now()
+    const populationHash = populationSha256(pop.hashes)
+    this.observe('hash', performance.now() - t + pop.hashMs)
     const inputs: SimulationInputs = {
       draft: {
         ruleset: draft.ruleset,
@@ -370,7 +469,7 @@ export class SimulationService {
         ...(p.source === 'round' ? { roundId: p.roundId } : {}),
         ...(p.source === 'evaluations' ? { from: p.from, to: p.to } : {}),
         count: pop.units.length,
-        sha256: contentSha256(pop.hashes),
+        sha256: populationHash,
       },
       asOf: req.asOf,
       jurisdiction,
@@ -395,18 +494,33 @@ export class SimulationService {
     p: Prepared,
     progress: (done: number) => void,
     cancelled = () => false,
+    observe: StageObserver = () => {},
   ): Promise<StoredReport> {
-    const { scored, before, after } = await evaluateOrExplainAsync(() =>
-      scorePopulation(p, progress, cancelled),
-    )
-    const report = simulationReport(scored, {
+    const params = {
       binWidth: p.inputs.binWidth,
       thresholds: p.inputs.thresholds,
       top: p.inputs.top,
       itemsBefore: itemIdsOf(p.inForce),
       itemsAfter: itemIdsOf(p.draft),
-    })
-    return { ...report, round: p.round === null ? null : compareRound(p.round.spec, before, after) }
+    }
+    const round = p.round
+    if (round === null) {
+      const columns = await evaluateOrExplainAsync(() => scoreApplicants(p, progress, cancelled, observe))
+      const t = performance.now()
+      const report = simulationReportOfColumns(columns, params)
+      observe('report', performance.now() - t)
+      return { ...report, round: null }
+    }
+    let t = performance.now()
+    const { scored, before, after } = await evaluateOrExplainAsync(() =>
+      scoreHouseholds(p, round, progress, cancelled),
+    )
+    observe('score', performance.now() - t)
+    t = performance.now()
+    const report = simulationReport(scored, params)
+    const comparison = compareRound(round.spec, before, after)
+    observe('report', performance.now() - t)
+    return { ...report, round: comparison }
   }
 
   private start(id: string, p: Prepared): void {
@@ -421,6 +535,7 @@ export class SimulationService {
             job.done = done
           },
           () => this.stopping,
+          this.observe,
         )
         await this.finish(id, { state: 'completed', report })
       } catch (err) {
