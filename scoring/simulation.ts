@@ -137,11 +137,11 @@ function meanOf(sum: number, n: number): number {
   return fromScaled(Number(r))
 }
 
-function itemChanges(a: SimulatedApplicant, order: readonly string[]): ItemChange[] {
+function itemChanges(pop: SimulatedColumns, i: number, order: readonly string[]): ItemChange[] {
   const out: ItemChange[] = []
   for (const id of order) {
-    const b = a.before.items[id] ?? 0
-    const f = a.after.items[id] ?? 0
+    const b = pop.before.items.get(id)?.[i] ?? 0
+    const f = pop.after.items.get(id)?.[i] ?? 0
     if (b !== f) out.push({ id, before: fromScaled(b), after: fromScaled(f), change: fromScaled(f - b) })
   }
   return out
@@ -153,8 +153,60 @@ function itemOrder(p: SimulationParams): string[] {
   return [...p.itemsBefore, ...p.itemsAfter.filter((id) => !seen.has(id))]
 }
 
+/**
+ * A population's outcomes under one table as columns (1/10,000 point), row i the applicant `keys[i]`:
+ * what the report reads, without an object per applicant (scoring/population.ts gives these).
+ */
+export interface OutcomeColumns {
+  total: ArrayLike<number>
+  /** 1 when eligible */
+  eligible: ArrayLike<number>
+  /** item id → its points per applicant; an item absent here counts 0 */
+  items: ReadonlyMap<string, ArrayLike<number>>
+}
+
+export interface SimulatedColumns {
+  /** unique in the population (see SimulatedApplicant.key) */
+  keys: readonly string[]
+  before: OutcomeColumns
+  after: OutcomeColumns
+}
+
+/** Per-applicant outcomes as columns, over the items of `order` (the report's item union). */
+function columnsOfApplicants(
+  population: readonly SimulatedApplicant[],
+  order: readonly string[],
+): SimulatedColumns {
+  const n = population.length
+  const side = (pick: (a: SimulatedApplicant) => SimulatedOutcome): OutcomeColumns => {
+    const total = new Float64Array(n)
+    const eligible = new Uint8Array(n)
+    const items = new Map(order.map((id) => [id, new Float64Array(n)]))
+    for (let i = 0; i < n; i++) {
+      const o = pick(population[i])
+      total[i] = o.total
+      eligible[i] = o.eligible ? 1 : 0
+      for (const [id, col] of items) col[i] = o.items[id] ?? 0
+    }
+    return { total, eligible, items }
+  }
+  return {
+    keys: population.map((a) => a.key),
+    before: side((a) => a.before),
+    after: side((a) => a.after),
+  }
+}
+
 export function simulationReport(
   population: readonly SimulatedApplicant[],
+  params: SimulationParams,
+): SimulationReport {
+  return simulationReportOfColumns(columnsOfApplicants(population, itemOrder(params)), params)
+}
+
+/** The report of a population given as columns: the same report, byte for byte, as `simulationReport`. */
+export function simulationReportOfColumns(
+  population: SimulatedColumns,
   params: SimulationParams,
 ): SimulationReport {
   const binWidth = params.binWidth ?? DEFAULT_BIN_WIDTH
@@ -169,22 +221,23 @@ export function simulationReport(
   const crossings = thresholds.map((t) => ({ t, above0: 0, above1: 0, up: 0, down: 0 }))
   const binsBefore = new Map<number, number>()
   const binsAfter = new Map<number, number>()
-  const itemSum0 = new Map<string, number>(order.map((id) => [id, 0]))
-  const itemSum1 = new Map<string, number>(order.map((id) => [id, 0]))
   let sum0 = 0
   let sum1 = 0
   let eligible0 = 0
   let eligible1 = 0
   let changed = 0
-  const gains: SimulatedApplicant[] = []
-  const losses: SimulatedApplicant[] = []
-  for (const a of population) {
-    const t0 = a.before.total
-    const t1 = a.after.total
+  const gains: number[] = []
+  const losses: number[] = []
+  const n = population.keys.length
+  const { total: total0, eligible: elig0 } = population.before
+  const { total: total1, eligible: elig1 } = population.after
+  for (let i = 0; i < n; i++) {
+    const t0 = total0[i]
+    const t1 = total1[i]
     sum0 += t0
     sum1 += t1
-    if (a.before.eligible) eligible0++
-    if (a.after.eligible) eligible1++
+    if (elig0[i] === 1) eligible0++
+    if (elig1[i] === 1) eligible1++
     const b0 = floorDiv(t0, w)
     const b1 = floorDiv(t1, w)
     binsBefore.set(b0, (binsBefore.get(b0) ?? 0) + 1)
@@ -197,37 +250,42 @@ export function simulationReport(
       if (!x0 && x1) c.up++
       if (x0 && !x1) c.down++
     }
-    for (const id of order) {
-      itemSum0.set(id, (itemSum0.get(id) ?? 0) + (a.before.items[id] ?? 0))
-      itemSum1.set(id, (itemSum1.get(id) ?? 0) + (a.after.items[id] ?? 0))
-    }
     if (t1 !== t0) changed++
-    if (t1 > t0) gains.push(a)
-    else if (t1 < t0) losses.push(a)
+    if (t1 > t0) gains.push(i)
+    else if (t1 < t0) losses.push(i)
   }
+  // each item's sum in population order (sums of integers below 2^53: exact, as before)
+  const sumOf = (col: ArrayLike<number> | undefined): number => {
+    let s = 0
+    if (col !== undefined) for (let i = 0; i < n; i++) s += col[i]
+    return s
+  }
+  const itemSum0 = new Map<string, number>(order.map((id) => [id, sumOf(population.before.items.get(id))]))
+  const itemSum1 = new Map<string, number>(order.map((id) => [id, sumOf(population.after.items.get(id))]))
+  const keys = population.keys
   // largest change first, then key (code point order): a total order, independent of input order
-  const byChange = (sign: 1 | -1) => (x: SimulatedApplicant, y: SimulatedApplicant) => {
-    const dx = (x.after.total - x.before.total) * sign
-    const dy = (y.after.total - y.before.total) * sign
-    return dx !== dy ? dy - dx : compareRefs(x.key, y.key)
+  const byChange = (sign: 1 | -1) => (x: number, y: number) => {
+    const dx = (total1[x] - total0[x]) * sign
+    const dy = (total1[y] - total0[y]) * sign
+    return dx !== dy ? dy - dx : compareRefs(keys[x], keys[y])
   }
-  const listed = (xs: SimulatedApplicant[], sign: 1 | -1): ApplicantChange[] =>
+  const listed = (xs: number[], sign: 1 | -1): ApplicantChange[] =>
     xs
       .sort(byChange(sign))
       .slice(0, top)
-      .map((a) => ({
-        key: a.key,
-        before: fromScaled(a.before.total),
-        after: fromScaled(a.after.total),
-        change: fromScaled(a.after.total - a.before.total),
-        items: itemChanges(a, order),
+      .map((i) => ({
+        key: keys[i],
+        before: fromScaled(total0[i]),
+        after: fromScaled(total1[i]),
+        change: fromScaled(total1[i] - total0[i]),
+        items: itemChanges(population, i, order),
       }))
 
   const histogram: HistogramBin[] = []
-  const keys = [...binsBefore.keys(), ...binsAfter.keys()]
-  if (keys.length > 0) {
-    const lo = Math.min(...keys)
-    const hi = Math.max(...keys)
+  const bins = [...binsBefore.keys(), ...binsAfter.keys()]
+  if (bins.length > 0) {
+    const lo = Math.min(...bins)
+    const hi = Math.max(...bins)
     for (let b = lo; b <= hi; b++)
       histogram.push({
         from: b * binWidth,
@@ -259,7 +317,6 @@ export function simulationReport(
     }
   })
 
-  const n = population.length
   return {
     applicants: n,
     changed,
