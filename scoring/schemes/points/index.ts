@@ -18,7 +18,6 @@ import { freezeLastDay } from '../../facts.ts'
 import { factsSha256 } from '../../hash.ts'
 import { CompiledItem, type ItemOutcome } from '../../items.ts'
 import { provisionalForEveryResult } from '../../provisional.ts'
-import { referencesOf } from '../common.ts'
 
 export { PointsResultSchema as ResultSchema } from '../../../schema/result.ts'
 export { PointsTableSchema as TableSchema } from '../../../schema/table.ts'
@@ -71,6 +70,7 @@ export function compile(
   table: Table,
   person: FactScope,
   warnings: TableProblems['warnings'],
+  references: CompiledTable['references'],
 ): { items: CompiledItem[]; points: PointsParts } {
   const items = table.items.map((item, i) => {
     const layerIndex = table.layers.findIndex((l) => l.id === item.layer)
@@ -101,6 +101,13 @@ export function compile(
         table.gates.some((g) => g.provisional) ||
         table.vetoes.some((v) => v.provisional) ||
         (freezeRef !== undefined && freezeProvisional),
+      everyResultProvisional: provisionalForEveryResult(table),
+      // as referencesOf gives it: none for a table stored before references were data
+      referencesMember: Object.keys(references).length > 0 ? { references } : {},
+      vetoReasons: table.vetoes.map((v) => ({
+        none: `无${RECORD_KIND_LABELS[v.record]}记录`,
+        head: `有${RECORD_KIND_LABELS[v.record]}记录（`,
+      })),
     },
   }
 }
@@ -164,7 +171,7 @@ export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: E
   for (let i = 0; i < n; i++) layers[items[i].layerIndex] += points[i]
   let total = 0
   for (let i = 0; i < layers.length; i++) total += Math.min(layers[i], p.layerCaps[i])
-  let provisional = provisionalForEveryResult(c.table) || p.gatesProvisional
+  let provisional = p.everyResultProvisional || p.gatesProvisional
   for (let i = 0; i < n; i++) {
     const f = flags[i]
     if (
@@ -292,9 +299,7 @@ export function explainIn(
       label: v.label,
       passed: o.vetoes[i],
       reason:
-        hits.length === 0
-          ? `无${RECORD_KIND_LABELS[v.record]}记录`
-          : `有${RECORD_KIND_LABELS[v.record]}记录（${hits.join('、')}），一票否决`,
+        hits.length === 0 ? p.vetoReasons[i].none : `${p.vetoReasons[i].head}${hits.join('、')}），一票否决`,
       ref: v.ref,
       provisional: v.provisional,
       at,
@@ -326,10 +331,10 @@ export function explainIn(
     frozenUntil: o.frozenUntil === null ? null : fromDay(o.frozenUntil),
     eligible: o.eligible,
     gates,
-    provisional: provisionalRows.length > 0 || provisionalForEveryResult(table),
+    provisional: provisionalRows.length > 0 || p.everyResultProvisional,
     provisionalRows,
     ruleset: c.ref,
-    ...referencesOf(c),
+    ...p.referencesMember,
     factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
   }
 }
