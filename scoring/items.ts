@@ -128,13 +128,14 @@ class PerUnitRule implements Rule {
       return { raw: rawFact(def, env.facts[index]), label: formatFact(def, env.facts[index]) }
     }
     const values: Record<string, number | null> = {}
-    const labels: string[] = []
-    for (const t of this.terms) {
+    let label = ''
+    for (let i = 0; i < this.terms.length; i++) {
+      const t = this.terms[i]
       const v = env.facts[t.index]
       values[t.def.name] = Number.isNaN(v) ? null : v
-      labels.push(`${t.def.label} ${formatFact(t.def, v)}`)
+      label += `${i === 0 ? '' : '，'}${t.head}${formatFact(t.def, v)}`
     }
-    return { raw: values, label: labels.join('，') }
+    return { raw: values, label }
   }
 
   explain(env: Env, o: ItemOutcome): string {

@@ -255,15 +255,21 @@ export function explainIn(
     cap: l.cap,
   }))
   const provisionalRows: string[] = []
+  // one outcome object refilled per item: CompiledItem.explain reads it and keeps nothing of it
+  const io: ItemOutcome = {
+    before: 0,
+    provisional: false,
+    matchedProvisional: false,
+    pick: -1,
+    excluded: false,
+  }
   const itemResults = items.map((item, i) => {
     const f = o.flags[i]
-    const io: ItemOutcome = {
-      before: o.before[i],
-      provisional: (f & ITEM_PROVISIONAL) !== 0,
-      matchedProvisional: (f & ITEM_MATCHED_PROVISIONAL) !== 0,
-      pick: o.pick[i],
-      excluded: (f & ITEM_EXCLUDED) !== 0,
-    }
+    io.before = o.before[i]
+    io.provisional = (f & ITEM_PROVISIONAL) !== 0
+    io.matchedProvisional = (f & ITEM_MATCHED_PROVISIONAL) !== 0
+    io.pick = o.pick[i]
+    io.excluded = (f & ITEM_EXCLUDED) !== 0
     const supersededBy = o.supersededBy[i] < 0 ? null : items[o.supersededBy[i]].item.id
     // listed when a provisional value gave points, or a provisional band/tier/category decided
     // them (even a 0); an item outranked in its highest-only group used nothing
@@ -292,14 +298,15 @@ export function explainIn(
   const asOf = toDay(at)
   const gates: GateResult[] = c.gates.map((g, i) => g.explain(env, o.gates[i], at))
   table.vetoes.forEach((v, i) => {
-    const hits: string[] = []
-    for (const r of applicant.records) if (r.kind === v.record && toDay(r.date) <= asOf) hits.push(r.date)
+    // the vetoing records' dates joined by `、` ('' when none): no array per veto
+    let hits = ''
+    for (const r of applicant.records)
+      if (r.kind === v.record && toDay(r.date) <= asOf) hits = hits === '' ? r.date : `${hits}、${r.date}`
     gates.push({
       id: v.id,
       label: v.label,
       passed: o.vetoes[i],
-      reason:
-        hits.length === 0 ? p.vetoReasons[i].none : `${p.vetoReasons[i].head}${hits.join('、')}），一票否决`,
+      reason: hits === '' ? p.vetoReasons[i].none : `${p.vetoReasons[i].head}${hits}），一票否决`,
       ref: v.ref,
       provisional: v.provisional,
       at,
