@@ -1,4 +1,11 @@
-// Profiles explain() alone (points scheme, Ningbo table in force, seeded applicants): `node --cpu-prof` on its bundle.
+// Times explain() alone (points scheme, Ningbo table in force, the engine bench's seeded applicants), for profiling and A/B runs.
+//
+//   esbuild bench/explain-profile.ts --bundle --platform=node --format=esm --packages=external \
+//     --target=node20 --outfile=dist/explain.mjs        (in dist/, so that the shipped tables are found)
+//   EXPLAIN_PROFILE_MAIN=1 PASSES=150 node --cpu-prof dist/explain.mjs
+//
+// Imported instead, `measure(passes)` and `outputs()` let one process alternate two builds (an old
+// checkout's bundle and this one's) and check that their breakdowns are byte-identical.
 import { type Applicant, ApplicantSchema } from '../schema/applicant.ts'
 import { compileTable } from '../scoring/compile.ts'
 import { factsSha256 } from '../scoring/hash.ts'
