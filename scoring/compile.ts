@@ -36,7 +36,8 @@ export function compileTable(table: Table): CompiledTable {
   checkIds(table.gates, 'gates')
   checkIds(table.routes, 'routes')
   checkIds(table.entitlements, 'entitlements')
-  const { items, points: pointsParts } = points.compile(table, person, warnings)
+  const references = freezeReferences(table.references)
+  const { items, points: pointsParts } = points.compile(table, person, warnings, references)
   const gates = table.gates.map((g, i) => new CompiledGate(g, scope, `gates[${i}]`))
   const parts: SchemeParts = {
     entitlements: permit.compile(table, scope),
@@ -71,7 +72,7 @@ export function compileTable(table: Table): CompiledTable {
     table,
     sha256,
     ref,
-    references: freezeReferences(table.references),
+    references,
     scope,
     items,
     gates,

@@ -31,6 +31,12 @@ export interface PointsParts {
   freezeProvisional: boolean
   /** some gate row (table gate, veto, not_frozen) is provisional: every result lists it */
   gatesProvisional: boolean
+  /** `provisionalForEveryResult(table)`, worked out once: explain() reads it per result */
+  everyResultProvisional: boolean
+  /** the result's `references` member (`referencesOf`), built once */
+  referencesMember: { references?: Readonly<Record<string, Reference>> }
+  /** per veto: its reason's words without a record (`none`) and before the records' dates (`head`) */
+  vetoReasons: { none: string; head: string }[]
 }
 
 /** A table compiled once: its identity, its hash and its evaluators. */

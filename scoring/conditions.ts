@@ -84,15 +84,41 @@ export function missingFact(def: FactDef): string {
   return `未提供${def.label}`
 }
 
+/** The words a fact's values are shown with, worked out once per fact definition (explain() reads them per row). */
+interface FactText {
+  unit: string
+  missing: string
+  /** by enum index: the value's label */
+  enumShown: readonly string[]
+}
+
+// keyed by the definition object: catalogue and table definitions are built once and never changed
+const FACT_TEXT = new WeakMap<FactDef, FactText>()
+
+function factText(def: FactDef): FactText {
+  let t = FACT_TEXT.get(def)
+  if (t === undefined) {
+    t = {
+      unit: unitOf(def),
+      missing: missingFact(def),
+      enumShown: def.type === 'enum' ? (def.values ?? []).map((raw) => enumLabel(def, raw)) : [],
+    }
+    FACT_TEXT.set(def, t)
+  }
+  return t
+}
+
 /** A fact's value in Chinese: 是/否, an enum's label, a number with its unit; an unknown one named as missing. */
 export function formatFact(def: FactDef, v: number): string {
-  if (Number.isNaN(v)) return missingFact(def)
+  const t = factText(def)
+  if (Number.isNaN(v)) return t.missing
   if (def.type === 'boolean') return v === 1 ? '是' : '否'
   if (def.type === 'enum') {
-    const raw = def.values?.[v]
-    return raw === undefined ? String(v) : enumLabel(def, raw)
+    // an index the enum does not have (never derived) is shown as the number
+    const shown = t.enumShown[v]
+    return shown === undefined ? String(v) : shown
   }
-  return `${v}${unitOf(def)}`
+  return `${v}${t.unit}`
 }
 
 /** A fact's value as the caller's vocabulary has it (enum name, boolean, number; null: unknown). */
@@ -191,7 +217,13 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
         for (const p of parts) if (!p.test(env)) return false
         return true
       },
-      explain: (env) => parts.map((p) => p.explain(env)).join('；'),
+      explain: (env) => {
+        // joined by `；` as it goes: no array of parts per explanation
+        let out = ''
+        for (let i = 0; i < parts.length; i++)
+          out += i === 0 ? parts[i].explain(env) : `；${parts[i].explain(env)}`
+        return out
+      },
     }
   }
   if ('any' in cond) {
@@ -202,7 +234,11 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
         return false
       },
       // each alternative in 「」, so the conditions an alternative joins stay visibly together
-      explain: (env) => `以下任一项符合即可：${parts.map((p) => `「${p.explain(env)}」`).join('或')}`,
+      explain: (env) => {
+        let out = '以下任一项符合即可：'
+        for (let i = 0; i < parts.length; i++) out += `${i === 0 ? '' : '或'}「${parts[i].explain(env)}」`
+        return out
+      },
     }
   }
   if ('not' in cond) {
@@ -265,16 +301,20 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
           return true
         }
   const needs = checks.map((c) => c.shown).join('且')
+  // the sentence's fixed parts, built once: only the value, the date and the verdict vary
+  const missing = missingFact(def)
+  const needsMissing = `（要求${def.label}${needs}，`
+  const needsKnown = `（要求${needs}，`
   return {
     test,
     explain: (env) => {
       const v = read(env)
       // a fact read at a named date says the calendar date, not the table's name for it
       const when = at === undefined ? '' : `（截至 ${env.dateOf(at)}）`
-      const verdict = test(env) ? '符合' : '不符合'
+      const verdict = test(env) ? '符合）' : '不符合）'
       // an unknown fact is named as missing, with what the condition needed of it
-      if (Number.isNaN(v)) return `${missingFact(def)}${when}（要求${def.label}${needs}，${verdict}）`
-      return `${def.label}${when}：${formatFact(def, v)}（要求${needs}，${verdict}）`
+      if (Number.isNaN(v)) return `${missing}${when}${needsMissing}${verdict}`
+      return `${def.label}${when}：${formatFact(def, v)}${needsKnown}${verdict}`
     },
   }
 }

@@ -54,11 +54,15 @@ interface Term {
   index: number
   points: number
   per: number
+  /** the explain sentence's fixed parts: `label ` before the value, ` × points/per = ` after it */
+  head: string
+  mid: string
 }
 
 class PerUnitRule implements Rule {
   private readonly terms: Term[]
   private readonly prorated: boolean
+  private readonly stepWord: string
   private readonly steps: {
     mode: 'stacking' | 'highest'
     index: number
@@ -70,12 +74,21 @@ class PerUnitRule implements Rule {
     scope: FactScope,
     path: string,
   ) {
-    this.terms = item.terms.map((t, i) => ({
-      ...resolveFact(scope, t.fact, `${path}.terms[${i}].fact`),
-      points: toScaled(t.points),
-      per: t.per,
-    }))
+    this.terms = item.terms.map((t, i) => {
+      const { def, index } = resolveFact(scope, t.fact, `${path}.terms[${i}].fact`)
+      const points = toScaled(t.points)
+      const per = t.per === 1 ? '' : `/${t.per}`
+      return {
+        def,
+        index,
+        points,
+        per: t.per,
+        head: `${def.label} `,
+        mid: ` × ${fromScaled(points)}${per} = `,
+      }
+    })
     this.prorated = item.rounding === 'prorated'
+    this.stepWord = item.steps?.mode === 'stacking' ? '累加阶梯加分 ' : '取最高阶梯加分 '
     this.steps = item.steps
       ? {
           mode: item.steps.mode,
@@ -116,27 +129,27 @@ class PerUnitRule implements Rule {
       return { raw: rawFact(def, env.facts[index]), label: formatFact(def, env.facts[index]) }
     }
     const values: Record<string, number | null> = {}
-    const labels: string[] = []
-    for (const t of this.terms) {
+    let label = ''
+    for (let i = 0; i < this.terms.length; i++) {
+      const t = this.terms[i]
       const v = env.facts[t.index]
       values[t.def.name] = Number.isNaN(v) ? null : v
-      labels.push(`${t.def.label} ${formatFact(t.def, v)}`)
+      label += `${i === 0 ? '' : '，'}${t.head}${formatFact(t.def, v)}`
     }
-    return { raw: values, label: labels.join('，') }
+    return { raw: values, label }
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    const parts: string[] = []
-    for (const t of this.terms) {
+    // the terms joined by `；`, concatenated directly rather than through an array
+    let out = ''
+    for (let i = 0; i < this.terms.length; i++) {
+      const t = this.terms[i]
       const v = env.facts[t.index]
-      const per = t.per === 1 ? '' : `/${t.per}`
-      parts.push(
-        `${t.def.label} ${Number.isNaN(v) ? 0 : v} × ${fromScaled(t.points)}${per} = ${fromScaled(this.termPoints(env, t))}`,
-      )
+      if (i > 0) out += '；'
+      out += `${t.head}${Number.isNaN(v) ? 0 : v}${t.mid}${fromScaled(this.termPoints(env, t))}`
     }
-    if (o.pick > 0)
-      parts.push(`${this.steps?.mode === 'stacking' ? '累加' : '取最高'}阶梯加分 ${fromScaled(o.pick)}`)
-    return parts.join('；')
+    if (o.pick > 0) out += `${this.terms.length > 0 ? '；' : ''}${this.stepWord}${fromScaled(o.pick)}`
+    return out
   }
 
   maxPoints(): number {
@@ -146,7 +159,17 @@ class PerUnitRule implements Rule {
 
 class BandsRule implements Rule {
   private readonly fact: { def: FactDef; index: number }
-  private readonly bands: { from: number; to: number; pts: number; slope: number; provisional: boolean }[]
+  private readonly bands: {
+    from: number
+    to: number
+    pts: number
+    slope: number
+    provisional: boolean
+    /** the explain sentence after the value: `，区间 range：points, slope → ` */
+    text: string
+  }[]
+  /** `label ` and the no-band ending of the explain sentence */
+  private readonly head: string
 
   constructor(
     private readonly item: Extract<Item, { kind: 'bands' }>,
@@ -154,13 +177,23 @@ class BandsRule implements Rule {
     path: string,
   ) {
     this.fact = resolveFact(scope, item.fact, `${path}.fact`)
-    this.bands = item.bands.map((b) => ({
-      from: b.from,
-      to: b.to ?? Number.POSITIVE_INFINITY,
-      pts: toScaled(b.points),
-      slope: toScaled(b.perUnit),
-      provisional: b.provisional,
-    }))
+    this.head = `${this.fact.def.label} `
+    this.bands = item.bands.map((b) => {
+      const to = b.to ?? Number.POSITIVE_INFINITY
+      const pts = toScaled(b.points)
+      const slope = toScaled(b.perUnit)
+      const range = to === Number.POSITIVE_INFINITY ? `≥ ${b.from}` : `${b.from}–${to}`
+      const slopeText =
+        slope === 0 ? '' : `，每增加 1 ${slope > 0 ? '加' : '减'} ${Math.abs(fromScaled(slope))}`
+      return {
+        from: b.from,
+        to,
+        pts,
+        slope,
+        provisional: b.provisional,
+        text: `，区间 ${range}：${fromScaled(pts)}${slopeText} → `,
+      }
+    })
   }
 
   score(env: Env): ItemOutcome {
@@ -189,12 +222,8 @@ class BandsRule implements Rule {
   explain(env: Env, o: ItemOutcome): string {
     const { def, index } = this.fact
     const shown = formatFact(def, env.facts[index])
-    if (o.pick < 0) return `${def.label} ${shown}：不在计分区间`
-    const b = this.bands[o.pick]
-    const range = b.to === Number.POSITIVE_INFINITY ? `≥ ${b.from}` : `${b.from}–${b.to}`
-    const slope =
-      b.slope === 0 ? '' : `，每增加 1 ${b.slope > 0 ? '加' : '减'} ${Math.abs(fromScaled(b.slope))}`
-    return `${def.label} ${shown}，区间 ${range}：${fromScaled(b.pts)}${slope} → ${fromScaled(o.before)}`
+    if (o.pick < 0) return `${this.head}${shown}：不在计分区间`
+    return `${this.head}${shown}${this.bands[o.pick].text}${fromScaled(o.before)}`
   }
 
   maxPoints(): number {
@@ -213,7 +242,15 @@ class BandsRule implements Rule {
 }
 
 class TiersRule implements Rule {
-  private readonly tiers: { label: string; pts: number; provisional: boolean; cond: CompiledCondition }[]
+  private readonly tiers: {
+    label: string
+    pts: number
+    provisional: boolean
+    cond: CompiledCondition
+    /** the explain sentence around the condition's words */
+    head: string
+    tail: string
+  }[]
 
   constructor(
     private readonly item: Extract<Item, { kind: 'tiers' }>,
@@ -225,6 +262,8 @@ class TiersRule implements Rule {
       pts: toScaled(t.points),
       provisional: t.provisional,
       cond: compileCondition(t.when, scope, `${path}.tiers[${i}].when`),
+      head: `取最高档：${t.label}（`,
+      tail: `）→ ${fromScaled(toScaled(t.points))}`,
     }))
   }
 
@@ -250,7 +289,7 @@ class TiersRule implements Rule {
   explain(env: Env, o: ItemOutcome): string {
     if (o.pick < 0) return '未达到任何档次'
     const t = this.tiers[o.pick]
-    return `取最高档：${t.label}（${t.cond.explain(env)}）→ ${fromScaled(t.pts)}`
+    return `${t.head}${t.cond.explain(env)}${t.tail}`
   }
 
   maxPoints(): number {
@@ -261,6 +300,8 @@ class TiersRule implements Rule {
 class BinaryRule implements Rule {
   private readonly cond: CompiledCondition
   private readonly pts: number
+  /** ` → points` when the condition held */
+  private readonly tail: string
 
   constructor(
     private readonly item: Extract<Item, { kind: 'binary' }>,
@@ -269,6 +310,7 @@ class BinaryRule implements Rule {
   ) {
     this.cond = compileCondition(item.when, scope, `${path}.when`)
     this.pts = toScaled(item.points)
+    this.tail = ` → ${fromScaled(this.pts)}`
   }
 
   score(env: Env): ItemOutcome {
@@ -281,7 +323,7 @@ class BinaryRule implements Rule {
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    return `${this.cond.explain(env)} → ${fromScaled(o.before)}`
+    return this.cond.explain(env) + (o.before === this.pts ? this.tail : ` → ${fromScaled(o.before)}`)
   }
 
   maxPoints(): number {
@@ -292,7 +334,10 @@ class BinaryRule implements Rule {
 class CategoryRule implements Rule {
   private readonly fact: { def: FactDef; index: number }
   /** by the fact's enum index: the category it falls in */
-  private readonly byValue: ({ pts: number; provisional: boolean; label: string } | undefined)[] = []
+  private readonly byValue: (
+    | { pts: number; provisional: boolean; label: string; text: string }
+    | undefined
+  )[] = []
 
   constructor(
     private readonly item: Extract<Item, { kind: 'category' }>,
@@ -313,10 +358,13 @@ class CategoryRule implements Rule {
             `"${v}" is in two categories; categories are mutually exclusive`,
           )
         }
+        const label = c.label ?? enumLabel(def, v)
+        // the whole explain sentence of a value in a category depends on the table alone
         this.byValue[idx] = {
           pts: toScaled(c.points),
           provisional: c.provisional,
-          label: c.label ?? enumLabel(def, v),
+          label,
+          text: `${def.label} ${label} → ${fromScaled(toScaled(c.points))}`,
         }
       }
     })
@@ -340,8 +388,7 @@ class CategoryRule implements Rule {
   explain(env: Env, o: ItemOutcome): string {
     const def = this.fact.def
     if (o.pick < 0) return `${def.label} ${formatFact(def, env.facts[this.fact.index])}：不计分`
-    const c = this.byValue[o.pick]!
-    return `${def.label} ${c.label} → ${fromScaled(c.pts)}`
+    return this.byValue[o.pick]!.text
   }
 
   maxPoints(): number {
@@ -371,6 +418,8 @@ export class CompiledItem {
   readonly rule: Rule
   readonly when: CompiledCondition | null
   readonly cap: number
+  /** `；封顶 cap`, appended to a capped row's detail */
+  private readonly capText: string
 
   constructor(
     readonly item: Item,
@@ -381,6 +430,7 @@ export class CompiledItem {
     this.rule = ruleOf(item, scope, path)
     this.when = item.when ? compileCondition(item.when, scope, `${path}.when`) : null
     this.cap = item.cap === undefined ? Number.POSITIVE_INFINITY : toScaled(item.cap)
+    this.capText = `；封顶 ${item.cap}`
     if (item.cap !== undefined && this.rule.maxPoints() < this.cap) {
       throw new TableCompileError(
         `${path}.cap`,
@@ -407,7 +457,7 @@ export class CompiledItem {
     const item = this.item
     let detail =
       o.excluded && this.when !== null ? `不计分：${this.when.explain(env)}` : this.rule.explain(env, o)
-    if (o.before > this.cap) detail += `；封顶 ${item.cap}`
+    if (o.before > this.cap) detail += this.capText
     if (supersededBy !== null) detail += `；同组取最高，计入 ${supersededBy}`
     return {
       id: item.id,

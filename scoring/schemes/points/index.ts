@@ -18,7 +18,6 @@ import { freezeLastDay } from '../../facts.ts'
 import { factsSha256 } from '../../hash.ts'
 import { CompiledItem, type ItemOutcome } from '../../items.ts'
 import { isProvisional, provisionalForEveryResult, reasonOf } from '../../provisional.ts'
-import { referencesOf } from '../common.ts'
 
 export { PointsResultSchema as ResultSchema } from '../../../schema/result.ts'
 export { PointsTableSchema as TableSchema } from '../../../schema/table.ts'
@@ -71,6 +70,7 @@ export function compile(
   table: Table,
   person: FactScope,
   warnings: TableProblems['warnings'],
+  references: CompiledTable['references'],
 ): { items: CompiledItem[]; points: PointsParts } {
   const items = table.items.map((item, i) => {
     const layerIndex = table.layers.findIndex((l) => l.id === item.layer)
@@ -101,6 +101,13 @@ export function compile(
         table.gates.some((g) => isProvisional(g.provisional)) ||
         table.vetoes.some((v) => isProvisional(v.provisional)) ||
         (freezeRef !== undefined && freezeProvisional),
+      everyResultProvisional: provisionalForEveryResult(table),
+      // as referencesOf gives it: none for a table stored before references were data
+      referencesMember: Object.keys(references).length > 0 ? { references } : {},
+      vetoReasons: table.vetoes.map((v) => ({
+        none: `无${RECORD_KIND_LABELS[v.record]}记录`,
+        head: `有${RECORD_KIND_LABELS[v.record]}记录（`,
+      })),
     },
   }
 }
@@ -164,7 +171,7 @@ export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: E
   for (let i = 0; i < n; i++) layers[items[i].layerIndex] += points[i]
   let total = 0
   for (let i = 0; i < layers.length; i++) total += Math.min(layers[i], p.layerCaps[i])
-  let provisional = provisionalForEveryResult(c.table) || p.gatesProvisional
+  let provisional = p.everyResultProvisional || p.gatesProvisional
   for (let i = 0; i < n; i++) {
     const f = flags[i]
     if (
@@ -248,15 +255,21 @@ export function explainIn(
     cap: l.cap,
   }))
   const provisionalRows: string[] = []
+  // one outcome object refilled per item: CompiledItem.explain reads it and keeps nothing of it
+  const io: ItemOutcome = {
+    before: 0,
+    provisional: false,
+    matchedProvisional: false,
+    pick: -1,
+    excluded: false,
+  }
   const itemResults = items.map((item, i) => {
     const f = o.flags[i]
-    const io: ItemOutcome = {
-      before: o.before[i],
-      provisional: (f & ITEM_PROVISIONAL) !== 0,
-      matchedProvisional: (f & ITEM_MATCHED_PROVISIONAL) !== 0,
-      pick: o.pick[i],
-      excluded: (f & ITEM_EXCLUDED) !== 0,
-    }
+    io.before = o.before[i]
+    io.provisional = (f & ITEM_PROVISIONAL) !== 0
+    io.matchedProvisional = (f & ITEM_MATCHED_PROVISIONAL) !== 0
+    io.pick = o.pick[i]
+    io.excluded = (f & ITEM_EXCLUDED) !== 0
     const supersededBy = o.supersededBy[i] < 0 ? null : items[o.supersededBy[i]].item.id
     // listed when a provisional value gave points, or a provisional band/tier/category decided
     // them (even a 0); an item outranked in its highest-only group used nothing
@@ -286,16 +299,15 @@ export function explainIn(
   const asOf = toDay(at)
   const gates: GateResult[] = c.gates.map((g, i) => g.explain(env, o.gates[i], at))
   table.vetoes.forEach((v, i) => {
-    const hits: string[] = []
-    for (const r of applicant.records) if (r.kind === v.record && toDay(r.date) <= asOf) hits.push(r.date)
+    // the vetoing records' dates joined by `、` ('' when none): no array per veto
+    let hits = ''
+    for (const r of applicant.records)
+      if (r.kind === v.record && toDay(r.date) <= asOf) hits = hits === '' ? r.date : `${hits}、${r.date}`
     gates.push({
       id: v.id,
       label: v.label,
       passed: o.vetoes[i],
-      reason:
-        hits.length === 0
-          ? `无${RECORD_KIND_LABELS[v.record]}记录`
-          : `有${RECORD_KIND_LABELS[v.record]}记录（${hits.join('、')}），一票否决`,
+      reason: hits === '' ? p.vetoReasons[i].none : `${p.vetoReasons[i].head}${hits}），一票否决`,
       ref: v.ref,
       provisional: isProvisional(v.provisional),
       ...reasonOf(v.provisional),
@@ -329,10 +341,10 @@ export function explainIn(
     frozenUntil: o.frozenUntil === null ? null : fromDay(o.frozenUntil),
     eligible: o.eligible,
     gates,
-    provisional: provisionalRows.length > 0 || provisionalForEveryResult(table),
+    provisional: provisionalRows.length > 0 || p.everyResultProvisional,
     provisionalRows,
     ruleset: c.ref,
-    ...referencesOf(c),
+    ...p.referencesMember,
     factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
   }
 }
