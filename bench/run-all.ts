@@ -38,6 +38,7 @@ if (!(budgetMinutes > 0)) throw new Error(`--budget must be a number of minutes,
 const WEIGHTS: Record<string, number> = {
   batch: 3,
   population: 3,
+  simulation: 3,
   http: 4,
   admission: 2,
   engine: 2,
