@@ -35,7 +35,7 @@ import {
   DEFAULT_TIE_BREAK,
   type TieBreakKey,
 } from '../scoring/allocation.ts'
-import { build, bulkApplication, issueKey } from '../test/helper.ts'
+import { build, bulkApplication, bulkRound, issueKey } from '../test/helper.ts'
 import { mulberry32 } from './lib/applicants.ts'
 
 const BAR_MS = 250
@@ -384,19 +384,7 @@ async function bulk(): Promise<Figure | null> {
         method: 'POST',
         url: '/v1/admission/rounds',
         headers: auth,
-        payload: {
-          district: '330212',
-          intakeYear: 2026,
-          grade: 'P1',
-          asOf: '2026-04-30',
-          permitCheckDate: '2026-05-10',
-          window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
-          units: [
-            { id: 's1', name: '一校', seats: 3000 },
-            { id: 's2', name: '二校', seats: 3000 },
-          ],
-          lotterySeed: `bench-${r}`,
-        },
+        payload: bulkRound(`bench-${r}`),
       })
       const id = JSON.parse(round.body).id as string
       const t = now()

@@ -208,6 +208,67 @@ export function postOfficial(
 }
 
 /**
+ * A draft Yinzhou version 2: the city table plus one district item, 5 points for living in the district;
+ * `overrides` replace table fields, `item` adds to or replaces the district item's.
+ */
+export function yinzhouV2(overrides: Record<string, unknown> = {}, item: Record<string, unknown> = {}) {
+  return {
+    id: 'yinzhou-points-2022',
+    version: 2,
+    scheme: 'points',
+    jurisdiction: '330212',
+    title: '宁波市鄞州区流动人口量化积分（第 2 版）',
+    validFrom: '2022-04-01',
+    validTo: null,
+    ref: 'ningbo-points-notice',
+    references: {
+      'test-clause': { title: '测试用条款', documentNumber: 'document number not found', status: 'P' },
+    },
+    extends: 'ningbo-points-2022@1',
+    patch: {
+      layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: 'ningbo-points-notice' }],
+      add: [
+        {
+          id: 'lives_in_district',
+          label: '在本区居住',
+          layer: 'district',
+          kind: 'binary',
+          ref: 'test-clause',
+          when: { fact: 'residence.inDistrict', eq: true },
+          points: 5,
+          cap: 5,
+          ...item,
+        },
+      ],
+    },
+    ...overrides,
+  }
+}
+
+/**
+ * The body creating the Yinzhou (330212) P1 round of 2026 that bulkApplication's rows apply to, open from
+ * 1 to 31 May 2026; two schools of 3,000 seats unless `units` says otherwise.
+ */
+export function bulkRound(
+  lotterySeed: string,
+  units: { id: string; name: string; seats: number }[] = [
+    { id: 's1', name: '一校', seats: 3000 },
+    { id: 's2', name: '二校', seats: 3000 },
+  ],
+) {
+  return {
+    district: '330212',
+    intakeYear: 2026,
+    grade: 'P1',
+    asOf: '2026-04-30',
+    permitCheckDate: '2026-05-10',
+    window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
+    units,
+    lotterySeed,
+  }
+}
+
+/**
  * One row of a bulk admission request for a Yinzhou (330212) P1 round of 2026, the one builder of the bulk
  * tests (test/routes/admission-bulk.test.ts, test/security/crash-bulk-writer.ts): the same eligible parent in
  * every row and a distinct child for each (batch, n), n < 10,000, batch < 100, with a valid ID number. The

@@ -1,6 +1,6 @@
 // Admission bulk at full size: 10,000 applications in one request, all stored or none (on the backend under test).
 import t from 'tap'
-import { authHeaders, build, bulkApplication, json } from '../helper.ts'
+import { authHeaders, build, bulkApplication, bulkRound, json } from '../helper.ts'
 
 const ROWS = 10_000
 
@@ -21,19 +21,7 @@ t.test(
       method: 'POST',
       url: '/v1/admission/rounds',
       headers: auth,
-      payload: {
-        district: '330212',
-        intakeYear: 2026,
-        grade: 'P1',
-        asOf: '2026-04-30',
-        permitCheckDate: '2026-05-10',
-        window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
-        units: [
-          { id: 's1', name: '一校', seats: 3000 },
-          { id: 's2', name: '二校', seats: 3000 },
-        ],
-        lotterySeed: 'bulk-2026',
-      },
+      payload: bulkRound('bulk-2026'),
     })
     const id = json(round).id
     const applications = Array.from({ length: ROWS }, (_, n) => application(n))

@@ -1,40 +1,11 @@
 // A draft whose rows give provisional reasons, published: GET /v1/rulesets/{id} and an evaluation show them.
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest, postOfficial } from '../helper.ts'
+import { authHeaders, build, json, pointsRequest, postOfficial, yinzhouV2 } from '../helper.ts'
 
 const REASON = '区级加分标准以正式发文为准'
 
 /** Yinzhou version 2: the city table plus one district item (5 points) marked provisional with a reason. */
-const yinzhouV2 = {
-  id: 'yinzhou-points-2022',
-  version: 2,
-  scheme: 'points',
-  jurisdiction: '330212',
-  title: '宁波市鄞州区流动人口量化积分（第 2 版）',
-  validFrom: '2022-04-01',
-  validTo: null,
-  ref: 'ningbo-points-notice',
-  references: {
-    'test-clause': { title: '测试用条款', documentNumber: 'document number not found', status: 'P' },
-  },
-  extends: 'ningbo-points-2022@1',
-  patch: {
-    layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: 'ningbo-points-notice' }],
-    add: [
-      {
-        id: 'lives_in_district',
-        label: '在本区居住',
-        layer: 'district',
-        kind: 'binary',
-        ref: 'test-clause',
-        when: { fact: 'residence.inDistrict', eq: true },
-        points: 5,
-        cap: 5,
-        provisional: { reason: REASON },
-      },
-    ],
-  },
-}
+const yinzhouV2WithReason = yinzhouV2({}, { provisional: { reason: REASON } })
 
 t.test(
   'a draft published with reasons shows them in GET /v1/rulesets/{id} and in an evaluation',
@@ -44,7 +15,7 @@ t.test(
     const created = await app.inject({
       method: 'POST',
       url: '/v1/rulesets',
-      payload: { table: yinzhouV2 },
+      payload: { table: yinzhouV2WithReason },
       headers: auth,
     })
     tt.equal(created.statusCode, 201)

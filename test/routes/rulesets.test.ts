@@ -1,40 +1,6 @@
 // Ruleset routes: list, read with references, drafts and their validation, publication, retirement, immutability (409), diff.
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest, postOfficial, tempDatabase } from '../helper.ts'
-
-/** Yinzhou version 2: the city table plus one district item, 5 points for living in the district. */
-function yinzhouV2(overrides: Record<string, unknown> = {}) {
-  return {
-    id: 'yinzhou-points-2022',
-    version: 2,
-    scheme: 'points',
-    jurisdiction: '330212',
-    title: '宁波市鄞州区流动人口量化积分（第 2 版）',
-    validFrom: '2022-04-01',
-    validTo: null,
-    ref: 'ningbo-points-notice',
-    references: {
-      'test-clause': { title: '测试用条款', documentNumber: 'document number not found', status: 'P' },
-    },
-    extends: 'ningbo-points-2022@1',
-    patch: {
-      layers: [{ id: 'district', label: '鄞州区', cap: 50, ref: 'ningbo-points-notice' }],
-      add: [
-        {
-          id: 'lives_in_district',
-          label: '在本区居住',
-          layer: 'district',
-          kind: 'binary',
-          ref: 'test-clause',
-          when: { fact: 'residence.inDistrict', eq: true },
-          points: 5,
-          cap: 5,
-        },
-      ],
-    },
-    ...overrides,
-  }
-}
+import { authHeaders, build, json, pointsRequest, postOfficial, tempDatabase, yinzhouV2 } from '../helper.ts'
 
 /** A complete table of its own for a jurisdiction no shipped table covers (fictional 330299). */
 function standalone(overrides: Record<string, unknown> = {}) {

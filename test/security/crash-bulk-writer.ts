@@ -33,16 +33,7 @@ async function main(dbPath: string, run: string): Promise<void> {
     method: 'POST',
     url: '/v1/admission/rounds',
     headers: auth,
-    payload: {
-      district: '330212',
-      intakeYear: 2026,
-      grade: 'P1',
-      asOf: '2026-04-30',
-      permitCheckDate: '2026-05-10',
-      window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
-      units: [{ id: 's1', name: '一校', seats: 100 }],
-      lotterySeed: run,
-    },
+    payload: helper.bulkRound(run, [{ id: 's1', name: '一校', seats: 100 }]),
   })
   const id = JSON.parse(round.body).id as string
   line(`ROUND ${id}`)
