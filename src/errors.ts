@@ -12,6 +12,12 @@ export function bi(zh: string, en: string): Bilingual {
   return { zh, en }
 }
 
+/** NOT_FOUND for `what` (say it without 没有 / "no"), naming the field that pointed at it. */
+export function notFound(what: Bilingual, path: string): AppError {
+  const message = bi(`没有${what.zh}`, `no ${what.en}`)
+  return new AppError('NOT_FOUND', message, [{ path, message }])
+}
+
 /** The text in `lang`; a bare string is what there is (English). */
 export function textIn(text: string | Bilingual, lang: ProblemLanguage): string {
   return typeof text === 'string' ? text : text[lang]

@@ -29,7 +29,7 @@ import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
 import { quotaApplication, quotaTieBreak } from '../../scoring/schemes/settlement/index.ts'
 import { evaluateAdmission, evaluateSettlement } from '../../scoring/schemes.ts'
 import { type Clock, todayOf } from '../clock.ts'
-import { AppError, bi, type FieldText, joined, textIn } from '../errors.ts'
+import { AppError, bi, type FieldText, joined, notFound, textIn } from '../errors.ts'
 import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
 import { idHmac } from '../security/id-hmac.ts'
 import { futureDates } from './future-dates.ts'
@@ -135,11 +135,6 @@ const ACTION_ZH: Readonly<Record<string, string>> = {
   publication: '公布',
   withdrawing: '撤回申请',
 }
-
-const notFound = (what: { zh: string; en: string }, path: string) =>
-  new AppError('NOT_FOUND', bi(`没有${what.zh}`, `no ${what.en}`), [
-    { path, message: bi(`没有${what.zh}`, `no ${what.en}`) },
-  ])
 
 function rulesetsOf(r: AdmissionResult | SettlementResult): RulesetUse[] {
   const uses = (

@@ -15,7 +15,7 @@ import { type CompiledTable, type EvalContext, EvaluationError } from '../../sco
 import { contentSha256 } from '../../scoring/hash.ts'
 import { defaultProjectionEnd, latestProjectionEnd, projectPoints } from '../../scoring/projection.ts'
 import { type Clock, todayOf } from '../clock.ts'
-import { AppError, bi, joined } from '../errors.ts'
+import { AppError, bi, joined, notFound } from '../errors.ts'
 import {
   type RecordLife,
   type RecordRepository,
@@ -296,16 +296,7 @@ export class PointsService {
   async getByReference(reference: string): Promise<PointsEvaluation> {
     const e = await this.records.getByReference(reference)
     if (e === null || e.scheme !== 'points')
-      throw new AppError(
-        'NOT_FOUND',
-        bi(`没有参考号为 ${reference} 的计算记录`, `no evaluation ${reference}`),
-        [
-          {
-            path: 'params.reference',
-            message: bi(`没有参考号为 ${reference} 的计算记录`, `no evaluation ${reference}`),
-          },
-        ],
-      )
+      throw notFound(bi(`参考号为 ${reference} 的计算记录`, `evaluation ${reference}`), 'params.reference')
     return (await this.views([e as PointsRecord]))[0]
   }
 
@@ -313,9 +304,7 @@ export class PointsService {
   private async mustGet(id: string): Promise<PointsRecord> {
     const e = await this.records.get(id)
     if (e === null || e.scheme !== 'points')
-      throw new AppError('NOT_FOUND', bi(`没有计算记录 ${id}`, `no evaluation ${id}`), [
-        { path: 'params.id', message: bi(`没有计算记录 ${id}`, `no evaluation ${id}`) },
-      ])
+      throw notFound(bi(`计算记录 ${id}`, `evaluation ${id}`), 'params.id')
     return e as PointsRecord
   }
 

@@ -18,7 +18,7 @@ import { isProvisional, type RowProvisional } from '../../scoring/provisional.ts
 import { citation, keysOf } from '../../scoring/references.ts'
 import { TableRegistry, type WithheldTable } from '../../scoring/registry.ts'
 import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
-import { AppError, bi } from '../errors.ts'
+import { AppError, bi, notFound } from '../errors.ts'
 import type { RulesetFilter, RulesetRepository, StoredRuleset } from '../repositories/types.ts'
 import { diffJson } from './json-diff.ts'
 import { type Recorder, SYSTEM_ACTOR, type WriteContext, type Written } from './recorder.ts'
@@ -292,10 +292,7 @@ export class RulesetService {
 
   private async mustGet(id: string, path = 'params.id'): Promise<StoredRuleset> {
     const r = await this.repo.get(id)
-    if (r === null)
-      throw new AppError('NOT_FOUND', bi(`没有积分表 ${id}`, `no ruleset ${id}`), [
-        { path, message: bi(`没有积分表 ${id}`, `no ruleset ${id}`) },
-      ])
+    if (r === null) throw notFound(bi(`积分表 ${id}`, `ruleset ${id}`), path)
     return r
   }
 

@@ -35,7 +35,7 @@ import {
   simulationReport,
   simulationReportOfColumns,
 } from '../../scoring/simulation.ts'
-import { AppError, type Bilingual, bi } from '../errors.ts'
+import { AppError, type Bilingual, bi, notFound } from '../errors.ts'
 import type { Storage, StoredSimulation } from '../repositories/types.ts'
 import { evaluateOrExplain } from './points.ts'
 import { type Recorder, SYSTEM_ACTOR, type WriteContext, type Written } from './recorder.ts'
@@ -64,11 +64,6 @@ interface Prepared {
 
 const problem = (name: 'SIMULATION_DRAFT' | 'SIMULATION_POPULATION', path: string, message: Bilingual) =>
   new AppError(name, message, [{ path, message }])
-
-const notFound = (what: Bilingual, path: string) =>
-  new AppError('NOT_FOUND', bi(`没有${what.zh}`, `no ${what.en}`), [
-    { path, message: bi(`没有${what.zh}`, `no ${what.en}`) },
-  ])
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
