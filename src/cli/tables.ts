@@ -73,6 +73,12 @@ function out(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`)
 }
 
+/** A row's provisional mark in `tables show`: nothing, "(provisional)", or "(provisional: reason)". */
+function provisionalNote(p: boolean | { reason: string } | undefined): string {
+  if (p === undefined || p === false) return ''
+  return p === true ? ' (provisional)' : ` (provisional: ${p.reason})`
+}
+
 function summaryLine(r: RulesetSummary): string {
   return [
     r.id,
@@ -265,7 +271,7 @@ export function registerTables(program: Command): void {
           lines.push('items:')
           for (const i of detail.table.items)
             lines.push(
-              `  ${i.id}\t${i.label}\tlayer ${i.layer}\tcap ${i.cap ?? '-'}\t${citation(i.ref, detail.table.references)}${i.provisional ? ' (provisional)' : ''}`,
+              `  ${i.id}\t${i.label}\tlayer ${i.layer}\tcap ${i.cap ?? '-'}\t${citation(i.ref, detail.table.references)}${provisionalNote(i.provisional)}`,
             )
         }
         if (detail.districtItems.length > 0) {

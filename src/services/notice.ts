@@ -56,6 +56,12 @@ const STYLE = `
   }
 `
 
+/** A provisional row's mark on the notice: 暂定, with the table's reason when it gives one. */
+function provisionalMark(row: { provisional: boolean; provisionalReason?: string }): string {
+  if (!row.provisional) return ''
+  return row.provisionalReason === undefined ? '（暂定）' : `（暂定：${esc(row.provisionalReason)}）`
+}
+
 /**
  * The notice: reference, dates, masked ID, total, each item with its points and legal reference, the
  * table (key and hash) and the verification code a third party checks at GET /v1/verify/{reference}.
@@ -67,7 +73,7 @@ export function renderNotice(e: PointsEvaluation, code: string): string {
   const items = r.items
     .map(
       (i) =>
-        `<tr><td>${esc(i.label)}</td><td>${esc(shown(i.value))}</td><td class="n">${esc(i.points)}</td><td class="small">${cite(i.ref)}${i.provisional ? '（暂定）' : ''}</td></tr>`,
+        `<tr><td>${esc(i.label)}</td><td>${esc(shown(i.value))}</td><td class="n">${esc(i.points)}</td><td class="small">${cite(i.ref)}${provisionalMark(i)}</td></tr>`,
     )
     .join('\n')
   const deductions = r.deductions

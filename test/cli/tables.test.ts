@@ -95,4 +95,13 @@ t.test('tables commands on one database', async (t) => {
     t.equal(again.code, 1)
     t.match(again.err, /test-draft@1 is published/)
   })
+
+  t.test('show gives a provisional row its reason; a row marked `true` says provisional only', async (t) => {
+    t.equal(run('publish', fixture('provisional-reason.yaml')).code, 0)
+    const r = run('show', 'test-provisional@1')
+    t.equal(r.code, 0, r.err)
+    t.match(r.out, /\n {2}skill\t技能\tlayer only\tcap 1\t[^\n]*\(provisional: 以正式发文为准\)\n/)
+    t.match(r.out, /\n {2}residence\t居住\tlayer only\tcap 1\t[^\n(]*\(provisional\)\n/)
+    t.match(r.out, /\n {2}permit\t持证\tlayer only\tcap 10\t[^\n(]*\n/, 'a firm row has no mark')
+  })
 })

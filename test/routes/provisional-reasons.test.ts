@@ -61,5 +61,14 @@ t.test(
       }),
     )
     tt.equal(replay.identical, true)
+
+    // the printed notice gives the reason beside the row's 暂定 mark
+    const notice = await app.inject({
+      headers: auth,
+      method: 'GET',
+      url: `/v1/points/evaluations/${evaluation.id}/notice`,
+    })
+    tt.equal(notice.statusCode, 200)
+    tt.ok(notice.body.includes(`（暂定：${REASON}）`), 'the notice shows the reason')
   },
 )
