@@ -16,23 +16,19 @@ import type { Table } from '../../schema/table.ts'
 import type { AllocationApplication, AllocationRound } from '../../scoring/allocation.ts'
 import { type CompiledTable, compileTable, type EvalContext } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
+import { fromScaled } from '../../scoring/exact.ts'
 import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
 import { compilePopulationScorer, PopulationBuilder, type PopulationFacts } from '../../scoring/population.ts'
 import { jurisdictionChain } from '../../scoring/regions.ts'
 import { resolveTable } from '../../scoring/resolve.ts'
 import { score as scoreAdmission } from '../../scoring/schemes/admission/index.ts'
-import { pointsUsed, score as scorePoints } from '../../scoring/schemes/points/index.ts'
 import {
   compareRound,
   itemIdsOf,
   type OutcomeColumns,
   type RoundComparison,
-  type SimulatedApplicant,
   type SimulatedColumns,
-  type SimulatedOutcome,
   type SimulationReport,
-  simulatedOutcome,
-  simulationReport,
   simulationReportOfColumns,
 } from '../../scoring/simulation.ts'
 import { AppError, type Bilingual, bi, notFound } from '../errors.ts'
@@ -67,52 +63,60 @@ const problem = (name: 'SIMULATION_DRAFT' | 'SIMULATION_POPULATION', path: strin
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/**
- * A household under one points table: the admission table's gates and tier, and the points of the
- * scoring parent (the higher-scoring eligible parent); the allocator's input with those points.
- */
-function scoreHousehold(
-  admission: CompiledTable,
-  points: CompiledTable,
-  u: Extract<Unit, { household: Household }>,
-  ctx: EvalContext,
-): { outcome: SimulatedOutcome; input: AllocationApplication } {
-  const parents = new Map<Applicant, SimulatedOutcome>()
-  const o = scoreAdmission(admission, u.household, ctx, (p) => {
-    const outcome = scorePoints(points, p, ctx)
-    parents.set(p, simulatedOutcome(points, outcome))
-    return pointsUsed(points, outcome)
-  })
-  const best = o.scoringParent === null ? undefined : parents.get(u.household.parents[o.scoringParent])
-  const total = o.tieBreak.points
-  return {
-    outcome: { total: total ?? 0, eligible: o.eligible && total !== null, items: best?.items ?? {} },
-    input: {
-      ...u.input,
-      points: total,
-      insuranceMonths: o.tieBreak.insuranceMonths,
-      residenceMonths: o.tieBreak.residenceMonths,
-    },
-  }
-}
-
 /** The stages of a simulation, for a caller timing them (the bench): milliseconds each. */
 export type SimulationStage = 'hash' | 'derive' | 'score' | 'report'
 export type StageObserver = (stage: SimulationStage, ms: number) => void
 
 /**
- * A population under one table as report columns: the columnar scorer (scoring/population.ts),
- * compiled once, in one pass. Not in chunks: each chunk's fresh output columns set off a full
- * garbage collection over the parsed applicants still held (measured: 400,000 applicants in 20,000
- * chunks 2.0 s, in one pass 0.24 to 0.8 s on the loaded 2-core machine); the loop is held for that pass.
+ * Applicants scored in one go of the column loops before a yield to the event loop: a chunk takes
+ * about 20 to 60 ms on the loaded 2-core machine (0.3 to 1 s per million), so probes and other
+ * requests still answer while a million are scored. Each chunk's output is copied into columns
+ * allocated once, so that the result is the one-pass result.
  */
-function scoreColumns(c: CompiledTable, pop: PopulationFacts, ctx: EvalContext): OutcomeColumns {
-  const o = compilePopulationScorer(c, ctx).score(pop)
+export const SCORE_CHUNK = 65_536
+
+const STOPPED = 'the service stopped while the simulation ran'
+
+/** Rows [start, end) of a population: views, no copy (record offsets stay absolute, as `score` reads them). */
+function rowsOf(pop: PopulationFacts, start: number, end: number): PopulationFacts {
+  const columns = new Map<string, Float64Array>()
+  for (const [k, col] of pop.columns) columns.set(k, col.subarray(start, end))
   return {
-    total: o.total,
-    eligible: o.eligible,
-    items: new Map(c.table.items.map((x, k) => [x.id, o.items[k]])),
+    ...pop,
+    size: end - start,
+    columns,
+    recordStart: pop.recordStart.subarray(start, end + 1),
   }
+}
+
+/**
+ * A population under one table as report columns: the columnar scorer (scoring/population.ts),
+ * compiled once, over chunks of `chunk` rows with a yield between them; the same numbers as one pass.
+ */
+export async function scoreColumns(
+  c: CompiledTable,
+  pop: PopulationFacts,
+  ctx: EvalContext,
+  cancelled: () => boolean = () => false,
+  chunk = SCORE_CHUNK,
+): Promise<OutcomeColumns> {
+  const scorer = compilePopulationScorer(c, ctx)
+  const n = pop.size
+  const total = new Float64Array(n)
+  const eligible = new Uint8Array(n)
+  const items = c.table.items.map(() => new Float64Array(n))
+  for (let start = 0; ; ) {
+    const end = Math.min(n, start + chunk)
+    const o = scorer.score(rowsOf(pop, start, end))
+    total.set(o.total, start)
+    eligible.set(o.eligible, start)
+    for (let k = 0; k < items.length; k++) items[k].set(o.items[k], start)
+    if (end === n) break
+    start = end
+    await yieldToLoop()
+    if (cancelled()) throw new Error(STOPPED)
+  }
+  return { total, eligible, items: new Map(c.table.items.map((x, k) => [x.id, items[k]])) }
 }
 
 /**
@@ -135,7 +139,7 @@ async function scoreApplicants(
     if (i > 0 && i % YIELD_EVERY === 0) {
       progress(i)
       await yieldToLoop()
-      if (cancelled()) throw new Error('the service stopped while the simulation ran')
+      if (cancelled()) throw new Error(STOPPED)
     }
     const u = p.units[i] as Extract<Unit, { applicant: Applicant }>
     keys[i] = u.key
@@ -144,48 +148,117 @@ async function scoreApplicants(
   const pop = builder.finish()
   observe('derive', performance.now() - t)
   t = performance.now()
-  const before = scoreColumns(p.inForce, pop, p.ctx)
+  const before = await scoreColumns(p.inForce, pop, p.ctx, cancelled)
   await yieldToLoop()
-  if (cancelled()) throw new Error('the service stopped while the simulation ran')
-  const after = scoreColumns(p.draft, pop, p.ctx)
+  if (cancelled()) throw new Error(STOPPED)
+  const after = await scoreColumns(p.draft, pop, p.ctx, cancelled)
   observe('score', performance.now() - t)
   progress(n)
   return { keys, before, after }
 }
 
 /**
- * The scoring of a round's households: per household, through the admission scheme (gates, tier,
- * the scoring parent), which the columnar store does not cover (it holds persons, not households).
+ * A round's households under one points table, from their parents' scores in the columnar store:
+ * per household the admission scheme (gates, tier, the scoring parent: the higher-scoring eligible
+ * parent) with each parent's points read from the columns, as `points.score()` would give them;
+ * the allocator's input with those points; the household's outcome (the scoring parent's total and
+ * items) as report columns.
+ */
+function householdsUnder(
+  admission: CompiledTable,
+  points: CompiledTable,
+  scores: OutcomeColumns,
+  households: readonly Extract<Unit, { household: Household }>[],
+  firstRow: Int32Array,
+  ctx: EvalContext,
+): { columns: OutcomeColumns; inputs: AllocationApplication[] } {
+  const n = households.length
+  const total = new Float64Array(n)
+  const eligible = new Uint8Array(n)
+  const parentItems = [...scores.items]
+  const items = new Map(parentItems.map(([id]) => [id, new Float64Array(n)]))
+  const inputs = new Array<AllocationApplication>(n)
+  for (let h = 0; h < n; h++) {
+    const u = households[h]
+    const row0 = firstRow[h]
+    const o = scoreAdmission(admission, u.household, ctx, (parent) => {
+      const row = row0 + u.household.parents.indexOf(parent)
+      // what pointsUsed gives of the parent's outcome (the admission scheme reads total and eligible)
+      return {
+        total: fromScaled(scores.total[row]),
+        eligible: scores.eligible[row] === 1,
+        frozenUntil: null,
+        ruleset: points.ref,
+      }
+    })
+    const points_ = o.tieBreak.points
+    total[h] = points_ ?? 0
+    eligible[h] = o.eligible && points_ !== null ? 1 : 0
+    if (o.scoringParent !== null) {
+      const row = row0 + o.scoringParent
+      for (const [id, col] of parentItems) items.get(id)![h] = col[row]
+    }
+    inputs[h] = {
+      ...u.input,
+      points: points_,
+      insuranceMonths: o.tieBreak.insuranceMonths,
+      residenceMonths: o.tieBreak.residenceMonths,
+    }
+  }
+  return { columns: { total, eligible, items }, inputs }
+}
+
+/**
+ * The scoring of a round's households: every parent's facts derived once into the columnar store
+ * (as the upload path's applicants), scored under both tables in chunks, then each household
+ * through the admission scheme with those points (`householdsUnder`). The report is byte for byte
+ * the per-household path's (test/scoring/simulation-columnar.test.ts).
  */
 async function scoreHouseholds(
   p: Prepared,
   round: NonNullable<Prepared['round']>,
   progress: (done: number) => void,
   cancelled: () => boolean,
+  observe: StageObserver,
 ): Promise<{
-  scored: SimulatedApplicant[]
+  columns: SimulatedColumns
   before: AllocationApplication[]
   after: AllocationApplication[]
 }> {
-  const scored: SimulatedApplicant[] = []
-  const before: AllocationApplication[] = []
-  const after: AllocationApplication[] = []
-  for (let i = 0; i < p.units.length; i++) {
-    if (i > 0 && i % YIELD_EVERY === 0) {
-      progress(i)
+  let t = performance.now()
+  const households = p.units.filter((u): u is Extract<Unit, { household: Household }> => 'household' in u)
+  const builder = new PopulationBuilder([p.inForce, p.draft], p.ctx, households.length * 2)
+  const firstRow = new Int32Array(households.length)
+  for (let h = 0; h < households.length; h++) {
+    if (h > 0 && h % YIELD_EVERY === 0) {
+      progress(h)
       await yieldToLoop()
-      if (cancelled()) throw new Error('the service stopped while the simulation ran')
+      if (cancelled()) throw new Error(STOPPED)
     }
-    const u = p.units[i]
-    if ('applicant' in u) continue
-    const b = scoreHousehold(round.admission, p.inForce, u, p.ctx)
-    const a = scoreHousehold(round.admission, p.draft, u, p.ctx)
-    scored.push({ key: u.key, before: b.outcome, after: a.outcome })
-    before.push(b.input)
-    after.push(a.input)
+    firstRow[h] = -1
+    for (const parent of households[h].household.parents) {
+      const row = builder.add(parent)
+      if (firstRow[h] < 0) firstRow[h] = row
+    }
   }
+  const pop = builder.finish()
+  observe('derive', performance.now() - t)
+  t = performance.now()
+  const parentsBefore = await scoreColumns(p.inForce, pop, p.ctx, cancelled)
+  await yieldToLoop()
+  if (cancelled()) throw new Error(STOPPED)
+  const parentsAfter = await scoreColumns(p.draft, pop, p.ctx, cancelled)
+  await yieldToLoop()
+  if (cancelled()) throw new Error(STOPPED)
+  const b = householdsUnder(round.admission, p.inForce, parentsBefore, households, firstRow, p.ctx)
+  const a = householdsUnder(round.admission, p.draft, parentsAfter, households, firstRow, p.ctx)
+  observe('score', performance.now() - t)
   progress(p.units.length)
-  return { scored, before, after }
+  return {
+    columns: { keys: households.map((u) => u.key), before: b.columns, after: a.columns },
+    before: b.inputs,
+    after: a.inputs,
+  }
 }
 
 /**
@@ -485,13 +558,11 @@ export class SimulationService {
       observe('report', performance.now() - t)
       return { ...report, round: null }
     }
-    let t = performance.now()
-    const { scored, before, after } = await evaluateOrExplainAsync(() =>
-      scoreHouseholds(p, round, progress, cancelled),
+    const { columns, before, after } = await evaluateOrExplainAsync(() =>
+      scoreHouseholds(p, round, progress, cancelled, observe),
     )
-    observe('score', performance.now() - t)
-    t = performance.now()
-    const report = simulationReport(scored, params)
+    const t = performance.now()
+    const report = simulationReportOfColumns(columns, params)
     const comparison = compareRound(round.spec, before, after)
     observe('report', performance.now() - t)
     return { ...report, round: comparison }
