@@ -1,5 +1,6 @@
 // Policy simulation (issue 13): scores a population under the table in force and a draft, as an audited in-process job with an immutable record.
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { FastifyBaseLogger } from 'fastify'
 import { v7 as timeOrderedUuid } from 'uuid'
 import { ZodError } from 'zod'
@@ -31,6 +32,7 @@ import {
   type SimulationReport,
   simulationReportOfColumns,
 } from '../../scoring/simulation.ts'
+import { type Clock, systemClock } from '../clock.ts'
 import { AppError, type Bilingual, bi, notFound } from '../errors.ts'
 import type { Storage, StoredSimulation } from '../repositories/types.ts'
 import { evaluateOrExplain } from './points.ts'
@@ -285,11 +287,38 @@ interface Job {
   done: number
   total: number
   promise: Promise<void>
+  /** its record is no longer running (another instance found its heartbeat stale and failed it): stop */
+  lost: boolean
+}
+
+/**
+ * How an instance's simulation jobs live with other instances on one database: each running
+ * record names its owner and carries a heartbeat the owner moves while the job runs; any instance
+ * fails a running record whose heartbeat is stale (its owner is gone), at start and periodically.
+ * Instances' clocks must agree to well within `staleMs`.
+ */
+export interface JobLifecycle {
+  /** this instance's id, written as the owner of the simulations it runs */
+  instanceId: string
+  /** how often the heartbeat of this instance's running simulations moves */
+  heartbeatMs: number
+  /** a running simulation whose heartbeat is older than this is failed */
+  staleMs: number
+  /** heartbeats and staleness are read on this clock */
+  clock: Clock
+}
+
+/** An id for this process: host, process id and a random part (two processes never share one). */
+export function newInstanceId(): string {
+  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`
 }
 
 export class SimulationService {
   private readonly jobs = new Map<string, Job>()
   private stopping = false
+  private readonly life: JobLifecycle
+  private heartbeat: NodeJS.Timeout | null = null
+  private beating = false
 
   constructor(
     private readonly rulesets: RulesetService,
@@ -300,38 +329,88 @@ export class SimulationService {
     private readonly maxUpload = MAX_UPLOAD_APPLICANTS,
     /** told each stage's time (the bench); nothing by default */
     private readonly observe: StageObserver = () => {},
-  ) {}
-
-  /**
-   * A simulation left running by a process that is gone (restart, crash) never finishes: marked
-   * failed, with the reason, when an instance starts. Returns the ids so marked.
-   */
-  async failInterrupted(): Promise<string[]> {
-    const ids = (await this.storage.simulations.running()).filter((id) => !this.jobs.has(id))
-    for (const id of ids)
-      await this.finish(id, { state: 'failed', failure: 'interrupted by a restart of the service' })
-    return ids
+    /** owner, heartbeat and staleness (defaults: a new instance id, 5 s, 60 s, the system clock) */
+    lifecycle: Partial<JobLifecycle> = {},
+  ) {
+    this.life = {
+      instanceId: lifecycle.instanceId ?? newInstanceId(),
+      heartbeatMs: lifecycle.heartbeatMs ?? 5_000,
+      staleMs: lifecycle.staleMs ?? 60_000,
+      clock: lifecycle.clock ?? systemClock,
+    }
   }
 
-  /** Stops taking work and waits for running jobs to stop (they are failed on the next start). */
+  /** this instance's id, the owner of the simulations it runs */
+  get instanceId(): string {
+    return this.life.instanceId
+  }
+
+  /**
+   * A simulation left running by an instance that is gone (restart, crash) never finishes: failed,
+   * with the reason, once its heartbeat is older than `staleMs`; one another live instance runs is
+   * left alone. Called at start and every `staleMs` (src/app.ts). Returns the ids so failed.
+   */
+  async failStale(): Promise<string[]> {
+    const before = new Date(this.life.clock.now().getTime() - this.life.staleMs).toISOString()
+    const ids = (await this.storage.simulations.stale(before)).filter((id) => !this.jobs.has(id))
+    const failed: string[] = []
+    for (const id of ids)
+      if (
+        await this.finish(id, {
+          state: 'failed',
+          failure: `interrupted: its instance stopped (a restart or a crash of the service), no heartbeat since before ${before}`,
+        })
+      )
+        failed.push(id)
+    return failed
+  }
+
+  /** Moves the heartbeat of this instance's running jobs; a job whose record is no longer running stops. */
+  private async beat(): Promise<void> {
+    const ids = [...this.jobs.keys()]
+    if (ids.length === 0 || this.beating) return
+    this.beating = true
+    try {
+      const at = this.life.clock.now().toISOString()
+      const moved = new Set(
+        await this.storage.transaction((tx) => tx.simulations.heartbeat(ids, this.life.instanceId, at)),
+      )
+      for (const id of ids) {
+        const job = this.jobs.get(id)
+        if (job !== undefined && !moved.has(id)) job.lost = true
+      }
+    } catch (err) {
+      this.log.error({ err }, 'could not move the heartbeat of the running simulations')
+    } finally {
+      this.beating = false
+    }
+  }
+
+  /**
+   * Stops taking work, stops the running jobs and fails their records (the job ends with its
+   * process); a job whose record cannot be written now is failed by the next instance to find its
+   * heartbeat stale.
+   */
   async stop(): Promise<void> {
     this.stopping = true
     await Promise.allSettled([...this.jobs.values()].map((j) => j.promise))
   }
 
+  /** running → completed or failed, audited; false when it was no longer running (another instance failed it). */
   private async finish(
     id: string,
     end: { state: 'completed'; report: unknown } | { state: 'failed'; failure: string },
-  ): Promise<void> {
-    await this.recorder.audited(
+  ): Promise<boolean> {
+    return this.recorder.audited(
       SYSTEM_ACTOR,
       async ({ tx, at, audit }) => {
-        if (!(await tx.simulations.finish(id, end, at))) return
+        if (!(await tx.simulations.finish(id, end, at))) return false
         await audit(
           `simulation.${end.state}`,
           id,
           end.state === 'completed' ? contentSha256(end.report) : contentSha256({ failure: end.failure }),
         )
+        return true
       },
       true,
     )
@@ -430,26 +509,15 @@ export class SimulationService {
         const day = r.createdAt.slice(0, 10)
         if (day < pop.from || day > pop.to) continue
         if (!jurisdictionChain(r.jurisdiction).includes(req.jurisdiction)) continue
-        found.push({
+        batch.push({
           id: r.id,
           key: r.reference,
           applicant: r.facts as Applicant,
           factsSha256: r.factsSha256,
         })
+        if (batch.length === 1000) await take()
       }
-      // a void record no longer stands: it is not part of the population
-      const voided = new Set<string>()
-      for (let i = 0; i < found.length; i += 1000) {
-        const lives = await this.storage.records.lives(found.slice(i, i + 1000).map((f) => f.id))
-        for (const [id, life] of lives) if (life.void !== null) voided.add(id)
-      }
-      const units: Unit[] = []
-      const hashes: string[][] = []
-      for (const f of found) {
-        if (voided.has(f.id)) continue
-        units.push({ key: f.key, applicant: f.applicant })
-        hashes.push([f.key, f.factsSha256])
-      }
+      if (batch.length > 0) await take()
       return { units, district: null, spec: null, hashes, hashMs: 0 }
     }
     const round = await this.storage.admission.getRound(pop.roundId)
@@ -569,7 +637,7 @@ export class SimulationService {
   }
 
   private start(id: string, p: Prepared): void {
-    const job: Job = { done: 0, total: p.units.length, promise: Promise.resolve() }
+    const job: Job = { done: 0, total: p.units.length, promise: Promise.resolve(), lost: false }
     job.promise = (async () => {
       // after the answer: the 202 goes out first
       await yieldToLoop()
@@ -579,22 +647,38 @@ export class SimulationService {
           (done) => {
             job.done = done
           },
-          () => this.stopping,
+          () => this.stopping || job.lost,
           this.observe,
         )
         await this.finish(id, { state: 'completed', report })
       } catch (err) {
-        if (this.stopping) return // failed on the next start, with the reason
-        const failure = err instanceof AppError || err instanceof Error ? err.message : String(err)
-        this.log.error({ simulation: id, err }, 'simulation failed')
+        if (job.lost && !this.stopping) {
+          this.log.warn(
+            { simulation: id },
+            'simulation failed by another instance (stale heartbeat): stopped',
+          )
+          return
+        }
+        const failure = this.stopping
+          ? 'interrupted: the service stopped while the simulation ran'
+          : err instanceof AppError || err instanceof Error
+            ? err.message
+            : String(err)
+        if (!this.stopping) this.log.error({ simulation: id, err }, 'simulation failed')
         await this.finish(id, { state: 'failed', failure }).catch((e: unknown) =>
           this.log.error({ simulation: id, err: e }, 'could not record the failed simulation'),
         )
       } finally {
         this.jobs.delete(id)
+        if (this.jobs.size === 0 && this.heartbeat !== null) {
+          clearInterval(this.heartbeat)
+          this.heartbeat = null
+        }
       }
     })()
     this.jobs.set(id, job)
+    if (this.heartbeat === null)
+      this.heartbeat = setInterval(() => void this.beat(), this.life.heartbeatMs).unref()
   }
 
   /** Validates, stores the record running (audited `simulation.created` with the inputs hash) and starts the job: 202. */
@@ -612,11 +696,19 @@ export class SimulationService {
         inputsSha256,
         inputs: p.inputs,
         total: p.units.length,
+        owner: this.life.instanceId,
       }
       await tx.simulations.insert(row)
       await audit('simulation.created', id, inputsSha256)
       return {
-        body: this.view({ ...row, state: 'running', report: null, failure: null, finishedAt: null }),
+        body: this.view({
+          ...row,
+          state: 'running',
+          report: null,
+          failure: null,
+          finishedAt: null,
+          heartbeatAt: at,
+        }),
         location: `/v1/simulations/${id}`,
       }
     })
