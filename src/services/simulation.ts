@@ -503,7 +503,29 @@ export class SimulationService {
           'body.population.to',
           bi('日期范围的结束早于开始', 'the range ends before it starts'),
         )
-      const found: { id: string; key: string; applicant: Applicant; factsSha256: string }[] = []
+      const units: Unit[] = []
+      const hashes: string[][] = []
+      // in batches of 1,000: a void record no longer stands, it is not part of the population; and
+      // the population is bounded as an upload is, checked as it grows (never more than a batch over)
+      let batch: { id: string; key: string; applicant: Applicant; factsSha256: string }[] = []
+      const take = async () => {
+        const lives = await this.storage.records.lives(batch.map((f) => f.id))
+        for (const f of batch) {
+          if (lives.get(f.id)?.void != null) continue
+          units.push({ key: f.key, applicant: f.applicant })
+          hashes.push([f.key, f.factsSha256])
+        }
+        batch = []
+        if (units.length > this.maxUpload)
+          throw problem(
+            'SIMULATION_POPULATION',
+            'body.population',
+            bi(
+              `${pop.from} 至 ${pop.to} 的积分记录超过 ${this.maxUpload} 条（模拟人群的上限）：请缩小日期范围`,
+              `the points records from ${pop.from} to ${pop.to} are more than ${this.maxUpload} (the most a simulation takes): narrow the range`,
+            ),
+          )
+      }
       for await (const r of this.storage.records.all()) {
         if (r.scheme !== 'points') continue
         const day = r.createdAt.slice(0, 10)
@@ -522,7 +544,7 @@ export class SimulationService {
     }
     const round = await this.storage.admission.getRound(pop.roundId)
     if (round === null)
-      throw notFound(bi(`招生批次 ${pop.roundId}`, `round ${pop.roundId}`), 'body.population.roundId')
+      throw notFound(bi(`录取批次 ${pop.roundId}`, `round ${pop.roundId}`), 'body.population.roundId')
     const units: Unit[] = []
     const hashes: string[][] = []
     let after: string | null = null
