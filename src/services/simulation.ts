@@ -72,8 +72,8 @@ export type StageObserver = (stage: SimulationStage, ms: number) => void
 /**
  * Applicants scored in one go of the column loops before a yield to the event loop: a chunk takes
  * about 20 to 60 ms on the loaded 2-core machine (0.3 to 1 s per million), so probes and other
- * requests still answer while a million are scored. Each chunk's output is copied into columns
- * allocated once, so that the result is the one-pass result.
+ * requests still answer while a million are scored. Each chunk is scored straight into columns
+ * allocated once, so that the result is the one-pass result and a chunk allocates no column.
  */
 export const SCORE_CHUNK = 65_536
 
@@ -104,15 +104,25 @@ export async function scoreColumns(
 ): Promise<OutcomeColumns> {
   const scorer = compilePopulationScorer(c, ctx)
   const n = pop.size
+  // the columns, allocated once; each chunk is scored straight into its rows (views, no copy)
   const total = new Float64Array(n)
   const eligible = new Uint8Array(n)
+  const provisional = new Uint8Array(n)
+  const layers = c.points.layerCaps.map(() => new Float64Array(n))
   const items = c.table.items.map(() => new Float64Array(n))
   for (let start = 0; ; ) {
     const end = Math.min(n, start + chunk)
-    const o = scorer.score(rowsOf(pop, start, end))
-    total.set(o.total, start)
-    eligible.set(o.eligible, start)
-    for (let k = 0; k < items.length; k++) items[k].set(o.items[k], start)
+    scorer.score(rowsOf(pop, start, end), {
+      table: c,
+      ctx,
+      size: end - start,
+      total: total.subarray(start, end),
+      layers: layers.map((x) => x.subarray(start, end)),
+      layerCaps: c.points.layerCaps,
+      items: items.map((x) => x.subarray(start, end)),
+      eligible: eligible.subarray(start, end),
+      provisional: provisional.subarray(start, end),
+    })
     if (end === n) break
     start = end
     await yieldToLoop()
