@@ -234,4 +234,6 @@ export const simulations = pgTable('simulations', {
   reportJson: text('report_json'),
   failure: text('failure'),
   finishedAt: text('finished_at'),
+  owner: text('owner'),
+  heartbeatAt: text('heartbeat_at'),
 })

@@ -226,4 +226,8 @@ export const simulations = sqliteTable('simulations', {
   reportJson: text('report_json'),
   failure: text('failure'),
   finishedAt: text('finished_at'),
+  /** the instance running it (0012); null on a record from before */
+  owner: text('owner'),
+  /** when its instance last said it still runs it (0012); only this moves while it runs */
+  heartbeatAt: text('heartbeat_at'),
 })

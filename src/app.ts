@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 import type { DestinationStream } from 'pino'
+import { MAX_UPLOAD_APPLICANTS } from '../schema/simulation.ts'
 import type { Table } from '../schema/table.ts'
 import { type Clock, systemClock } from './clock.ts'
 import { type Config, ConfigError } from './config.ts'
@@ -47,6 +48,8 @@ import { loadShippedTables } from './tables/shipped.ts'
 export interface AppOptions {
   /** today's date and record timestamps come from here; tests fix it */
   clock?: Clock
+  /** this instance's id, the owner of the simulations it runs (default: host, process id and a random part) */
+  instanceId?: string
   /** tables seeded on first start; defaults to the shipped YAML tables */
   seedTables?: () => Table[]
   /** opens storage; defaults to openStorage (PostgreSQL for config.databaseUrl, else SQLite at config.dbPath) */
@@ -289,12 +292,27 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       keys: new ApiKeyService(storage.apiKeys, recorder),
       audit: new AuditService(storage, auditKey),
       admission: new AdmissionService(rulesets, storage.admission, recorder, clock, idHmacSecret),
-      simulations: new SimulationService(rulesets, storage, recorder, app.log),
+      simulations: new SimulationService(
+        rulesets,
+        storage,
+        recorder,
+        app.log,
+        MAX_UPLOAD_APPLICANTS,
+        undefined,
+        {
+          instanceId: options.instanceId,
+          heartbeatMs: config.simulationHeartbeatMs,
+          staleMs: config.simulationStaleMs,
+          clock,
+        },
+      ),
       idempotency: { prune: () => recorder.pruneIdempotency() },
       clock,
     }
-    // a simulation left running by a process that is gone never finishes: failed now, with the reason
-    await state.services.simulations.failInterrupted()
+    // a simulation left running by an instance that is gone (its heartbeat stale) never finishes:
+    // failed now, with the reason, and checked again every JIFEN_SIMULATION_STALE_MS (housekeeping);
+    // one query on the running records
+    await state.services.simulations.failStale()
     state.tablesLoaded = true
     startHousekeeping(state.services, recorder)
   })
@@ -327,6 +345,14 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       )
     void prune()
     timers.push(setInterval(prune, 3_600_000).unref())
+    const sweep = () =>
+      s.simulations.failStale().then(
+        (ids) => {
+          if (ids.length > 0) app.log.warn({ simulations: ids }, 'failed simulations whose instance is gone')
+        },
+        (err: unknown) => app.log.error({ err }, 'could not check for simulations whose instance is gone'),
+      )
+    timers.push(setInterval(sweep, config.simulationStaleMs).unref())
     if (config.auditCheckpointFile !== null) {
       void checkpoint(s)
       timers.push(setInterval(() => void checkpoint(s), config.auditCheckpointIntervalMs).unref())

@@ -200,6 +200,22 @@ export const ConfigEnvSchema = z.object({
     .describe(
       'proxies whose X-Forwarded-For gives the client address (for the rate limit and logs): false (none, the default), or the proxies as comma-separated addresses, CIDR ranges or the names loopback, linklocal, uniquelocal',
     ),
+  JIFEN_SIMULATION_HEARTBEAT_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(5_000)
+    .describe(
+      'how often an instance running a simulation moves its heartbeat, so that other instances on the database know it still runs',
+    ),
+  JIFEN_SIMULATION_STALE_MS: z.coerce
+    .number()
+    .int()
+    .min(50)
+    .default(60_000)
+    .describe(
+      'a running simulation whose heartbeat is older than this is failed (its instance is gone); instances check at start and at this interval; at least three heartbeats, and more than the clock difference between instances',
+    ),
   JIFEN_PRESSURE_MAX_RSS_BYTES: z.coerce
     .number()
     .int()
@@ -262,6 +278,10 @@ export interface Config {
   readonly pressureMaxRssBytes: number
   /** who may tell us the client's address in X-Forwarded-For */
   readonly trustProxy: TrustProxy
+  /** how often a running simulation's heartbeat moves */
+  readonly simulationHeartbeatMs: number
+  /** a running simulation whose heartbeat is older is failed, by any instance (checked at this interval) */
+  readonly simulationStaleMs: number
 }
 
 /** Configuration is wrong; the message lists every variable at fault, one per line. */
@@ -285,6 +305,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (e.JIFEN_AUDIT_KEY !== undefined && e.JIFEN_AUDIT_KEY_FILE !== undefined)
     throw new ConfigError(
       'invalid configuration:\n  JIFEN_AUDIT_KEY_FILE: set either JIFEN_AUDIT_KEY or JIFEN_AUDIT_KEY_FILE, not both',
+    )
+  if (e.JIFEN_SIMULATION_STALE_MS < 3 * e.JIFEN_SIMULATION_HEARTBEAT_MS)
+    throw new ConfigError(
+      'invalid configuration:\n  JIFEN_SIMULATION_STALE_MS: must be at least three times JIFEN_SIMULATION_HEARTBEAT_MS, or a live simulation could be failed between two heartbeats',
     )
   const { dbPath, databaseUrl } = databaseOf(e.JIFEN_DATABASE_URL, e.JIFEN_DB_PATH)
   return Object.freeze({
@@ -315,6 +339,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     pressureMaxHeapUsedBytes: e.JIFEN_PRESSURE_MAX_HEAP_USED_BYTES,
     pressureMaxRssBytes: e.JIFEN_PRESSURE_MAX_RSS_BYTES,
     trustProxy: e.JIFEN_TRUST_PROXY,
+    simulationHeartbeatMs: e.JIFEN_SIMULATION_HEARTBEAT_MS,
+    simulationStaleMs: e.JIFEN_SIMULATION_STALE_MS,
   })
 }
 

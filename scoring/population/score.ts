@@ -38,7 +38,11 @@ export interface PopulationScores {
 export interface PopulationScorer {
   table: CompiledTable
   ctx: EvalContext
-  score(pop: PopulationFacts): PopulationScores
+  /**
+   * `into`: columns of `pop.size` to write into instead of new ones, zeroed (a caller scoring a large
+   * population in chunks passes views of columns it allocated once)
+   */
+  score(pop: PopulationFacts, into?: PopulationScores): PopulationScores
 }
 
 /**
@@ -73,7 +77,7 @@ export function compilePopulationScorer(c: CompiledTable, ctx: EvalContext): Pop
   return {
     table: c,
     ctx,
-    score(pop: PopulationFacts): PopulationScores {
+    score(pop: PopulationFacts, into?: PopulationScores): PopulationScores {
       if (pop.ctx.asOf !== ctx.asOf || jurisdictionOf(table, pop.ctx) !== pop.jurisdiction)
         throw new Error(
           `${table.id} scores as of ${ctx.asOf} in ${jurisdictionOf(table, ctx)}; the population is as of ${pop.ctx.asOf} in ${pop.jurisdiction}`,
@@ -85,7 +89,7 @@ export function compilePopulationScorer(c: CompiledTable, ctx: EvalContext): Pop
           throw new Error(`the population has no column ${key}: derive it with ${table.id} among its tables`)
         return col
       })
-      const out: PopulationScores = {
+      const out: PopulationScores = into ?? {
         table: c,
         ctx,
         size: n,

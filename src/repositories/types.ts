@@ -211,7 +211,7 @@ export interface AdmissionRepository {
 /**
  * A policy simulation (issue 13): its inputs and their hash never change; its state moves once,
  * running → completed (with the report) or failed (with the reason). Progress is kept in memory by
- * the instance running it, not here.
+ * the instance running it, not here; while it runs, that instance (its owner) moves its heartbeat.
  */
 export interface StoredSimulation {
   id: string
@@ -227,12 +227,19 @@ export interface StoredSimulation {
   report: unknown | null
   failure: string | null
   finishedAt: string | null
+  /** the instance that runs (or ran) it; null on a record from before owners */
+  owner: string | null
+  /** when its owner last said it still runs it (set at creation); null on a record from before */
+  heartbeatAt: string | null
 }
 
 export interface SimulationRepository {
   get(id: string): Promise<StoredSimulation | null>
-  /** ids of simulations still marked running (on start, an instance fails them: their job died with a process) */
-  running(): Promise<string[]>
+  /**
+   * ids of simulations still running whose heartbeat is older than `before` (or absent): their
+   * instance is gone (restart, crash), and any instance fails them.
+   */
+  stale(before: string): Promise<string[]>
 }
 
 export interface StoredApiKey {
@@ -361,7 +368,14 @@ export interface WriteTx {
     insertResult(r: StoredResultVersion): Promise<void>
   }
   simulations: {
-    insert(s: Omit<StoredSimulation, 'report' | 'failure' | 'finishedAt' | 'state'>): Promise<void>
+    /** inserted running; its heartbeat starts at its creation time */
+    insert(
+      s: Omit<StoredSimulation, 'report' | 'failure' | 'finishedAt' | 'state' | 'owner' | 'heartbeatAt'> & {
+        owner?: string | null
+      },
+    ): Promise<void>
+    /** moves the heartbeat of these running simulations of `owner` to `at`; returns the ids it moved */
+    heartbeat(ids: readonly string[], owner: string, at: string): Promise<string[]>
     /** running → completed or failed; false when it was not running (triggers refuse any other change) */
     finish(
       id: string,

@@ -308,12 +308,12 @@ export class AdmissionService {
       if (spec.grade === undefined)
         errors.push({
           path: 'body.grade',
-          message: bi('招生批次须写明年级（P1 或 J1）', 'an admission round needs its grade (P1 or J1)'),
+          message: bi('录取批次须写明年级（P1 或 J1）', 'an admission round needs its grade (P1 or J1)'),
         })
       if (spec.permitCheckDate === undefined)
         errors.push({
           path: 'body.permitCheckDate',
-          message: bi('招生批次须写明居住证核验日', 'an admission round needs its permit check date'),
+          message: bi('录取批次须写明居住证核验日', 'an admission round needs its permit check date'),
         })
     } else errors.push(...this.settlementSpecProblems(spec))
     if (errors.length > 0) throw new AppError('VALIDATION', joined(errors), errors)

@@ -1,5 +1,6 @@
 // Policy simulation (issue 13): scores a population under the table in force and a draft, as an audited in-process job with an immutable record.
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { FastifyBaseLogger } from 'fastify'
 import { v7 as timeOrderedUuid } from 'uuid'
 import { ZodError } from 'zod'
@@ -16,25 +17,22 @@ import type { Table } from '../../schema/table.ts'
 import type { AllocationApplication, AllocationRound } from '../../scoring/allocation.ts'
 import { type CompiledTable, compileTable, type EvalContext } from '../../scoring/compile.ts'
 import { TableCompileError } from '../../scoring/conditions.ts'
+import { fromScaled } from '../../scoring/exact.ts'
 import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
 import { compilePopulationScorer, PopulationBuilder, type PopulationFacts } from '../../scoring/population.ts'
 import { jurisdictionChain } from '../../scoring/regions.ts'
 import { resolveTable } from '../../scoring/resolve.ts'
 import { score as scoreAdmission } from '../../scoring/schemes/admission/index.ts'
-import { pointsUsed, score as scorePoints } from '../../scoring/schemes/points/index.ts'
 import {
   compareRound,
   itemIdsOf,
   type OutcomeColumns,
   type RoundComparison,
-  type SimulatedApplicant,
   type SimulatedColumns,
-  type SimulatedOutcome,
   type SimulationReport,
-  simulatedOutcome,
-  simulationReport,
   simulationReportOfColumns,
 } from '../../scoring/simulation.ts'
+import { type Clock, systemClock } from '../clock.ts'
 import { AppError, type Bilingual, bi, notFound } from '../errors.ts'
 import type { Storage, StoredSimulation } from '../repositories/types.ts'
 import { evaluateOrExplain } from './points.ts'
@@ -67,52 +65,70 @@ const problem = (name: 'SIMULATION_DRAFT' | 'SIMULATION_POPULATION', path: strin
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/**
- * A household under one points table: the admission table's gates and tier, and the points of the
- * scoring parent (the higher-scoring eligible parent); the allocator's input with those points.
- */
-function scoreHousehold(
-  admission: CompiledTable,
-  points: CompiledTable,
-  u: Extract<Unit, { household: Household }>,
-  ctx: EvalContext,
-): { outcome: SimulatedOutcome; input: AllocationApplication } {
-  const parents = new Map<Applicant, SimulatedOutcome>()
-  const o = scoreAdmission(admission, u.household, ctx, (p) => {
-    const outcome = scorePoints(points, p, ctx)
-    parents.set(p, simulatedOutcome(points, outcome))
-    return pointsUsed(points, outcome)
-  })
-  const best = o.scoringParent === null ? undefined : parents.get(u.household.parents[o.scoringParent])
-  const total = o.tieBreak.points
-  return {
-    outcome: { total: total ?? 0, eligible: o.eligible && total !== null, items: best?.items ?? {} },
-    input: {
-      ...u.input,
-      points: total,
-      insuranceMonths: o.tieBreak.insuranceMonths,
-      residenceMonths: o.tieBreak.residenceMonths,
-    },
-  }
-}
-
 /** The stages of a simulation, for a caller timing them (the bench): milliseconds each. */
 export type SimulationStage = 'hash' | 'derive' | 'score' | 'report'
 export type StageObserver = (stage: SimulationStage, ms: number) => void
 
 /**
- * A population under one table as report columns: the columnar scorer (scoring/population.ts),
- * compiled once, in one pass. Not in chunks: each chunk's fresh output columns set off a full
- * garbage collection over the parsed applicants still held (measured: 400,000 applicants in 20,000
- * chunks 2.0 s, in one pass 0.24 to 0.8 s on the loaded 2-core machine); the loop is held for that pass.
+ * Applicants scored in one go of the column loops before a yield to the event loop: a chunk takes
+ * about 20 to 60 ms on the loaded 2-core machine (0.3 to 1 s per million), so probes and other
+ * requests still answer while a million are scored. Each chunk is scored straight into columns
+ * allocated once, so that the result is the one-pass result and a chunk allocates no column.
  */
-function scoreColumns(c: CompiledTable, pop: PopulationFacts, ctx: EvalContext): OutcomeColumns {
-  const o = compilePopulationScorer(c, ctx).score(pop)
+export const SCORE_CHUNK = 65_536
+
+const STOPPED = 'the service stopped while the simulation ran'
+
+/** Rows [start, end) of a population: views, no copy (record offsets stay absolute, as `score` reads them). */
+function rowsOf(pop: PopulationFacts, start: number, end: number): PopulationFacts {
+  const columns = new Map<string, Float64Array>()
+  for (const [k, col] of pop.columns) columns.set(k, col.subarray(start, end))
   return {
-    total: o.total,
-    eligible: o.eligible,
-    items: new Map(c.table.items.map((x, k) => [x.id, o.items[k]])),
+    ...pop,
+    size: end - start,
+    columns,
+    recordStart: pop.recordStart.subarray(start, end + 1),
   }
+}
+
+/**
+ * A population under one table as report columns: the columnar scorer (scoring/population.ts),
+ * compiled once, over chunks of `chunk` rows with a yield between them; the same numbers as one pass.
+ */
+export async function scoreColumns(
+  c: CompiledTable,
+  pop: PopulationFacts,
+  ctx: EvalContext,
+  cancelled: () => boolean = () => false,
+  chunk = SCORE_CHUNK,
+): Promise<OutcomeColumns> {
+  const scorer = compilePopulationScorer(c, ctx)
+  const n = pop.size
+  // the columns, allocated once; each chunk is scored straight into its rows (views, no copy)
+  const total = new Float64Array(n)
+  const eligible = new Uint8Array(n)
+  const provisional = new Uint8Array(n)
+  const layers = c.points.layerCaps.map(() => new Float64Array(n))
+  const items = c.table.items.map(() => new Float64Array(n))
+  for (let start = 0; ; ) {
+    const end = Math.min(n, start + chunk)
+    scorer.score(rowsOf(pop, start, end), {
+      table: c,
+      ctx,
+      size: end - start,
+      total: total.subarray(start, end),
+      layers: layers.map((x) => x.subarray(start, end)),
+      layerCaps: c.points.layerCaps,
+      items: items.map((x) => x.subarray(start, end)),
+      eligible: eligible.subarray(start, end),
+      provisional: provisional.subarray(start, end),
+    })
+    if (end === n) break
+    start = end
+    await yieldToLoop()
+    if (cancelled()) throw new Error(STOPPED)
+  }
+  return { total, eligible, items: new Map(c.table.items.map((x, k) => [x.id, items[k]])) }
 }
 
 /**
@@ -135,7 +151,7 @@ async function scoreApplicants(
     if (i > 0 && i % YIELD_EVERY === 0) {
       progress(i)
       await yieldToLoop()
-      if (cancelled()) throw new Error('the service stopped while the simulation ran')
+      if (cancelled()) throw new Error(STOPPED)
     }
     const u = p.units[i] as Extract<Unit, { applicant: Applicant }>
     keys[i] = u.key
@@ -144,48 +160,117 @@ async function scoreApplicants(
   const pop = builder.finish()
   observe('derive', performance.now() - t)
   t = performance.now()
-  const before = scoreColumns(p.inForce, pop, p.ctx)
+  const before = await scoreColumns(p.inForce, pop, p.ctx, cancelled)
   await yieldToLoop()
-  if (cancelled()) throw new Error('the service stopped while the simulation ran')
-  const after = scoreColumns(p.draft, pop, p.ctx)
+  if (cancelled()) throw new Error(STOPPED)
+  const after = await scoreColumns(p.draft, pop, p.ctx, cancelled)
   observe('score', performance.now() - t)
   progress(n)
   return { keys, before, after }
 }
 
 /**
- * The scoring of a round's households: per household, through the admission scheme (gates, tier,
- * the scoring parent), which the columnar store does not cover (it holds persons, not households).
+ * A round's households under one points table, from their parents' scores in the columnar store:
+ * per household the admission scheme (gates, tier, the scoring parent: the higher-scoring eligible
+ * parent) with each parent's points read from the columns, as `points.score()` would give them;
+ * the allocator's input with those points; the household's outcome (the scoring parent's total and
+ * items) as report columns.
+ */
+function householdsUnder(
+  admission: CompiledTable,
+  points: CompiledTable,
+  scores: OutcomeColumns,
+  households: readonly Extract<Unit, { household: Household }>[],
+  firstRow: Int32Array,
+  ctx: EvalContext,
+): { columns: OutcomeColumns; inputs: AllocationApplication[] } {
+  const n = households.length
+  const total = new Float64Array(n)
+  const eligible = new Uint8Array(n)
+  const parentItems = [...scores.items]
+  const items = new Map(parentItems.map(([id]) => [id, new Float64Array(n)]))
+  const inputs = new Array<AllocationApplication>(n)
+  for (let h = 0; h < n; h++) {
+    const u = households[h]
+    const row0 = firstRow[h]
+    const o = scoreAdmission(admission, u.household, ctx, (parent) => {
+      const row = row0 + u.household.parents.indexOf(parent)
+      // what pointsUsed gives of the parent's outcome (the admission scheme reads total and eligible)
+      return {
+        total: fromScaled(scores.total[row]),
+        eligible: scores.eligible[row] === 1,
+        frozenUntil: null,
+        ruleset: points.ref,
+      }
+    })
+    const points_ = o.tieBreak.points
+    total[h] = points_ ?? 0
+    eligible[h] = o.eligible && points_ !== null ? 1 : 0
+    if (o.scoringParent !== null) {
+      const row = row0 + o.scoringParent
+      for (const [id, col] of parentItems) items.get(id)![h] = col[row]
+    }
+    inputs[h] = {
+      ...u.input,
+      points: points_,
+      insuranceMonths: o.tieBreak.insuranceMonths,
+      residenceMonths: o.tieBreak.residenceMonths,
+    }
+  }
+  return { columns: { total, eligible, items }, inputs }
+}
+
+/**
+ * The scoring of a round's households: every parent's facts derived once into the columnar store
+ * (as the upload path's applicants), scored under both tables in chunks, then each household
+ * through the admission scheme with those points (`householdsUnder`). The report is byte for byte
+ * the per-household path's (test/scoring/simulation-columnar.test.ts).
  */
 async function scoreHouseholds(
   p: Prepared,
   round: NonNullable<Prepared['round']>,
   progress: (done: number) => void,
   cancelled: () => boolean,
+  observe: StageObserver,
 ): Promise<{
-  scored: SimulatedApplicant[]
+  columns: SimulatedColumns
   before: AllocationApplication[]
   after: AllocationApplication[]
 }> {
-  const scored: SimulatedApplicant[] = []
-  const before: AllocationApplication[] = []
-  const after: AllocationApplication[] = []
-  for (let i = 0; i < p.units.length; i++) {
-    if (i > 0 && i % YIELD_EVERY === 0) {
-      progress(i)
+  let t = performance.now()
+  const households = p.units.filter((u): u is Extract<Unit, { household: Household }> => 'household' in u)
+  const builder = new PopulationBuilder([p.inForce, p.draft], p.ctx, households.length * 2)
+  const firstRow = new Int32Array(households.length)
+  for (let h = 0; h < households.length; h++) {
+    if (h > 0 && h % YIELD_EVERY === 0) {
+      progress(h)
       await yieldToLoop()
-      if (cancelled()) throw new Error('the service stopped while the simulation ran')
+      if (cancelled()) throw new Error(STOPPED)
     }
-    const u = p.units[i]
-    if ('applicant' in u) continue
-    const b = scoreHousehold(round.admission, p.inForce, u, p.ctx)
-    const a = scoreHousehold(round.admission, p.draft, u, p.ctx)
-    scored.push({ key: u.key, before: b.outcome, after: a.outcome })
-    before.push(b.input)
-    after.push(a.input)
+    firstRow[h] = -1
+    for (const parent of households[h].household.parents) {
+      const row = builder.add(parent)
+      if (firstRow[h] < 0) firstRow[h] = row
+    }
   }
+  const pop = builder.finish()
+  observe('derive', performance.now() - t)
+  t = performance.now()
+  const parentsBefore = await scoreColumns(p.inForce, pop, p.ctx, cancelled)
+  await yieldToLoop()
+  if (cancelled()) throw new Error(STOPPED)
+  const parentsAfter = await scoreColumns(p.draft, pop, p.ctx, cancelled)
+  await yieldToLoop()
+  if (cancelled()) throw new Error(STOPPED)
+  const b = householdsUnder(round.admission, p.inForce, parentsBefore, households, firstRow, p.ctx)
+  const a = householdsUnder(round.admission, p.draft, parentsAfter, households, firstRow, p.ctx)
+  observe('score', performance.now() - t)
   progress(p.units.length)
-  return { scored, before, after }
+  return {
+    columns: { keys: households.map((u) => u.key), before: b.columns, after: a.columns },
+    before: b.inputs,
+    after: a.inputs,
+  }
 }
 
 /**
@@ -212,11 +297,38 @@ interface Job {
   done: number
   total: number
   promise: Promise<void>
+  /** its record is no longer running (another instance found its heartbeat stale and failed it): stop */
+  lost: boolean
+}
+
+/**
+ * How an instance's simulation jobs live with other instances on one database: each running
+ * record names its owner and carries a heartbeat the owner moves while the job runs; any instance
+ * fails a running record whose heartbeat is stale (its owner is gone), at start and periodically.
+ * Instances' clocks must agree to well within `staleMs`.
+ */
+export interface JobLifecycle {
+  /** this instance's id, written as the owner of the simulations it runs */
+  instanceId: string
+  /** how often the heartbeat of this instance's running simulations moves */
+  heartbeatMs: number
+  /** a running simulation whose heartbeat is older than this is failed */
+  staleMs: number
+  /** heartbeats and staleness are read on this clock */
+  clock: Clock
+}
+
+/** An id for this process: host, process id and a random part (two processes never share one). */
+export function newInstanceId(): string {
+  return `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`
 }
 
 export class SimulationService {
   private readonly jobs = new Map<string, Job>()
   private stopping = false
+  private readonly life: JobLifecycle
+  private heartbeat: NodeJS.Timeout | null = null
+  private beating = false
 
   constructor(
     private readonly rulesets: RulesetService,
@@ -227,38 +339,88 @@ export class SimulationService {
     private readonly maxUpload = MAX_UPLOAD_APPLICANTS,
     /** told each stage's time (the bench); nothing by default */
     private readonly observe: StageObserver = () => {},
-  ) {}
-
-  /**
-   * A simulation left running by a process that is gone (restart, crash) never finishes: marked
-   * failed, with the reason, when an instance starts. Returns the ids so marked.
-   */
-  async failInterrupted(): Promise<string[]> {
-    const ids = (await this.storage.simulations.running()).filter((id) => !this.jobs.has(id))
-    for (const id of ids)
-      await this.finish(id, { state: 'failed', failure: 'interrupted by a restart of the service' })
-    return ids
+    /** owner, heartbeat and staleness (defaults: a new instance id, 5 s, 60 s, the system clock) */
+    lifecycle: Partial<JobLifecycle> = {},
+  ) {
+    this.life = {
+      instanceId: lifecycle.instanceId ?? newInstanceId(),
+      heartbeatMs: lifecycle.heartbeatMs ?? 5_000,
+      staleMs: lifecycle.staleMs ?? 60_000,
+      clock: lifecycle.clock ?? systemClock,
+    }
   }
 
-  /** Stops taking work and waits for running jobs to stop (they are failed on the next start). */
+  /** this instance's id, the owner of the simulations it runs */
+  get instanceId(): string {
+    return this.life.instanceId
+  }
+
+  /**
+   * A simulation left running by an instance that is gone (restart, crash) never finishes: failed,
+   * with the reason, once its heartbeat is older than `staleMs`; one another live instance runs is
+   * left alone. Called at start and every `staleMs` (src/app.ts). Returns the ids so failed.
+   */
+  async failStale(): Promise<string[]> {
+    const before = new Date(this.life.clock.now().getTime() - this.life.staleMs).toISOString()
+    const ids = (await this.storage.simulations.stale(before)).filter((id) => !this.jobs.has(id))
+    const failed: string[] = []
+    for (const id of ids)
+      if (
+        await this.finish(id, {
+          state: 'failed',
+          failure: `interrupted: its instance stopped (a restart or a crash of the service), no heartbeat since before ${before}`,
+        })
+      )
+        failed.push(id)
+    return failed
+  }
+
+  /** Moves the heartbeat of this instance's running jobs; a job whose record is no longer running stops. */
+  private async beat(): Promise<void> {
+    const ids = [...this.jobs.keys()]
+    if (ids.length === 0 || this.beating) return
+    this.beating = true
+    try {
+      const at = this.life.clock.now().toISOString()
+      const moved = new Set(
+        await this.storage.transaction((tx) => tx.simulations.heartbeat(ids, this.life.instanceId, at)),
+      )
+      for (const id of ids) {
+        const job = this.jobs.get(id)
+        if (job !== undefined && !moved.has(id)) job.lost = true
+      }
+    } catch (err) {
+      this.log.error({ err }, 'could not move the heartbeat of the running simulations')
+    } finally {
+      this.beating = false
+    }
+  }
+
+  /**
+   * Stops taking work, stops the running jobs and fails their records (the job ends with its
+   * process); a job whose record cannot be written now is failed by the next instance to find its
+   * heartbeat stale.
+   */
   async stop(): Promise<void> {
     this.stopping = true
     await Promise.allSettled([...this.jobs.values()].map((j) => j.promise))
   }
 
+  /** running → completed or failed, audited; false when it was no longer running (another instance failed it). */
   private async finish(
     id: string,
     end: { state: 'completed'; report: unknown } | { state: 'failed'; failure: string },
-  ): Promise<void> {
-    await this.recorder.audited(
+  ): Promise<boolean> {
+    return this.recorder.audited(
       SYSTEM_ACTOR,
       async ({ tx, at, audit }) => {
-        if (!(await tx.simulations.finish(id, end, at))) return
+        if (!(await tx.simulations.finish(id, end, at))) return false
         await audit(
           `simulation.${end.state}`,
           id,
           end.state === 'completed' ? contentSha256(end.report) : contentSha256({ failure: end.failure }),
         )
+        return true
       },
       true,
     )
@@ -351,37 +513,48 @@ export class SimulationService {
           'body.population.to',
           bi('日期范围的结束早于开始', 'the range ends before it starts'),
         )
-      const found: { id: string; key: string; applicant: Applicant; factsSha256: string }[] = []
+      const units: Unit[] = []
+      const hashes: string[][] = []
+      // in batches of 1,000: a void record no longer stands, it is not part of the population; and
+      // the population is bounded as an upload is, checked as it grows (never more than a batch over)
+      let batch: { id: string; key: string; applicant: Applicant; factsSha256: string }[] = []
+      const take = async () => {
+        const lives = await this.storage.records.lives(batch.map((f) => f.id))
+        for (const f of batch) {
+          if (lives.get(f.id)?.void != null) continue
+          units.push({ key: f.key, applicant: f.applicant })
+          hashes.push([f.key, f.factsSha256])
+        }
+        batch = []
+        if (units.length > this.maxUpload)
+          throw problem(
+            'SIMULATION_POPULATION',
+            'body.population',
+            bi(
+              `${pop.from} 至 ${pop.to} 的积分记录超过 ${this.maxUpload} 条（模拟人群的上限）：请缩小日期范围`,
+              `the points records from ${pop.from} to ${pop.to} are more than ${this.maxUpload} (the most a simulation takes): narrow the range`,
+            ),
+          )
+      }
       for await (const r of this.storage.records.all()) {
         if (r.scheme !== 'points') continue
         const day = r.createdAt.slice(0, 10)
         if (day < pop.from || day > pop.to) continue
         if (!jurisdictionChain(r.jurisdiction).includes(req.jurisdiction)) continue
-        found.push({
+        batch.push({
           id: r.id,
           key: r.reference,
           applicant: r.facts as Applicant,
           factsSha256: r.factsSha256,
         })
+        if (batch.length === 1000) await take()
       }
-      // a void record no longer stands: it is not part of the population
-      const voided = new Set<string>()
-      for (let i = 0; i < found.length; i += 1000) {
-        const lives = await this.storage.records.lives(found.slice(i, i + 1000).map((f) => f.id))
-        for (const [id, life] of lives) if (life.void !== null) voided.add(id)
-      }
-      const units: Unit[] = []
-      const hashes: string[][] = []
-      for (const f of found) {
-        if (voided.has(f.id)) continue
-        units.push({ key: f.key, applicant: f.applicant })
-        hashes.push([f.key, f.factsSha256])
-      }
+      if (batch.length > 0) await take()
       return { units, district: null, spec: null, hashes, hashMs: 0 }
     }
     const round = await this.storage.admission.getRound(pop.roundId)
     if (round === null)
-      throw notFound(bi(`招生批次 ${pop.roundId}`, `round ${pop.roundId}`), 'body.population.roundId')
+      throw notFound(bi(`录取批次 ${pop.roundId}`, `round ${pop.roundId}`), 'body.population.roundId')
     const units: Unit[] = []
     const hashes: string[][] = []
     let after: string | null = null
@@ -485,20 +658,18 @@ export class SimulationService {
       observe('report', performance.now() - t)
       return { ...report, round: null }
     }
-    let t = performance.now()
-    const { scored, before, after } = await evaluateOrExplainAsync(() =>
-      scoreHouseholds(p, round, progress, cancelled),
+    const { columns, before, after } = await evaluateOrExplainAsync(() =>
+      scoreHouseholds(p, round, progress, cancelled, observe),
     )
-    observe('score', performance.now() - t)
-    t = performance.now()
-    const report = simulationReport(scored, params)
+    const t = performance.now()
+    const report = simulationReportOfColumns(columns, params)
     const comparison = compareRound(round.spec, before, after)
     observe('report', performance.now() - t)
     return { ...report, round: comparison }
   }
 
   private start(id: string, p: Prepared): void {
-    const job: Job = { done: 0, total: p.units.length, promise: Promise.resolve() }
+    const job: Job = { done: 0, total: p.units.length, promise: Promise.resolve(), lost: false }
     job.promise = (async () => {
       // after the answer: the 202 goes out first
       await yieldToLoop()
@@ -508,22 +679,38 @@ export class SimulationService {
           (done) => {
             job.done = done
           },
-          () => this.stopping,
+          () => this.stopping || job.lost,
           this.observe,
         )
         await this.finish(id, { state: 'completed', report })
       } catch (err) {
-        if (this.stopping) return // failed on the next start, with the reason
-        const failure = err instanceof AppError || err instanceof Error ? err.message : String(err)
-        this.log.error({ simulation: id, err }, 'simulation failed')
+        if (job.lost && !this.stopping) {
+          this.log.warn(
+            { simulation: id },
+            'simulation failed by another instance (stale heartbeat): stopped',
+          )
+          return
+        }
+        const failure = this.stopping
+          ? 'interrupted: the service stopped while the simulation ran'
+          : err instanceof AppError || err instanceof Error
+            ? err.message
+            : String(err)
+        if (!this.stopping) this.log.error({ simulation: id, err }, 'simulation failed')
         await this.finish(id, { state: 'failed', failure }).catch((e: unknown) =>
           this.log.error({ simulation: id, err: e }, 'could not record the failed simulation'),
         )
       } finally {
         this.jobs.delete(id)
+        if (this.jobs.size === 0 && this.heartbeat !== null) {
+          clearInterval(this.heartbeat)
+          this.heartbeat = null
+        }
       }
     })()
     this.jobs.set(id, job)
+    if (this.heartbeat === null)
+      this.heartbeat = setInterval(() => void this.beat(), this.life.heartbeatMs).unref()
   }
 
   /** Validates, stores the record running (audited `simulation.created` with the inputs hash) and starts the job: 202. */
@@ -541,11 +728,19 @@ export class SimulationService {
         inputsSha256,
         inputs: p.inputs,
         total: p.units.length,
+        owner: this.life.instanceId,
       }
       await tx.simulations.insert(row)
       await audit('simulation.created', id, inputsSha256)
       return {
-        body: this.view({ ...row, state: 'running', report: null, failure: null, finishedAt: null }),
+        body: this.view({
+          ...row,
+          state: 'running',
+          report: null,
+          failure: null,
+          finishedAt: null,
+          heartbeatAt: at,
+        }),
         location: `/v1/simulations/${id}`,
       }
     })

@@ -212,6 +212,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
       simulations: {
         insert: live((x) => simulations.insertInTx(t, x)),
         finish: live((id, end, at) => simulations.finishInTx(t, id, end, at)),
+        heartbeat: live((ids, owner, at) => simulations.heartbeatInTx(t, ids, owner, at)),
       },
       settings: {
         get: live(async (key: string) => {

@@ -14,16 +14,28 @@ export class PgSimulationRepository implements SimulationRepository {
     return row ? toSimulation(row) : null
   }
 
-  async running(): Promise<string[]> {
+  async stale(before: string): Promise<string[]> {
     const rows = (
-      await this.db.execute<Row>(sql`SELECT id FROM simulations WHERE state = 'running' ORDER BY id`)
+      await this.db.execute<Row>(
+        sql`SELECT id FROM simulations WHERE state = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ${before}) ORDER BY id`,
+      )
     ).rows
     return rows.map((x) => x.id as string)
   }
 
   async insertInTx(tx: PgDb, s: NewSimulation): Promise<void> {
-    await tx.execute(sql`INSERT INTO simulations (id, created_at, created_by, inputs_sha256, inputs_json, total, state)
-      VALUES (${s.id}, ${s.createdAt}, ${s.createdBy}, ${s.inputsSha256}, ${JSON.stringify(s.inputs)}, ${s.total}, 'running')`)
+    await tx.execute(sql`INSERT INTO simulations (id, created_at, created_by, inputs_sha256, inputs_json, total, state, owner, heartbeat_at)
+      VALUES (${s.id}, ${s.createdAt}, ${s.createdBy}, ${s.inputsSha256}, ${JSON.stringify(s.inputs)}, ${s.total}, 'running', ${s.owner ?? null}, ${s.createdAt})`)
+  }
+
+  async heartbeatInTx(tx: PgDb, ids: readonly string[], owner: string, at: string): Promise<string[]> {
+    const moved: string[] = []
+    for (const id of ids) {
+      const r = await tx.execute(sql`UPDATE simulations SET heartbeat_at = ${at}
+        WHERE id = ${id} AND owner = ${owner} AND state = 'running'`)
+      if (r.rowCount === 1) moved.push(id)
+    }
+    return moved
   }
 
   async finishInTx(tx: PgDb, id: string, end: SimulationEnd, at: string): Promise<boolean> {

@@ -131,6 +131,7 @@ export function openSqlite(path: string): Storage {
       simulations: {
         insert: live((x) => simulations.insertInTx(x)),
         finish: live((id, end, at) => simulations.finishInTx(id, end, at)),
+        heartbeat: live((ids, owner, at) => simulations.heartbeatInTx(ids, owner, at)),
       },
       settings: {
         get: live((key: string) => settingOf(key)),

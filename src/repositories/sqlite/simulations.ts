@@ -17,10 +17,15 @@ export function toSimulation(r: Row): StoredSimulation {
     report: r.report_json === null ? null : (JSON.parse(r.report_json as string) as unknown),
     failure: (r.failure as string | null) ?? null,
     finishedAt: (r.finished_at as string | null) ?? null,
+    owner: (r.owner as string | null) ?? null,
+    heartbeatAt: (r.heartbeat_at as string | null) ?? null,
   }
 }
 
-export type NewSimulation = Omit<StoredSimulation, 'report' | 'failure' | 'finishedAt' | 'state'>
+export type NewSimulation = Omit<
+  StoredSimulation,
+  'report' | 'failure' | 'finishedAt' | 'state' | 'owner' | 'heartbeatAt'
+> & { owner?: string | null }
 export type SimulationEnd = { state: 'completed'; report: unknown } | { state: 'failed'; failure: string }
 
 export class SqliteSimulationRepository implements SimulationRepository {
@@ -35,20 +40,38 @@ export class SqliteSimulationRepository implements SimulationRepository {
     return row ? toSimulation(row) : null
   }
 
-  async running(): Promise<string[]> {
+  async stale(before: string): Promise<string[]> {
     const rows = this.r
-      .prepare("SELECT id FROM simulations WHERE state = 'running' ORDER BY id")
-      .all() as Row[]
+      .prepare(
+        "SELECT id FROM simulations WHERE state = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?) ORDER BY id",
+      )
+      .all(before) as Row[]
     return rows.map((x) => x.id as string)
   }
 
   insertInTx(s: NewSimulation): void {
     this.w
       .prepare(
-        `INSERT INTO simulations (id, created_at, created_by, inputs_sha256, inputs_json, total, state)
-         VALUES (?, ?, ?, ?, ?, ?, 'running')`,
+        `INSERT INTO simulations (id, created_at, created_by, inputs_sha256, inputs_json, total, state, owner, heartbeat_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
       )
-      .run(s.id, s.createdAt, s.createdBy, s.inputsSha256, JSON.stringify(s.inputs), s.total)
+      .run(
+        s.id,
+        s.createdAt,
+        s.createdBy,
+        s.inputsSha256,
+        JSON.stringify(s.inputs),
+        s.total,
+        s.owner ?? null,
+        s.createdAt,
+      )
+  }
+
+  heartbeatInTx(ids: readonly string[], owner: string, at: string): string[] {
+    const beat = this.w.prepare(
+      "UPDATE simulations SET heartbeat_at = ? WHERE id = ? AND owner = ? AND state = 'running'",
+    )
+    return ids.filter((id) => beat.run(at, id, owner).changes === 1)
   }
 
   finishInTx(id: string, end: SimulationEnd, at: string): boolean {
