@@ -36,7 +36,11 @@ export interface PointsParts {
   /** the result's `references` member (`referencesOf`), built once */
   referencesMember: { references?: Readonly<Record<string, Reference>> }
   /** per veto: its reason's words without a record (`none`) and before the records' dates (`head`) */
-  vetoReasons: { none: string; head: string }[]
+  vetoReasons: { none: string; head: string; provisional: boolean; reason: string | undefined }[]
+  /** per deduction row: its provisional reason (reasonOf), when its mark gives one */
+  deductionReasons: (string | undefined)[]
+  /** the `not_frozen` gate's provisional reason, when it is provisional and its row gives one */
+  freezeReason: string | undefined
 }
 
 /** A table compiled once: its identity, its hash and its evaluators. */

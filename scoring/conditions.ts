@@ -84,8 +84,12 @@ export function missingFact(def: FactDef): string {
   return `未提供${def.label}`
 }
 
-/** The words a fact's values are shown with, worked out once per fact definition (explain() reads them per row). */
-interface FactText {
+/**
+ * The words a fact's values are shown with, worked out once per fact definition. Compiled rules and
+ * conditions keep their facts' FactText, so that explain() shows a value without looking it up.
+ */
+export interface FactText {
+  type: FactDef['type']
   unit: string
   missing: string
   /** by enum index: the value's label */
@@ -95,10 +99,11 @@ interface FactText {
 // keyed by the definition object: catalogue and table definitions are built once and never changed
 const FACT_TEXT = new WeakMap<FactDef, FactText>()
 
-function factText(def: FactDef): FactText {
+export function factText(def: FactDef): FactText {
   let t = FACT_TEXT.get(def)
   if (t === undefined) {
     t = {
+      type: def.type,
       unit: unitOf(def),
       missing: missingFact(def),
       enumShown: def.type === 'enum' ? (def.values ?? []).map((raw) => enumLabel(def, raw)) : [],
@@ -108,17 +113,30 @@ function factText(def: FactDef): FactText {
   return t
 }
 
-/** A fact's value in Chinese: 是/否, an enum's label, a number with its unit; an unknown one named as missing. */
-export function formatFact(def: FactDef, v: number): string {
-  const t = factText(def)
+/**
+ * A fact's number as text, as `${v}` writes it. An integer is written through `v | 0`, a small
+ * integer (Smi) to V8, whose number-to-text cache then answers; a whole number held as a double
+ * misses that cache and is converted anew each time.
+ */
+export function numberText(v: number): string {
+  return (v | 0) === v ? `${v | 0}` : `${v}`
+}
+
+/** `formatFact` with the fact's words already at hand (what compiled rules call per row). */
+export function showFact(t: FactText, v: number): string {
   if (Number.isNaN(v)) return t.missing
-  if (def.type === 'boolean') return v === 1 ? '是' : '否'
-  if (def.type === 'enum') {
+  if (t.type === 'boolean') return v === 1 ? '是' : '否'
+  if (t.type === 'enum') {
     // an index the enum does not have (never derived) is shown as the number
     const shown = t.enumShown[v]
     return shown === undefined ? String(v) : shown
   }
-  return `${v}${t.unit}`
+  return numberText(v) + t.unit
+}
+
+/** A fact's value in Chinese: 是/否, an enum's label, a number with its unit; an unknown one named as missing. */
+export function formatFact(def: FactDef, v: number): string {
+  return showFact(factText(def), v)
 }
 
 /** A fact's value as the caller's vocabulary has it (enum name, boolean, number; null: unknown). */
@@ -303,8 +321,26 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   const needs = checks.map((c) => c.shown).join('且')
   // the sentence's fixed parts, built once: only the value, the date and the verdict vary
   const missing = missingFact(def)
+  const text = factText(def)
   const needsMissing = `（要求${def.label}${needs}，`
   const needsKnown = `（要求${needs}，`
+  if (at === undefined) {
+    // read as of the evaluation date: every sentence is a fixed head, the value shown, a fixed tail
+    const head = `${def.label}：`
+    const held = `${needsKnown}符合）`
+    const failed = `${needsKnown}不符合）`
+    const missingHeld = `${missing}${needsMissing}符合）`
+    const missingFailed = `${missing}${needsMissing}不符合）`
+    return {
+      test,
+      explain: (env) => {
+        const v = env.facts[index]
+        const ok = test(env)
+        if (Number.isNaN(v)) return ok ? missingHeld : missingFailed
+        return head + showFact(text, v) + (ok ? held : failed)
+      },
+    }
+  }
   return {
     test,
     explain: (env) => {
@@ -314,7 +350,7 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
       const verdict = test(env) ? '符合）' : '不符合）'
       // an unknown fact is named as missing, with what the condition needed of it
       if (Number.isNaN(v)) return `${missing}${when}${needsMissing}${verdict}`
-      return `${def.label}${when}：${formatFact(def, v)}${needsKnown}${verdict}`
+      return `${def.label}${when}：${showFact(text, v)}${needsKnown}${verdict}`
     },
   }
 }

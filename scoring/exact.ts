@@ -40,3 +40,24 @@ export function perUnitScaled(value: number, scaledPoints: number, per: number, 
   }
   return Number((BigInt(v) * BigInt(scaledPoints)) / BigInt(q))
 }
+
+/**
+ * `String(fromScaled(scaled))`, written from the integer: the same text (a decimal of at most 4
+ * places is what the division prints), without converting a fractional double to text, which
+ * V8 does slowly. Beyond 15 digits, or for a non-integer, it is the division's own text.
+ */
+export function scaledText(scaled: number): string {
+  if (scaled % SCALE === 0 || !(scaled > -1e15 && scaled < 1e15) || scaled !== Math.trunc(scaled))
+    return `${scaled / SCALE}`
+  const negative = scaled < 0
+  const a = negative ? -scaled : scaled
+  let fraction = a % SCALE
+  // 4 places, trailing zeros dropped: 2500 → .25, 5 → .0005
+  let places = 4
+  while (fraction % 10 === 0) {
+    fraction /= 10
+    places--
+  }
+  const digits = `${fraction}`
+  return `${negative ? '-' : ''}${(a - (a % SCALE)) / SCALE}.${'000'.slice(0, places - digits.length)}${digits}`
+}

@@ -23,7 +23,18 @@ export class CompiledGate {
     this.cond = compileCondition(gate.when, scope, `${path}.when`)
     const dates = [...stringsUnder('at', gate.when)]
     this.onlyDate = dates.length === 1 ? dates[0] : null
+    this.provisional = isProvisional(gate.provisional)
+    this.reason = reasonOf(gate.provisional).provisionalReason
+    this.passedHead = '符合条件：'
+    this.failedHead = `${gate.failReason ?? '不符合条件'}：`
   }
+
+  /** the gate's provisional mark and reason (reasonOf), worked out once */
+  private readonly provisional: boolean
+  private readonly reason: string | undefined
+  /** the reason's head when the gate passes, and when it fails */
+  private readonly passedHead: string
+  private readonly failedHead: string
 
   /** whether the gate passes: all that scoring needs */
   test(env: Env): boolean {
@@ -33,17 +44,19 @@ export class CompiledGate {
   /** The gate's row of a breakdown, as plain data, with its reason in words. */
   explain(env: Env, passed: boolean, asOf: string): GateResult {
     const g = this.gate
-    const facts = this.cond.explain(env)
-    const reason = passed ? `符合条件：${facts}` : `${g.failReason ?? '不符合条件'}：${facts}`
+    const reason = (passed ? this.passedHead : this.failedHead) + this.cond.explain(env)
     const at = this.onlyDate === null ? asOf : env.dateOf(this.onlyDate)
+    // two literals rather than a spread of reasonOf: one fixed shape each, and the same key order
+    if (this.reason === undefined)
+      return { id: g.id, label: g.label, passed, reason, ref: g.ref, provisional: this.provisional, at }
     return {
       id: g.id,
       label: g.label,
       passed,
       reason,
       ref: g.ref,
-      provisional: isProvisional(g.provisional),
-      ...reasonOf(g.provisional),
+      provisional: this.provisional,
+      provisionalReason: this.reason,
       at,
     }
   }

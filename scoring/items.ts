@@ -7,12 +7,15 @@ import {
   type Env,
   enumLabel,
   type FactScope,
-  formatFact,
+  type FactText,
+  factText,
+  numberText,
   rawFact,
   resolveFact,
+  showFact,
   TableCompileError,
 } from './conditions.ts'
-import { fromScaled, perUnitScaled, toScaled } from './exact.ts'
+import { fromScaled, perUnitScaled, scaledText, toScaled } from './exact.ts'
 import type { FactDef } from './facts.ts'
 import { isProvisional, reasonOf } from './provisional.ts'
 
@@ -51,6 +54,7 @@ interface Rule {
 
 interface Term {
   def: FactDef
+  text: FactText
   index: number
   points: number
   per: number
@@ -80,6 +84,7 @@ class PerUnitRule implements Rule {
       const per = t.per === 1 ? '' : `/${t.per}`
       return {
         def,
+        text: factText(def),
         index,
         points,
         per: t.per,
@@ -125,8 +130,9 @@ class PerUnitRule implements Rule {
 
   value(env: Env): ItemResult['value'] {
     if (this.terms.length === 1) {
-      const { def, index } = this.terms[0]
-      return { raw: rawFact(def, env.facts[index]), label: formatFact(def, env.facts[index]) }
+      const { def, text, index } = this.terms[0]
+      const v = env.facts[index]
+      return { raw: rawFact(def, v), label: showFact(text, v) }
     }
     const values: Record<string, number | null> = {}
     let label = ''
@@ -134,21 +140,28 @@ class PerUnitRule implements Rule {
       const t = this.terms[i]
       const v = env.facts[t.index]
       values[t.def.name] = Number.isNaN(v) ? null : v
-      label += `${i === 0 ? '' : '，'}${t.head}${formatFact(t.def, v)}`
+      label += `${i === 0 ? '' : '，'}${t.head}${showFact(t.text, v)}`
     }
     return { raw: values, label }
   }
 
   explain(env: Env, o: ItemOutcome): string {
+    const terms = this.terms
+    if (terms.length === 1 && this.steps === null) {
+      // one term and no steps: its points are the item's points before the cap
+      const t = terms[0]
+      const v = env.facts[t.index]
+      return t.head + (Number.isNaN(v) ? '0' : numberText(v)) + t.mid + scaledText(o.before)
+    }
     // the terms joined by `；`, concatenated directly rather than through an array
     let out = ''
-    for (let i = 0; i < this.terms.length; i++) {
-      const t = this.terms[i]
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i]
       const v = env.facts[t.index]
       if (i > 0) out += '；'
-      out += `${t.head}${Number.isNaN(v) ? 0 : v}${t.mid}${fromScaled(this.termPoints(env, t))}`
+      out += t.head + (Number.isNaN(v) ? '0' : numberText(v)) + t.mid + scaledText(this.termPoints(env, t))
     }
-    if (o.pick > 0) out += `${this.terms.length > 0 ? '；' : ''}${this.stepWord}${fromScaled(o.pick)}`
+    if (o.pick > 0) out += `${terms.length > 0 ? '；' : ''}${this.stepWord}${scaledText(o.pick)}`
     return out
   }
 
@@ -159,6 +172,7 @@ class PerUnitRule implements Rule {
 
 class BandsRule implements Rule {
   private readonly fact: { def: FactDef; index: number }
+  private readonly text: FactText
   private readonly bands: {
     from: number
     to: number
@@ -177,6 +191,7 @@ class BandsRule implements Rule {
     path: string,
   ) {
     this.fact = resolveFact(scope, item.fact, `${path}.fact`)
+    this.text = factText(this.fact.def)
     this.head = `${this.fact.def.label} `
     this.bands = item.bands.map((b) => {
       const to = b.to ?? Number.POSITIVE_INFINITY
@@ -216,14 +231,14 @@ class BandsRule implements Rule {
 
   value(env: Env): ItemResult['value'] {
     const { def, index } = this.fact
-    return { raw: rawFact(def, env.facts[index]), label: formatFact(def, env.facts[index]) }
+    const v = env.facts[index]
+    return { raw: rawFact(def, v), label: showFact(this.text, v) }
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    const { def, index } = this.fact
-    const shown = formatFact(def, env.facts[index])
+    const shown = showFact(this.text, env.facts[this.fact.index])
     if (o.pick < 0) return `${this.head}${shown}：不在计分区间`
-    return `${this.head}${shown}${this.bands[o.pick].text}${fromScaled(o.before)}`
+    return `${this.head}${shown}${this.bands[o.pick].text}${scaledText(o.before)}`
   }
 
   maxPoints(): number {
@@ -323,7 +338,7 @@ class BinaryRule implements Rule {
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    return this.cond.explain(env) + (o.before === this.pts ? this.tail : ` → ${fromScaled(o.before)}`)
+    return this.cond.explain(env) + (o.before === this.pts ? this.tail : ` → ${scaledText(o.before)}`)
   }
 
   maxPoints(): number {
@@ -333,6 +348,7 @@ class BinaryRule implements Rule {
 
 class CategoryRule implements Rule {
   private readonly fact: { def: FactDef; index: number }
+  private readonly text: FactText
   /** by the fact's enum index: the category it falls in */
   private readonly byValue: (
     | { pts: number; provisional: boolean; label: string; text: string }
@@ -346,6 +362,7 @@ class CategoryRule implements Rule {
   ) {
     this.fact = resolveFact(scope, item.fact, `${path}.fact`)
     const def = this.fact.def
+    this.text = factText(def)
     if (def.type !== 'enum') throw new TableCompileError(`${path}.fact`, `${def.name} is not a category fact`)
     item.categories.forEach((c, i) => {
       for (const v of c.values) {
@@ -382,12 +399,12 @@ class CategoryRule implements Rule {
     const v = env.facts[index]
     const c = Number.isNaN(v) ? undefined : this.byValue[v]
     // a category's own label (the table's wording) when the value falls in one
-    return { raw: rawFact(def, v), label: c?.label ?? formatFact(def, v) }
+    return { raw: rawFact(def, v), label: c?.label ?? showFact(this.text, v) }
   }
 
   explain(env: Env, o: ItemOutcome): string {
     const def = this.fact.def
-    if (o.pick < 0) return `${def.label} ${formatFact(def, env.facts[this.fact.index])}：不计分`
+    if (o.pick < 0) return `${def.label} ${showFact(this.text, env.facts[this.fact.index])}：不计分`
     return this.byValue[o.pick]!.text
   }
 
@@ -420,6 +437,18 @@ export class CompiledItem {
   readonly cap: number
   /** `；封顶 cap`, appended to a capped row's detail */
   private readonly capText: string
+  /** the row's cap as the breakdown shows it */
+  private readonly capShown: number | null
+  /** the row's provisional reason (reasonOf), when its mark gives one */
+  private readonly reason: string | undefined
+  /**
+   * The row's fixed fields, copied out of the table's item: items of different kinds are objects of
+   * different shapes, so reading them from `item` per row is a megamorphic load.
+   */
+  readonly id: string
+  private readonly label: string
+  private readonly layer: string
+  private readonly ref: Item['ref']
 
   constructor(
     readonly item: Item,
@@ -431,6 +460,12 @@ export class CompiledItem {
     this.when = item.when ? compileCondition(item.when, scope, `${path}.when`) : null
     this.cap = item.cap === undefined ? Number.POSITIVE_INFINITY : toScaled(item.cap)
     this.capText = `；封顶 ${item.cap}`
+    this.capShown = item.cap ?? null
+    this.reason = reasonOf(item.provisional).provisionalReason
+    this.id = item.id
+    this.label = item.label
+    this.layer = item.layer
+    this.ref = item.ref
     if (item.cap !== undefined && this.rule.maxPoints() < this.cap) {
       throw new TableCompileError(
         `${path}.cap`,
@@ -454,22 +489,36 @@ export class CompiledItem {
    * highest-only rule, `supersededBy` the item that outranked it in its group.
    */
   explain(env: Env, o: ItemOutcome, after: number, supersededBy: string | null): ItemResult {
-    const item = this.item
     let detail =
       o.excluded && this.when !== null ? `不计分：${this.when.explain(env)}` : this.rule.explain(env, o)
     if (o.before > this.cap) detail += this.capText
     if (supersededBy !== null) detail += `；同组取最高，计入 ${supersededBy}`
+    const value = this.rule.value(env, o.pick)
+    // two literals rather than a spread of reasonOf: one fixed shape each, and the same key order
+    if (this.reason === undefined)
+      return {
+        id: this.id,
+        label: this.label,
+        layer: this.layer,
+        value,
+        pointsBeforeCap: fromScaled(o.before),
+        points: fromScaled(after),
+        cap: this.capShown,
+        ref: this.ref,
+        provisional: o.provisional,
+        detail,
+      }
     return {
-      id: item.id,
-      label: item.label,
-      layer: item.layer,
-      value: this.rule.value(env, o.pick),
+      id: this.id,
+      label: this.label,
+      layer: this.layer,
+      value,
       pointsBeforeCap: fromScaled(o.before),
       points: fromScaled(after),
-      cap: item.cap ?? null,
-      ref: item.ref,
+      cap: this.capShown,
+      ref: this.ref,
       provisional: o.provisional,
-      ...reasonOf(item.provisional),
+      provisionalReason: this.reason,
       detail,
     }
   }

@@ -4,6 +4,7 @@ import { RECORD_KIND_LABELS } from '../../../schema/labels.ts'
 import type {
   DeductionResult,
   GateResult,
+  ItemResult,
   LayerResult,
   PointsResult,
   RulesetRef,
@@ -107,7 +108,14 @@ export function compile(
       vetoReasons: table.vetoes.map((v) => ({
         none: `无${RECORD_KIND_LABELS[v.record]}记录`,
         head: `有${RECORD_KIND_LABELS[v.record]}记录（`,
+        provisional: isProvisional(v.provisional),
+        reason: reasonOf(v.provisional).provisionalReason,
       })),
+      deductionReasons: table.deductions.map((d) => reasonOf(d.provisional).provisionalReason),
+      freezeReason:
+        freezeRef !== undefined && freezeProvisional
+          ? reasonOf(freezeRef.provisional).provisionalReason
+          : undefined,
     },
   }
 }
@@ -247,13 +255,17 @@ export function explainIn(
 ): PointsResult {
   const { table, items } = c
   const p = c.points
-  const layers: LayerResult[] = table.layers.map((l, i) => ({
-    id: l.id,
-    label: l.label,
-    pointsBeforeCap: fromScaled(o.layers[i]),
-    points: fromScaled(Math.min(o.layers[i], p.layerCaps[i])),
-    cap: l.cap,
-  }))
+  const layers: LayerResult[] = []
+  for (let i = 0; i < table.layers.length; i++) {
+    const l = table.layers[i]
+    layers.push({
+      id: l.id,
+      label: l.label,
+      pointsBeforeCap: fromScaled(o.layers[i]),
+      points: fromScaled(Math.min(o.layers[i], p.layerCaps[i])),
+      cap: l.cap,
+    })
+  }
   const provisionalRows: string[] = []
   // one outcome object refilled per item: CompiledItem.explain reads it and keeps nothing of it
   const io: ItemOutcome = {
@@ -263,90 +275,143 @@ export function explainIn(
     pick: -1,
     excluded: false,
   }
-  const itemResults = items.map((item, i) => {
+  const itemResults: ItemResult[] = []
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]
     const f = o.flags[i]
     io.before = o.before[i]
     io.provisional = (f & ITEM_PROVISIONAL) !== 0
     io.matchedProvisional = (f & ITEM_MATCHED_PROVISIONAL) !== 0
     io.pick = o.pick[i]
     io.excluded = (f & ITEM_EXCLUDED) !== 0
-    const supersededBy = o.supersededBy[i] < 0 ? null : items[o.supersededBy[i]].item.id
+    const supersededBy = o.supersededBy[i] < 0 ? null : items[o.supersededBy[i]].id
     // listed when a provisional value gave points, or a provisional band/tier/category decided
     // them (even a 0); an item outranked in its highest-only group used nothing
     if (supersededBy === null && ((io.provisional && io.before > 0) || io.matchedProvisional))
-      provisionalRows.push(item.item.id)
-    return item.explain(env, io, o.points[i], supersededBy)
-  })
+      provisionalRows.push(item.id)
+    itemResults.push(item.explain(env, io, o.points[i], supersededBy))
+  }
   const deductions: DeductionResult[] = []
   for (let k = 0; k < o.deductions.length; k += 2) {
     const d = p.deductions[o.deductions[k]]
+    const reason = p.deductionReasons[o.deductions[k]]
     const rec = applicant.records[o.deductions[k + 1]]
     const last = d.freezeMonths > 0 ? freezeLastDay(toDay(rec.date), d.freezeMonths) : null
+    const provisional = isProvisional(d.provisional)
     // two records of one kind apply one deduction row twice: list the row once
-    if (isProvisional(d.provisional) && !provisionalRows.includes(d.id)) provisionalRows.push(d.id)
-    deductions.push({
+    if (provisional && !provisionalRows.includes(d.id)) provisionalRows.push(d.id)
+    const row: DeductionResult = {
       id: d.id,
       label: d.label,
       recordDate: rec.date,
       points: d.points,
       frozenUntil: last === null ? null : fromDay(last),
       ref: d.ref,
-      provisional: isProvisional(d.provisional),
-      ...reasonOf(d.provisional),
-    })
+      provisional,
+    }
+    if (reason !== undefined) row.provisionalReason = reason
+    deductions.push(row)
   }
   const at = ctx.asOf
   const asOf = toDay(at)
-  const gates: GateResult[] = c.gates.map((g, i) => g.explain(env, o.gates[i], at))
-  table.vetoes.forEach((v, i) => {
+  const gates: GateResult[] = []
+  for (let i = 0; i < c.gates.length; i++) gates.push(c.gates[i].explain(env, o.gates[i], at))
+  const records = applicant.records
+  for (let i = 0; i < table.vetoes.length; i++) {
+    const v = table.vetoes[i]
+    const words = p.vetoReasons[i]
     // the vetoing records' dates joined by `、` ('' when none): no array per veto
     let hits = ''
-    for (const r of applicant.records)
-      if (r.kind === v.record && toDay(r.date) <= asOf) hits = hits === '' ? r.date : `${hits}、${r.date}`
-    gates.push({
-      id: v.id,
-      label: v.label,
-      passed: o.vetoes[i],
-      reason: hits === '' ? p.vetoReasons[i].none : `${p.vetoReasons[i].head}${hits}），一票否决`,
-      ref: v.ref,
-      provisional: isProvisional(v.provisional),
-      ...reasonOf(v.provisional),
-      at,
-    })
-  })
+    for (let r = 0; r < records.length; r++) {
+      const rec = records[r]
+      if (rec.kind === v.record && toDay(rec.date) <= asOf)
+        hits = hits === '' ? rec.date : `${hits}、${rec.date}`
+    }
+    gates.push(
+      gateRow(
+        v.id,
+        v.label,
+        o.vetoes[i],
+        hits === '' ? words.none : `${words.head}${hits}），一票否决`,
+        v.ref,
+        words.provisional,
+        words.reason,
+        at,
+      ),
+    )
+  }
   if (p.freezeRef !== undefined) {
-    gates.push({
-      id: 'not_frozen',
-      label: '积分未被冻结',
-      passed: o.frozenUntil === null,
-      reason:
+    gates.push(
+      gateRow(
+        'not_frozen',
+        '积分未被冻结',
+        o.frozenUntil === null,
         o.frozenUntil === null
           ? '计算日无冻结'
           : `积分冻结至 ${fromDay(o.frozenUntil)}（含），冻结期间不得用于申请`,
-      ref: p.freezeRef.ref,
-      provisional: p.freezeProvisional,
-      ...(p.freezeProvisional ? reasonOf(p.freezeRef.provisional) : {}),
-      at,
-    })
+        p.freezeRef.ref,
+        p.freezeProvisional,
+        p.freezeReason,
+        at,
+      ),
+    )
   }
   for (const g of gates) if (g.provisional && !provisionalRows.includes(g.id)) provisionalRows.push(g.id)
+  const total = fromScaled(o.total)
+  const frozenUntil = o.frozenUntil === null ? null : fromDay(o.frozenUntil)
+  const provisional = provisionalRows.length > 0 || p.everyResultProvisional
+  const hash = ctx.factsSha256 ?? factsSha256(applicant)
+  const references = p.referencesMember.references
+  // two literals rather than a spread of referencesMember: one fixed shape each, and the same key order
+  if (references === undefined)
+    return {
+      scheme: 'points',
+      jurisdiction: o.jurisdiction,
+      asOf: o.asOf,
+      total,
+      layers,
+      items: itemResults,
+      deductions,
+      frozenUntil,
+      eligible: o.eligible,
+      gates,
+      provisional,
+      provisionalRows,
+      ruleset: c.ref,
+      factsSha256: hash,
+    }
   return {
     scheme: 'points',
     jurisdiction: o.jurisdiction,
     asOf: o.asOf,
-    total: fromScaled(o.total),
+    total,
     layers,
     items: itemResults,
     deductions,
-    frozenUntil: o.frozenUntil === null ? null : fromDay(o.frozenUntil),
+    frozenUntil,
     eligible: o.eligible,
     gates,
-    provisional: provisionalRows.length > 0 || p.everyResultProvisional,
+    provisional,
     provisionalRows,
     ruleset: c.ref,
-    ...p.referencesMember,
-    factsSha256: ctx.factsSha256 ?? factsSha256(applicant),
+    references,
+    factsSha256: hash,
   }
+}
+
+/** A veto's or the freeze's gate row, in one of two fixed shapes (with its provisional reason or without). */
+function gateRow(
+  id: string,
+  label: string,
+  passed: boolean,
+  reason: string,
+  ref: GateResult['ref'],
+  provisional: boolean,
+  provisionalReason: string | undefined,
+  at: string,
+): GateResult {
+  if (provisionalReason === undefined) return { id, label, passed, reason, ref, provisional, at }
+  return { id, label, passed, reason, ref, provisional, provisionalReason, at }
 }
 
 /** score + explain on one environment: the full result, as `compiled.evaluatePoints` has always given it. */
