@@ -93,6 +93,42 @@ export function applyChange(applicant: Applicant, change: AdviceChange): Applica
   return copy as unknown as Applicant
 }
 
+/**
+ * The applicant with `change` applied for pricing: the objects on the change's path are copied, every
+ * other part is shared with the input, which scoring only reads. A deep copy per candidate
+ * (applyChange) was most of a preview's advice under load.
+ */
+function withChange(applicant: Applicant, change: AdviceChange): Applicant {
+  const keys = change.set.split('.')
+  const copy: Record<string, unknown> = { ...applicant }
+  let at = copy
+  for (const k of keys.slice(0, -1)) {
+    const next = { ...(at[k] as Record<string, unknown>) }
+    at[k] = next
+    at = next
+  }
+  at[keys[keys.length - 1]] = change.value
+  return copy as unknown as Applicant
+}
+
+/** thresholdsOf per compiled table and fact: a table never changes once compiled. */
+const thresholdCache = new WeakMap<object, Map<string, readonly number[]>>()
+
+/** thresholdsOf(table.items, fact), walked once per table and fact. */
+function tableThresholds(table: AdviceTable['table'], fact: string): readonly number[] {
+  let byFact = thresholdCache.get(table)
+  if (byFact === undefined) {
+    byFact = new Map()
+    thresholdCache.set(table, byFact)
+  }
+  let found = byFact.get(fact)
+  if (found === undefined) {
+    found = thresholdsOf(table.items, fact)
+    byFact.set(fact, found)
+  }
+  return found
+}
+
 /** Numbers a table compares `fact` with (`gte`/`gt`), ascending: the thresholds of its tiers. */
 function thresholdsOf(node: unknown, fact: string, out: Set<number> = new Set()): number[] {
   if (Array.isArray(node)) for (const n of node) thresholdsOf(n, fact, out)
@@ -183,7 +219,7 @@ function candidates(a: Applicant, table: AdviceTable['table'], asOf: string, jur
     })
   if (!c.shortageOccupation) city('在本市紧缺岗位目录所列岗位就业', 'shortageOccupation', true)
   ladders.push(
-    thresholdsOf(table.items, 'city.yearlyTaxYuan')
+    tableThresholds(table, 'city.yearlyTaxYuan')
       .filter((n) => n > c.yearlyTaxYuan)
       .map((n) => ({
         kind: 'city' as const,
@@ -314,7 +350,7 @@ export function advise(
   const entries: AdviceEntry[] = []
   for (const ladder of candidates(applicant, table.table, ctx.asOf, jurisdiction)) {
     for (const c of ladder) {
-      const after = points.score(table, applyChange(applicant, c.change), ctx)
+      const after = points.score(table, withChange(applicant, c.change), ctx)
       const gain = after.total - baseTotal
       const best = gain > 0 ? risen(baseItems, after) : -1
       if (best < 0) continue

@@ -1,12 +1,13 @@
 // Hardening: rate limit and smaller bodies on public routes, a nesting limit, security headers, request timeouts, 503 under pressure; probes exempt.
 import { randomUUID } from 'node:crypto'
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http'
+import { createRequire } from 'node:module'
 import type { Socket } from 'node:net'
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import helmet from 'helmet'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import { ERRORS, type ErrorName } from '../../schema/errors.ts'
 import type { Config } from '../config.ts'
 import { AppError, bi } from '../errors.ts'
@@ -141,6 +142,11 @@ export function answerClientError(
   socket.destroy(err)
 }
 
+/** ioredis, loaded only when a shared rate-limit store is configured: most starts never need it. */
+function loadRedis(): typeof Redis {
+  return (createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis }).Redis
+}
+
 function isPublic(scopes: readonly string[] | undefined): boolean {
   return scopes?.includes('public') === true
 }
@@ -188,7 +194,11 @@ export function registerHardening(app: FastifyInstance, config: Config): void {
     const redis =
       config.redisUrl === null
         ? null
-        : new Redis(config.redisUrl, { connectTimeout: 2000, maxRetriesPerRequest: 1, lazyConnect: false })
+        : new (loadRedis())(config.redisUrl, {
+            connectTimeout: 2000,
+            maxRetriesPerRequest: 1,
+            lazyConnect: false,
+          })
     if (redis !== null) {
       // reconnects by itself; a Redis outage must not crash the service
       redis.on('error', (err) => app.log.warn({ err: err.message }, 'rate-limit Redis unavailable'))

@@ -161,13 +161,30 @@ export function compileResponseSerializer(schema: RouteSchema): (data: unknown) 
 }
 
 /**
- * The serializer compiler for every route. `validate` (tests) checks the answer against its zod
- * schema first and fails on a mismatch; either way the bytes come from the same compiled serializer.
+ * The same serializer, compiled on its first call rather than now. Fastify asks for every route ×
+ * status at start-up, and compiling them all (zod to JSON Schema, then fast-json-stringify's code)
+ * was the largest part of the time to /readyz; most of them (a 409, an admin route) may never be
+ * sent by a given instance. The bytes are those of compileResponseSerializer either way.
+ */
+export function lazyResponseSerializer(schema: RouteSchema): (data: unknown) => string {
+  let serialize: ((data: unknown) => string) | undefined
+  return (data) => {
+    serialize ??= compileResponseSerializer(schema)
+    return serialize(data)
+  }
+}
+
+/**
+ * The serializer compiler for every route. `validate` (tests) compiles each serializer at once, so
+ * that a schema fast-json-stringify cannot compile fails the app's start in every test rather than
+ * one request in service, and checks the answer against its zod schema first, failing on a mismatch;
+ * in service each is compiled on first use. Either way the bytes come from the same compiled serializer.
  */
 export function responseSerializerCompiler(validate: boolean): FastifySerializerCompiler<RouteSchema> {
   return ({ schema, method, url }) => {
+    if (!validate) return lazyResponseSerializer(schema)
     const serialize = compileResponseSerializer(schema)
-    if (!validate || !(schema instanceof z.ZodType)) return serialize
+    if (!(schema instanceof z.ZodType)) return serialize
     const check = schema
     return (data: unknown) => {
       const result = check.safeParse(data)

@@ -1,7 +1,6 @@
 // Loads the shipped YAML tables from scoring/tables, validates them and resolves district patches.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { parse } from 'yaml'
 import { z } from 'zod'
 import {
   type Reference,
@@ -15,6 +14,7 @@ import { TableCompileError } from '../../scoring/conditions.ts'
 import { citedRefs, keysOf } from '../../scoring/references.ts'
 import { resolveTable, successorsFor } from '../../scoring/resolve.ts'
 import { projectRoot } from '../project-root.ts'
+import { parseYaml, readParsedCache } from './parsed-cache.ts'
 
 export const SHIPPED_TABLES_DIR = join(projectRoot, 'scoring', 'tables')
 
@@ -31,9 +31,16 @@ export function listTableFiles(dir = SHIPPED_TABLES_DIR): string[] {
 
 export class TableFileError extends Error {}
 
-/** Parses one YAML table source; errors name the file and the field. */
-export function parseTableSource(text: string, name: string): TableSource {
-  const parsed = TableSourceSchema.safeParse(parse(text))
+/**
+ * Parses one YAML table source; errors name the file and the field. With `cache` (the build's parsed
+ * shipped tables), a text the build parsed is not parsed again; it is validated all the same.
+ */
+export function parseTableSource(
+  text: string,
+  name: string,
+  cache: ReadonlyMap<string, unknown> = new Map(),
+): TableSource {
+  const parsed = TableSourceSchema.safeParse(parseYaml(text, cache))
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
     throw new TableFileError(`${name}: ${issues}`)
@@ -80,10 +87,15 @@ export function resolveAll(sources: readonly TableSource[]): Table[] {
 const rulesetKey = (t: Table) => `${t.id}@${t.version}`
 
 /** Reads the references file of a tables folder (none: no shared references). */
-export function loadReferences(dir = SHIPPED_TABLES_DIR): Record<string, Reference> {
+export function loadReferences(
+  dir = SHIPPED_TABLES_DIR,
+  cache: ReadonlyMap<string, unknown> = new Map(),
+): Record<string, Reference> {
   const file = join(dir, REFERENCES_FILE)
   if (!existsSync(file)) return {}
-  const parsed = z.record(ReferenceKeySchema, ReferenceSchema).safeParse(parse(readFileSync(file, 'utf8')))
+  const parsed = z
+    .record(ReferenceKeySchema, ReferenceSchema)
+    .safeParse(parseYaml(readFileSync(file, 'utf8'), cache))
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
     throw new TableFileError(`${REFERENCES_FILE}: ${issues}`)
@@ -106,10 +118,18 @@ export function withReferences(source: TableSource, shared: Record<string, Refer
   return { ...source, references: { ...references, ...source.references } }
 }
 
-export function loadShippedTables(dir = SHIPPED_TABLES_DIR): Table[] {
-  const shared = loadReferences(dir)
+/**
+ * The tables of a folder, validated, resolved and hashed. The shipped folder's YAML is read from the
+ * build's parsed cache where the text is the one the build parsed (src/tables/parsed-cache.ts); every
+ * check after parsing runs as before.
+ */
+export function loadShippedTables(
+  dir = SHIPPED_TABLES_DIR,
+  cache: ReadonlyMap<string, unknown> = dir === SHIPPED_TABLES_DIR ? readParsedCache() : new Map(),
+): Table[] {
+  const shared = loadReferences(dir, cache)
   const sources = listTableFiles(dir).map((file) =>
-    withReferences(parseTableSource(readFileSync(file, 'utf8'), relative(dir, file)), shared),
+    withReferences(parseTableSource(readFileSync(file, 'utf8'), relative(dir, file), cache), shared),
   )
   return resolveAll(sources)
 }

@@ -6,6 +6,8 @@ import t from 'tap'
 import { freePort } from '../../bench/lib/free-port.ts'
 import { EXAMPLE_POINTS_REQUEST } from '../../schema/api.ts'
 import { projectRoot } from '../../src/project-root.ts'
+import { readParsedCache } from '../../src/tables/parsed-cache.ts'
+import { listTableFiles } from '../../src/tables/shipped.ts'
 import { tempDbPath, tempDir } from '../helper.ts'
 
 const BUNDLE = join(projectRoot, 'dist', 'jifen.mjs')
@@ -17,6 +19,9 @@ t.test('npm run build writes the bundle npm start runs', async (tt) => {
   tt.equal(r.status, 0, r.stderr)
   // one level below the root, like src/: the bundle finds tables, migrations and package.json from there
   tt.ok(existsSync(BUNDLE), 'dist/jifen.mjs')
+  // and the shipped tables parsed once, which the bundle's start reads instead of parsing YAML
+  const cache = readParsedCache()
+  tt.equal(cache.size, listTableFiles().length + 1, 'every shipped table and the references file')
 })
 
 t.test(

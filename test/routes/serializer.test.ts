@@ -7,7 +7,9 @@ import { fixedClock } from '../../src/clock.ts'
 import { testConfig } from '../../src/config.ts'
 import {
   compileResponseSerializer,
+  lazyResponseSerializer,
   responseJsonSchema,
+  responseSerializerCompiler,
   serializeProblem,
 } from '../../src/plugins/serializer.ts'
 import {
@@ -301,4 +303,18 @@ t.test('a value that may be anything may also be absent, as JSON.stringify leave
     '{"path":"validTo","from":"2026-12-31"}',
   )
   tt.equal(write({ path: 'x', from: { a: [1] }, to: null }), '{"path":"x","from":{"a":[1]},"to":null}')
+})
+
+t.test("in service a route's serializer is compiled on its first answer, in tests at once", async (tt) => {
+  // a schema fast-json-stringify cannot compile (its $ref leads nowhere) shows when compiling happens
+  const broken = { type: 'object', properties: { a: { $ref: '#/definitions/missing' } } }
+  const route = { schema: broken, method: 'GET', url: '/x', httpStatus: '200' }
+  const service = responseSerializerCompiler(false)(route)
+  tt.throws(() => service({ a: 1 }), 'compiled, and failing, on the first answer')
+  tt.throws(() => responseSerializerCompiler(true)(route), 'tests compile every route as it is registered')
+  // once compiled, the same bytes as the eager serializer
+  const lazy = lazyResponseSerializer(FieldChangeSchema)
+  const value = { path: 'validTo', from: '2026-12-31', to: { a: [1] } }
+  tt.equal(lazy(value), compileResponseSerializer(FieldChangeSchema)(value))
+  tt.equal(lazy(value), '{"path":"validTo","from":"2026-12-31","to":{"a":[1]}}')
 })

@@ -195,3 +195,30 @@ t.test('property: applying an advised change raises the score by exactly the sta
   )
   t.ok(lines > 0, `${lines} advice lines checked`)
 })
+
+t.test('pricing copies only the path a change touches and leaves the applicant as it was', async (t) => {
+  // deep-frozen: a candidate that wrote into the applicant's own objects would throw here
+  const freeze = <T>(x: T): T => {
+    if (x !== null && typeof x === 'object') for (const v of Object.values(x)) freeze(v)
+    return Object.freeze(x)
+  }
+  const frozen = freeze(structuredClone(readme))
+  const before = JSON.stringify(frozen)
+  // no deep copy of the applicant per candidate (~20 a preview were most of its advice under load)
+  const clone = globalThis.structuredClone
+  let clones = 0
+  globalThis.structuredClone = ((v: unknown, o?: Parameters<typeof structuredClone>[1]) => {
+    clones++
+    return clone(v, o)
+  }) as typeof structuredClone
+  let advice: ReturnType<typeof advise>
+  try {
+    advice = advise(yinzhou, frozen, ctx)
+  } finally {
+    globalThis.structuredClone = clone
+  }
+  t.equal(clones, 0, 'no structuredClone while pricing')
+  t.equal(JSON.stringify(frozen), before)
+  t.same(advice, advise(yinzhou, readme, ctx), 'the same advice as for the unfrozen applicant')
+  t.equal(advice.length, 12)
+})

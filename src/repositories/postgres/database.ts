@@ -1,9 +1,7 @@
 // The PostgreSQL backend (drizzle over node-postgres): a pool, migrations under an advisory lock, and LISTEN for table changes.
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { drizzle } from 'drizzle-orm/node-postgres'
-import { migrate } from 'drizzle-orm/node-postgres/migrator'
-import pg from 'pg'
+import type { Client } from 'pg'
 import * as tables from '../../../schema/db-pg.ts'
 import { projectRoot } from '../../project-root.ts'
 import { type DumpRow, SettingConflictError, type Storage, type WriteTx } from '../types.ts'
@@ -26,6 +24,19 @@ const MIGRATION_LOCK = 0x6a6966656e // "jifen"
 
 /** How often a unit that lost a race (deadlock, serialisation, a colliding idempotency save) is run again. */
 const ATTEMPTS = 5
+
+/**
+ * The driver and drizzle's adapter for it, loaded when a PostgreSQL database is first opened: an
+ * instance on SQLite (the default) never loads them, which saves their share of every start.
+ */
+async function driver() {
+  const [{ default: pg }, { drizzle }, { migrate }] = await Promise.all([
+    import('pg'),
+    import('drizzle-orm/node-postgres'),
+    import('drizzle-orm/node-postgres/migrator'),
+  ])
+  return { pg, drizzle, migrate }
+}
 
 /** The URL without its password, for messages and logs. */
 export function redactUrl(url: string): string {
@@ -54,6 +65,7 @@ function retryable(e: unknown): boolean {
 }
 
 export async function migratePostgres(url: string): Promise<void> {
+  const { pg, drizzle, migrate } = await driver()
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {
@@ -74,7 +86,7 @@ export async function migratePostgres(url: string): Promise<void> {
  * until it is back.
  */
 class GenerationWatch {
-  private client: pg.Client | null = null
+  private client: Client | null = null
   private value: number | null = null
   private closing = false
   private retry: NodeJS.Timeout | null = null
@@ -94,6 +106,7 @@ class GenerationWatch {
   }
 
   async start(): Promise<void> {
+    const { pg } = await driver()
     const client = new pg.Client({ connectionString: this.url })
     const lost = () => {
       this.value = null
@@ -130,6 +143,7 @@ class GenerationWatch {
 
 export async function openPostgres(url: string, options: { poolSize?: number } = {}): Promise<Storage> {
   await migratePostgres(url)
+  const { pg, drizzle } = await driver()
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 })
   // an idle client that errors (the server restarted) must not crash the process; the pool replaces it
   pool.on('error', () => {})
