@@ -3,6 +3,7 @@ import type { Applicant } from '../schema/applicant.ts'
 import type { Table } from '../schema/table.ts'
 import { type DayNumber, dayOf, dayParts, daysInMonth, fromDay, toDay } from './calendar.ts'
 import type { Env, FactScope } from './conditions.ts'
+import { p1AgeLabel } from './facts/household.ts'
 import { parametersOf } from './facts/parameters.ts'
 import {
   deriveHouseholdFacts,
@@ -53,7 +54,13 @@ export function personScope(table: Table): FactScope {
 /** Facts a household table reads at top level; parents' facts are reached through anyMember/allMembers. */
 export function householdScope(table: Table): FactScope {
   const member = personScope(table)
-  return { defs: HOUSEHOLD_FACTS, index: indexFacts(HOUSEHOLD_FACTS), member, dateNames: member.dateNames }
+  // the P1 age fact's words name the table's own cut-off (a table without one keeps 31 August)
+  const cutoff = parametersOf(table).p1AgeCutoff
+  const defs =
+    cutoff === EDITION_1_PARAMETERS.p1AgeCutoff
+      ? HOUSEHOLD_FACTS
+      : HOUSEHOLD_FACTS.map((d) => (d.name === 'child.p1AgeOk' ? { ...d, label: p1AgeLabel(cutoff) } : d))
+  return { defs, index: indexFacts(defs), member, dateNames: member.dateNames }
 }
 
 /** Resolves a named date of the table for an evaluation as of `asOf`. */

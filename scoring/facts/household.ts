@@ -2,6 +2,7 @@
 import { type DayNumber, dayOf, dayParts, daysInMonth, fullYearsBetween, toDay } from '../calendar.ts'
 import { isWithin, NINGBO } from '../regions.ts'
 import { b, bool, type DeriveContext, defineGroup, enumeration, num } from './group.ts'
+import { EDITION_1_PARAMETERS } from './parameters.ts'
 import { permitStatus } from './periods.ts'
 
 const ENTRY_GRADES = ['P1', 'J1'] as const
@@ -36,6 +37,14 @@ function p1AgeOk(birth: DayNumber, { at, params }: DeriveContext): boolean {
   return birth > cutoffIn(year - 7, params.p1AgeCutoff) && birth <= cutoffIn(year - 6, params.p1AgeCutoff)
 }
 
+/**
+ * The words of `child.p1AgeOk` for a cut-off: a table with its own `p1AgeCutoff` explains its own
+ * date (scoring/env.ts householdScope); the catalogue's are edition 1's, 31 August.
+ */
+export function p1AgeLabel({ month, day }: { month: number; day: number }): string {
+  return `儿童在入学当年 ${month} 月 ${day} 日前满 6 周岁且未满 7 周岁`
+}
+
 interface Work {
   h: Household
   birth: DayNumber
@@ -46,7 +55,7 @@ export const household = defineGroup<Household, Work>({
   facts: [
     enumeration('child.entryGrade', '入学年级', ENTRY_GRADES),
     num('child.age', '儿童年龄（周岁）'),
-    bool('child.p1AgeOk', '儿童在入学当年 8 月 31 日前满 6 周岁且未满 7 周岁'),
+    bool('child.p1AgeOk', p1AgeLabel(EDITION_1_PARAMETERS.p1AgeCutoff)),
     bool('child.hukouInDistrict', '儿童户籍在本区（县、市）'),
     bool('child.hukouInNingbo', '儿童户籍在宁波市'),
     bool('child.permitValid', '儿童持有效居住证'),

@@ -225,6 +225,17 @@ t.test(
     t.equal(evaluateAdmission(v1, household, ctx, () => null).provisional, false)
     t.equal(evaluateAdmission(v2, household, ctx, () => null).provisional, true)
 
+    // the reasons name each table's own cut-off: born 2020-09-15, intake year 2026, so 6 by
+    // 30 September 2026 but not by 31 August 2026 (the window is 2019-09-01..2020-08-31 under
+    // edition 1, 2019-10-01..2020-09-30 under the corrected table)
+    const words = (r: unknown) => JSON.stringify(r)
+    const v1Words = words(evaluateAdmission(v1, household, ctx, () => null))
+    const v2Words = words(evaluateAdmission(v2, household, ctx, () => null))
+    t.match(v1Words, '儿童在入学当年 8 月 31 日前满 6 周岁且未满 7 周岁')
+    t.match(v2Words, '儿童在入学当年 9 月 30 日前满 6 周岁且未满 7 周岁')
+    // (the gate's own label is the table author's words, which this corrected table did not patch)
+    t.notMatch(v2Words, '8 月 31 日前满 6 周岁且未满 7 周岁', 'the fact’s words never show edition 1’s date')
+
     // a points table does not read housing.inNingboUrban: a provisional urban-district list is named
     // in its ruleset but leaves its results as they are
     const city = find('ningbo-points-2022@1')!
