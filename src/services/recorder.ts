@@ -74,6 +74,23 @@ const KEY_PATH: FieldText[] = [
   },
 ]
 
+/**
+ * The request's fingerprint, or a 400 when its body cannot be written as canonical JSON: a number
+ * JSON.parse made infinite (`1e400`) has no RFC 8785 form. Such a body fails validation anyway; without
+ * this it was a 500 whenever an Idempotency-Key came with it (found by test/security/fuzz.test.ts).
+ */
+function fingerprintOf(fingerprints: RequestFingerprints, idem: IdempotencyRequest): string {
+  try {
+    return fingerprints.request(idem.request)
+  } catch {
+    const message = bi(
+      '请求体含有 JSON 无法精确表示的数值（如 1e400）',
+      'the body holds a number JSON cannot represent exactly (such as 1e400)',
+    )
+    throw new AppError('VALIDATION', message, [{ path: 'body', message }])
+  }
+}
+
 export class Recorder {
   private readonly keyed = new WeakMap<IdempotencyRequest, KeyedIdempotency>()
   private readonly auditKey: AuditKey
@@ -114,7 +131,7 @@ export class Recorder {
       k = {
         given: idem,
         storedKey: this.fingerprints.storedKey(idem.key),
-        fingerprint: this.fingerprints.request(idem.request),
+        fingerprint: fingerprintOf(this.fingerprints, idem),
       }
       this.keyed.set(idem, k)
     }

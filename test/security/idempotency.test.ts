@@ -194,6 +194,32 @@ t.test('a malformed Idempotency-Key is a 400 naming the header', async (tt) => {
   )
 })
 
+t.test(
+  'a body with a number JSON cannot hold exactly (1e400) under a key is a 400, not a 500, and stores nothing',
+  async (tt) => {
+    // found by test/security/fuzz.test.ts: canonical JSON (RFC 8785) has no form for an infinite number,
+    // so the request could not be fingerprinted; without a key the same body was already a 4xx
+    const app = await build(tt)
+    const admin = await authHeaders(app, ['admin'])
+    const payload =
+      '{"table":{"id":"ningbo-points-2022","version":2,"scheme":"points","jurisdiction":"330200","title":"t","validFrom":"2026-06-01","ref":"ningbo-points-notice","supersedes":"ningbo-points-2022@1","patch":{"reweight":[{"id":"blood_donation","terms":[{"fact":-1e400,"points":3}]}]}}}'
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/rulesets',
+      headers: { ...admin, 'content-type': 'application/json', 'idempotency-key': 'draft-1' },
+      payload,
+    })
+    tt.equal(res.statusCode, 400)
+    tt.equal(json(res).code, 'JIFEN_ERR_VALIDATION')
+    tt.same(
+      json(res).errors.map((e: { path: string }) => e.path),
+      ['body'],
+    )
+    const drafts = json(await app.inject({ method: 'GET', url: '/v1/rulesets?status=draft', headers: admin }))
+    tt.same(drafts.rulesets, [], 'no draft was stored')
+  },
+)
+
 t.test('the key is stored in the database with the record, and survives a restart', async (tt) => {
   const dbPath = tempDbPath(tt)
   const first = await build(tt, { config: { dbPath } })
