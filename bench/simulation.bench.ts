@@ -31,6 +31,7 @@ import { RulesetService } from '../src/services/rulesets.ts'
 import { SimulationService, type SimulationStage } from '../src/services/simulation.ts'
 import { loadShippedTables } from '../src/tables/shipped.ts'
 import { generateApplicants } from './lib/applicants.ts'
+import { skillsRaisedDraft } from './lib/drafts.ts'
 import { type Figure, fig, QUICK, writeFigures } from './lib/figures.ts'
 
 const arg = (name: string): string | undefined =>
@@ -43,21 +44,7 @@ const BAR_S = 10
 const judged = !QUICK && N >= 1_000_000
 
 /** The draft: skill tiers raised (cap 15), residence cap 30 → 20 (as test/scoring/simulation.test.ts). */
-function draftOf(table: Table): Table {
-  const copy = structuredClone(table)
-  copy.id = 'ningbo-points-draft'
-  for (const item of copy.items) {
-    if (item.id === 'vocational_skills' && item.kind === 'tiers') {
-      item.cap = 15
-      const up = [15, 12, 8, 5, 3]
-      item.tiers.forEach((tier, i) => {
-        tier.points = up[i] ?? tier.points
-      })
-    }
-    if (item.id === 'residence') item.cap = 20
-  }
-  return copy
-}
+const draftOf = (table: Table): Table => skillsRaisedDraft(table, 'ningbo-points-draft')
 
 const ms: Record<SimulationStage | 'parse', number> = { parse: 0, hash: 0, derive: 0, score: 0, report: 0 }
 

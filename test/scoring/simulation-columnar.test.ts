@@ -4,6 +4,7 @@
 // New: SimulationService.compute on the same population (one columnar store, both tables scored from it).
 import t from 'tap'
 import { generateApplicants } from '../../bench/lib/applicants.ts'
+import { skillsRaisedDraft } from '../../bench/lib/drafts.ts'
 import { type Applicant, ApplicantSchema } from '../../schema/applicant.ts'
 import type { SimulationInputs } from '../../schema/simulation.ts'
 import type { Table } from '../../schema/table.ts'
@@ -21,21 +22,7 @@ const base = loadShippedTables().find((x) => x.id === 'ningbo-points-2022')!
 const inForce = compileTable(base)
 
 /** Draft 1: skill tiers raised (cap 15), residence cap 30 → 20: gains and losses both. */
-function raised(table: Table): Table {
-  const copy = structuredClone(table)
-  copy.id = 'ningbo-points-draft'
-  for (const item of copy.items) {
-    if (item.id === 'vocational_skills' && item.kind === 'tiers') {
-      item.cap = 15
-      const up = [15, 12, 8, 5, 3]
-      item.tiers.forEach((tier, i) => {
-        tier.points = up[i] ?? tier.points
-      })
-    }
-    if (item.id === 'residence') item.cap = 20
-  }
-  return copy
-}
+const raised = (table: Table): Table => skillsRaisedDraft(table, 'ningbo-points-draft')
 
 /** Draft 2: the first item renamed (gone from the draft, new in it) and the last one dropped: the item union. */
 function renamed(table: Table): Table {

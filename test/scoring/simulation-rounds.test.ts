@@ -6,6 +6,7 @@
 // scored from it in chunks).
 import t from 'tap'
 import { generateApplicants } from '../../bench/lib/applicants.ts'
+import { skillsRaisedDraft } from '../../bench/lib/drafts.ts'
 import { type Applicant, ApplicantSchema } from '../../schema/applicant.ts'
 import { type Household, HouseholdSchema } from '../../schema/household.ts'
 import type { SimulationInputs } from '../../schema/simulation.ts'
@@ -35,21 +36,7 @@ const inForce = compileTable(base)
 const admission = compileTable(shipped.find((x) => x.id === 'yinzhou-admission-2023')!)
 
 /** Skill tiers raised (cap 15), residence cap 30 → 20: gains and losses both. */
-function raised(table: Table): Table {
-  const copy = structuredClone(table)
-  copy.id = 'yinzhou-points-draft'
-  for (const item of copy.items) {
-    if (item.id === 'vocational_skills' && item.kind === 'tiers') {
-      item.cap = 15
-      const up = [15, 12, 8, 5, 3]
-      item.tiers.forEach((tier, i) => {
-        tier.points = up[i] ?? tier.points
-      })
-    }
-    if (item.id === 'residence') item.cap = 20
-  }
-  return copy
-}
+const raised = (table: Table): Table => skillsRaisedDraft(table, 'yinzhou-points-draft')
 const draft = compileTable(raised(base))
 
 // 1,500 households: one parent in every third, two in the others; children as the bulk tests' rows
