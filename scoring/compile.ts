@@ -22,7 +22,8 @@ export { CompiledGate } from './gates.ts'
 function checkIds(rows: readonly { id: string }[], path: string): void {
   const seen = new Set<string>()
   for (const r of rows) {
-    if (seen.has(r.id)) throw new TableCompileError(`${path}.${r.id}`, `duplicate id "${r.id}"`)
+    if (seen.has(r.id))
+      throw new TableCompileError(`${path}.${r.id}`, `重复的 id“${r.id}”`, `duplicate id "${r.id}"`)
     seen.add(r.id)
   }
 }

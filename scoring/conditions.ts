@@ -29,12 +29,20 @@ export interface FactScope {
   dateNames: ReadonlySet<string>
 }
 
+/**
+ * A table that cannot be compiled, at `path`. Policy officers read the Chinese (`zh`); `message`
+ * (path and English) is what logs and the CLI print.
+ */
 export class TableCompileError extends Error {
+  /** the path and the Chinese text, as the API's 400 gives it to a policy officer */
+  readonly zh: string
   constructor(
     readonly path: string,
-    message: string,
+    zh: string,
+    en: string,
   ) {
-    super(`${path}: ${message}`)
+    super(`${path}: ${en}`)
+    this.zh = `${path}：${zh}`
   }
 }
 
@@ -168,7 +176,11 @@ const NEEDS: Record<Op, (shown: string, def: FactDef) => string> = {
 export function encodeValue(def: FactDef, raw: number | boolean | string, path: string): number {
   if (def.type === 'boolean') {
     if (typeof raw !== 'boolean')
-      throw new TableCompileError(path, `${def.name} is yes/no; compare it with true or false`)
+      throw new TableCompileError(
+        path,
+        `${def.name} 是“是/否”事实，只能与 true 或 false 比较`,
+        `${def.name} is yes/no; compare it with true or false`,
+      )
     return raw ? 1 : 0
   }
   if (def.type === 'enum') {
@@ -176,18 +188,23 @@ export function encodeValue(def: FactDef, raw: number | boolean | string, path: 
     if (i < 0)
       throw new TableCompileError(
         path,
+        `${def.name} 只取 ${(def.values ?? []).join('、')} 之一，不取 ${raw}`,
         `${def.name} takes one of ${(def.values ?? []).join(', ')}; got ${raw}`,
       )
     return i
   }
   if (typeof raw !== 'number')
-    throw new TableCompileError(path, `${def.name} is a number; got ${JSON.stringify(raw)}`)
+    throw new TableCompileError(
+      path,
+      `${def.name} 是数值，不是 ${JSON.stringify(raw)}`,
+      `${def.name} is a number; got ${JSON.stringify(raw)}`,
+    )
   return raw
 }
 
 export function resolveFact(scope: FactScope, name: string, path: string): { def: FactDef; index: number } {
   const index = scope.index.get(name)
-  if (index === undefined) throw new TableCompileError(path, `unknown fact "${name}"`)
+  if (index === undefined) throw new TableCompileError(path, `未知事实“${name}”`, `unknown fact "${name}"`)
   return { def: scope.defs[index], index }
 }
 
@@ -266,7 +283,11 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   if ('anyMember' in cond || 'allMembers' in cond) {
     const any = 'anyMember' in cond
     if (scope.member === null)
-      throw new TableCompileError(path, 'anyMember/allMembers only apply to household tables')
+      throw new TableCompileError(
+        path,
+        'anyMember/allMembers 只用于以家庭为单位的积分表',
+        'anyMember/allMembers only apply to household tables',
+      )
     const inner = compileCondition(
       any ? cond.anyMember : (cond as { allMembers: Condition }).allMembers,
       scope.member,
@@ -285,7 +306,7 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
   const { def, index } = resolveFact(scope, cond.fact, path)
   const at = cond.at
   if (at !== undefined && !scope.dateNames.has(at))
-    throw new TableCompileError(path, `unknown named date "${at}"`)
+    throw new TableCompileError(path, `未知的命名日期“${at}”`, `unknown named date "${at}"`)
   const checks: { op: Op | 'in'; target: number[]; shown: string }[] = []
   for (const op of Object.keys(OPS) as Op[]) {
     const raw = cond[op]

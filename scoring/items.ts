@@ -363,15 +363,25 @@ class CategoryRule implements Rule {
     this.fact = resolveFact(scope, item.fact, `${path}.fact`)
     const def = this.fact.def
     this.text = factText(def)
-    if (def.type !== 'enum') throw new TableCompileError(`${path}.fact`, `${def.name} is not a category fact`)
+    if (def.type !== 'enum')
+      throw new TableCompileError(
+        `${path}.fact`,
+        `${def.name} 不是分类事实`,
+        `${def.name} is not a category fact`,
+      )
     item.categories.forEach((c, i) => {
       for (const v of c.values) {
         const idx = (def.values ?? []).indexOf(v)
         if (idx < 0)
-          throw new TableCompileError(`${path}.categories[${i}]`, `${def.name} has no value "${v}"`)
+          throw new TableCompileError(
+            `${path}.categories[${i}]`,
+            `${def.name} 没有取值“${v}”`,
+            `${def.name} has no value "${v}"`,
+          )
         if (this.byValue[idx]) {
           throw new TableCompileError(
             `${path}.categories[${i}]`,
+            `“${v}”出现在两个类别中；类别互斥`,
             `"${v}" is in two categories; categories are mutually exclusive`,
           )
         }
@@ -469,6 +479,7 @@ export class CompiledItem {
     if (item.cap !== undefined && this.rule.maxPoints() < this.cap) {
       throw new TableCompileError(
         `${path}.cap`,
+        `上限 ${item.cap} 分达不到：该项最多得 ${fromScaled(this.rule.maxPoints())} 分`,
         `cap ${item.cap} cannot be reached: the item gives at most ${fromScaled(this.rule.maxPoints())}`,
       )
     }

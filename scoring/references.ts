@@ -33,7 +33,11 @@ export function checkReferences(table: Table): void {
   for (const { path, ref } of citedRefs(table)) {
     for (const key of keysOf(ref)) {
       if (!Object.hasOwn(table.references, key))
-        throw new TableCompileError(path, `no reference "${key}" in the table’s references`)
+        throw new TableCompileError(
+          path,
+          `积分表的 references 中没有“${key}”`,
+          `no reference "${key}" in the table’s references`,
+        )
     }
   }
 }

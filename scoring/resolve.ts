@@ -29,6 +29,7 @@ function patchedRows(base: Table, patch: Patch, baseName: string): Pick<Table, '
     if (!base.items.some((i) => i.id === rw.id)) {
       throw new TableCompileError(
         `patch.reweight.${rw.id}`,
+        `基础表“${baseName}”没有项目“${rw.id}”`,
         `base table "${baseName}" has no item "${rw.id}"`,
       )
     }
@@ -60,9 +61,13 @@ export function resolveTable(source: TableSource, findBase: (pinned: string) => 
   const base = findBase(basePin)
   const wanted = parsePinned(basePin)
   if (!base || base.id !== wanted.id || base.version !== wanted.version)
-    throw new TableCompileError(field, `base table "${basePin}" not found`)
+    throw new TableCompileError(field, `找不到基础表“${basePin}”`, `base table "${basePin}" not found`)
   if (base.scheme !== source.scheme)
-    throw new TableCompileError(field, `base table "${basePin}" is a ${base.scheme} table`)
+    throw new TableCompileError(
+      field,
+      `基础表“${basePin}”属于 ${base.scheme} 方案`,
+      `base table "${basePin}" is a ${base.scheme} table`,
+    )
   const pick = <T>(mine: T[], theirs: T[]): T[] => (mine.length > 0 ? mine : theirs)
   return checked(
     TableSchema.parse({
@@ -125,7 +130,12 @@ export function correctionPatch(superseded: Table, correction: Table): Patch {
   const reweight: Patch['reweight'] = []
   for (const before of superseded.items) {
     const after = correction.items.find((i) => i.id === before.id) as Record<string, unknown> | undefined
-    if (!after) throw new TableCompileError(`items.${before.id}`, 'a correction cannot remove an item')
+    if (!after)
+      throw new TableCompileError(
+        `items.${before.id}`,
+        '更正不能删除项目',
+        'a correction cannot remove an item',
+      )
     const old = before as Record<string, unknown>
     const changed = Object.keys({ ...old, ...after }).filter((k) => !same(old[k], after[k]))
     if (changed.length > 0)

@@ -116,8 +116,24 @@ function storedOf(
   }
 }
 
-function zodIssuePath(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.')
+/**
+ * The 400 for a table that does not parse or compile, with each error's field under `at` (the body
+ * path of the table), or undefined for any other error. Drafts for simulation use it too.
+ */
+export function tableInvalidError(err: unknown, at: string): AppError | undefined {
+  if (err instanceof TableCompileError) {
+    const message = bi(`积分表无法编译：${err.zh}`, err.message)
+    return new AppError('TABLE_INVALID', message, [{ path: `${at}.${err.path}`, message }])
+  }
+  if (err instanceof ZodError) {
+    const errors = err.issues.map((i) => ({
+      path: `${at}.${i.path.map(String).join('.')}`,
+      message: i.message,
+    }))
+    const en = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+    return new AppError('TABLE_INVALID', bi(`积分表不符合格式：${en}`, en), errors)
+  }
+  return undefined
 }
 
 export class RulesetService {
@@ -404,20 +420,7 @@ export class RulesetService {
       table = resolveTable(source, (pinned) => published.find((r) => r.id === pinned)?.table)
       compiled = compileTable(table)
     } catch (err) {
-      if (err instanceof TableCompileError) {
-        throw new AppError('TABLE_INVALID', bi(`积分表无法编译：${err.message}`, err.message), [
-          { path: `body.table.${err.path}`, message: bi(`积分表无法编译：${err.message}`, err.message) },
-        ])
-      }
-      if (err instanceof ZodError) {
-        const errors = err.issues.map((i) => ({
-          path: `body.table.${zodIssuePath(i.path)}`,
-          message: i.message,
-        }))
-        const en = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
-        throw new AppError('TABLE_INVALID', bi(`积分表不符合格式：${en}`, en), errors)
-      }
-      throw err
+      throw tableInvalidError(err, 'body.table') ?? err
     }
     this.checkOverlap(table, published)
     const warnings = compiled.warnings.map((w) => ({ path: `table.${w.path}`, message: w.message }))

@@ -3,7 +3,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { FastifyBaseLogger } from 'fastify'
 import { v7 as timeOrderedUuid } from 'uuid'
-import { ZodError } from 'zod'
 import type { RoundCreate } from '../../schema/admission.ts'
 import type { Applicant } from '../../schema/applicant.ts'
 import type { Household } from '../../schema/household.ts'
@@ -16,7 +15,6 @@ import {
 import type { Table } from '../../schema/table.ts'
 import type { AllocationApplication, AllocationRound } from '../../scoring/allocation.ts'
 import { type CompiledTable, compileTable, type EvalContext } from '../../scoring/compile.ts'
-import { TableCompileError } from '../../scoring/conditions.ts'
 import { fromScaled } from '../../scoring/exact.ts'
 import { contentSha256, factsSha256 } from '../../scoring/hash.ts'
 import { compilePopulationScorer, PopulationBuilder, type PopulationFacts } from '../../scoring/population.ts'
@@ -37,7 +35,7 @@ import { AppError, type Bilingual, bi, notFound } from '../errors.ts'
 import type { Storage, StoredSimulation } from '../repositories/types.ts'
 import { evaluateOrExplain } from './points.ts'
 import { type Recorder, SYSTEM_ACTOR, type WriteContext, type Written } from './recorder.ts'
-import type { RulesetService } from './rulesets.ts'
+import { type RulesetService, tableInvalidError } from './rulesets.ts'
 
 /** Applicants scored between two yields to the event loop: probes and other requests still answer. */
 const YIELD_EVERY = 2_000
@@ -461,22 +459,7 @@ export class SimulationService {
       const table: Table = resolveTable(source, (pinned) => published.find((r) => r.id === pinned)?.table)
       return { compiled: compileTable(table), ruleset: null }
     } catch (err) {
-      if (err instanceof TableCompileError)
-        throw new AppError('TABLE_INVALID', bi(`积分表无法编译：${err.message}`, err.message), [
-          {
-            path: `body.draft.table.${err.path}`,
-            message: bi(`积分表无法编译：${err.message}`, err.message),
-          },
-        ])
-      if (err instanceof ZodError) {
-        const errors = err.issues.map((i) => ({
-          path: `body.draft.table.${i.path.map(String).join('.')}`,
-          message: i.message,
-        }))
-        const en = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
-        throw new AppError('TABLE_INVALID', bi(`积分表不符合格式：${en}`, en), errors)
-      }
-      throw err
+      throw tableInvalidError(err, 'body.draft.table') ?? err
     }
   }
 

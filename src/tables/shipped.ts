@@ -69,7 +69,7 @@ export function resolveAll(sources: readonly TableSource[]): Table[] {
         return base ? resolveOne(base) : undefined
       })
     } catch (err) {
-      if (err instanceof TableCompileError) throw new TableFileError(`${key}: ${err.path}: ${err.message}`)
+      if (err instanceof TableCompileError) throw new TableFileError(`${key}: ${err.message}`)
       throw err
     }
     resolved.set(key, table)

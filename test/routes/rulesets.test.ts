@@ -448,7 +448,12 @@ t.test('draft validation: an unknown fact is a 422 naming the condition', async 
     json(res).errors.map((e: { path: string }) => e.path),
     ['body.table.items[0].when'],
   )
-  tt.match(json(res).detail, /unknown fact "permit.colour"/)
+  // a policy officer reads the whole reason in Chinese (the default), a caller asking for English in English
+  tt.match(json(res).detail, /^积分表无法编译：items\[0\]\.when：未知事实“permit\.colour”$/)
+  tt.same(json(res).errors[0].message, json(res).detail)
+  const en = await app.inject({ ...post(table, auth), headers: { ...auth, 'accept-language': 'en' } })
+  tt.equal(en.statusCode, 422)
+  tt.match(json(en).detail, /^items\[0\]\.when: unknown fact "permit\.colour"$/)
 })
 
 t.test('draft validation: re-weighting an item the base does not have is a 422 naming it', async (tt) => {

@@ -357,13 +357,18 @@ t.test('category: mutually exclusive values', async (t) => {
     (e: unknown) =>
       e instanceof TableCompileError &&
       e.path === 'items[0].categories[1]' &&
-      /two categories/.test(e.message),
+      /two categories/.test(e.message) &&
+      // the policy officer's words: Chinese through and through, with the same path
+      e.zh === 'items[0].categories[1]：“owned”出现在两个类别中；类别互斥',
     'a value in two categories is a compile error',
   )
   throwsWhere(
     t,
     () => compileTable(housing([{ values: ['castle'], points: 10 }])),
-    (e: unknown) => e instanceof TableCompileError && e.path === 'items[0].categories[0]',
+    (e: unknown) =>
+      e instanceof TableCompileError &&
+      e.path === 'items[0].categories[0]' &&
+      e.zh === 'items[0].categories[0]：housing.kind 没有取值“castle”',
     'an unknown category value is a compile error',
   )
   throwsWhere(

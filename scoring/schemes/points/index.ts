@@ -75,7 +75,12 @@ export function compile(
 ): { items: CompiledItem[]; points: PointsParts } {
   const items = table.items.map((item, i) => {
     const layerIndex = table.layers.findIndex((l) => l.id === item.layer)
-    if (layerIndex < 0) throw new TableCompileError(`items[${i}].layer`, `unknown layer "${item.layer}"`)
+    if (layerIndex < 0)
+      throw new TableCompileError(
+        `items[${i}].layer`,
+        `未知层级“${item.layer}”`,
+        `unknown layer "${item.layer}"`,
+      )
     return new CompiledItem(item, person, layerIndex, `items[${i}]`)
   })
   table.layers.forEach((layer, i) => {
