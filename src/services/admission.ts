@@ -1,5 +1,4 @@
 // School admission: one household's eligibility, rounds, bulk applications, allocation versions, replay and publication.
-import { createHash } from 'node:crypto'
 import { stringify } from 'csv-stringify/sync'
 import { v7 as timeOrderedUuid } from 'uuid'
 import type {
@@ -32,6 +31,7 @@ import { type Clock, todayOf } from '../clock.ts'
 import { AppError, bi, type FieldText, joined, notFound, textIn } from '../errors.ts'
 import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
 import { idHmac } from '../security/id-hmac.ts'
+import { applicationsHash, applicationsStoredTarget } from '../security/object-hashes.ts'
 import { futureDates } from './future-dates.ts'
 import { diffJson } from './json-diff.ts'
 import { evaluateOrExplain } from './points.ts'
@@ -92,20 +92,18 @@ function withoutIds(h: Household): unknown {
   return { ...h, child, parents: h.parents.map(({ idNumber: _id, ...p }) => p) }
 }
 
-/**
- * The audit hash of a bulk insert: SHA-256 over each row as the store holds it, in request order, one line
- * per column (ref, child key, masked ID, then the household, evaluation and allocator input as the JSON
- * the store writes). Native JSON rather than canonical JSON: canonicalising 10,000 evaluations cost about
- * a second of the bulk request, and the bytes hashed are the bytes stored, so an auditor recomputes it
- * from the rows.
- */
+/** The audit hash of a bulk insert (src/security/object-hashes.ts), over the JSON the store writes. */
 function storedRowsSha256(rows: readonly StoredApplication[]): string {
-  const h = createHash('sha256')
-  for (const a of rows)
-    h.update(
-      `${a.applicationRef}\n${a.childKey}\n${a.idNumberMasked ?? ''}\n${JSON.stringify(a.household)}\n${JSON.stringify(a.evaluation)}\n${JSON.stringify(a.input)}\n`,
-    )
-  return h.digest('hex')
+  return applicationsHash(
+    rows.map((a) => ({
+      applicationRef: a.applicationRef,
+      childKey: a.childKey,
+      idNumberMasked: a.idNumberMasked,
+      householdJson: JSON.stringify(a.household),
+      evaluationJson: JSON.stringify(a.evaluation),
+      inputJson: JSON.stringify(a.input),
+    })),
+  )
 }
 
 /** A settlement applicant as stored: without the ID number. */
@@ -654,6 +652,9 @@ export class AdmissionService {
         status: 'active',
         createdAt: at0,
         withdrawnAt: null,
+        // numbered in the transaction below
+        batch: null,
+        position: i,
       }
     })
     const eligible = evaluated.filter((r) => r.input.eligible).length
@@ -722,8 +723,14 @@ export class AdmissionService {
           listed.slice(0, 100),
         )
       }
-      await tx.admission.insertApplications(stored.map((s) => ({ ...s, createdAt: at })))
-      await audit('round.applications_stored', `${id}:${stored.length}`, storedRowsSha256(stored))
+      // the batch number is read and written under the round's lock: a bulk's rows and its entry share it
+      const batch = await tx.admission.nextBatch(id)
+      await tx.admission.insertApplications(stored.map((s) => ({ ...s, createdAt: at, batch })))
+      await audit(
+        'round.applications_stored',
+        applicationsStoredTarget(id, stored.length, batch),
+        storedRowsSha256(stored),
+      )
       return {
         body: { roundId: id, stored: stored.length, eligible, ineligible: stored.length - eligible },
         location: `/v1/admission/rounds/${id}/applications`,
