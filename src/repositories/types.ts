@@ -212,6 +212,14 @@ export interface ApplicationBatchCount {
   applications: number
 }
 
+/** An application as its withdrawal left it: what `jifen audit verify` compares with the withdrawal entries. */
+export interface StoredWithdrawal {
+  roundId: string
+  applicationRef: string
+  status: StoredApplication['status']
+  withdrawnAt: string | null
+}
+
 export interface StoredResultVersion {
   roundId: string
   version: number
@@ -232,6 +240,8 @@ export interface AdmissionRepository {
   applicationBatches(): Promise<ApplicationBatchCount[]>
   /** The hashed columns of one batch's applications, in position order. */
   batchText(roundId: string, batch: number): Promise<StoredApplicationText[]>
+  /** Every application not plainly active (withdrawn, or carrying a withdrawal instant), in round and ref order. */
+  withdrawals(): Promise<StoredWithdrawal[]>
   /** a version, or the newest when `version` is null */
   getResult(roundId: string, version: number | null): Promise<StoredResultVersion | null>
 }

@@ -77,3 +77,35 @@ export function parseApplicationsStoredTarget(
   if (m === null) return null
   return { roundId: m[1], count: Number(m[2]), batch: m[3] === undefined ? null : Number(m[3]) }
 }
+
+/** A round's definition (`round.created`): its spec as stored. */
+export function roundSpecHash(spec: unknown): string {
+  return contentSha256(spec)
+}
+
+/** `round.closed`: the round id and the status only, so it pins that the round was closed, nothing more. */
+export function roundClosedHash(roundId: string): string {
+  return contentSha256({ id: roundId, status: 'closed' })
+}
+
+/** `round.application_withdrawn` (object `<round>/<ref>`): the application and its withdrawal instant as stored. */
+export function withdrawalHash(roundId: string, ref: string, withdrawnAt: string | null): string {
+  return contentSha256({ id: roundId, ref, withdrawnAt })
+}
+
+/** `round.allocated` and `round.published` (object `<round>@<version>`): a result version's inputs hash and result. */
+export function resultVersionHash(v: { inputsSha256: string; result: unknown }): string {
+  return contentSha256({ inputsSha256: v.inputsSha256, result: v.result })
+}
+
+/** `<round>/<ref>`: round ids hold no slash (refs may), so the first one splits. */
+export function parseWithdrawalTarget(target: string): { roundId: string; ref: string } | null {
+  const i = target.indexOf('/')
+  return i <= 0 ? null : { roundId: target.slice(0, i), ref: target.slice(i + 1) }
+}
+
+/** `<round>@<version>` */
+export function parseVersionTarget(target: string): { roundId: string; version: number } | null {
+  const m = /^(.+)@(\d+)$/.exec(target)
+  return m === null ? null : { roundId: m[1], version: Number(m[2]) }
+}

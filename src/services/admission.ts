@@ -31,7 +31,14 @@ import { type Clock, todayOf } from '../clock.ts'
 import { AppError, bi, type FieldText, joined, notFound, textIn } from '../errors.ts'
 import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
 import { idHmac } from '../security/id-hmac.ts'
-import { applicationsHash, applicationsStoredTarget } from '../security/object-hashes.ts'
+import {
+  applicationsHash,
+  applicationsStoredTarget,
+  resultVersionHash,
+  roundClosedHash,
+  roundSpecHash,
+  withdrawalHash,
+} from '../security/object-hashes.ts'
 import { futureDates } from './future-dates.ts'
 import { diffJson } from './json-diff.ts'
 import { evaluateOrExplain } from './points.ts'
@@ -327,7 +334,7 @@ export class AdmissionService {
         publishedVersion: null,
         createdAt: at,
       })
-      await audit('round.created', id, contentSha256(spec))
+      await audit('round.created', id, roundSpecHash(spec))
       const body = this.view({
         id,
         district: spec.district,
@@ -444,7 +451,7 @@ export class AdmissionService {
     return this.recorder.audited(ctx.actor, async ({ tx, audit }) => {
       const { round } = await this.lockedRound(tx, id, ['open'], 'closing')
       await tx.admission.setRoundStatus(id, 'closed', null)
-      await audit('round.closed', id, contentSha256({ id, status: 'closed' }))
+      await audit('round.closed', id, roundClosedHash(id))
       return this.view({ ...round, status: 'closed' })
     })
   }
@@ -807,7 +814,7 @@ export class AdmissionService {
           bi(`录取批次 ${id} 中有效的申请 ${ref}`, `active application ${ref} in round ${id}`),
           'params.ref',
         )
-      await audit('round.application_withdrawn', `${id}/${ref}`, contentSha256({ id, ref, withdrawnAt: at }))
+      await audit('round.application_withdrawn', `${id}/${ref}`, withdrawalHash(id, ref, at))
     })
     return this.getApplication(id, ref)
   }
@@ -873,7 +880,7 @@ export class AdmissionService {
         const version = (latest?.version ?? 0) + 1
         await tx.admission.insertResult({ roundId: id, version, inputsSha256, inputs, result, createdAt: at })
         await tx.admission.setRoundStatus(id, 'allocated', null)
-        await audit('round.allocated', `${id}@${version}`, contentSha256({ inputsSha256, result }))
+        await audit('round.allocated', `${id}@${version}`, resultVersionHash({ inputsSha256, result }))
         return {
           status: 201,
           body: this.versionView(id, { version, inputsSha256, inputs, result, createdAt: at }, null),
@@ -931,11 +938,7 @@ export class AdmissionService {
           'body.version',
         )
       await tx.admission.setRoundStatus(id, 'published', v.version)
-      await audit(
-        'round.published',
-        `${id}@${v.version}`,
-        contentSha256({ inputsSha256: v.inputsSha256, result: v.result }),
-      )
+      await audit('round.published', `${id}@${v.version}`, resultVersionHash(v))
       return this.view({ ...round, status: 'published', publishedVersion: v.version })
     })
   }

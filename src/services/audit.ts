@@ -1,4 +1,4 @@
-// Reading and verifying the audit log: pages for the API; for `jifen audit verify`, the keyed chain, checkpoints, and every stored object (bulks of applications too) against its last entry.
+// Reading and verifying the audit log: pages for the API; for `jifen audit verify`, the keyed chain, checkpoints, and every stored object (admission rounds and their applications too) against its entries.
 import { appendFileSync, readFileSync } from 'node:fs'
 import { contentSha256 } from '../../scoring/hash.ts'
 import type { AuditPage, Storage } from '../repositories/types.ts'
@@ -10,6 +10,7 @@ import {
   parseApplicationsStoredTarget,
   recordHash,
 } from '../security/object-hashes.ts'
+import { RoundLedger, type RoundsChecked } from './audit-rounds.ts'
 
 /** At most this many object problems are listed; the rest are counted. */
 const MAX_PROBLEMS = 100
@@ -33,7 +34,7 @@ export interface VerifyReport {
   checked: Checked
 }
 
-export interface Checked {
+export interface Checked extends RoundsChecked {
   records: number
   apiKeys: number
   rulesets: number
@@ -49,6 +50,9 @@ const NOTHING_CHECKED: Checked = {
   rulesets: 0,
   applicationBatches: 0,
   applicationsUnchecked: 0,
+  rounds: 0,
+  resultVersions: 0,
+  withdrawals: 0,
 }
 
 /** A checkpoint file's lines: JSON checkpoints, one a line; blank lines are skipped. */
@@ -136,6 +140,7 @@ export class AuditService {
    * (deleted), differing (rewritten) or in no entry (forged), and a gap in reference numbers. Each
    * bulk of applications is hashed again from its rows (round and batch number, in position order);
    * rows stored before batch numbers are only counted against their round's entries of that time.
+   * Rounds, their status, result versions and withdrawals: src/services/audit-rounds.ts.
    */
   async verify(checkpoints: readonly Checkpoint[] = []): Promise<VerifyReport> {
     // a checkpoint is signed, the database's own statement is not: the checkpoint's count wins
@@ -151,10 +156,12 @@ export class AuditService {
     const batches = new Map<string, { roundId: string; batch: number; count: number; hash: string | null }>()
     /** round → applications its entries from before batch numbers stored */
     const unnumbered = new Map<string, number>()
+    const ledger = new RoundLedger()
     let chain: ChainVerdict | null = null
     for await (const e of this.storage.audit.entries()) {
       chain = walk.step(e)
       if (chain !== null) break
+      ledger.see(e)
       if (e.action === 'evaluation.created') records.set(e.objectId, e.objectHash)
       else if (e.action.startsWith('api_key.')) keys.set(e.objectId, e.objectHash)
       else if (e.action in RULESET_STATUS) rulesets.set(e.objectId, { hash: e.objectHash, action: e.action })
@@ -268,6 +275,8 @@ export class AuditService {
     for (const [roundId, count] of unnumbered)
       if (count > 0)
         problem(`round ${roundId}: ${count} applications are in the audit log but not stored (deleted)`)
+
+    Object.assign(checked, await ledger.check(this.storage.admission, problem))
 
     return { ok: problems.length === 0, chain, problems, problemsOmitted: omitted, checked }
   }

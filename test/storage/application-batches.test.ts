@@ -7,7 +7,7 @@ import { openStorage } from '../../src/repositories/open.ts'
 import { PG_MIGRATIONS_DIR } from '../../src/repositories/postgres/database.ts'
 import { MIGRATIONS_DIR } from '../../src/repositories/sqlite/database.ts'
 import type { Storage } from '../../src/repositories/types.ts'
-import { applicationsHash } from '../../src/security/object-hashes.ts'
+import { applicationsHash, roundSpecHash, withdrawalHash } from '../../src/security/object-hashes.ts'
 import { AuditService } from '../../src/services/audit.ts'
 import { openRaw, type RawDb } from '../backend.ts'
 import {
@@ -114,7 +114,10 @@ t.test(
     })
     tt.equal(cli.code, 1, cli.err)
     tt.match(cli.out, 'records, ')
-    tt.match(cli.out, ' 2 bulks of applications against their entries')
+    tt.match(
+      cli.out,
+      ' 1 admission rounds, 2 bulks of applications, 1 withdrawals, 0 result versions against their entries',
+    )
     tt.match(cli.out, `TAMPERED: round ${id} batch 2 differs from its audit entry (rewritten)`)
     tt.match(cli.out, 'verdict: tampered')
 
@@ -263,20 +266,21 @@ t.test(
         ['old-2', null, null],
       ],
     )
-    // its entry as written then: `<round>:<count>`
-    const append = (objectId: string, objectHash: string) =>
+    // the round's entry, and its bulk's as written then: `<round>:<count>`
+    const entry = (action: string, objectId: string, objectHash: string) =>
       storage.transaction((tx) =>
-        tx.audit.append(
-          { at: NOW, keyName: 'test', action: 'round.applications_stored', objectId, objectHash },
-          TEST_AUDIT_KEY,
-        ),
+        tx.audit.append({ at: NOW, keyName: 'test', action, objectId, objectHash }, TEST_AUDIT_KEY),
       )
+    const append = (objectId: string, objectHash: string) =>
+      entry('round.applications_stored', objectId, objectHash)
+    await entry('round.created', roundId, roundSpecHash({}))
     await append(`${roundId}:2`, 'f'.repeat(64))
     tt.match(await verify(storage), {
       ok: true,
       checked: { applicationBatches: 0, applicationsUnchecked: 2 },
     })
     tt.equal(await storage.transaction((tx) => tx.admission.withdraw(roundId, 'old-1', NOW)), true)
+    await entry('round.application_withdrawn', `${roundId}/old-1`, withdrawalHash(roundId, 'old-1', NOW))
 
     // the next bulk of that round is batch 1
     const batch = await storage.transaction((tx) => tx.admission.nextBatch(roundId))

@@ -7,6 +7,7 @@ import type {
   StoredApplicationText,
   StoredResultVersion,
   StoredRound,
+  StoredWithdrawal,
 } from '../types.ts'
 import type { PgDb } from './db.ts'
 
@@ -129,6 +130,20 @@ export class PgAdmissionRepository implements AdmissionRepository {
       householdJson: r.household_json as string,
       evaluationJson: r.evaluation_json as string,
       inputJson: r.input_json as string,
+    }))
+  }
+
+  async withdrawals(): Promise<StoredWithdrawal[]> {
+    const rows = await this.rows(
+      this.db,
+      sql`SELECT round_id, application_ref, status, withdrawn_at FROM admission_applications
+          WHERE status <> 'active' OR withdrawn_at IS NOT NULL ORDER BY round_id, application_ref`,
+    )
+    return rows.map((r) => ({
+      roundId: r.round_id as string,
+      applicationRef: r.application_ref as string,
+      status: r.status as StoredWithdrawal['status'],
+      withdrawnAt: r.withdrawn_at as string | null,
     }))
   }
 

@@ -7,6 +7,7 @@ import type {
   StoredApplicationText,
   StoredResultVersion,
   StoredRound,
+  StoredWithdrawal,
 } from '../types.ts'
 
 interface RoundRow {
@@ -169,6 +170,21 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
       householdJson: r.household_json,
       evaluationJson: r.evaluation_json,
       inputJson: r.input_json,
+    }))
+  }
+
+  async withdrawals(): Promise<StoredWithdrawal[]> {
+    const rows = this.r
+      .prepare(
+        `SELECT round_id, application_ref, status, withdrawn_at FROM admission_applications
+         WHERE status <> 'active' OR withdrawn_at IS NOT NULL ORDER BY round_id, application_ref`,
+      )
+      .all() as ApplicationRow[]
+    return rows.map((r) => ({
+      roundId: r.round_id,
+      applicationRef: r.application_ref,
+      status: r.status,
+      withdrawnAt: r.withdrawn_at,
     }))
   }
 
