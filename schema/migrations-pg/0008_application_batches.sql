@@ -1,4 +1,4 @@
--- Each application names the bulk request it came from (batch 1, 2, 3 … per round) and its index in it, so `jifen audit verify` recomputes the hash of each `round.applications_stored` entry; rows stored before stay null. The withdrawal may change only the status and the withdrawal instant.
+-- Each application names the bulk request it came from (batch 1, 2, 3 … per round) and its index in it, so `jifen audit verify` recomputes the hash of each `round.applications_stored` entry; rows stored before stay null. The withdrawal may change only the status and the withdrawal instant; a round, only its status and published version.
 ALTER TABLE "admission_applications" ADD COLUMN "batch" integer;
 --> statement-breakpoint
 ALTER TABLE "admission_applications" ADD COLUMN "position" integer;
@@ -23,3 +23,19 @@ BEGIN
   RETURN NEW;
 END;
 $$;
+--> statement-breakpoint
+-- a round's definition, district and creation instant stay as created: only the status and the
+-- published version move (the service's one UPDATE); `jifen audit verify` checks those against the log
+CREATE FUNCTION jifen_round_state_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.id IS DISTINCT FROM OLD.id OR NEW.district IS DISTINCT FROM OLD.district
+    OR NEW.spec_json IS DISTINCT FROM OLD.spec_json OR NEW.created_at IS DISTINCT FROM OLD.created_at THEN
+    RAISE EXCEPTION 'JIFEN_IMMUTABLE: a round changes only its status and published version'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END;
+$$;
+--> statement-breakpoint
+CREATE TRIGGER admission_rounds_state_only BEFORE UPDATE ON "admission_rounds"
+  FOR EACH ROW EXECUTE FUNCTION jifen_round_state_only();

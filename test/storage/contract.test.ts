@@ -479,6 +479,16 @@ t.test(
       ['delete from admission_applications where round_id = ?', [roundId]],
       [`update admission_applications set household_json = '{}' where round_id = ?`, [roundId]],
       ['delete from admission_rounds where id = ?', [roundId]],
+      // a round changes only its status and published version
+      ...[
+        `spec_json = '{}'`,
+        `district = '330203'`,
+        `created_at = '2020-01-01T00:00:00.000Z'`,
+        `id = 'r-2'`,
+      ].map(
+        (change) =>
+          [`update admission_rounds set status = 'closed', ${change} where id = ?`, [roundId]] as const,
+      ),
       // the withdrawal itself may change the status and the withdrawal instant, nothing else
       ...[
         `id_number_masked = '420102************'`,
@@ -511,6 +521,14 @@ t.test(
       (await storage.admission.getApplications(roundId, ['B-2']))[0].status,
       'withdrawn',
       'the plain one passes',
+    )
+    await raw.run(`update admission_rounds set status = 'published', published_version = 1 where id = ?`, [
+      roundId,
+    ])
+    tt.same(
+      await storage.admission.getRound(roundId).then((r) => [r?.status, r?.publishedVersion]),
+      ['published', 1],
+      'the status and published version move',
     )
   },
 )
