@@ -199,10 +199,14 @@ export const admissionApplications = pgTable(
     status: text('status').notNull(),
     createdAt: text('created_at').notNull(),
     withdrawnAt: text('withdrawn_at'),
+    /** as schema/db.ts (0008): the bulk request and the row's index in it; null on a row stored before */
+    batch: integer('batch'),
+    position: integer('position'),
   },
   (t) => [
     primaryKey({ columns: [t.roundId, t.applicationRef] }),
     index('admission_applications_child').on(t.roundId, t.childKey),
+    uniqueIndex('admission_applications_batch').on(t.roundId, t.batch, t.position),
   ],
 )
 

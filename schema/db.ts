@@ -185,10 +185,15 @@ export const admissionApplications = sqliteTable(
     status: text('status').notNull(),
     createdAt: text('created_at').notNull(),
     withdrawnAt: text('withdrawn_at'),
+    /** the bulk request it came from, 1, 2, 3 … per round (0013); null on a row stored before */
+    batch: integer('batch'),
+    /** its 0-based index in that request: the order its audit entry's hash covers (0013) */
+    position: integer('position'),
   },
   (t) => [
     primaryKey({ columns: [t.roundId, t.applicationRef] }),
     index('admission_applications_child').on(t.roundId, t.childKey),
+    uniqueIndex('admission_applications_batch').on(t.roundId, t.batch, t.position),
   ],
 )
 

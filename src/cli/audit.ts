@@ -1,4 +1,4 @@
-// `jifen audit verify|checkpoint`: the keyed chain, every stored object against its entry, and signed heads to keep elsewhere.
+// `jifen audit verify|checkpoint`: the keyed chain, every stored object (admission rounds, bulks, withdrawals and result versions too) against its entry, and signed heads to keep elsewhere.
 import { appendFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { systemClock } from '../clock.ts'
@@ -17,8 +17,12 @@ function describe(r: VerifyReport): string {
         `  entries 1–${c.legacy} are legacy (unkeyed, written before the chain was keyed): they are pinned by the keyed entries after them, but their objects' contents are not recorded`,
       )
     lines.push(
-      `  checked ${r.checked.records} records, ${r.checked.apiKeys} API keys, ${r.checked.rulesets} rulesets against their entries`,
+      `  checked ${r.checked.records} records, ${r.checked.apiKeys} API keys, ${r.checked.rulesets} rulesets, ${r.checked.rounds} admission rounds, ${r.checked.applicationBatches} bulks of applications, ${r.checked.withdrawals} withdrawals, ${r.checked.resultVersions} result versions against their entries`,
     )
+    if (r.checked.applicationsUnchecked > 0)
+      lines.push(
+        `  ${r.checked.applicationsUnchecked} applications were stored before batch numbers: counted against their entries, their contents not checkable`,
+      )
     for (const p of r.problems) lines.push(`  TAMPERED: ${p}`)
     if (r.problemsOmitted > 0) lines.push(`  … and ${r.problemsOmitted} more`)
     lines.push(r.ok ? 'verdict: intact' : 'verdict: tampered')
@@ -31,7 +35,7 @@ export function registerAudit(program: Command): void {
   audit
     .command('verify')
     .description(
-      'check every entry (its HMAC under the audit key, its link, no gap), every checkpoint, and every record, API key and ruleset against its last entry (deleted, rewritten or inserted objects, gaps in reference numbers); exit 1 when anything fails',
+      'check every entry (its HMAC under the audit key, its link, no gap), every checkpoint, and every record, API key, ruleset, admission round (definition and status), bulk of applications, withdrawal and result version against its entries (deleted, rewritten or inserted objects, gaps in reference numbers); exit 1 when anything fails',
     )
     .option(
       '--checkpoint <file>',

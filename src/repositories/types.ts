@@ -186,6 +186,38 @@ export interface StoredApplication {
   status: 'active' | 'withdrawn'
   createdAt: string
   withdrawnAt: string | null
+  /** the bulk request it was stored by, 1, 2, 3 … per round; null when stored before batch numbers */
+  batch: number | null
+  /** its 0-based index in that request; null when stored before batch numbers */
+  position: number | null
+}
+
+/**
+ * An application's columns that its `round.applications_stored` entry hashes, as the stored text (the
+ * JSON columns exactly as written): what `jifen audit verify` recomputes the hash from.
+ */
+export interface StoredApplicationText {
+  applicationRef: string
+  childKey: string
+  idNumberMasked: string | null
+  householdJson: string
+  evaluationJson: string
+  inputJson: string
+}
+
+/** How many applications one round holds under one batch number (null: stored before batch numbers). */
+export interface ApplicationBatchCount {
+  roundId: string
+  batch: number | null
+  applications: number
+}
+
+/** An application as its withdrawal left it: what `jifen audit verify` compares with the withdrawal entries. */
+export interface StoredWithdrawal {
+  roundId: string
+  applicationRef: string
+  status: StoredApplication['status']
+  withdrawnAt: string | null
 }
 
 export interface StoredResultVersion {
@@ -204,6 +236,12 @@ export interface AdmissionRepository {
   getRound(id: string): Promise<StoredRound | null>
   listApplications(roundId: string, after: string | null, limit: number): Promise<StoredApplication[]>
   getApplications(roundId: string, refs: readonly string[]): Promise<StoredApplication[]>
+  /** Every round's applications counted per batch, in round and batch order (batch null first). */
+  applicationBatches(): Promise<ApplicationBatchCount[]>
+  /** The hashed columns of one batch's applications, in position order. */
+  batchText(roundId: string, batch: number): Promise<StoredApplicationText[]>
+  /** Every application not plainly active (withdrawn, or carrying a withdrawal instant), in round and ref order. */
+  withdrawals(): Promise<StoredWithdrawal[]>
   /** a version, or the newest when `version` is null */
   getResult(roundId: string, version: number | null): Promise<StoredResultVersion | null>
 }
@@ -360,6 +398,8 @@ export interface WriteTx {
       refs: readonly string[],
       childKeys: readonly string[],
     ): Promise<{ refs: string[]; children: { childKey: string; applicationRef: string }[] }>
+    /** the next batch number of the round: its highest so far + 1 (1 for the first), read under the write's lock */
+    nextBatch(roundId: string): Promise<number>
     insertApplications(rows: readonly StoredApplication[]): Promise<void>
     /** active → withdrawn; false when there is no active application with this ref */
     withdraw(roundId: string, ref: string, at: string): Promise<boolean>

@@ -1,5 +1,4 @@
 // School admission: one household's eligibility, rounds, bulk applications, allocation versions, replay and publication.
-import { createHash } from 'node:crypto'
 import { stringify } from 'csv-stringify/sync'
 import { v7 as timeOrderedUuid } from 'uuid'
 import type {
@@ -32,6 +31,14 @@ import { type Clock, todayOf } from '../clock.ts'
 import { AppError, bi, type FieldText, joined, notFound, textIn } from '../errors.ts'
 import type { AdmissionRepository, StoredApplication, StoredRound, WriteTx } from '../repositories/types.ts'
 import { idHmac } from '../security/id-hmac.ts'
+import {
+  applicationsHash,
+  applicationsStoredTarget,
+  resultVersionHash,
+  roundClosedHash,
+  roundSpecHash,
+  withdrawalHash,
+} from '../security/object-hashes.ts'
 import { futureDates } from './future-dates.ts'
 import { diffJson } from './json-diff.ts'
 import { evaluateOrExplain } from './points.ts'
@@ -92,20 +99,18 @@ function withoutIds(h: Household): unknown {
   return { ...h, child, parents: h.parents.map(({ idNumber: _id, ...p }) => p) }
 }
 
-/**
- * The audit hash of a bulk insert: SHA-256 over each row as the store holds it, in request order, one line
- * per column (ref, child key, masked ID, then the household, evaluation and allocator input as the JSON
- * the store writes). Native JSON rather than canonical JSON: canonicalising 10,000 evaluations cost about
- * a second of the bulk request, and the bytes hashed are the bytes stored, so an auditor recomputes it
- * from the rows.
- */
+/** The audit hash of a bulk insert (src/security/object-hashes.ts), over the JSON the store writes. */
 function storedRowsSha256(rows: readonly StoredApplication[]): string {
-  const h = createHash('sha256')
-  for (const a of rows)
-    h.update(
-      `${a.applicationRef}\n${a.childKey}\n${a.idNumberMasked ?? ''}\n${JSON.stringify(a.household)}\n${JSON.stringify(a.evaluation)}\n${JSON.stringify(a.input)}\n`,
-    )
-  return h.digest('hex')
+  return applicationsHash(
+    rows.map((a) => ({
+      applicationRef: a.applicationRef,
+      childKey: a.childKey,
+      idNumberMasked: a.idNumberMasked,
+      householdJson: JSON.stringify(a.household),
+      evaluationJson: JSON.stringify(a.evaluation),
+      inputJson: JSON.stringify(a.input),
+    })),
+  )
 }
 
 /** A settlement applicant as stored: without the ID number. */
@@ -329,7 +334,7 @@ export class AdmissionService {
         publishedVersion: null,
         createdAt: at,
       })
-      await audit('round.created', id, contentSha256(spec))
+      await audit('round.created', id, roundSpecHash(spec))
       const body = this.view({
         id,
         district: spec.district,
@@ -446,7 +451,7 @@ export class AdmissionService {
     return this.recorder.audited(ctx.actor, async ({ tx, audit }) => {
       const { round } = await this.lockedRound(tx, id, ['open'], 'closing')
       await tx.admission.setRoundStatus(id, 'closed', null)
-      await audit('round.closed', id, contentSha256({ id, status: 'closed' }))
+      await audit('round.closed', id, roundClosedHash(id))
       return this.view({ ...round, status: 'closed' })
     })
   }
@@ -654,6 +659,9 @@ export class AdmissionService {
         status: 'active',
         createdAt: at0,
         withdrawnAt: null,
+        // numbered in the transaction below
+        batch: null,
+        position: i,
       }
     })
     const eligible = evaluated.filter((r) => r.input.eligible).length
@@ -722,8 +730,14 @@ export class AdmissionService {
           listed.slice(0, 100),
         )
       }
-      await tx.admission.insertApplications(stored.map((s) => ({ ...s, createdAt: at })))
-      await audit('round.applications_stored', `${id}:${stored.length}`, storedRowsSha256(stored))
+      // the batch number is read and written under the round's lock: a bulk's rows and its entry share it
+      const batch = await tx.admission.nextBatch(id)
+      await tx.admission.insertApplications(stored.map((s) => ({ ...s, createdAt: at, batch })))
+      await audit(
+        'round.applications_stored',
+        applicationsStoredTarget(id, stored.length, batch),
+        storedRowsSha256(stored),
+      )
       return {
         body: { roundId: id, stored: stored.length, eligible, ineligible: stored.length - eligible },
         location: `/v1/admission/rounds/${id}/applications`,
@@ -800,7 +814,7 @@ export class AdmissionService {
           bi(`录取批次 ${id} 中有效的申请 ${ref}`, `active application ${ref} in round ${id}`),
           'params.ref',
         )
-      await audit('round.application_withdrawn', `${id}/${ref}`, contentSha256({ id, ref, withdrawnAt: at }))
+      await audit('round.application_withdrawn', `${id}/${ref}`, withdrawalHash(id, ref, at))
     })
     return this.getApplication(id, ref)
   }
@@ -866,7 +880,7 @@ export class AdmissionService {
         const version = (latest?.version ?? 0) + 1
         await tx.admission.insertResult({ roundId: id, version, inputsSha256, inputs, result, createdAt: at })
         await tx.admission.setRoundStatus(id, 'allocated', null)
-        await audit('round.allocated', `${id}@${version}`, contentSha256({ inputsSha256, result }))
+        await audit('round.allocated', `${id}@${version}`, resultVersionHash({ inputsSha256, result }))
         return {
           status: 201,
           body: this.versionView(id, { version, inputsSha256, inputs, result, createdAt: at }, null),
@@ -924,11 +938,7 @@ export class AdmissionService {
           'body.version',
         )
       await tx.admission.setRoundStatus(id, 'published', v.version)
-      await audit(
-        'round.published',
-        `${id}@${v.version}`,
-        contentSha256({ inputsSha256: v.inputsSha256, result: v.result }),
-      )
+      await audit('round.published', `${id}@${v.version}`, resultVersionHash(v))
       return this.view({ ...round, status: 'published', publishedVersion: v.version })
     })
   }

@@ -1,10 +1,16 @@
-// Reading and verifying the audit log: pages for the API; for `jifen audit verify`, the keyed chain, checkpoints, and every stored object against its last entry.
+// Reading and verifying the audit log: pages for the API; for `jifen audit verify`, the keyed chain, checkpoints, and every stored object (admission rounds and their applications too) against its entries.
 import { appendFileSync, readFileSync } from 'node:fs'
 import { contentSha256 } from '../../scoring/hash.ts'
 import type { AuditPage, Storage } from '../repositories/types.ts'
 import { type AuditKey, type ChainVerdict, ChainWalk, type Checkpoint } from '../security/audit-chain.ts'
 import { legacyEntriesOf } from '../security/audit-key.ts'
-import { apiKeyHash, recordHash } from '../security/object-hashes.ts'
+import {
+  apiKeyHash,
+  applicationsHash,
+  parseApplicationsStoredTarget,
+  recordHash,
+} from '../security/object-hashes.ts'
+import { RoundLedger, type RoundsChecked } from './audit-rounds.ts'
 
 /** At most this many object problems are listed; the rest are counted. */
 const MAX_PROBLEMS = 100
@@ -25,7 +31,28 @@ export interface VerifyReport {
   problems: string[]
   /** problems beyond the listed ones */
   problemsOmitted: number
-  checked: { records: number; apiKeys: number; rulesets: number }
+  checked: Checked
+}
+
+export interface Checked extends RoundsChecked {
+  records: number
+  apiKeys: number
+  rulesets: number
+  /** bulks of applications (`round.applications_stored`) whose rows were hashed again */
+  applicationBatches: number
+  /** applications stored before batch numbers: counted against their entries, their contents not checkable */
+  applicationsUnchecked: number
+}
+
+const NOTHING_CHECKED: Checked = {
+  records: 0,
+  apiKeys: 0,
+  rulesets: 0,
+  applicationBatches: 0,
+  applicationsUnchecked: 0,
+  rounds: 0,
+  resultVersions: 0,
+  withdrawals: 0,
 }
 
 /** A checkpoint file's lines: JSON checkpoints, one a line; blank lines are skipped. */
@@ -98,7 +125,7 @@ export class AuditService {
       chain: { ok: false, entries: 0, legacy: 0, brokenAt: 0, reason },
       problems: [],
       problemsOmitted: 0,
-      checked: { records: 0, apiKeys: 0, rulesets: 0 },
+      checked: { ...NOTHING_CHECKED },
     })
     if (bad !== null) return failed(`${file} line ${bad} is not a checkpoint`)
     const unsigned = checkpoints.findIndex((c) => !this.key.signed(c))
@@ -110,7 +137,10 @@ export class AuditService {
   /**
    * Walks the chain (keyed, gapless, matching every checkpoint, not shorter than any), then checks
    * every stored object against the last entry that recorded it: a record, key or table missing
-   * (deleted), differing (rewritten) or in no entry (forged), and a gap in reference numbers.
+   * (deleted), differing (rewritten) or in no entry (forged), and a gap in reference numbers. Each
+   * bulk of applications is hashed again from its rows (round and batch number, in position order);
+   * rows stored before batch numbers are only counted against their round's entries of that time.
+   * Rounds, their status, result versions and withdrawals: src/services/audit-rounds.ts.
    */
   async verify(checkpoints: readonly Checkpoint[] = []): Promise<VerifyReport> {
     // a checkpoint is signed, the database's own statement is not: the checkpoint's count wins
@@ -122,16 +152,34 @@ export class AuditService {
     const records = new Map<string, string | null>()
     const keys = new Map<string, string | null>()
     const rulesets = new Map<string, { hash: string | null; action: string }>()
+    /** `<round>\n<batch>` → the entry that stored that bulk */
+    const batches = new Map<string, { roundId: string; batch: number; count: number; hash: string | null }>()
+    /** round → applications its entries from before batch numbers stored */
+    const unnumbered = new Map<string, number>()
+    const ledger = new RoundLedger()
     let chain: ChainVerdict | null = null
     for await (const e of this.storage.audit.entries()) {
       chain = walk.step(e)
       if (chain !== null) break
+      ledger.see(e)
       if (e.action === 'evaluation.created') records.set(e.objectId, e.objectHash)
       else if (e.action.startsWith('api_key.')) keys.set(e.objectId, e.objectHash)
       else if (e.action in RULESET_STATUS) rulesets.set(e.objectId, { hash: e.objectHash, action: e.action })
+      else if (e.action === 'round.applications_stored') {
+        const target = parseApplicationsStoredTarget(e.objectId)
+        if (target === null) continue
+        if (target.batch === null)
+          unnumbered.set(target.roundId, (unnumbered.get(target.roundId) ?? 0) + target.count)
+        else
+          batches.set(`${target.roundId}\n${target.batch}`, {
+            ...target,
+            batch: target.batch,
+            hash: e.objectHash,
+          })
+      }
     }
     chain ??= walk.finish()
-    const checked = { records: 0, apiKeys: 0, rulesets: 0 }
+    const checked = { ...NOTHING_CHECKED }
     if (!chain.ok) return { ok: false, chain, problems: [], problemsOmitted: 0, checked }
 
     const problems: string[] = []
@@ -190,6 +238,45 @@ export class AuditService {
       rulesets.delete(r.id)
     }
     for (const id of rulesets.keys()) problem(`ruleset ${id} is in the audit log but not stored (deleted)`)
+
+    for (const b of await this.storage.admission.applicationBatches()) {
+      if (b.batch === null) {
+        // stored before batch numbers: which entry stored which row is not known, how many rows is
+        const want = unnumbered.get(b.roundId) ?? 0
+        if (b.applications !== want)
+          problem(
+            `round ${b.roundId}: ${b.applications} applications carry no batch number, its audit entries from before batch numbers stored ${want} (inserted, deleted or renumbered)`,
+          )
+        checked.applicationsUnchecked += b.applications
+        unnumbered.delete(b.roundId)
+        continue
+      }
+      const name = `round ${b.roundId} batch ${b.batch}`
+      const key = `${b.roundId}\n${b.batch}`
+      const want = batches.get(key)
+      batches.delete(key)
+      checked.applicationBatches++
+      if (want === undefined) {
+        problem(`${name} (${b.applications} applications) is in no audit entry (inserted)`)
+        continue
+      }
+      if (b.applications !== want.count)
+        problem(
+          `${name} holds ${b.applications} applications, its audit entry stored ${want.count} (inserted or deleted)`,
+        )
+      else if (
+        want.hash !== null &&
+        applicationsHash(await this.storage.admission.batchText(b.roundId, b.batch)) !== want.hash
+      )
+        problem(`${name} differs from its audit entry (rewritten)`)
+    }
+    for (const b of batches.values())
+      problem(`round ${b.roundId} batch ${b.batch} is in the audit log but not stored (deleted)`)
+    for (const [roundId, count] of unnumbered)
+      if (count > 0)
+        problem(`round ${roundId}: ${count} applications are in the audit log but not stored (deleted)`)
+
+    Object.assign(checked, await ledger.check(this.storage.admission, problem))
 
     return { ok: problems.length === 0, chain, problems, problemsOmitted: omitted, checked }
   }

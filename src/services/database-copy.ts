@@ -57,7 +57,8 @@ const PAGE = 1000
  * Every admission round as stored (status, published version, spec), each with all its applications in
  * ref order and its result versions 1 … n, in one transaction on the target. Result versions and
  * applications are written as they are: their hashes (inputsSha256) and the replay of each version come
- * out the same on the target.
+ * out the same on the target, and so does each bulk's audit hash, since every application keeps its
+ * batch number and position (null on rows stored before them).
  */
 async function copyRounds(source: Storage, target: Storage): Promise<Record<AdmissionKind, number>> {
   const count = { round: 0, application: 0, resultVersion: 0 }

@@ -1,7 +1,7 @@
 // `jifen db copy --from <SQLite file> --to <postgres URL>`: every record, key, table and audit entry; afterwards the chain verifies and every record replays identical.
 import t from 'tap'
 import { idCheckChar } from '../../schema/id-number.ts'
-import { freshPgDatabase } from '../backend.ts'
+import { freshPgDatabase, openRaw } from '../backend.ts'
 import {
   authHeaders,
   build,
@@ -104,6 +104,14 @@ t.test('an SQLite database copied to PostgreSQL serves on as it was', async (tt)
   tt.same(report.notIdentical, [], 'every record replays identical on PostgreSQL')
   tt.equal(report.replayed, 5)
   tt.equal(report.audit.ok, true, 'the audit chain verifies on PostgreSQL')
+  // the bulk's batch number and positions came along: verify hashes the bulk again from them
+  const raw = await openRaw(tt, { dbPath: ':memory:', databaseUrl: url })
+  tt.same(
+    await raw.all(
+      'SELECT application_ref, batch, position FROM admission_applications ORDER BY application_ref',
+    ),
+    [0, 1, 2].map((n) => ({ application_ref: `B0-0000${n}`, batch: 1, position: n })),
+  )
 
   // a second copy into the same database is refused: it is no longer empty
   const again = jifenCli(['db', 'copy', '--from', dbPath, '--to', url], env)

@@ -410,7 +410,7 @@ t.test(
         createdAt: NOW,
       }),
     )
-    const row = (ref: string, childKey: string) => ({
+    const row = (ref: string, childKey: string, position: number) => ({
       roundId,
       applicationRef: ref,
       childKey,
@@ -421,15 +421,37 @@ t.test(
       status: 'active' as const,
       createdAt: NOW,
       withdrawnAt: null,
+      batch: 1,
+      position,
     })
+    tt.equal(await storage.transaction((tx) => tx.admission.nextBatch(roundId)), 1, 'the first batch is 1')
     // refs order byte-wise on both backends ('B' < 'a' in code point order, not in a linguistic collation)
-    await storage.transaction((tx) => tx.admission.insertApplications([row('a-1', 'k1'), row('B-2', 'k2')]))
+    await storage.transaction((tx) =>
+      tx.admission.insertApplications([row('a-1', 'k1', 0), row('B-2', 'k2', 1)]),
+    )
+    tt.equal(await storage.transaction((tx) => tx.admission.nextBatch(roundId)), 2, 'then the highest + 1')
     const listed = await storage.admission.listApplications(roundId, null, 10)
     tt.same(
       listed.map((a) => a.applicationRef),
       ['B-2', 'a-1'],
     )
-    tt.same(listed[1], row('a-1', 'k1'))
+    tt.same(listed[1], row('a-1', 'k1', 0))
+    tt.same(await storage.admission.applicationBatches(), [{ roundId, batch: 1, applications: 2 }])
+    tt.same(
+      await storage.admission.batchText(roundId, 1),
+      [
+        { ref: 'a-1', childKey: 'k1' },
+        { ref: 'B-2', childKey: 'k2' },
+      ].map(({ ref, childKey }) => ({
+        applicationRef: ref,
+        childKey,
+        idNumberMasked: null,
+        householdJson: JSON.stringify({ ref }),
+        evaluationJson: '{"eligible":true}',
+        inputJson: JSON.stringify({ ref }),
+      })),
+      'the hashed columns as stored text, in position order',
+    )
     const c = await storage.transaction((tx) => tx.admission.conflicts(roundId, ['a-1', 'x'], ['k2', 'k9']))
     tt.same(c, { refs: ['a-1'], children: [{ childKey: 'k2', applicationRef: 'B-2' }] })
     tt.equal(await storage.transaction((tx) => tx.admission.withdraw(roundId, 'a-1', NOW)), true)
@@ -457,8 +479,56 @@ t.test(
       ['delete from admission_applications where round_id = ?', [roundId]],
       [`update admission_applications set household_json = '{}' where round_id = ?`, [roundId]],
       ['delete from admission_rounds where id = ?', [roundId]],
+      // a round changes only its status and published version
+      ...[
+        `spec_json = '{}'`,
+        `district = '330203'`,
+        `created_at = '2020-01-01T00:00:00.000Z'`,
+        `id = 'r-2'`,
+      ].map(
+        (change) =>
+          [`update admission_rounds set status = 'closed', ${change} where id = ?`, [roundId]] as const,
+      ),
+      // the withdrawal itself may change the status and the withdrawal instant, nothing else
+      ...[
+        `id_number_masked = '420102************'`,
+        `created_at = '2020-01-01T00:00:00.000Z'`,
+        'batch = 9',
+        'batch = null',
+        'position = 7',
+        `child_key = 'k9'`,
+      ].map(
+        (change) =>
+          [
+            `update admission_applications set status = 'withdrawn', withdrawn_at = ?, ${change} where round_id = ? and application_ref = 'B-2'`,
+            [NOW, roundId],
+          ] as const,
+      ),
+      [
+        `update admission_applications set status = 'withdrawn' where round_id = ? and application_ref = 'B-2'`,
+        [roundId],
+      ],
     ] as const) {
       await tt.rejects(raw.run(query, [...params]), /JIFEN_IMMUTABLE/, query)
     }
+    const [still] = await storage.admission.getApplications(roundId, ['B-2'])
+    tt.same([still.status, still.idNumberMasked, still.batch, still.position], ['active', null, 1, 1])
+    await raw.run(
+      `update admission_applications set status = 'withdrawn', withdrawn_at = ? where round_id = ? and application_ref = 'B-2'`,
+      [NOW, roundId],
+    )
+    tt.equal(
+      (await storage.admission.getApplications(roundId, ['B-2']))[0].status,
+      'withdrawn',
+      'the plain one passes',
+    )
+    await raw.run(`update admission_rounds set status = 'published', published_version = 1 where id = ?`, [
+      roundId,
+    ])
+    tt.same(
+      await storage.admission.getRound(roundId).then((r) => [r?.status, r?.publishedVersion]),
+      ['published', 1],
+      'the status and published version move',
+    )
   },
 )

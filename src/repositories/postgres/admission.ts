@@ -1,6 +1,14 @@
 // Admission rounds in PostgreSQL: rounds (locked FOR UPDATE by every write), applications and immutable result versions.
 import { type SQL, sql } from 'drizzle-orm'
-import type { AdmissionRepository, StoredApplication, StoredResultVersion, StoredRound } from '../types.ts'
+import type {
+  AdmissionRepository,
+  ApplicationBatchCount,
+  StoredApplication,
+  StoredApplicationText,
+  StoredResultVersion,
+  StoredRound,
+  StoredWithdrawal,
+} from '../types.ts'
 import type { PgDb } from './db.ts'
 
 type Row = Record<string, unknown>
@@ -35,6 +43,8 @@ function toApplication(r: Row): StoredApplication {
     status: r.status as StoredApplication['status'],
     createdAt: r.created_at as string,
     withdrawnAt: r.withdrawn_at as string | null,
+    batch: r.batch === null ? null : Number(r.batch),
+    position: r.position === null ? null : Number(r.position),
   }
 }
 
@@ -49,7 +59,7 @@ function toResult(r: Row): StoredResultVersion {
   }
 }
 
-/** Rows per multi-row INSERT: 10 parameters each, well under PostgreSQL's 65,535. */
+/** Rows per multi-row INSERT: 12 parameters each, well under PostgreSQL's 65,535. */
 const INSERT_CHUNK = 1000
 
 export class PgAdmissionRepository implements AdmissionRepository {
@@ -92,6 +102,49 @@ export class PgAdmissionRepository implements AdmissionRepository {
           AND application_ref = ANY(${sql.param([...refs])}::text[]) ORDER BY application_ref`,
     )
     return rows.map(toApplication)
+  }
+
+  async applicationBatches(): Promise<ApplicationBatchCount[]> {
+    const rows = await this.rows(
+      this.db,
+      sql`SELECT round_id, batch, count(*) AS n FROM admission_applications GROUP BY round_id, batch
+          ORDER BY round_id, batch NULLS FIRST`,
+    )
+    return rows.map((r) => ({
+      roundId: r.round_id as string,
+      batch: r.batch === null ? null : Number(r.batch),
+      applications: Number(r.n),
+    }))
+  }
+
+  async batchText(roundId: string, batch: number): Promise<StoredApplicationText[]> {
+    const rows = await this.rows(
+      this.db,
+      sql`SELECT application_ref, child_key, id_number_masked, household_json, evaluation_json, input_json
+          FROM admission_applications WHERE round_id = ${roundId} AND batch = ${batch} ORDER BY position`,
+    )
+    return rows.map((r) => ({
+      applicationRef: r.application_ref as string,
+      childKey: r.child_key as string,
+      idNumberMasked: r.id_number_masked as string | null,
+      householdJson: r.household_json as string,
+      evaluationJson: r.evaluation_json as string,
+      inputJson: r.input_json as string,
+    }))
+  }
+
+  async withdrawals(): Promise<StoredWithdrawal[]> {
+    const rows = await this.rows(
+      this.db,
+      sql`SELECT round_id, application_ref, status, withdrawn_at FROM admission_applications
+          WHERE status <> 'active' OR withdrawn_at IS NOT NULL ORDER BY round_id, application_ref`,
+    )
+    return rows.map((r) => ({
+      roundId: r.round_id as string,
+      applicationRef: r.application_ref as string,
+      status: r.status as StoredWithdrawal['status'],
+      withdrawnAt: r.withdrawn_at as string | null,
+    }))
   }
 
   async getResult(roundId: string, version: number | null): Promise<StoredResultVersion | null> {
@@ -155,15 +208,24 @@ export class PgAdmissionRepository implements AdmissionRepository {
     }
   }
 
+  async nextBatchInTx(tx: PgDb, roundId: string): Promise<number> {
+    const [row] = await this.rows(
+      tx,
+      sql`SELECT coalesce(max(batch), 0) + 1 AS next FROM admission_applications WHERE round_id = ${roundId}`,
+    )
+    return Number(row.next)
+  }
+
   async insertApplicationsInTx(tx: PgDb, rows: readonly StoredApplication[]): Promise<void> {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const values = rows.slice(i, i + INSERT_CHUNK).map(
         (a) =>
           sql`(${a.roundId}, ${a.applicationRef}, ${a.childKey}, ${a.idNumberMasked}, ${JSON.stringify(a.household)},
-              ${JSON.stringify(a.evaluation)}, ${JSON.stringify(a.input)}, ${a.status}, ${a.createdAt}, ${a.withdrawnAt})`,
+              ${JSON.stringify(a.evaluation)}, ${JSON.stringify(a.input)}, ${a.status}, ${a.createdAt}, ${a.withdrawnAt},
+              ${a.batch}, ${a.position})`,
       )
       await tx.execute(sql`INSERT INTO admission_applications (round_id, application_ref, child_key, id_number_masked,
-        household_json, evaluation_json, input_json, status, created_at, withdrawn_at) VALUES ${sql.join(values, sql`, `)}`)
+        household_json, evaluation_json, input_json, status, created_at, withdrawn_at, batch, position) VALUES ${sql.join(values, sql`, `)}`)
     }
   }
 

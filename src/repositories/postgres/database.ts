@@ -218,6 +218,7 @@ export async function openPostgres(url: string, options: { poolSize?: number } =
         lockRound: live((id) => admission.lockRoundInTx(t, id)),
         setRoundStatus: live((id, status, v) => admission.setRoundStatusInTx(t, id, status, v)),
         conflicts: live((roundId, refs, keys) => admission.conflictsInTx(t, roundId, refs, keys)),
+        nextBatch: live((roundId) => admission.nextBatchInTx(t, roundId)),
         insertApplications: live((rows) => admission.insertApplicationsInTx(t, rows)),
         withdraw: live((roundId, ref, at) => admission.withdrawInTx(t, roundId, ref, at)),
         activeInputs: live((roundId) => admission.activeInputsInTx(t, roundId)),

@@ -1,6 +1,14 @@
 // Admission rounds in SQLite: rounds, applications (withdrawn, never erased) and immutable result versions.
 import type { Database, Statement } from 'better-sqlite3'
-import type { AdmissionRepository, StoredApplication, StoredResultVersion, StoredRound } from '../types.ts'
+import type {
+  AdmissionRepository,
+  ApplicationBatchCount,
+  StoredApplication,
+  StoredApplicationText,
+  StoredResultVersion,
+  StoredRound,
+  StoredWithdrawal,
+} from '../types.ts'
 
 interface RoundRow {
   id: string
@@ -24,6 +32,8 @@ interface ApplicationRow {
   status: StoredApplication['status']
   created_at: string
   withdrawn_at: string | null
+  batch: number | null
+  position: number | null
 }
 
 interface ResultRow {
@@ -71,6 +81,8 @@ export function toApplication(r: ApplicationRow): StoredApplication {
     status: r.status,
     createdAt: r.created_at,
     withdrawnAt: r.withdrawn_at,
+    batch: r.batch,
+    position: r.position,
   }
 }
 
@@ -96,8 +108,8 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
     this.w = writer
     this.insertApplication = this.w.prepare(
       `INSERT INTO admission_applications (round_id, application_ref, child_key, id_number_masked, household_json,
-        evaluation_json, input_json, status, created_at, withdrawn_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        evaluation_json, input_json, status, created_at, withdrawn_at, batch, position)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
   }
 
@@ -133,6 +145,47 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
       )
       .all(roundId, JSON.stringify(refs)) as ApplicationRow[]
     return rows.map(toApplication)
+  }
+
+  async applicationBatches(): Promise<ApplicationBatchCount[]> {
+    const rows = this.r
+      .prepare(
+        'SELECT round_id, batch, count(*) AS n FROM admission_applications GROUP BY round_id, batch ORDER BY round_id, batch NULLS FIRST',
+      )
+      .all() as { round_id: string; batch: number | null; n: number }[]
+    return rows.map((r) => ({ roundId: r.round_id, batch: r.batch, applications: Number(r.n) }))
+  }
+
+  async batchText(roundId: string, batch: number): Promise<StoredApplicationText[]> {
+    const rows = this.r
+      .prepare(
+        `SELECT application_ref, child_key, id_number_masked, household_json, evaluation_json, input_json
+         FROM admission_applications WHERE round_id = ? AND batch = ? ORDER BY position`,
+      )
+      .all(roundId, batch) as ApplicationRow[]
+    return rows.map((r) => ({
+      applicationRef: r.application_ref,
+      childKey: r.child_key,
+      idNumberMasked: r.id_number_masked,
+      householdJson: r.household_json,
+      evaluationJson: r.evaluation_json,
+      inputJson: r.input_json,
+    }))
+  }
+
+  async withdrawals(): Promise<StoredWithdrawal[]> {
+    const rows = this.r
+      .prepare(
+        `SELECT round_id, application_ref, status, withdrawn_at FROM admission_applications
+         WHERE status <> 'active' OR withdrawn_at IS NOT NULL ORDER BY round_id, application_ref`,
+      )
+      .all() as ApplicationRow[]
+    return rows.map((r) => ({
+      roundId: r.round_id,
+      applicationRef: r.application_ref,
+      status: r.status,
+      withdrawnAt: r.withdrawn_at,
+    }))
   }
 
   async getResult(roundId: string, version: number | null): Promise<StoredResultVersion | null> {
@@ -190,6 +243,13 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
     }
   }
 
+  nextBatchInTx(roundId: string): number {
+    const row = this.w
+      .prepare('SELECT coalesce(max(batch), 0) + 1 AS next FROM admission_applications WHERE round_id = ?')
+      .get(roundId) as { next: number }
+    return Number(row.next)
+  }
+
   insertApplicationsInTx(rows: readonly StoredApplication[]): void {
     for (const a of rows)
       this.insertApplication.run(
@@ -203,6 +263,8 @@ export class SqliteAdmissionRepository implements AdmissionRepository {
         a.status,
         a.createdAt,
         a.withdrawnAt,
+        a.batch,
+        a.position,
       )
   }
 

@@ -123,6 +123,7 @@ export function openSqlite(path: string): Storage {
         lockRound: live((id) => admission.lockRoundInTx(id)),
         setRoundStatus: live((id, status, v) => admission.setRoundStatusInTx(id, status, v)),
         conflicts: live((roundId, refs, keys) => admission.conflictsInTx(roundId, refs, keys)),
+        nextBatch: live((roundId) => admission.nextBatchInTx(roundId)),
         insertApplications: live((rows) => admission.insertApplicationsInTx(rows)),
         withdraw: live((roundId, ref, at) => admission.withdrawInTx(roundId, ref, at)),
         activeInputs: live((roundId) => admission.activeInputsInTx(roundId)),
