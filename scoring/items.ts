@@ -9,6 +9,7 @@ import {
   type FactScope,
   type FactText,
   factText,
+  KeptWords,
   numberText,
   rawFact,
   resolveFact,
@@ -67,6 +68,8 @@ class PerUnitRule implements Rule {
   /** the item's own provisional mark (isProvisional), worked out once */
   private readonly provisional: boolean
   private readonly terms: Term[]
+  /** one term and no steps: the detail is the term's value's alone, kept by value */
+  private readonly details = new KeptWords()
   private readonly prorated: boolean
   private readonly stepWord: string
   private readonly steps: {
@@ -150,7 +153,12 @@ class PerUnitRule implements Rule {
       // one term and no steps: its points are the item's points before the cap
       const t = terms[0]
       const v = env.facts[t.index]
-      return t.head + (Number.isNaN(v) ? '0' : numberText(v)) + t.mid + scaledText(o.before)
+      const kept = this.details.get(v)
+      if (kept !== undefined) return kept
+      return this.details.keep(
+        v,
+        t.head + (Number.isNaN(v) ? '0' : numberText(v)) + t.mid + scaledText(o.before),
+      )
     }
     // the terms joined by `；`, concatenated directly rather than through an array
     let out = ''
@@ -185,6 +193,8 @@ class BandsRule implements Rule {
   }[]
   /** `label ` and the no-band ending of the explain sentence */
   private readonly head: string
+  /** the value decides the band and the points: the detail is kept by value */
+  private readonly details = new KeptWords()
 
   constructor(item: Extract<Item, { kind: 'bands' }>, scope: FactScope, path: string) {
     this.provisional = isProvisional(item.provisional)
@@ -230,9 +240,12 @@ class BandsRule implements Rule {
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    const shown = showFact(this.text, env.facts[this.fact.index])
-    if (o.pick < 0) return `${this.head}${shown}：不在计分区间`
-    return `${this.head}${shown}${this.bands[o.pick].text}${scaledText(o.before)}`
+    const v = env.facts[this.fact.index]
+    const kept = this.details.get(v)
+    if (kept !== undefined) return kept
+    const shown = showFact(this.text, v)
+    if (o.pick < 0) return this.details.keep(v, `${this.head}${shown}：不在计分区间`)
+    return this.details.keep(v, `${this.head}${shown}${this.bands[o.pick].text}${scaledText(o.before)}`)
   }
 
   maxPoints(): number {
@@ -347,6 +360,8 @@ class CategoryRule implements Rule {
     | { pts: number; provisional: boolean; label: string; text: string }
     | undefined
   )[] = []
+  /** by value: the detail of a value in no category */
+  private readonly uncounted = new KeptWords()
 
   constructor(item: Extract<Item, { kind: 'category' }>, scope: FactScope, path: string) {
     this.provisional = isProvisional(item.provisional)
@@ -393,9 +408,12 @@ class CategoryRule implements Rule {
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    const def = this.fact.def
-    if (o.pick < 0) return `${def.label} ${showFact(this.text, env.facts[this.fact.index])}：不计分`
-    return this.byValue[o.pick]!.text
+    if (o.pick >= 0) return this.byValue[o.pick]!.text
+    const v = env.facts[this.fact.index]
+    return (
+      this.uncounted.get(v) ??
+      this.uncounted.keep(v, `${this.fact.def.label} ${showFact(this.text, v)}：不计分`)
+    )
   }
 
   maxPoints(): number {
