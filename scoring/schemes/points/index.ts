@@ -179,8 +179,8 @@ export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: E
     const item = items[i]
     item.run(env, o)
     before[i] = o.before
-    // the item cap (+Infinity when none): a comparison, which keeps a small integer one (Math.min
-    // gives a double, and the array then holds doubles)
+    // the item cap (+Infinity when none), as a comparison: V8 may type Math.min's result as a
+    // double even when it is a small integer, and the array would then hold doubles
     // biome-ignore lint/complexity/useMathMinMax: see above
     points[i] = o.before > item.cap ? item.cap : o.before
     pick[i] = o.pick
