@@ -25,7 +25,10 @@ export interface SchemeParts {
 export interface PointsParts {
   layerCaps: number[]
   deductions: (Table['deductions'][number] & { pts: number })[]
-  hasGroups: boolean
+  /** per deduction row: isProvisional of its mark */
+  deductionProvisional: boolean[]
+  /** the highest-only groups: each group's item indexes in table order */
+  groups: number[][]
   /** the deduction row whose freeze the `not_frozen` gate cites, if any row freezes */
   freezeRef: Table['deductions'][number] | undefined
   freezeProvisional: boolean
@@ -35,6 +38,8 @@ export interface PointsParts {
   everyResultProvisional: boolean
   /** the result's `references` member (`referencesOf`), built once */
   referencesMember: { references?: Readonly<Record<string, Reference>> }
+  /** per veto: the record kind that vetoes */
+  vetoRecords: string[]
   /** per veto: its reason's words without a record (`none`) and before the records' dates (`head`) */
   vetoReasons: { none: string; head: string; provisional: boolean; reason: string | undefined }[]
   /** per deduction row: its provisional reason (reasonOf), when its mark gives one */

@@ -92,6 +92,31 @@ export function missingFact(def: FactDef): string {
   return `未提供${def.label}`
 }
 
+/** Values below this (non-negative integers: months, ages, counts, enum indexes) have their words kept. */
+export const KEPT_BELOW = 1024
+
+/**
+ * Words that depend on one fact value alone (a value shown with its unit, a condition's sentence, an
+ * item's detail), built the first time a value asks for them and kept by value: a breakdown then
+ * reads them rather than concatenating anew. Only non-negative integers below KEPT_BELOW are kept,
+ * so a table's words take at most that many strings per place they are kept; other values (NaN,
+ * fractions, large amounts) are built every time.
+ */
+export class KeptWords {
+  private readonly words: (string | undefined)[] = []
+
+  /** the words kept for `v`, or undefined (never built, or a value not kept) */
+  get(v: number): string | undefined {
+    return (v | 0) === v && v >= 0 && v < KEPT_BELOW ? this.words[v] : undefined
+  }
+
+  /** keeps `words` for `v` when such a value is kept; returns them */
+  keep(v: number, words: string): string {
+    if ((v | 0) === v && v >= 0 && v < KEPT_BELOW) this.words[v] = words
+    return words
+  }
+}
+
 /**
  * The words a fact's values are shown with, worked out once per fact definition. Compiled rules and
  * conditions keep their facts' FactText, so that explain() shows a value without looking it up.
@@ -102,6 +127,8 @@ export interface FactText {
   missing: string
   /** by enum index: the value's label */
   enumShown: readonly string[]
+  /** a number fact's values as shown (number and unit), kept */
+  numbers: KeptWords
 }
 
 // keyed by the definition object: catalogue and table definitions are built once and never changed
@@ -115,6 +142,7 @@ export function factText(def: FactDef): FactText {
       unit: unitOf(def),
       missing: missingFact(def),
       enumShown: def.type === 'enum' ? (def.values ?? []).map((raw) => enumLabel(def, raw)) : [],
+      numbers: new KeptWords(),
     }
     FACT_TEXT.set(def, t)
   }
@@ -139,7 +167,7 @@ export function showFact(t: FactText, v: number): string {
     const shown = t.enumShown[v]
     return shown === undefined ? String(v) : shown
   }
-  return numberText(v) + t.unit
+  return t.numbers.get(v) ?? t.numbers.keep(v, numberText(v) + t.unit)
 }
 
 /** A fact's value in Chinese: 是/否, an enum's label, a number with its unit; an unknown one named as missing. */
@@ -352,13 +380,17 @@ export function compileCondition(cond: Condition, scope: FactScope, path: string
     const failed = `${needsKnown}不符合）`
     const missingHeld = `${missing}${needsMissing}符合）`
     const missingFailed = `${missing}${needsMissing}不符合）`
+    // the value decides the verdict too: the whole sentence is kept by value
+    const sentences = new KeptWords()
     return {
       test,
       explain: (env) => {
         const v = env.facts[index]
+        const kept = sentences.get(v)
+        if (kept !== undefined) return kept
         const ok = test(env)
         if (Number.isNaN(v)) return ok ? missingHeld : missingFailed
-        return head + showFact(text, v) + (ok ? held : failed)
+        return sentences.keep(v, head + showFact(text, v) + (ok ? held : failed))
       },
     }
   }

@@ -9,6 +9,7 @@ import {
   type FactScope,
   type FactText,
   factText,
+  KeptWords,
   numberText,
   rawFact,
   resolveFact,
@@ -32,19 +33,19 @@ export interface ItemOutcome {
   excluded: boolean
 }
 
-function outcome(before: number, provisional: boolean, matched: boolean, pick: number): ItemOutcome {
-  return {
-    before,
-    provisional: provisional || matched,
-    matchedProvisional: matched,
-    pick,
-    excluded: false,
-  }
+/** Fills `o` with a rule's outcome: scoring refills one object per item rather than allocating one. */
+function set(o: ItemOutcome, before: number, provisional: boolean, matched: boolean, pick: number): void {
+  o.before = before
+  o.provisional = provisional || matched
+  o.matchedProvisional = matched
+  o.pick = pick
+  o.excluded = false
 }
 
 /** The rule of one item kind. Implementations are classes so that evaluation allocates no closures. */
 interface Rule {
-  score(env: Env): ItemOutcome
+  /** scores the facts into `o` (every field set) */
+  score(env: Env, o: ItemOutcome): void
   /** the raw fact(s) the item scored, as the breakdown shows them (built only when explaining) */
   value(env: Env, pick: number): ItemResult['value']
   explain(env: Env, o: ItemOutcome): string
@@ -64,7 +65,11 @@ interface Term {
 }
 
 class PerUnitRule implements Rule {
+  /** the item's own provisional mark (isProvisional), worked out once */
+  private readonly provisional: boolean
   private readonly terms: Term[]
+  /** one term and no steps: the detail is the term's value's alone, kept by value */
+  private readonly details = new KeptWords()
   private readonly prorated: boolean
   private readonly stepWord: string
   private readonly steps: {
@@ -73,11 +78,8 @@ class PerUnitRule implements Rule {
     at: { atLeast: number; bonus: number; provisional: boolean }[]
   } | null
 
-  constructor(
-    private readonly item: Extract<Item, { kind: 'per_unit' }>,
-    scope: FactScope,
-    path: string,
-  ) {
+  constructor(item: Extract<Item, { kind: 'per_unit' }>, scope: FactScope, path: string) {
+    this.provisional = isProvisional(item.provisional)
     this.terms = item.terms.map((t, i) => {
       const { def, index } = resolveFact(scope, t.fact, `${path}.terms[${i}].fact`)
       const points = toScaled(t.points)
@@ -112,7 +114,7 @@ class PerUnitRule implements Rule {
     return perUnitScaled(Number.isNaN(v) ? 0 : v, t.points, t.per, this.prorated)
   }
 
-  score(env: Env): ItemOutcome {
+  score(env: Env, o: ItemOutcome): void {
     let before = 0
     for (const t of this.terms) before += this.termPoints(env, t)
     let matched = false
@@ -125,7 +127,7 @@ class PerUnitRule implements Rule {
         matched ||= s.provisional
       }
     }
-    return outcome(before + bonus, isProvisional(this.item.provisional), matched, bonus)
+    set(o, before + bonus, this.provisional, matched, bonus)
   }
 
   value(env: Env): ItemResult['value'] {
@@ -151,7 +153,12 @@ class PerUnitRule implements Rule {
       // one term and no steps: its points are the item's points before the cap
       const t = terms[0]
       const v = env.facts[t.index]
-      return t.head + (Number.isNaN(v) ? '0' : numberText(v)) + t.mid + scaledText(o.before)
+      const kept = this.details.get(v)
+      if (kept !== undefined) return kept
+      return this.details.keep(
+        v,
+        t.head + (Number.isNaN(v) ? '0' : numberText(v)) + t.mid + scaledText(o.before),
+      )
     }
     // the terms joined by `；`, concatenated directly rather than through an array
     let out = ''
@@ -171,6 +178,8 @@ class PerUnitRule implements Rule {
 }
 
 class BandsRule implements Rule {
+  /** the item's own provisional mark (isProvisional), worked out once */
+  private readonly provisional: boolean
   private readonly fact: { def: FactDef; index: number }
   private readonly text: FactText
   private readonly bands: {
@@ -184,12 +193,11 @@ class BandsRule implements Rule {
   }[]
   /** `label ` and the no-band ending of the explain sentence */
   private readonly head: string
+  /** the value decides the band and the points: the detail is kept by value */
+  private readonly details = new KeptWords()
 
-  constructor(
-    private readonly item: Extract<Item, { kind: 'bands' }>,
-    scope: FactScope,
-    path: string,
-  ) {
+  constructor(item: Extract<Item, { kind: 'bands' }>, scope: FactScope, path: string) {
+    this.provisional = isProvisional(item.provisional)
     this.fact = resolveFact(scope, item.fact, `${path}.fact`)
     this.text = factText(this.fact.def)
     this.head = `${this.fact.def.label} `
@@ -211,22 +219,18 @@ class BandsRule implements Rule {
     })
   }
 
-  score(env: Env): ItemOutcome {
+  score(env: Env, o: ItemOutcome): void {
     const v = env.facts[this.fact.index]
     const bands = this.bands
     for (let i = 0; i < bands.length; i++) {
       const b = bands[i]
       // the first band that holds the value (NaN is in none)
       if (v >= b.from && v <= b.to) {
-        return outcome(
-          Math.max(0, b.pts + b.slope * (v - b.from)),
-          isProvisional(this.item.provisional),
-          b.provisional,
-          i,
-        )
+        set(o, Math.max(0, b.pts + b.slope * (v - b.from)), this.provisional, b.provisional, i)
+        return
       }
     }
-    return outcome(0, isProvisional(this.item.provisional), false, -1)
+    set(o, 0, this.provisional, false, -1)
   }
 
   value(env: Env): ItemResult['value'] {
@@ -236,9 +240,12 @@ class BandsRule implements Rule {
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    const shown = showFact(this.text, env.facts[this.fact.index])
-    if (o.pick < 0) return `${this.head}${shown}：不在计分区间`
-    return `${this.head}${shown}${this.bands[o.pick].text}${scaledText(o.before)}`
+    const v = env.facts[this.fact.index]
+    const kept = this.details.get(v)
+    if (kept !== undefined) return kept
+    const shown = showFact(this.text, v)
+    if (o.pick < 0) return this.details.keep(v, `${this.head}${shown}：不在计分区间`)
+    return this.details.keep(v, `${this.head}${shown}${this.bands[o.pick].text}${scaledText(o.before)}`)
   }
 
   maxPoints(): number {
@@ -257,6 +264,8 @@ class BandsRule implements Rule {
 }
 
 class TiersRule implements Rule {
+  /** the item's own provisional mark (isProvisional), worked out once */
+  private readonly provisional: boolean
   private readonly tiers: {
     label: string
     pts: number
@@ -267,11 +276,8 @@ class TiersRule implements Rule {
     tail: string
   }[]
 
-  constructor(
-    private readonly item: Extract<Item, { kind: 'tiers' }>,
-    scope: FactScope,
-    path: string,
-  ) {
+  constructor(item: Extract<Item, { kind: 'tiers' }>, scope: FactScope, path: string) {
+    this.provisional = isProvisional(item.provisional)
     this.tiers = item.tiers.map((t, i) => ({
       label: t.label,
       pts: toScaled(t.points),
@@ -282,16 +288,15 @@ class TiersRule implements Rule {
     }))
   }
 
-  score(env: Env): ItemOutcome {
+  score(env: Env, o: ItemOutcome): void {
     // highest only: the tier with the most points among those that hold (the first on a tie)
     let best = -1
     for (let i = 0; i < this.tiers.length; i++) {
       const t = this.tiers[i]
       if ((best < 0 || t.pts > this.tiers[best].pts) && t.cond.test(env)) best = i
     }
-    if (best < 0) return outcome(0, isProvisional(this.item.provisional), false, -1)
-    const t = this.tiers[best]
-    return outcome(t.pts, isProvisional(this.item.provisional), t.provisional, best)
+    if (best < 0) set(o, 0, this.provisional, false, -1)
+    else set(o, this.tiers[best].pts, this.provisional, this.tiers[best].provisional, best)
   }
 
   value(_env: Env, pick: number): ItemResult['value'] {
@@ -313,24 +318,23 @@ class TiersRule implements Rule {
 }
 
 class BinaryRule implements Rule {
+  /** the item's own provisional mark (isProvisional), worked out once */
+  private readonly provisional: boolean
   private readonly cond: CompiledCondition
   private readonly pts: number
   /** ` → points` when the condition held */
   private readonly tail: string
 
-  constructor(
-    private readonly item: Extract<Item, { kind: 'binary' }>,
-    scope: FactScope,
-    path: string,
-  ) {
+  constructor(item: Extract<Item, { kind: 'binary' }>, scope: FactScope, path: string) {
+    this.provisional = isProvisional(item.provisional)
     this.cond = compileCondition(item.when, scope, `${path}.when`)
     this.pts = toScaled(item.points)
     this.tail = ` → ${fromScaled(this.pts)}`
   }
 
-  score(env: Env): ItemOutcome {
+  score(env: Env, o: ItemOutcome): void {
     const ok = this.cond.test(env)
-    return outcome(ok ? this.pts : 0, isProvisional(this.item.provisional), false, ok ? 0 : -1)
+    set(o, ok ? this.pts : 0, this.provisional, false, ok ? 0 : -1)
   }
 
   value(_env: Env, pick: number): ItemResult['value'] {
@@ -347,6 +351,8 @@ class BinaryRule implements Rule {
 }
 
 class CategoryRule implements Rule {
+  /** the item's own provisional mark (isProvisional), worked out once */
+  private readonly provisional: boolean
   private readonly fact: { def: FactDef; index: number }
   private readonly text: FactText
   /** by the fact's enum index: the category it falls in */
@@ -354,12 +360,11 @@ class CategoryRule implements Rule {
     | { pts: number; provisional: boolean; label: string; text: string }
     | undefined
   )[] = []
+  /** by value: the detail of a value in no category */
+  private readonly uncounted = new KeptWords()
 
-  constructor(
-    private readonly item: Extract<Item, { kind: 'category' }>,
-    scope: FactScope,
-    path: string,
-  ) {
+  constructor(item: Extract<Item, { kind: 'category' }>, scope: FactScope, path: string) {
+    this.provisional = isProvisional(item.provisional)
     this.fact = resolveFact(scope, item.fact, `${path}.fact`)
     const def = this.fact.def
     this.text = factText(def)
@@ -397,11 +402,11 @@ class CategoryRule implements Rule {
     })
   }
 
-  score(env: Env): ItemOutcome {
+  score(env: Env, o: ItemOutcome): void {
     const v = env.facts[this.fact.index]
     const c = Number.isNaN(v) ? undefined : this.byValue[v]
-    if (!c) return outcome(0, isProvisional(this.item.provisional), false, -1)
-    return outcome(c.pts, isProvisional(this.item.provisional), c.provisional, v)
+    if (!c) set(o, 0, this.provisional, false, -1)
+    else set(o, c.pts, this.provisional, c.provisional, v)
   }
 
   value(env: Env): ItemResult['value'] {
@@ -413,9 +418,12 @@ class CategoryRule implements Rule {
   }
 
   explain(env: Env, o: ItemOutcome): string {
-    const def = this.fact.def
-    if (o.pick < 0) return `${def.label} ${showFact(this.text, env.facts[this.fact.index])}：不计分`
-    return this.byValue[o.pick]!.text
+    if (o.pick >= 0) return this.byValue[o.pick]!.text
+    const v = env.facts[this.fact.index]
+    return (
+      this.uncounted.get(v) ??
+      this.uncounted.keep(v, `${this.fact.def.label} ${showFact(this.text, v)}：不计分`)
+    )
   }
 
   maxPoints(): number {
@@ -485,14 +493,14 @@ export class CompiledItem {
     }
   }
 
-  run(env: Env): ItemOutcome {
-    const o = this.rule.score(env)
+  /** Scores the item into `o` (every field set): its rule, then its `when`. */
+  run(env: Env, o: ItemOutcome): void {
+    this.rule.score(env, o)
     if (this.when !== null && !this.when.test(env)) {
       o.before = 0
       o.matchedProvisional = false
       o.excluded = true
     }
-    return o
   }
 
   /**

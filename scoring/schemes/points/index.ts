@@ -100,7 +100,8 @@ export function compile(
     points: {
       layerCaps: table.layers.map((l) => toScaled(l.cap)),
       deductions: table.deductions.map((d) => ({ ...d, pts: toScaled(d.points) })),
-      hasGroups: items.some((c) => c.item.highestOfGroup !== undefined),
+      deductionProvisional: table.deductions.map((d) => isProvisional(d.provisional)),
+      groups: groupsOf(items),
       freezeRef,
       freezeProvisional,
       gatesProvisional:
@@ -110,6 +111,7 @@ export function compile(
       everyResultProvisional: provisionalForEveryResult(table),
       // as referencesOf gives it: none for a table stored before references were data
       referencesMember: Object.keys(references).length > 0 ? { references } : {},
+      vetoRecords: table.vetoes.map((v) => v.record),
       vetoReasons: table.vetoes.map((v) => ({
         none: `无${RECORD_KIND_LABELS[v.record]}记录`,
         head: `有${RECORD_KIND_LABELS[v.record]}记录（`,
@@ -123,6 +125,19 @@ export function compile(
           : undefined,
     },
   }
+}
+
+/** The highest-only groups: each group's items in table order (a group of one item outranks nothing). */
+function groupsOf(items: CompiledItem[]): number[][] {
+  const byName = new Map<string, number[]>()
+  items.forEach((c, i) => {
+    const g = c.item.highestOfGroup
+    if (g === undefined) return
+    const members = byName.get(g)
+    if (members === undefined) byName.set(g, [i])
+    else members.push(i)
+  })
+  return [...byName.values()]
 }
 
 function expectPoints(c: CompiledTable): void {
@@ -141,46 +156,60 @@ export function score(c: CompiledTable, applicant: Applicant, ctx: EvalContext):
   return scoreIn(c, envOf(c, applicant, ctx), applicant, ctx)
 }
 
+/** One item's outcome, refilled for each item of each score() (nothing keeps it): no object per item. */
+const scratch: ItemOutcome = {
+  before: 0,
+  provisional: false,
+  matchedProvisional: false,
+  pick: -1,
+  excluded: false,
+}
+
 /** `score` on an environment the caller already derived. */
 export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: EvalContext): PointsOutcome {
   const { items } = c
   const p = c.points
   const asOf = toDay(ctx.asOf)
+  // read up front: the applicant is likely out of cache, and the load can overlap the items' work
+  const records = applicant.records
+  const nRecords = records.length
   const n = items.length
   const before = new Array<number>(n)
   const points = new Array<number>(n)
   const pick = new Array<number>(n)
   const flags = new Array<number>(n)
-  const supersededBy = new Array<number>(n).fill(-1)
+  const supersededBy = new Array<number>(n)
+  const o = scratch
   for (let i = 0; i < n; i++) {
-    const o = items[i].run(env)
+    const item = items[i]
+    item.run(env, o)
     before[i] = o.before
-    points[i] = Math.min(o.before, items[i].cap)
+    // the item cap (+Infinity when none), as a comparison: V8 may type Math.min's result as a
+    // double even when it is a small integer, and the array would then hold doubles
+    // biome-ignore lint/complexity/useMathMinMax: see above
+    points[i] = o.before > item.cap ? item.cap : o.before
     pick[i] = o.pick
+    supersededBy[i] = -1
     flags[i] =
       (o.provisional ? ITEM_PROVISIONAL : 0) |
       (o.matchedProvisional ? ITEM_MATCHED_PROVISIONAL : 0) |
       (o.excluded ? ITEM_EXCLUDED : 0)
   }
   // highest-only across items: within a group only the best item counts (the first on a tie)
-  if (p.hasGroups) {
-    const bestOfGroup = new Map<string, number>()
-    for (let i = 0; i < n; i++) {
-      const g = items[i].item.highestOfGroup
-      if (g === undefined) continue
-      const best = bestOfGroup.get(g)
-      if (best === undefined || points[i] > points[best]) bestOfGroup.set(g, i)
-    }
-    for (let i = 0; i < n; i++) {
-      const g = items[i].item.highestOfGroup
-      const best = g === undefined ? i : bestOfGroup.get(g)!
-      if (best !== i) {
+  for (let g = 0; g < p.groups.length; g++) {
+    const members = p.groups[g]
+    let best = members[0]
+    for (let j = 1; j < members.length; j++) if (points[members[j]] > points[best]) best = members[j]
+    for (let j = 0; j < members.length; j++) {
+      const i = members[j]
+      if (i !== best) {
         supersededBy[i] = best
         points[i] = 0
       }
     }
   }
-  const layers = new Array<number>(p.layerCaps.length).fill(0)
+  const layers = new Array<number>(p.layerCaps.length)
+  for (let i = 0; i < layers.length; i++) layers[i] = 0
   for (let i = 0; i < n; i++) layers[items[i].layerIndex] += points[i]
   let total = 0
   for (let i = 0; i < layers.length; i++) total += Math.min(layers[i], p.layerCaps[i])
@@ -195,8 +224,10 @@ export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: E
   }
   const deductions: number[] = []
   let frozenUntil: DayNumber | null = null
-  const records = applicant.records
-  for (let r = 0; r < records.length; r++) {
+  const vetoRecords = p.vetoRecords
+  const vetoes = new Array<boolean>(vetoRecords.length)
+  for (let k = 0; k < vetoes.length; k++) vetoes[k] = true
+  for (let r = 0; r < nRecords; r++) {
     const rec = records[r]
     const day = toDay(rec.date)
     if (day > asOf) continue
@@ -206,18 +237,19 @@ export function scoreIn(c: CompiledTable, env: Env, applicant: Applicant, ctx: E
       const last = d.freezeMonths > 0 ? freezeLastDay(day, d.freezeMonths) : null
       if (last !== null && last >= asOf && (frozenUntil === null || last > frozenUntil)) frozenUntil = last
       total -= d.pts
-      provisional ||= isProvisional(d.provisional)
+      provisional ||= p.deductionProvisional[k]
       deductions.push(k, r)
     }
+    // a veto holds when no record of its kind is dated on or before the as-of date
+    for (let k = 0; k < vetoRecords.length; k++) if (vetoRecords[k] === rec.kind) vetoes[k] = false
   }
   let eligible = true
-  const gates = c.gates.map((g) => g.test(env))
-  for (const passed of gates) eligible &&= passed
-  const vetoes = c.table.vetoes.map((v) => {
-    for (const r of records) if (r.kind === v.record && toDay(r.date) <= asOf) return false
-    return true
-  })
-  for (const passed of vetoes) eligible &&= passed
+  const gates = new Array<boolean>(c.gates.length)
+  for (let i = 0; i < gates.length; i++) {
+    gates[i] = c.gates[i].test(env)
+    eligible &&= gates[i]
+  }
+  for (let i = 0; i < vetoes.length; i++) eligible &&= vetoes[i]
   if (p.freezeRef !== undefined) eligible &&= frozenUntil === null
   return {
     scheme: 'points',
