@@ -319,7 +319,8 @@ export async function evaluationsOneVoided(
 
 /**
  * The body creating the Yinzhou (330212) P1 round of 2026 that bulkApplication's rows apply to, open from
- * 1 to 31 May 2026; two schools of 3,000 seats unless `units` says otherwise.
+ * 1 to 31 May 2026, as of 30 April, permits checked on 10 May; two schools of 3,000 seats unless `units` says
+ * otherwise. The round body of every route test that needs a plain Yinzhou round.
  */
 export function bulkRound(
   lotterySeed: string,
