@@ -246,6 +246,37 @@ export function yinzhouV2(overrides: Record<string, unknown> = {}, item: Record<
 }
 
 /**
+ * A complete points table of its own (id test-standalone, version 1) for a jurisdiction no shipped table
+ * covers (fictional 330299): one layer, one 10-point item for a valid permit. `overrides` replace its fields.
+ */
+export function standaloneTable(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'test-standalone',
+    version: 1,
+    scheme: 'points',
+    jurisdiction: '330299',
+    title: '测试表',
+    validFrom: '2024-01-01',
+    ref: 'test-rules',
+    references: { 'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' } },
+    layers: [{ id: 'only', label: '唯一层', cap: 10 }],
+    items: [
+      {
+        id: 'permit',
+        label: '持证',
+        layer: 'only',
+        kind: 'binary',
+        ref: 'test-rules',
+        when: { fact: 'permit.valid', eq: true },
+        points: 10,
+        cap: 10,
+      },
+    ],
+    ...overrides,
+  }
+}
+
+/**
  * Yinzhou's table with the residence cap lowered from 30 to 20, a draft (version 2 unless `version` says):
  * the one draft of the simulation tests. The README applicant scores 107.5 under the shipped table, 106 under it.
  */
