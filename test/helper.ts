@@ -246,8 +246,112 @@ export function yinzhouV2(overrides: Record<string, unknown> = {}, item: Record<
 }
 
 /**
+ * A complete points table of its own (id test-standalone, version 1) for a jurisdiction no shipped table
+ * covers (fictional 330299): one layer, one 10-point item for a valid permit. `overrides` replace its fields.
+ */
+export function standaloneTable(overrides: Record<string, unknown> = {}) {
+  return {
+    id: 'test-standalone',
+    version: 1,
+    scheme: 'points',
+    jurisdiction: '330299',
+    title: '测试表',
+    validFrom: '2024-01-01',
+    ref: 'test-rules',
+    references: { 'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' } },
+    layers: [{ id: 'only', label: '唯一层', cap: 10 }],
+    items: [
+      {
+        id: 'permit',
+        label: '持证',
+        layer: 'only',
+        kind: 'binary',
+        ref: 'test-rules',
+        when: { fact: 'permit.valid', eq: true },
+        points: 10,
+        cap: 10,
+      },
+    ],
+    ...overrides,
+  }
+}
+
+/**
+ * Yinzhou's table with the residence cap lowered from 30 to 20, a draft (version 2 unless `version` says):
+ * the one draft of the simulation tests. The README applicant scores 107.5 under the shipped table, 106 under it.
+ */
+export function residenceCap20Draft(version = 2) {
+  return {
+    id: 'yinzhou-points-2022',
+    version,
+    scheme: 'points',
+    jurisdiction: '330212',
+    title: '鄞州区积分（居住时间上限 20 分，草案）',
+    validFrom: '2022-04-01',
+    validTo: null,
+    ref: 'ningbo-points-notice',
+    extends: 'ningbo-points-2022@1',
+    patch: { reweight: [{ id: 'residence', cap: 20 }] },
+  }
+}
+
+/**
+ * Polls until `check` holds: every 20 ms, up to 3,000 times (a minute and more), a bound against a hang that
+ * a loaded machine does not reach; never a timing assertion.
+ */
+export async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error(`never happened: ${what}`)
+}
+
+/** GETs the simulation at `location` until it no longer runs; its record then. Any status but 200 throws. */
+export async function pollSimulation(
+  app: FastifyInstance,
+  headers: InjectOptions['headers'],
+  location: string,
+): Promise<ReturnType<typeof json>> {
+  let record: ReturnType<typeof json>
+  await until(`the simulation at ${location} finished`, async () => {
+    const res = await app.inject({ method: 'GET', url: location, headers })
+    if (res.statusCode !== 200) throw new Error(`poll: ${res.statusCode} ${res.body}`)
+    record = json(res)
+    return record.state !== 'running'
+  })
+  return record
+}
+
+/**
+ * Three official evaluations of the README applicant made today (2026-05-15), the third voided: a population
+ * of two standing records for the simulation tests. Their ids, in order.
+ */
+export async function evaluationsOneVoided(
+  t: Test,
+  app: FastifyInstance,
+  police: InjectOptions['headers'],
+): Promise<string[]> {
+  const made: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const res = await postOfficial(app, police, pointsRequest())
+    t.equal(res.statusCode, 201)
+    made.push(json(res).id)
+  }
+  const voided = await app.inject({
+    method: 'POST',
+    url: `/v1/points/evaluations/${made[2]}/void`,
+    headers: police,
+    payload: { reason: '录入错误' },
+  })
+  t.equal(voided.statusCode, 200, voided.body)
+  return made
+}
+
+/**
  * The body creating the Yinzhou (330212) P1 round of 2026 that bulkApplication's rows apply to, open from
- * 1 to 31 May 2026; two schools of 3,000 seats unless `units` says otherwise.
+ * 1 to 31 May 2026, as of 30 April, permits checked on 10 May; two schools of 3,000 seats unless `units` says
+ * otherwise. The round body of every route test that needs a plain Yinzhou round.
  */
 export function bulkRound(
   lotterySeed: string,

@@ -6,6 +6,7 @@ import {
   authHeaders,
   build,
   bulkApplication,
+  bulkRound,
   issueKey,
   json,
   pointsRequest,
@@ -49,16 +50,7 @@ t.test('an SQLite database copied to PostgreSQL serves on as it was', async (tt)
     method: 'POST',
     url: '/v1/admission/rounds',
     headers: education,
-    payload: {
-      district: '330212',
-      intakeYear: 2026,
-      grade: 'P1',
-      asOf: '2026-04-30',
-      permitCheckDate: '2026-05-10',
-      window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
-      units: [{ id: 's1', name: '一校', seats: 1 }],
-      lotterySeed: 'copy-2026',
-    },
+    payload: bulkRound('copy-2026', [{ id: 's1', name: '一校', seats: 1 }]),
   })
   const roundUrl = `/v1/admission/rounds/${json(created).id}`
   const stored = await sqlite.inject({

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { idCheckChar } from '../../schema/id-number.ts'
-import { authHeaders, build, json } from '../helper.ts'
+import { authHeaders, build, bulkRound, json } from '../helper.ts'
 
 // ---------------------------------------------------------------- hand-made households (intake 2026)
 //
@@ -59,17 +59,7 @@ function household(region: string, o: Record<string, unknown> = {}) {
 }
 
 function roundBody(o: Record<string, unknown> = {}) {
-  return {
-    district: '330212',
-    intakeYear: 2026,
-    grade: 'P1',
-    asOf: '2026-04-30',
-    permitCheckDate: '2026-05-10',
-    window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
-    units: [{ id: 's1', name: '鄞州区第一实验小学', seats: 1 }],
-    lotterySeed: 'yz-2026-a',
-    ...o,
-  }
+  return { ...bulkRound('yz-2026-a', [{ id: 's1', name: '鄞州区第一实验小学', seats: 1 }]), ...o }
 }
 
 type Auth = Record<string, string>

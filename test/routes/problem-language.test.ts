@@ -5,7 +5,7 @@ import t from 'tap'
 import { ERRORS, type ErrorName, PROBLEM_TEXT, problemSlug } from '../../schema/errors.ts'
 import { languageOf, problem, toProblem } from '../../src/plugins/errors.ts'
 import { projectRoot } from '../../src/project-root.ts'
-import { authHeaders, build, json, pointsRequest } from '../helper.ts'
+import { authHeaders, build, bulkRound, json, pointsRequest } from '../helper.ts'
 
 const NAMES = Object.keys(ERRORS) as ErrorName[]
 const CJK = /[\u4e00-\u9fff]/
@@ -142,16 +142,7 @@ t.test(
     const police = await authHeaders(app, ['police'])
     const admin = await authHeaders(app, ['admin'])
     const education = await authHeaders(app, ['education'])
-    const round = {
-      district: '330212',
-      intakeYear: 2026,
-      grade: 'P1',
-      asOf: '2026-04-30',
-      permitCheckDate: '2026-05-10',
-      window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
-      units: [{ id: 's1', name: '鄞州区第一实验小学', seats: 1 }],
-      lotterySeed: 'yz-2026-a',
-    }
+    const round = bulkRound('yz-2026-a', [{ id: 's1', name: '鄞州区第一实验小学', seats: 1 }])
     const created = await app.inject({
       method: 'POST',
       url: '/v1/admission/rounds',

@@ -1,34 +1,15 @@
 // Ruleset routes: list, read with references, drafts and their validation, publication, retirement, immutability (409), diff.
 import t from 'tap'
-import { authHeaders, build, json, pointsRequest, postOfficial, tempDatabase, yinzhouV2 } from '../helper.ts'
-
-/** A complete table of its own for a jurisdiction no shipped table covers (fictional 330299). */
-function standalone(overrides: Record<string, unknown> = {}) {
-  return {
-    id: 'test-standalone',
-    version: 1,
-    scheme: 'points',
-    jurisdiction: '330299',
-    title: '测试表',
-    validFrom: '2024-01-01',
-    ref: 'test-rules',
-    references: { 'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' } },
-    layers: [{ id: 'only', label: '唯一层', cap: 10 }],
-    items: [
-      {
-        id: 'permit',
-        label: '持证',
-        layer: 'only',
-        kind: 'binary',
-        ref: 'test-rules',
-        when: { fact: 'permit.valid', eq: true },
-        points: 10,
-        cap: 10,
-      },
-    ],
-    ...overrides,
-  }
-}
+import {
+  authHeaders,
+  build,
+  json,
+  pointsRequest,
+  postOfficial,
+  standaloneTable,
+  tempDatabase,
+  yinzhouV2,
+} from '../helper.ts'
 
 const post = (table: unknown, headers: Record<string, string>) => ({
   method: 'POST' as const,
@@ -425,7 +406,7 @@ t.test('a draft can be replaced until published; creating it twice is a 409', as
 t.test('draft validation: a schema error is a 400 with the field path', async (tt) => {
   const app = await build(tt)
   const auth = await authHeaders(app, ['admin', 'police'])
-  const table = standalone()
+  const table = standaloneTable()
   ;(table.items[0] as Record<string, unknown>).kind = 'lottery'
   const res = await app.inject(post(table, auth))
   tt.equal(res.statusCode, 400)
@@ -439,7 +420,7 @@ t.test('draft validation: a schema error is a 400 with the field path', async (t
 t.test('draft validation: an unknown fact is a 422 naming the condition', async (tt) => {
   const app = await build(tt)
   const auth = await authHeaders(app, ['admin', 'police'])
-  const table = standalone()
+  const table = standaloneTable()
   ;(table.items[0] as Record<string, unknown>).when = { fact: 'permit.colour', eq: true }
   const res = await app.inject(post(table, auth))
   tt.equal(res.statusCode, 422)
@@ -472,7 +453,7 @@ t.test('draft validation: re-weighting an item the base does not have is a 422 n
 t.test('draft validation: an item cap its rule can never reach is a 422 naming the cap', async (tt) => {
   const app = await build(tt)
   const auth = await authHeaders(app, ['admin', 'police'])
-  const table = standalone()
+  const table = standaloneTable()
   ;(table.items[0] as Record<string, unknown>).points = 5 // binary 5 points, cap 10: unreachable
   const res = await app.inject(post(table, auth))
   tt.equal(res.statusCode, 422)
@@ -487,7 +468,11 @@ t.test(
   async (tt) => {
     const app = await build(tt)
     const auth = await authHeaders(app, ['admin', 'police'])
-    const overlapping = standalone({ id: 'yinzhou-other', jurisdiction: '330212', validFrom: '2025-01-01' })
+    const overlapping = standaloneTable({
+      id: 'yinzhou-other',
+      jurisdiction: '330212',
+      validFrom: '2025-01-01',
+    })
     const res = await app.inject(post(overlapping, auth))
     tt.equal(res.statusCode, 409)
     tt.equal(json(res).code, 'JIFEN_ERR_RULESET_OVERLAP')
@@ -496,7 +481,7 @@ t.test(
       ['body.table.validFrom'],
     )
     tt.match(json(res).detail, /yinzhou-points-2022@1/)
-    const disjoint = standalone({
+    const disjoint = standaloneTable({
       id: 'yinzhou-legacy',
       jurisdiction: '330212',
       validFrom: '2020-01-01',
@@ -511,7 +496,7 @@ t.test(
   async (tt) => {
     const app = await build(tt)
     const auth = await authHeaders(app, ['admin', 'police'])
-    const table = standalone({ dates: { enrolment: { context: 'onlineEnrolmentOpens' } } })
+    const table = standaloneTable({ dates: { enrolment: { context: 'onlineEnrolmentOpens' } } })
     ;(table.items[0] as Record<string, unknown>).when = { fact: 'permit.valid', eq: true, at: 'enrolment' }
     tt.equal((await app.inject(post(table, auth))).statusCode, 201)
     tt.equal(

@@ -4,7 +4,17 @@ import t, { type Test } from 'tap'
 import type { Clock } from '../../src/clock.ts'
 import { SimulationService } from '../../src/services/simulation.ts'
 import { openRaw, type RawDb } from '../backend.ts'
-import { applicant, authHeaders, build, json, NOW, tempDatabase } from '../helper.ts'
+import {
+  applicant,
+  authHeaders,
+  build,
+  json,
+  NOW,
+  pollSimulation,
+  residenceCap20Draft,
+  tempDatabase,
+  until,
+} from '../helper.ts'
 
 type Auth = Record<string, string>
 
@@ -12,20 +22,7 @@ const body = {
   asOf: '2026-04-30',
   jurisdiction: '330212',
   thresholds: [107],
-  draft: {
-    table: {
-      id: 'yinzhou-points-2022',
-      version: 2,
-      scheme: 'points',
-      jurisdiction: '330212',
-      title: '鄞州区积分（居住时间上限 20 分，草案）',
-      validFrom: '2022-04-01',
-      validTo: null,
-      ref: 'ningbo-points-notice',
-      extends: 'ningbo-points-2022@1',
-      patch: { reweight: [{ id: 'residence', cap: 20 }] },
-    },
-  },
+  draft: { table: residenceCap20Draft() },
   population: { source: 'upload', applicants: [applicant(), applicant()] },
 }
 
@@ -61,15 +58,6 @@ function holdJobs(t: Test): () => void {
     SimulationService.compute = compute
   })
   return release
-}
-
-/** Polls until `check` holds (every 20 ms, up to 60 s: generous on a loaded machine, never a timing assertion). */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 3000; i++) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  throw new Error(`never happened: ${what}`)
 }
 
 async function row(raw: RawDb, id: string) {
@@ -145,8 +133,7 @@ t.test(
 
     // the live job finishes on its own instance, completed
     release()
-    await until('the job completed', async () => (await row(raw, id)).state === 'completed')
-    const done = await get(b, adminB, id)
+    const done = await pollSimulation(b, adminB, `/v1/simulations/${id}`)
     t.equal(done.state, 'completed')
     t.equal(done.report.applicants, 2)
     t.same(await auditActions(b, adminB, id), ['simulation.created', 'simulation.completed'])

@@ -12,28 +12,15 @@ import { loadShippedTables } from '../../src/tables/shipped.ts'
 import {
   authHeaders,
   build,
+  evaluationsOneVoided,
   json,
   NOW,
-  pointsRequest,
-  postOfficial,
+  residenceCap20Draft,
   TEST_AUDIT_KEY,
   tempDatabase,
 } from '../helper.ts'
 
-const draft = {
-  table: {
-    id: 'yinzhou-points-2022',
-    version: 2,
-    scheme: 'points',
-    jurisdiction: '330212',
-    title: '鄞州区积分（居住时间上限 20 分，草案）',
-    validFrom: '2022-04-01',
-    validTo: null,
-    ref: 'ningbo-points-notice',
-    extends: 'ningbo-points-2022@1',
-    patch: { reweight: [{ id: 'residence', cap: 20 }] },
-  },
-} as const
+const draft = { table: residenceCap20Draft() }
 
 t.test(
   'an evaluations population over the maximum is a bilingual 422; void records do not count',
@@ -42,19 +29,7 @@ t.test(
     const app = await build(t, { config: database })
     const police = await authHeaders(app, ['police'])
     // three official evaluations today (2026-05-15), the third voided: a population of 2
-    const made: string[] = []
-    for (let i = 0; i < 3; i++) {
-      const res = await postOfficial(app, police, pointsRequest())
-      t.equal(res.statusCode, 201)
-      made.push(json(res).id)
-    }
-    const voided = await app.inject({
-      method: 'POST',
-      url: `/v1/points/evaluations/${made[2]}/void`,
-      headers: police,
-      payload: { reason: '录入错误' },
-    })
-    t.equal(voided.statusCode, 200, voided.body)
+    await evaluationsOneVoided(t, app, police)
 
     // the service with a maximum of 1, then 2, on the same database (as `jifen simulate` builds it)
     const storage = await openStorage({ ...database, dbPoolSize: 2 })

@@ -3,36 +3,19 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { openStorage } from '../../src/repositories/open.ts'
 import { openRaw } from '../backend.ts'
-import { applicant, authHeaders, build, json, pointsRequest, postOfficial, tempDatabase } from '../helper.ts'
+import {
+  applicant,
+  authHeaders,
+  build,
+  bulkRound,
+  evaluationsOneVoided,
+  json,
+  pollSimulation,
+  residenceCap20Draft,
+  tempDatabase,
+} from '../helper.ts'
 
 type Auth = Record<string, string>
-
-/** Yinzhou's table with the residence cap lowered from 30 to 20 (a draft, version 2). */
-function draftTable(version = 2) {
-  return {
-    id: 'yinzhou-points-2022',
-    version,
-    scheme: 'points',
-    jurisdiction: '330212',
-    title: '鄞州区积分（居住时间上限 20 分，草案）',
-    validFrom: '2022-04-01',
-    validTo: null,
-    ref: 'ningbo-points-notice',
-    extends: 'ningbo-points-2022@1',
-    patch: { reweight: [{ id: 'residence', cap: 20 }] },
-  }
-}
-
-async function poll(app: FastifyInstance, auth: Auth, location: string) {
-  for (let i = 0; i < 600; i++) {
-    const res = await app.inject({ method: 'GET', url: location, headers: auth })
-    const body = json(res)
-    if (res.statusCode !== 200) throw new Error(`poll: ${res.statusCode} ${res.body}`)
-    if (body.state !== 'running') return body
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  throw new Error('the simulation never finished')
-}
 
 function simulate(app: FastifyInstance, auth: Auth, payload: object, headers: Auth = {}) {
   return app.inject({ method: 'POST', url: '/v1/simulations', headers: { ...auth, ...headers }, payload })
@@ -48,7 +31,7 @@ const base = { asOf: '2026-04-30', jurisdiction: '330212', thresholds: [107] }
 
 t.test('scopes: admin only; others 403, no key 401', async (t) => {
   const app = await build(t)
-  const body = { ...base, draft: { table: draftTable() }, population: upload(1) }
+  const body = { ...base, draft: { table: residenceCap20Draft() }, population: upload(1) }
   for (const scope of ['police', 'education', 'auditor'] as const) {
     const res = await simulate(app, await authHeaders(app, [scope]), body)
     t.equal(res.statusCode, 403, scope)
@@ -70,7 +53,7 @@ t.test('a stored draft on an uploaded population: 202, Location, polled to the r
     method: 'POST',
     url: '/v1/rulesets',
     headers: admin,
-    payload: { table: draftTable() },
+    payload: { table: residenceCap20Draft() },
   })
   t.equal(draft.statusCode, 201, draft.body)
   const res = await simulate(app, admin, {
@@ -87,7 +70,7 @@ t.test('a stored draft on an uploaded population: 202, Location, polled to the r
   t.equal(created.inputs.draft.ruleset, 'yinzhou-points-2022@2')
   t.equal(created.inputs.population.count, 2)
   t.match(created.inputsSha256, /^[0-9a-f]{64}$/)
-  const done = await poll(app, admin, res.headers.location as string)
+  const done = await pollSimulation(app, admin, res.headers.location as string)
   t.equal(done.state, 'completed')
   t.same(done.progress, { done: 2, total: 2 })
   const r = done.report
@@ -127,22 +110,10 @@ t.test('evaluations in a date range, an inline draft; Idempotency-Key replays th
   const admin = await authHeaders(app, ['admin'])
   const police = await authHeaders(app, ['police'])
   // three official evaluations, made today (2026-05-15); the third is voided and leaves the population
-  const made: string[] = []
-  for (let i = 0; i < 3; i++) {
-    const res = await postOfficial(app, police, pointsRequest())
-    t.equal(res.statusCode, 201)
-    made.push(json(res).id)
-  }
-  const voided = await app.inject({
-    method: 'POST',
-    url: `/v1/points/evaluations/${made[2]}/void`,
-    headers: police,
-    payload: { reason: '录入错误' },
-  })
-  t.equal(voided.statusCode, 200, voided.body)
+  await evaluationsOneVoided(t, app, police)
   const body = {
     ...base,
-    draft: { table: draftTable() },
+    draft: { table: residenceCap20Draft() },
     population: { source: 'evaluations', from: '2026-05-01', to: '2026-05-31' },
   }
   const res = await simulate(app, admin, body, { 'idempotency-key': 'sim-1' })
@@ -153,7 +124,7 @@ t.test('evaluations in a date range, an inline draft; Idempotency-Key replays th
   t.equal(json(retry).id, json(res).id)
   const other = await simulate(app, admin, { ...body, top: 3 }, { 'idempotency-key': 'sim-1' })
   t.equal(other.statusCode, 409)
-  const done = await poll(app, admin, res.headers.location as string)
+  const done = await pollSimulation(app, admin, res.headers.location as string)
   t.equal(done.state, 'completed')
   t.equal(done.report.applicants, 2)
   // keys are the records' reference numbers
@@ -196,16 +167,7 @@ t.test('a round: placements and the cut-off move under the draft', async (t) => 
     method: 'POST',
     url: '/v1/admission/rounds',
     headers: education,
-    payload: {
-      district: '330212',
-      intakeYear: 2026,
-      grade: 'P1',
-      asOf: '2026-04-30',
-      permitCheckDate: '2026-05-10',
-      window: { opens: '2026-05-01T09:00:00+08:00', closes: '2026-05-31T17:00:00+08:00' },
-      units: [{ id: 's1', name: '鄞州区第一实验小学', seats: 1 }],
-      lotterySeed: 'yz-2026-a',
-    },
+    payload: bulkRound('yz-2026-a', [{ id: 's1', name: '鄞州区第一实验小学', seats: 1 }]),
   })
   t.equal(round.statusCode, 201, round.body)
   const roundId = json(round).id
@@ -247,11 +209,11 @@ t.test('a round: placements and the cut-off move under the draft', async (t) => 
   const res = await simulate(app, admin, {
     ...base,
     thresholds: [105],
-    draft: { table: draftTable() },
+    draft: { table: residenceCap20Draft() },
     population: { source: 'round', roundId },
   })
   t.equal(res.statusCode, 202, res.body)
-  const done = await poll(app, admin, res.headers.location as string)
+  const done = await pollSimulation(app, admin, res.headers.location as string)
   t.equal(done.state, 'completed', done.failure)
   const r = done.report
   t.same(
@@ -289,7 +251,7 @@ t.test('bad input: problem+json with a stable code for each', async (t) => {
     if (path !== undefined) t.equal(p.errors[0].path, path)
     return p
   }
-  const ok = { ...base, draft: { table: draftTable() }, population: upload(1) }
+  const ok = { ...base, draft: { table: residenceCap20Draft() }, population: upload(1) }
   await expect(
     { ...ok, population: { source: 'round', roundId: 'no-such-round' } },
     404,
@@ -320,7 +282,10 @@ t.test('bad input: problem+json with a stable code for each', async (t) => {
   await expect({ ...ok, binWidth: 0 }, 400, 'JIFEN_ERR_VALIDATION')
   await expect({ ...ok, population: { source: 'nowhere' } }, 400, 'JIFEN_ERR_VALIDATION')
   await expect(
-    { ...ok, draft: { table: { ...draftTable(), patch: { reweight: [{ id: 'residence', cap: 'x' }] } } } },
+    {
+      ...ok,
+      draft: { table: { ...residenceCap20Draft(), patch: { reweight: [{ id: 'residence', cap: 'x' }] } } },
+    },
     422,
     'JIFEN_ERR_TABLE_INVALID',
   )

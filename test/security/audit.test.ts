@@ -13,6 +13,7 @@ import {
   json,
   pointsRequest,
   postOfficial,
+  standaloneTable,
   TEST_AUDIT_KEY,
   TEST_AUDIT_KEY_SECRET,
   tempDbPath,
@@ -37,33 +38,7 @@ async function allEntries(app: Awaited<ReturnType<typeof build>>): Promise<Entry
 
 /** A ruleset draft for a jurisdiction no shipped table covers (fictional 330299). */
 function draft(version = 1) {
-  return {
-    table: {
-      id: 'audit-test',
-      version,
-      scheme: 'points',
-      jurisdiction: '330299',
-      title: '测试表',
-      validFrom: '2024-01-01',
-      ref: 'test-rules',
-      references: {
-        'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' },
-      },
-      layers: [{ id: 'only', label: '唯一层', cap: 10 }],
-      items: [
-        {
-          id: 'permit',
-          label: '持证',
-          layer: 'only',
-          kind: 'binary',
-          ref: 'test-rules',
-          when: { fact: 'permit.valid', eq: true },
-          points: 10,
-          cap: 10,
-        },
-      ],
-    },
-  }
+  return { table: standaloneTable({ id: 'audit-test', version }) }
 }
 
 /** Storage whose unit of work is changed by `patch`, to fail one write of an action. */

@@ -10,6 +10,7 @@ import {
   issueKey,
   json,
   pointsRequest,
+  standaloneTable,
   TEST_ID_HMAC_SECRET,
   tempDbPath,
 } from '../helper.ts'
@@ -113,31 +114,7 @@ t.test(
   async (tt) => {
     const app = await build(tt)
     const admin = await authHeaders(app, ['admin'])
-    const table = {
-      id: 'idem-test',
-      version: 1,
-      scheme: 'points',
-      jurisdiction: '330299',
-      title: '测试表',
-      validFrom: '2024-01-01',
-      ref: 'test-rules',
-      references: {
-        'test-rules': { title: '测试', documentNumber: 'document number not found', status: 'P' },
-      },
-      layers: [{ id: 'only', label: '唯一层', cap: 10 }],
-      items: [
-        {
-          id: 'permit',
-          label: '持证',
-          layer: 'only',
-          kind: 'binary',
-          ref: 'test-rules',
-          when: { fact: 'permit.valid', eq: true },
-          points: 10,
-          cap: 10,
-        },
-      ],
-    }
+    const table = standaloneTable({ id: 'idem-test' })
     const createHeaders = { ...admin, 'idempotency-key': 'draft-1' }
     const created = await app.inject({
       method: 'POST',

@@ -21,6 +21,7 @@ import {
   postOfficial,
   TEST_AUDIT_KEY,
   tempDir,
+  until,
 } from '../helper.ts'
 
 const EVALUATION_COLUMNS =
@@ -240,10 +241,10 @@ t.test(
 
     // the audit records it (the entry is appended beside the load: wait for it)
     let entries: { action: string; objectId: string }[] = []
-    for (let i = 0; i < 50 && !entries.some((e) => e.action === 'ruleset.integrity_failed'); i++) {
+    await until('the audit records the withheld table', async () => {
       entries = (await app.jifen.services().audit.page(0, 1000)).entries
-      await new Promise((r) => setTimeout(r, 20))
-    }
+      return entries.some((e) => e.action === 'ruleset.integrity_failed')
+    })
     tt.match(
       entries.filter((e) => e.action === 'ruleset.integrity_failed'),
       [{ objectId: id }],
