@@ -320,7 +320,7 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
   // CLI) may have published or retired one since. Callback style: this runs on every API request.
   app.addHook('preHandler', (req, _reply, done) => {
     const s = state.services
-    if (s === null || !req.url.startsWith('/v1/')) return done()
+    if (s === null || !req.url.startsWith('/v1/') || s.rulesets.freshNow()) return done()
     s.rulesets.ensureFresh().then(() => done(), done)
   })
   // Expired idempotency answers are pruned at start and hourly; the audit head is appended to the
