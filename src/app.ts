@@ -14,7 +14,7 @@ import { type Config, ConfigError } from './config.ts'
 import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
 import { addSecurityHeaders, answerClientError, registerHardening } from './plugins/hardening.ts'
-import { LOG_REDACT_PATHS, requestLogFields, scrubIdNumbers } from './plugins/logging.ts'
+import { LOG_REDACT_PATHS, requestLogFields, requestLogger, scrubIdNumbers } from './plugins/logging.ts'
 import { registerSerialization } from './plugins/serializer.ts'
 import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
@@ -184,6 +184,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       hooks: { streamWrite: scrubIdNumbers },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // each request's child logger is made when it first writes a line (src/plugins/logging.ts)
+    childLoggerFactory: requestLogger,
     bodyLimit: config.bodyLimit,
     // start-up migrates and seeds the database: on a busy machine or a large PostgreSQL database that
     // can take longer than fastify's 10 s default, and waiting is better than failing the start
