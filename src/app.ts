@@ -14,7 +14,7 @@ import { type Config, ConfigError } from './config.ts'
 import { registerAuth, SECURITY_SCHEMES } from './plugins/auth.ts'
 import { registerErrorHandling, sendProblem } from './plugins/errors.ts'
 import { addSecurityHeaders, answerClientError, registerHardening } from './plugins/hardening.ts'
-import { LOG_REDACT_PATHS, requestLogFields, scrubIdNumbers } from './plugins/logging.ts'
+import { LOG_REDACT_PATHS, requestLogFields, requestLogger, scrubIdNumbers } from './plugins/logging.ts'
 import { registerSerialization } from './plugins/serializer.ts'
 import { boundedValidatorCompiler } from './plugins/validation.ts'
 import { projectRoot } from './project-root.ts'
@@ -37,6 +37,7 @@ import { RequestFingerprints } from './security/request-fingerprint.ts'
 import { AdmissionService } from './services/admission.ts'
 import { ApiKeyService } from './services/api-keys.ts'
 import { AuditService } from './services/audit.ts'
+import { SharedFreshness } from './services/fresh-tables.ts'
 import { PointsService } from './services/points.ts'
 import { Recorder } from './services/recorder.ts'
 import { RulesetService } from './services/rulesets.ts'
@@ -184,6 +185,8 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
       hooks: { streamWrite: scrubIdNumbers },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
+    // each request's child logger is made when it first writes a line (src/plugins/logging.ts)
+    childLoggerFactory: requestLogger,
     bodyLimit: config.bodyLimit,
     // start-up migrates and seeds the database: on a busy machine or a large PostgreSQL database that
     // can take longer than fastify's 10 s default, and waiting is better than failing the start
@@ -317,11 +320,15 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     startHousekeeping(state.services, recorder)
   })
   // Before a handler scores, its instance's tables must be those in force: another instance (or the
-  // CLI) may have published or retired one since. Callback style: this runs on every API request.
+  // CLI) may have published or retired one since. Read after the request arrived, once for the
+  // requests of one event-loop turn (src/services/fresh-tables.ts). Callback style: this runs on
+  // every API request.
+  let freshness: SharedFreshness | null = null
   app.addHook('preHandler', (req, _reply, done) => {
     const s = state.services
     if (s === null || !req.url.startsWith('/v1/')) return done()
-    s.rulesets.ensureFresh().then(() => done(), done)
+    freshness ??= new SharedFreshness(s.rulesets)
+    freshness.whenFresh(done)
   })
   // Expired idempotency answers are pruned at start and hourly; the audit head is appended to the
   // checkpoint file (when configured) at its interval and once more at close. Timers are unref'd:

@@ -1,5 +1,6 @@
 // Log hygiene: requests logged by route pattern and scrubbed query (never the raw URL), ID numbers and credentials redacted everywhere.
-import type { FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import type { Bindings, ChildLoggerOptions, Logger } from 'pino'
 import { maskIdNumber } from '../../schema/id-number.ts'
 
 /** pino redact paths: request headers carrying keys, and ID numbers at the depths our bodies put them. */
@@ -84,4 +85,79 @@ export function requestLogFields(req: FastifyRequest): Record<string, unknown> {
     remoteAddress: req.ip,
     remotePort: req.socket?.remotePort,
   }
+}
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'
+
+/**
+ * A request's logger that makes its pino child (with the request id bound) only when a line at an
+ * enabled level is written. pino writes a child's bindings through the redaction when it makes it,
+ * and with our wildcard paths that cost several µs per request, although at the production level
+ * (`warn`) most requests write no line. Once made, the child is pino's own: same lines, same redaction.
+ */
+class LazyRequestLogger {
+  private made: Logger | undefined
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bound: Bindings,
+    private readonly options: ChildLoggerOptions,
+  ) {}
+
+  private child_(): Logger {
+    this.made ??= this.parent.child(this.bound, this.options)
+    return this.made
+  }
+
+  private write(level: Level, args: unknown[]): void {
+    if (this.made === undefined && !this.parent.isLevelEnabled(level)) return
+    const child = this.child_()
+    child[level].apply(child, args as Parameters<Logger[Level]>)
+  }
+
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args)
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args)
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args)
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args)
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args)
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args)
+  }
+  silent(): void {}
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.child_().child(bindings, options)
+  }
+  isLevelEnabled(level: string): boolean {
+    return this.made === undefined ? this.parent.isLevelEnabled(level) : this.made.isLevelEnabled(level)
+  }
+  get level(): string {
+    return this.made === undefined ? this.parent.level : this.made.level
+  }
+  set level(level: string) {
+    this.child_().level = level
+  }
+}
+
+/**
+ * fastify's childLoggerFactory: a lazy child per request. A route with its own log level gets pino's
+ * child at once (its level is the child's, not the parent's).
+ */
+export function requestLogger(
+  parent: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  if (options.level !== undefined) return parent.child(bindings, options)
+  // the app's logger is pino's (buildApp's `logger` options)
+  return new LazyRequestLogger(parent as Logger, bindings, options) as unknown as FastifyBaseLogger
 }

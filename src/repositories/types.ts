@@ -63,6 +63,12 @@ export interface RulesetRepository {
    * generation reloads them before it scores (src/services/rulesets.ts).
    */
   generation(): Promise<number>
+  /**
+   * The same generation when it can be had without waiting (SQLite reads it synchronously;
+   * PostgreSQL has it while its LISTEN connection works), else null: the per-request check then
+   * costs no promise.
+   */
+  generationNow(): number | null
 }
 
 /** The facts of a points, permit or settlement decision as stored: the applicant without the ID number. */

@@ -1,7 +1,62 @@
 // Content hashes of the objects audit entries record: what `jifen audit verify` compares each stored object with.
 import { createHash } from 'node:crypto'
-import { contentSha256 } from '../../scoring/hash.ts'
+import { contentSha256, sha256Hex } from '../../scoring/hash.ts'
 import type { StoredApiKey, StoredApplicationText, StoredRecord } from '../repositories/types.ts'
+
+/**
+ * Canonical JSON (RFC 8785, as `canonicalize` writes it) of a value as JSON would store it: the
+ * same text as `canonicalJson(JSON.parse(JSON.stringify(value)))` in one pass, without the string
+ * and the copy in between. JSON.stringify's rules: toJSON is called, object properties holding
+ * undefined, a function or a symbol are left out, array elements holding them and non-finite
+ * numbers are null. A stored record's result is its largest part, and this was most of the CPU of a
+ * stored evaluation. Top-level undefined is an error, as the round trip's JSON.parse made it.
+ */
+export function storedCanonicalJson(value: unknown): string {
+  const out = write(value, '')
+  if (out === undefined) throw new Error('value cannot be canonicalised')
+  return out
+}
+
+/** One value as JSON.stringify would see it under `key`; undefined where JSON.stringify leaves it out. */
+function write(value: unknown, key: string): string | undefined {
+  let v = value
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function')
+    v = (v as { toJSON(k: string): unknown }).toJSON(key)
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(v)
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : 'null'
+    case 'object': {
+      if (v === null) return 'null'
+      if (Array.isArray(v)) {
+        let out = '['
+        for (let i = 0; i < v.length; i++) {
+          if (i > 0) out += ','
+          out += write(v[i], String(i)) ?? 'null'
+        }
+        return `${out}]`
+      }
+      const o = v as Record<string, unknown>
+      let out = '{'
+      let first = true
+      for (const k of Object.keys(o).sort()) {
+        const w = write(o[k], k)
+        if (w === undefined) continue
+        out += `${first ? '' : ','}${JSON.stringify(k)}:${w}`
+        first = false
+      }
+      return `${out}}`
+    }
+    case 'bigint':
+      // JSON.stringify's own error
+      return JSON.stringify(v)
+    default:
+      // undefined, a function, a symbol
+      return undefined
+  }
+}
 
 /**
  * An official record as stored: every column, the facts and the result by their own hashes (so
@@ -9,7 +64,6 @@ import type { StoredApiKey, StoredApplicationText, StoredRecord } from '../repos
  * from the JSON the record is stored as, so the hash at creation is the hash of what is read back.
  */
 export function recordHash(r: StoredRecord): string {
-  const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T
   return contentSha256({
     id: r.id,
     reference: r.reference,
@@ -19,11 +73,11 @@ export function recordHash(r: StoredRecord): string {
     asOf: r.asOf,
     jurisdiction: r.jurisdiction,
     factsSha256: r.factsSha256,
-    facts: contentSha256(json(r.facts)),
-    result: contentSha256(json(r.result)),
+    facts: sha256Hex(storedCanonicalJson(r.facts)),
+    result: sha256Hex(storedCanonicalJson(r.result)),
     idNumberMasked: r.idNumberMasked,
     idNumberHmac: r.idNumberHmac,
-    dates: json(r.dates),
+    dates: JSON.parse(JSON.stringify(r.dates)) as unknown,
     createdAt: r.createdAt,
   })
 }

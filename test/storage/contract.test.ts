@@ -208,6 +208,10 @@ t.test('publish, retire and a published insert bump the tables generation; a dra
   tt.equal(await storage.rulesets.generation(), g1 + 1, 'publication')
   await storage.transaction((tx) => tx.rulesets.retire('draft-only@1', NOW, 'withdrawn'))
   tt.equal(await storage.rulesets.generation(), g1 + 2, 'retirement')
+  // the synchronous read the per-request check uses: the same value, or null where it must wait
+  const now = storage.rulesets.generationNow()
+  if (storage.backend === 'sqlite') tt.equal(now, g1 + 2, 'SQLite reads it at once')
+  else tt.ok(now === null || now === g1 + 2, `PostgreSQL's heard value is current or absent (${now})`)
 
   // a record computed at an older generation is refused, writes nothing and takes no number
   await tt.rejects(create(storage, evaluation(compiled, 2026, g1)), {

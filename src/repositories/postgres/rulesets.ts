@@ -63,6 +63,10 @@ export class PgRulesetRepository implements RulesetRepository {
     return this.known() ?? this.readGeneration()
   }
 
+  generationNow(): number | null {
+    return this.known()
+  }
+
   async readGeneration(): Promise<number> {
     const [row] = await this.db
       .select({ generation: tableGeneration.generation })

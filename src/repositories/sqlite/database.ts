@@ -67,7 +67,7 @@ export function openSqlite(path: string): Storage {
   const read: Db = drizzle(reader, { schema: tables })
 
   const ping = reader.prepare('select count(*) as n from table_generation')
-  const rulesets = new SqliteRulesetRepository(read, write)
+  const rulesets = new SqliteRulesetRepository(read, write, reader)
   const records = new SqliteRecordRepository(read, write)
   const apiKeys = new SqliteApiKeyRepository(read, write)
   const audit = new SqliteAuditRepository(read, write)

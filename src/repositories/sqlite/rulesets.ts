@@ -1,4 +1,5 @@
 // Ruleset storage in SQLite: reads on the reader connection, writes in the writer's transaction; non-drafts never change.
+import type { Database, Statement } from 'better-sqlite3'
 import { and, eq, type SQL, sql } from 'drizzle-orm'
 import { rulesets, tableGeneration } from '../../../schema/db.ts'
 import type { Scheme, Table } from '../../../schema/table.ts'
@@ -32,22 +33,27 @@ export function rulesetId(tableId: string, version: number): string {
 }
 
 export class SqliteRulesetRepository implements RulesetRepository {
-  // a cheap read before every evaluation (src/services/rulesets.ts ensureFresh): prepared once
-  private readonly readGeneration
+  // Read before requests score (src/services/fresh-tables.ts): prepared once, on better-sqlite3
+  // itself with the one column plucked, sparing drizzle's row mapping on this hot path.
+  private readonly readGeneration: Statement<[], number | undefined>
 
   constructor(
     private readonly db: Db,
     private readonly write: Db,
+    /** the connection under `db` */
+    reader: Database,
   ) {
-    this.readGeneration = db
-      .select({ generation: tableGeneration.generation })
-      .from(tableGeneration)
-      .where(eq(tableGeneration.id, 1))
-      .prepare()
+    this.readGeneration = reader
+      .prepare<[], number | undefined>('select generation from table_generation where id = 1')
+      .pluck()
   }
 
   async generation(): Promise<number> {
-    return this.readGeneration.get()?.generation ?? 0
+    return this.generationNow()
+  }
+
+  generationNow(): number {
+    return this.readGeneration.get() ?? 0
   }
 
   /** In the writer's transaction: every instance reloads its tables before its next evaluation. */
