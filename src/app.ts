@@ -37,7 +37,6 @@ import { RequestFingerprints } from './security/request-fingerprint.ts'
 import { AdmissionService } from './services/admission.ts'
 import { ApiKeyService } from './services/api-keys.ts'
 import { AuditService } from './services/audit.ts'
-import { SharedFreshness } from './services/fresh-tables.ts'
 import { PointsService } from './services/points.ts'
 import { Recorder } from './services/recorder.ts'
 import { RulesetService } from './services/rulesets.ts'
@@ -320,15 +319,11 @@ export function buildApp(config: Config, options: AppOptions = {}): FastifyInsta
     startHousekeeping(state.services, recorder)
   })
   // Before a handler scores, its instance's tables must be those in force: another instance (or the
-  // CLI) may have published or retired one since. Read after the request arrived, once for the
-  // requests of one event-loop turn (src/services/fresh-tables.ts). Callback style: this runs on
-  // every API request.
-  let freshness: SharedFreshness | null = null
+  // CLI) may have published or retired one since. Callback style: this runs on every API request.
   app.addHook('preHandler', (req, _reply, done) => {
     const s = state.services
-    if (s === null || !req.url.startsWith('/v1/')) return done()
-    freshness ??= new SharedFreshness(s.rulesets)
-    freshness.whenFresh(done)
+    if (s === null || !req.url.startsWith('/v1/') || s.rulesets.freshNow()) return done()
+    s.rulesets.ensureFresh().then(() => done(), done)
   })
   // Expired idempotency answers are pruned at start and hourly; the audit head is appended to the
   // checkpoint file (when configured) at its interval and once more at close. Timers are unref'd:
