@@ -105,3 +105,21 @@ export async function openRaw(
   t.teardown(() => raw.close())
   return raw
 }
+
+/** The SQLite triggers that keep each admission table as the service wrote it (PostgreSQL: the tables' user triggers). */
+const ADMISSION_TRIGGERS = {
+  admission_applications: ['admission_applications_withdraw_only'],
+  admission_results: ['admission_results_no_update', 'admission_results_no_delete'],
+  admission_rounds: ['admission_rounds_no_delete', 'admission_rounds_state_only'],
+} as const
+
+/** Lets raw UPDATEs and DELETEs through these admission tables' triggers, as someone holding the database could. */
+export async function bypassAdmissionTriggers(
+  raw: RawDb,
+  tables: readonly (keyof typeof ADMISSION_TRIGGERS)[],
+): Promise<void> {
+  for (const table of tables) {
+    if (TEST_BACKEND === 'postgres') await raw.run(`ALTER TABLE ${table} DISABLE TRIGGER USER`)
+    else for (const trigger of ADMISSION_TRIGGERS[table]) await raw.run(`DROP TRIGGER ${trigger}`)
+  }
+}

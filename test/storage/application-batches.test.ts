@@ -9,7 +9,7 @@ import { MIGRATIONS_DIR } from '../../src/repositories/sqlite/database.ts'
 import type { Storage } from '../../src/repositories/types.ts'
 import { applicationsHash, roundSpecHash, withdrawalHash } from '../../src/security/object-hashes.ts'
 import { AuditService } from '../../src/services/audit.ts'
-import { openRaw, type RawDb } from '../backend.ts'
+import { bypassAdmissionTriggers, openRaw } from '../backend.ts'
 import {
   authHeaders,
   build,
@@ -31,12 +31,6 @@ type Target = Pick<Config, 'dbPath' | 'databaseUrl'>
 
 async function verify(storage: Storage) {
   return new AuditService(storage, TEST_AUDIT_KEY).verify()
-}
-
-/** Lets a raw UPDATE through the application triggers, as someone holding the database could. */
-async function bypassTriggers(raw: RawDb): Promise<void> {
-  if (TEST_BACKEND === 'postgres') await raw.run('ALTER TABLE admission_applications DISABLE TRIGGER USER')
-  else await raw.run('DROP TRIGGER admission_applications_withdraw_only')
 }
 
 t.test(
@@ -91,7 +85,7 @@ t.test(
     tt.match(intact, { ok: true, problems: [], checked: { applicationBatches: 2, applicationsUnchecked: 0 } })
 
     const raw = await openRaw(tt, target)
-    await bypassTriggers(raw)
+    await bypassAdmissionTriggers(raw, ['admission_applications'])
     const [row] = await raw.all<{ household_json: string }>(
       `SELECT household_json FROM admission_applications WHERE round_id = ? AND application_ref = 'B2-00001'`,
       [id],

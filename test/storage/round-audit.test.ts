@@ -3,7 +3,7 @@ import t from 'tap'
 import { openStorage } from '../../src/repositories/open.ts'
 import type { Storage } from '../../src/repositories/types.ts'
 import { AuditService } from '../../src/services/audit.ts'
-import { openRaw, type RawDb } from '../backend.ts'
+import { bypassAdmissionTriggers, openRaw } from '../backend.ts'
 import {
   authHeaders,
   build,
@@ -22,22 +22,6 @@ t.comment(`backend: ${TEST_BACKEND}`)
 
 async function verify(storage: Storage) {
   return new AuditService(storage, TEST_AUDIT_KEY).verify()
-}
-
-/** Lets raw UPDATEs and DELETEs through the application, result and round triggers, as someone holding the database could (a round's status moves without). */
-async function bypassTriggers(raw: RawDb): Promise<void> {
-  if (TEST_BACKEND === 'postgres')
-    for (const table of ['admission_applications', 'admission_results', 'admission_rounds'])
-      await raw.run(`ALTER TABLE ${table} DISABLE TRIGGER USER`)
-  else
-    for (const trigger of [
-      'admission_applications_withdraw_only',
-      'admission_results_no_update',
-      'admission_results_no_delete',
-      'admission_rounds_no_delete',
-      'admission_rounds_state_only',
-    ])
-      await raw.run(`DROP TRIGGER ${trigger}`)
 }
 
 t.test(
@@ -120,7 +104,8 @@ t.test(
     ])
     await raw.run(`UPDATE admission_rounds SET published_version = 1 WHERE id = ?`, [id])
 
-    await bypassTriggers(raw)
+    // the round's status moves without the service: the application, result and round triggers
+    await bypassAdmissionTriggers(raw, ['admission_applications', 'admission_results', 'admission_rounds'])
     await setApplication('B0-00003', 'active', null)
     await clean('the forged withdrawal undone')
 
