@@ -9,7 +9,7 @@ import { freePort } from '../../bench/lib/free-port.ts'
 import { EXAMPLE_POINTS_REQUEST } from '../../schema/api.ts'
 import { projectRoot } from '../../src/project-root.ts'
 import { freshPgDatabase } from '../backend.ts'
-import { tempDir } from '../helper.ts'
+import { tempDir, until } from '../helper.ts'
 import { instanceEnv, jifenCli, startInstance } from './processes.ts'
 
 // npm ci and builds, or real processes under load: longer than .taprc's 600 s on a loaded machine
@@ -181,6 +181,11 @@ t.test('nginx (TLS) in front of two instances', async (tt) => {
     'a forged X-Forwarded-For buys no new allowance',
   )
   tt.equal(await preview('127.0.0.3'), 200, 'another client has its own allowance')
+  // the answer can reach the test before the instance's log line crosses its stdout pipe: wait for it (bounded)
+  const clientLogged = /"remoteAddress":"127\.0\.0\.3"/
+  await until('an instance logs the request from 127.0.0.3', async () =>
+    clientLogged.test(a.stdout() + b.stdout()),
+  ).catch(() => undefined)
   const logged = a.stdout() + b.stdout()
-  tt.match(logged, /"remoteAddress":"127\.0\.0\.3"/, 'the instances log the client, not the proxy')
+  tt.match(logged, clientLogged, 'the instances log the client, not the proxy')
 })
